@@ -1,0 +1,89 @@
+# entente: `make run` installs what is missing, builds, creates a demo
+# database and serves; `make test` installs, builds and runs every test,
+# then the whole suite again under AddressSanitizer and UBSan.
+CC      ?= cc
+PKGS    := libmicrohttpd jansson sqlite3 libsodium
+PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
+CFLAGS  ?= -O2 -g
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
+LDLIBS  = $(PKG_LIBS) -lpthread
+
+SRC     := $(wildcard src/*.c src/*/*.c)
+LIB_SRC := $(filter-out src/entente.c,$(SRC))
+UNIT    := $(wildcard tests/unit/test_*.c)
+API     := $(wildcard tests/api/test_*.c)
+HARNESS := tests/api/harness.c
+
+DB      ?= var/entente.db
+LISTEN  ?= 127.0.0.1:8080
+
+.PHONY: all deps deps-test run test check bench clean docs asan
+
+all: build/entente
+
+deps:
+	@sh scripts/deps.sh
+
+deps-test:
+	@sh scripts/deps.sh test
+
+# ---- the two builds: plain and sanitized ----
+build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -c $< -o $@
+
+build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+
+build/entente: $(SRC:src/%.c=build/obj/%.o)
+	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+
+build/asan/entente: $(SRC:src/%.c=build/asan/obj/%.o)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
+
+build/tests/%: tests/unit/%.c $(LIB_SRC:src/%.c=build/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $^ $(LDLIBS) -lcmocka
+
+build/asan/tests/%: tests/unit/%.c $(LIB_SRC:src/%.c=build/asan/obj/%.o)
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $^ $(LDLIBS) -lcmocka
+
+build/tests/api_%: tests/api/%.c $(HARNESS) tests/api/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(HARNESS) $(LDLIBS) -lcmocka -lcurl
+
+build/asan/tests/api_%: tests/api/%.c $(HARNESS) tests/api/harness.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(HARNESS) $(LDLIBS) -lcmocka -lcurl
+
+UNIT_BINS := $(UNIT:tests/unit/%.c=%)
+API_BINS  := $(API:tests/api/%.c=api_%)
+
+asan: build/asan/entente $(addprefix build/asan/tests/,$(UNIT_BINS) $(API_BINS))
+
+# ---- the two commands ----
+run: deps
+	@$(MAKE) --no-print-directory build/entente
+	@mkdir -p $(dir $(DB))
+	@if [ ! -f "$(DB)" ]; then ./build/entente --db "$(DB)" init --demo; fi
+	@echo "entente: serving http://$(LISTEN) (database $(DB)); stop with Ctrl-C"
+	@./build/entente --db "$(DB)" serve --listen "$(LISTEN)" --insecure-cookie
+
+test: deps-test
+	@$(MAKE) --no-print-directory build/entente $(addprefix build/tests/,$(UNIT_BINS) $(API_BINS))
+	@$(MAKE) --no-print-directory asan
+	@sh tests/run.sh
+
+docs: build/entente
+	./build/entente openapi > docs/openapi.json
+
+bench: deps-test build/entente
+	@sh bench/run.sh
+
+clean:
+	rm -rf build

@@ -1,0 +1,25 @@
+#!/bin/sh
+# Installs the Debian packages entente needs to build, run and test, when
+# any is missing. Runs without standard input (CI). Usage: deps.sh [test]
+set -eu
+pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev sqlite3"
+if [ "${1:-}" = test ]; then
+	pkgs="$pkgs libcmocka-dev libcurl4-openssl-dev curl"
+fi
+missing=""
+for p in $pkgs; do
+	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed"; then
+		missing="$missing $p"
+	fi
+done
+[ -z "$missing" ] && exit 0
+echo "installing:$missing"
+sudo=""
+if [ "$(id -u)" != 0 ]; then
+	command -v sudo >/dev/null 2>&1 || { echo "deps.sh: need root or sudo to install:$missing" >&2; exit 1; }
+	sudo="sudo -n"
+fi
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq </dev/null
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing </dev/null

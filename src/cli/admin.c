@@ -1,0 +1,257 @@
+/* entente init, migrate, backup, openapi, serve: setting up and running. */
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "http/http.h"
+#include "lib/util.h"
+
+/* getopt_long over argv with a --help that prints usage. Returns the option
+ * character, -1 at the end, 'h' after printing help, '?' on a bad option. */
+static int next_opt(int argc, char **argv, const struct option *opts, const char *usage)
+{
+	int ch = getopt_long(argc, argv, "", opts, NULL);
+	if (ch == 'h')
+		printf("%s", usage);
+	return ch;
+}
+
+#define HELP_OPT { "help", no_argument, NULL, 'h' }
+
+static int open_db(struct cli *c)
+{
+	struct err e = ERR_INIT;
+	int applied = 0;
+	if (store_open(&c->st, c->db_path, &e) || store_migrate(c->st, &applied, &e)) {
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return -1;
+	}
+	return applied;
+}
+
+static int64_t body_named(struct cli *c, const char *name, const char *kind, int alliance)
+{
+	json_t *b = json_pack("{ss ss}", "name", name, "kind", kind);
+	if (alliance)
+		json_object_set_new(b, "is_alliance", json_true());
+	return cli_make(c, "body.create", NULL, b);
+}
+
+static int set_password(struct cli *c, const char *email, const char *password)
+{
+	return cli_call(c, "password.set", NULL, json_pack("{ss ss}", "email", email, "password", password), NULL);
+}
+
+int cmd_init(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "admin-email", required_argument, NULL, 'e' },
+		{ "admin-password-file", required_argument, NULL, 'p' },
+		{ "demo", no_argument, NULL, 'd' },
+		HELP_OPT, { 0 } };
+	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo]\n\n"
+			    "Creates the database, the host organization (DMTF), its Board, Executive Committee,\n"
+			    "Alliance, Technical, Marketing and Interoperability Committees and the Alliance\n"
+			    "Partner Working Group, and an administrator (default admin@localhost) whose\n"
+			    "password is read from the file or generated and printed once. --demo adds\n"
+			    "demonstration data.\n";
+	const char *email = "admin@localhost", *pwfile = NULL;
+	char *password = NULL, generated[33];
+	int ch, demo = 0, ret = 1;
+	json_t *list = NULL, *params = NULL;
+	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
+		switch (ch) {
+		case 'e': email = optarg; break;
+		case 'p': pwfile = optarg; break;
+		case 'd': demo = 1; break;
+		case 'h': return 0;
+		default: return 2;
+		}
+	}
+	if (pwfile && !(password = cli_read_secret(pwfile)))
+		return 1;
+	if (!password) {
+		random_hex(generated, 12);
+		password = strdup(generated);
+	}
+	if (strchr(c->db_path, '/')) {
+		char dir[1024];
+		snprintf(dir, sizeof(dir), "%s", c->db_path);
+		*strrchr(dir, '/') = '\0';
+		if (*dir)
+			mkdir(dir, 0750);
+	}
+	if (open_db(c) < 0)
+		goto out;
+	params = json_pack("{ss}", "kind", "host");
+	if (cli_call(c, "org.list", params, NULL, &list))
+		goto out;
+	if (json_array_size(json_object_get(list, "items"))) {
+		fprintf(stderr, "%s: %s is already initialized\n", c->prog, c->db_path);
+		goto out;
+	}
+	int64_t host = cli_make(c, "org.create", NULL, json_pack("{ss ss ss ss}", "name", "Distributed Management Task Force",
+							 "short_name", "DMTF", "kind", "host", "website", "https://www.dmtf.org"));
+	if (!host || !body_named(c, "Board of Directors", "board", 0) || !body_named(c, "Executive Committee", "executive", 0) ||
+	    !body_named(c, "Alliance Committee", "committee", 1) || !body_named(c, "Technical Committee", "committee", 0) ||
+	    !body_named(c, "Marketing Committee", "committee", 0) || !body_named(c, "Interoperability Committee", "committee", 0) ||
+	    !body_named(c, "Alliance Partner Working Group", "apwg", 0))
+		goto out;
+	int64_t admin = cli_make(c, "person.create", NULL, json_pack("{ss ss sI sb}", "name", "Administrator", "email", email,
+								 "org_id", (json_int_t)host, "dmtf_member", 1));
+	if (!admin || set_password(c, email, password) ||
+	    !cli_make(c, "officer.add", NULL, json_pack("{sI ss}", "person_id", (json_int_t)admin, "role", "admin")))
+		goto out;
+	printf("initialized %s\nadministrator: %s\n", c->db_path, email);
+	if (!pwfile)
+		printf("password: %s   (shown once: keep it)\n", password);
+	ret = demo ? cmd_demo(c, 0, NULL) : 0;
+out:
+	free(password);
+	json_decref(list);
+	json_decref(params);
+	return ret;
+}
+
+int cmd_migrate(struct cli *c, int argc, char **argv)
+{
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		printf("usage: entente migrate [--db PATH]\n\nApplies the numbered migrations not yet applied, each in a transaction.\n");
+		return 0;
+	}
+	int applied = open_db(c);
+	if (applied < 0)
+		return 1;
+	printf("applied %d migration(s); schema version %d\n", applied, store_schema_version(c->st));
+	return 0;
+}
+
+int cmd_backup(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = { { "to", required_argument, NULL, 't' }, HELP_OPT, { 0 } };
+	const char *usage = "usage: entente backup --to FILE\n\nCopies the database with SQLite's online backup; the server may keep running.\n";
+	const char *to = NULL;
+	struct err e = ERR_INIT;
+	int ch;
+	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
+		if (ch == 't')
+			to = optarg;
+		else
+			return ch == 'h' ? 0 : 2;
+	}
+	if (!to) {
+		fprintf(stderr, "%s", usage);
+		return 2;
+	}
+	if (store_backup(c->st, to, &e)) {
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return 1;
+	}
+	printf("backed up %s to %s\n", c->db_path, to);
+	return 0;
+}
+
+int cmd_openapi(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		printf("usage: entente openapi\n\nPrints the OpenAPI 3.1 document of the API.\n");
+		return 0;
+	}
+	json_t *doc = http_openapi();
+	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
+	json_decref(doc);
+	if (!s)
+		return 1;
+	puts(s);
+	free(s);
+	return 0;
+}
+
+static size_t env_size(const char *name, size_t def)
+{
+	const char *v = getenv(name);
+	char *end;
+	if (!v || !*v)
+		return def;
+	unsigned long long n = strtoull(v, &end, 10);
+	return *end || !n ? def : (size_t)n;
+}
+
+int cmd_serve(struct cli *c, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "listen", required_argument, NULL, 'l' },
+		{ "web-dir", required_argument, NULL, 'w' },
+		{ "ready-file", required_argument, NULL, 'r' },
+		{ "body-limit", required_argument, NULL, 'b' },
+		{ "threads", required_argument, NULL, 't' },
+		{ "max-connections", required_argument, NULL, 'm' },
+		{ "per-ip", required_argument, NULL, 'i' },
+		{ "timeout", required_argument, NULL, 'o' },
+		{ "insecure-cookie", no_argument, NULL, 'k' },
+		HELP_OPT, { 0 } };
+	const char *usage =
+		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
+		"Serves the JSON API under /api/v1 and the web application until SIGTERM or SIGINT.\n"
+		"  --listen HOST:PORT     else $ENTENTE_LISTEN, else 127.0.0.1:8080 (port 0: any free port)\n"
+		"  --web-dir DIR          static files (default: web, when it exists)\n"
+		"  --ready-file F         write the base URL to F once listening\n"
+		"  --body-limit BYTES     else $ENTENTE_BODY_LIMIT, else 1048576; larger bodies get 413\n"
+		"  --threads N            worker threads (default 4)\n"
+		"  --max-connections N    (default 256)   --per-ip N (default 128)\n"
+		"  --timeout SECONDS      idle connection timeout (default 30)\n"
+		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n";
+	struct http_config hc = { 0 };
+	struct err e = ERR_INIT;
+	struct stat sb;
+	int ch;
+	hc.listen = getenv("ENTENTE_LISTEN");
+	if (!hc.listen || !*hc.listen)
+		hc.listen = "127.0.0.1:8080";
+	hc.body_limit = env_size("ENTENTE_BODY_LIMIT", 1 << 20);
+	hc.threads = 4;
+	hc.conn_limit = 256;
+	hc.per_ip_limit = 128;
+	hc.timeout_s = 30;
+	hc.cookie_secure = 1;
+	hc.web_dir = stat("web", &sb) == 0 && S_ISDIR(sb.st_mode) ? "web" : NULL;
+	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
+		char *end = NULL;
+		unsigned long n = optarg ? strtoul(optarg, &end, 10) : 0;
+		int numeric = end && !*end && n > 0;
+		switch (ch) {
+		case 'l': hc.listen = optarg; break;
+		case 'w': hc.web_dir = optarg; break;
+		case 'r': hc.ready_file = optarg; break;
+		case 'k': hc.cookie_secure = 0; break;
+		case 'b': case 't': case 'm': case 'i': case 'o':
+			if (!numeric) {
+				fprintf(stderr, "%s: '%s' is not a positive number\n", c->prog, optarg);
+				return 2;
+			}
+			if (ch == 'b') hc.body_limit = n;
+			if (ch == 't') hc.threads = (unsigned)n;
+			if (ch == 'm') hc.conn_limit = (unsigned)n;
+			if (ch == 'i') hc.per_ip_limit = (unsigned)n;
+			if (ch == 'o') hc.timeout_s = (unsigned)n;
+			break;
+		case 'h': return 0;
+		default: return 2;
+		}
+	}
+	if (open_db(c) < 0)
+		return 1;
+	store_free(c->st); /* each server thread opens its own connection */
+	c->st = NULL;
+	hc.db_path = c->db_path;
+	if (http_serve(&hc, &e)) {
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return 1;
+	}
+	return 0;
+}

@@ -1,0 +1,61 @@
+/* The command line: entente.c holds the command table; each file of
+ * src/cli/ parses its options, makes calls through core's one door as the
+ * local operator, and prints. */
+#ifndef ENTENTE_CLI_H
+#define ENTENTE_CLI_H
+
+#include <jansson.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+#define NEED_DB 1u   /* open (and migrate) the database before running */
+
+struct cli {
+	const char *db_path;
+	struct store *st;   /* open when the command has NEED_DB */
+	const char *prog;   /* "entente org add" for messages */
+};
+
+struct command {
+	const char *name;   /* "org add" */
+	int (*fn)(struct cli *, int argc, char **argv);
+	unsigned flags;
+	const char *help;   /* one line; --help prints more */
+	const char *action; /* for generic commands: the core action */
+};
+
+extern const struct command cli_commands[];
+
+/* Call core as the local operator. On failure prints the problem to stderr
+ * and returns -1. *out (may be NULL) gets the reply body. */
+int cli_call(struct cli *c, const char *action, json_t *params, json_t *body, json_t **out);
+/* The same with an If-Match. */
+int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body, const char *if_match, json_t **out);
+
+/* Create through action and return the new id, 0 on failure (printed).
+ * params and body (either may be NULL) are consumed. */
+int64_t cli_make(struct cli *c, const char *action, json_t *params, json_t *body);
+
+/* The generic resource command: options are the action's fields. */
+int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv);
+
+/* Print a reply: --json prints JSON, otherwise a short table or record. */
+void cli_print(json_t *v, int as_json);
+
+/* Subcommands with their own code. */
+int cmd_init(struct cli *c, int argc, char **argv);
+int cmd_demo(struct cli *c, int argc, char **argv);
+int cmd_serve(struct cli *c, int argc, char **argv);
+int cmd_migrate(struct cli *c, int argc, char **argv);
+int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_openapi(struct cli *c, int argc, char **argv);
+int cmd_user_add(struct cli *c, int argc, char **argv);
+int cmd_user_passwd(struct cli *c, int argc, char **argv);
+int cmd_user_disable(struct cli *c, int argc, char **argv);
+int cmd_token_create(struct cli *c, int argc, char **argv);
+
+/* Read a password: the first line of file, or NULL on error (printed). */
+char *cli_read_secret(const char *file);
+
+#endif

@@ -1,0 +1,79 @@
+/* The domain of entente and its one door. Every read and every change, from
+ * the API, the CLI or the scheduler, is a call: actor + action + arguments +
+ * now, handed to core_call(). The action table (actions.c) says who may take
+ * each action and which rule it cites; the door checks it, runs the action in
+ * one store transaction, appends the audit event and commits, or changes
+ * nothing. Core never reads the clock and never prints. */
+#ifndef ENTENTE_CORE_H
+#define ENTENTE_CORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+#include "lib/jspec.h"
+#include "store/store.h"
+
+struct call {
+	int64_t person_id;       /* the authenticated person, 0 when none */
+	int system;              /* the local operator (CLI): every grant, audited as "system" */
+	const char *action;      /* "wr.update" */
+	json_t *params;          /* path and query parameters, string values; may be NULL */
+	json_t *body;            /* request body or NULL (borrowed) */
+	const char *if_match;    /* ETag presented, or NULL */
+	const char *session_hash;/* hash of the session the call came with, or NULL */
+	int64_t now;             /* seconds since the epoch, from the caller */
+};
+
+struct reply {
+	int status;              /* 200, 201 or 204 */
+	json_t *body;            /* owned by the reply */
+	int64_t revision;        /* > 0: the ETag of a Work Register */
+	char location[128];      /* Location of a created resource, "" when none */
+	char session_id[65];     /* a new session id to set as a cookie, "" when none */
+	int end_session;         /* the session was ended: clear the cookie */
+};
+
+#define REPLY_INIT { 0, NULL, 0, "", "", 0 }
+
+int core_call(struct store *st, const struct call *c, struct reply *r, struct err *e);
+void reply_release(struct reply *r);
+
+/* Format a revision as an ETag ("\"rev-3\"") into out (32 bytes). */
+void core_etag(int64_t revision, char out[32]);
+
+/* The action table, for documentation and the route table's checks. */
+#define A_WRITE  1u   /* changes state: write transaction and audit */
+#define A_PUBLIC 2u   /* needs no authentication */
+#define A_REVISION 4u /* changes a Work Register: If-Match checked when sent (R13) */
+#define A_IFMATCH 8u  /* If-Match is required (R13): updates and deletions */
+#define A_CREATE 16u  /* creates: the body's required fields must be present */
+
+struct action_info {
+	const char *name;
+	unsigned flags;
+	const char *who;         /* human text of the grants */
+	const char *rule;        /* rule cited, or NULL */
+	const char *summary;
+	const struct jfield *body;
+	const char *query;       /* allowed query parameters, comma-separated */
+};
+
+/* NULL when there is no such action. */
+const struct action_info *core_action_info(const char *name);
+/* Calls fn for each action in table order. */
+void core_actions_each(void (*fn)(const struct action_info *, void *), void *data);
+
+/* Password hashing (argon2id). out receives a string to store (caller frees). */
+int core_password_hash(const char *password, char **out, struct err *e);
+
+/* Authenticate a request. kind: "session" (cookie) or "token" (Bearer).
+ * On success *person_id is set and, for a session, csrf (65 bytes) receives
+ * the session's CSRF token. E_UNAUTHENTICATED otherwise. */
+int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
+		      int64_t *person_id, char csrf[65], struct err *e);
+
+/* How long a session lasts, in seconds. */
+#define CORE_SESSION_SECONDS (12 * 3600)
+
+#endif

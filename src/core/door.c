@@ -1,0 +1,217 @@
+/* The one door: every call is checked against the action table, run in one
+ * transaction, audited, and committed, or it changes nothing. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "lib/util.h"
+
+void core_etag(int64_t revision, char out[32]) { snprintf(out, 32, "\"rev-%lld\"", (long long)revision); }
+
+void reply_release(struct reply *r)
+{
+	json_decref(r->body);
+	r->body = NULL;
+}
+
+static const struct action *action_find(const char *name)
+{
+	for (const struct action *a = core__actions; a->info.name; a++)
+		if (!strcmp(a->info.name, name))
+			return a;
+	return NULL;
+}
+
+const struct action_info *core_action_info(const char *name)
+{
+	const struct action *a = action_find(name);
+	return a ? &a->info : NULL;
+}
+
+void core_actions_each(void (*fn)(const struct action_info *, void *), void *data)
+{
+	for (const struct action *a = core__actions; a->info.name; a++)
+		fn(&a->info, data);
+}
+
+void core__reply(struct ctx *x, int status, json_t *body)
+{
+	json_decref(x->reply->body);
+	x->reply->status = status;
+	x->reply->body = body;
+}
+
+void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after)
+{
+	json_decref(x->before);
+	json_decref(x->after);
+	x->target_type = type;
+	x->target_id = id;
+	x->before = before;
+	x->after = after;
+}
+
+static int audit_write(struct ctx *x, struct err *e)
+{
+	json_t *row = json_pack("{ss ss ss ss sO* sO*}", "at", x->now_iso, "actor", x->actor.label,
+				"action", x->info->name, "target_type", x->target_type ? x->target_type : "none",
+				"before", x->before, "after", x->after);
+	int ret;
+	if (x->actor.person_id)
+		json_object_set_new(row, "actor_id", json_integer(x->actor.person_id));
+	if (x->target_id)
+		json_object_set_new(row, "target_id", json_integer(x->target_id));
+	ret = store_insert(x->st, "audit", row, NULL, e);
+	json_decref(row);
+	return ret;
+}
+
+/* Parameters the route may set from the path. */
+static int path_key(const char *k) { return !strcmp(k, "id") || !strcmp(k, "sub_id") || !strcmp(k, "section"); }
+
+static int query_allowed(const char *list, const char *key)
+{
+	size_t n = strlen(key);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, key, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+static int params_check(struct ctx *x, struct err *e)
+{
+	const char *key;
+	json_t *v;
+	if (!x->call->params)
+		return 0;
+	json_object_foreach(x->call->params, key, v) {
+		if (path_key(key) || query_allowed(x->info->query, key))
+			continue;
+		return err_set(e, E_UNKNOWN_FIELD, key, "unknown query parameter");
+	}
+	return 0;
+}
+
+static int grants_allow(const struct ctx *x, unsigned g)
+{
+	const struct actor *a = &x->actor;
+	const struct scope *s = &x->scope;
+	if (a->system)
+		return 1;
+	if ((g & G_ANY) && a->person_id)
+		return 1;
+	if ((g & G_ADMIN) && a->admin)
+		return 1;
+	if ((g & G_VP) && a->vp)
+		return 1;
+	if ((g & G_STAFF) && a->staff)
+		return 1;
+	if ((g & G_PARTNER) && !a->staff && s->org_id && a->org_id == s->org_id)
+		return 1;
+	if ((g & G_OWNER) && s->owner_id && a->person_id == s->owner_id)
+		return 1;
+	if ((g & G_PROPOSER) && s->proposer_id && a->person_id == s->proposer_id)
+		return 1;
+	if ((g & G_SELF) && s->person_id && a->person_id == s->person_id)
+		return 1;
+	return 0;
+}
+
+/* R13: a change to a Work Register presents the revision it was made on. */
+static int revision_check(struct ctx *x, struct err *e)
+{
+	char etag[32];
+	const char *im = x->call->if_match;
+	if (!x->scope.wr)
+		return 0;
+	if (!im || !*im) {
+		if (x->info->flags & A_IFMATCH)
+			return err_set(e, E_PRECONDITION_REQUIRED, "If-Match",
+				       "send the ETag of the Work Register you edited in If-Match");
+		return 0;
+	}
+	if (!strcmp(im, "*"))
+		return 0;
+	core_etag(json_integer_value(json_object_get(x->scope.wr, "revision")), etag);
+	/* accept the weak form too: W/"rev-3" */
+	if (!strncmp(im, "W/", 2))
+		im += 2;
+	if (strcmp(im, etag))
+		return err_set(e, E_STALE, "If-Match", "the Work Register is now at %s; reload and apply your change again", etag);
+	return 0;
+}
+
+int core_call(struct store *st, const struct call *c, struct reply *r, struct err *e)
+{
+	const struct action *a = action_find(c->action);
+	struct ctx x;
+	int ret = -1, writing;
+	memset(&x, 0, sizeof(x));
+	r->status = 0;
+	r->body = NULL;
+	r->revision = 0;
+	r->location[0] = r->session_id[0] = '\0';
+	r->end_session = 0;
+	if (!a)
+		return err_set(e, E_INTERNAL, NULL, "unknown action %s", c->action);
+	x.st = st;
+	x.call = c;
+	x.info = &a->info;
+	x.reply = r;
+	time_iso(c->now, x.now_iso);
+	time_date(c->now, x.today);
+	writing = !!(a->info.flags & A_WRITE);
+
+	if (!(a->info.flags & A_PUBLIC) && !c->system && !c->person_id)
+		return err_set(e, E_UNAUTHENTICATED, NULL, "sign in or send a bearer token");
+	if (store_begin(st, writing, e))
+		return -1;
+	if (core__actor_load(&x, e) || params_check(&x, e))
+		goto out;
+	if (c->body && !json_is_null(c->body)) {
+		if (!a->info.body) {
+			err_set(e, E_INVALID, "", "this request takes no body");
+			goto out;
+		}
+		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e))
+			goto out;
+	} else if (a->info.body && (a->info.flags & A_CREATE)) {
+		err_set(e, E_MISSING_FIELD, "", "a JSON body is required");
+		goto out;
+	}
+	if (a->scope(&x, e))
+		goto out;
+	if (!(a->info.flags & A_PUBLIC) && !grants_allow(&x, a->grants)) {
+		err_set(e, E_FORBIDDEN, NULL, "%s may not %s", x.actor.label, a->info.summary);
+		if (a->info.rule)
+			snprintf(e->rule, sizeof(e->rule), "%s", a->info.rule);
+		goto out;
+	}
+	if ((a->info.flags & A_REVISION) && revision_check(&x, e))
+		goto out;
+	if (a->run(&x, e))
+		goto out;
+	if (writing) {
+		if (audit_write(&x, e) || store_commit(st, e))
+			goto out;
+	} else {
+		store_rollback(st);
+	}
+	ret = 0;
+out:
+	if (ret) {
+		store_rollback(st);
+		reply_release(r);
+		r->location[0] = r->session_id[0] = '\0';
+		r->revision = 0;
+	}
+	json_decref(x.before);
+	json_decref(x.after);
+	json_decref(x.scope.wr);
+	return ret;
+}

@@ -1,0 +1,179 @@
+/* entente: the command table, like git.c. Global options are read once
+ * here; NEED_DB opens and migrates the database for the command, so no
+ * subcommand can forget to. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "cli/cli.h"
+#include "lib/util.h"
+
+#ifndef ENTENTE_VERSION
+#define ENTENTE_VERSION "0.1.0"
+#endif
+
+static int cmd_version(struct cli *c, int argc, char **argv);
+static int cmd_help(struct cli *c, int argc, char **argv);
+
+const struct command cli_commands[] = {
+	{ "init", cmd_init, 0, "create the database, the host organization, its bodies and an administrator", NULL },
+	{ "demo", cmd_demo, NEED_DB, "add demonstration data (partners, people, a draft Work Register)", NULL },
+	{ "serve", cmd_serve, 0, "serve the API and the web application until SIGTERM", NULL },
+	{ "migrate", cmd_migrate, 0, "apply the database migrations not yet applied", NULL },
+	{ "backup", cmd_backup, NEED_DB, "copy the database to a file while it is in use", NULL },
+	{ "openapi", cmd_openapi, 0, "print the OpenAPI document of the API", NULL },
+	{ "user add", cmd_user_add, NEED_DB, "add a person with an account (password from a file or generated)", NULL },
+	{ "user list", NULL, NEED_DB, "list people", "person.list" },
+	{ "user passwd", cmd_user_passwd, NEED_DB, "set a person's password", NULL },
+	{ "user disable", cmd_user_disable, NEED_DB, "disable an account (--enable to enable it again)", NULL },
+	{ "token create", cmd_token_create, NEED_DB, "create an API token for a person (printed once)", NULL },
+	{ "token revoke", NULL, NEED_DB, "revoke an API token", "token.revoke" },
+	{ "token list", NULL, NEED_DB, "list API tokens (never their secrets)", "token.list" },
+	{ "org list", NULL, NEED_DB, "list organizations", "org.list" },
+	{ "org show", NULL, NEED_DB, "show an organization", "org.get" },
+	{ "org add", NULL, NEED_DB, "add an organization", "org.create" },
+	{ "org set", NULL, NEED_DB, "change an organization", "org.update" },
+	{ "person list", NULL, NEED_DB, "list people", "person.list" },
+	{ "person show", NULL, NEED_DB, "show a person", "person.get" },
+	{ "person add", NULL, NEED_DB, "add a person (no account)", "person.create" },
+	{ "person set", NULL, NEED_DB, "change a person", "person.update" },
+	{ "officer list", NULL, NEED_DB, "list officer roles", "officer.list" },
+	{ "officer add", NULL, NEED_DB, "give a person an officer role (vp_alliances, admin)", "officer.add" },
+	{ "officer set", NULL, NEED_DB, "change or end an officer role", "officer.update" },
+	{ "body list", NULL, NEED_DB, "list bodies", "body.list" },
+	{ "body show", NULL, NEED_DB, "show a body and its ballot rules", "body.get" },
+	{ "body add", NULL, NEED_DB, "add a body", "body.create" },
+	{ "body set", NULL, NEED_DB, "change a body or its ballot rules", "body.update" },
+	{ "body members", NULL, NEED_DB, "list a body's members", "member.list" },
+	{ "body member-add", NULL, NEED_DB, "add a member to a body", "member.add" },
+	{ "body member-set", NULL, NEED_DB, "change or end a membership", "member.update" },
+	{ "wr list", NULL, NEED_DB, "list Work Registers", "wr.list" },
+	{ "wr show", NULL, NEED_DB, "show a Work Register with every section", "wr.get" },
+	{ "wr create", NULL, NEED_DB, "propose a Work Register", "wr.create" },
+	{ "wr set", NULL, NEED_DB, "edit a Work Register draft", "wr.update" },
+	{ "wr versions", NULL, NEED_DB, "list a Work Register's versions", "version.list" },
+	{ "wr version", NULL, NEED_DB, "show one version (--sub-id N)", "version.get" },
+	{ "wr history", NULL, NEED_DB, "show a Work Register's change history (R50)", "history.list" },
+	{ "milestone add", NULL, NEED_DB, "add a milestone to a Work Register (--id WR)", "milestone.add" },
+	{ "contact add", NULL, NEED_DB, "add a partner contact to a Work Register (--id WR)", "contact.add" },
+	{ "standard add", NULL, NEED_DB, "add a Table 1 row to a Work Register (--id WR)", "standard.add" },
+	{ "audit", NULL, NEED_DB, "read the audit log", "audit.list" },
+	{ "version", cmd_version, 0, "print the version", NULL },
+	{ "help", cmd_help, 0, "list the commands", NULL },
+	{ NULL, NULL, 0, NULL, NULL },
+};
+
+static int cmd_version(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	printf("entente %s\n", ENTENTE_VERSION);
+	return 0;
+}
+
+static void usage(FILE *f)
+{
+	fprintf(f, "usage: entente [--db PATH] <command> [options]\n\n"
+		   "Runs the DMTF alliance-partner process (DSP4003).\n"
+		   "The database is --db, else $ENTENTE_DB, else var/entente.db.\n"
+		   "Every command takes --help.\n\ncommands:\n");
+	for (const struct command *cmd = cli_commands; cmd->name; cmd++)
+		fprintf(f, "  %-20s %s\n", cmd->name, cmd->help);
+}
+
+static int cmd_help(struct cli *c, int argc, char **argv)
+{
+	(void)c;
+	(void)argc;
+	(void)argv;
+	usage(stdout);
+	return 0;
+}
+
+/* Longest command name matching the first words of argv. */
+static const struct command *lookup(int argc, char **argv, int *words)
+{
+	const struct command *best = NULL;
+	*words = 0;
+	for (const struct command *cmd = cli_commands; cmd->name; cmd++) {
+		char name[64];
+		int n = 0;
+		snprintf(name, sizeof(name), "%s", cmd->name);
+		char *save = NULL, *w = strtok_r(name, " ", &save);
+		int ok = 1;
+		while (w) {
+			if (n >= argc || strcmp(argv[n], w)) {
+				ok = 0;
+				break;
+			}
+			n++;
+			w = strtok_r(NULL, " ", &save);
+		}
+		if (ok && n > *words) {
+			best = cmd;
+			*words = n;
+		}
+	}
+	return best;
+}
+
+int main(int argc, char **argv)
+{
+	struct cli c = { 0 };
+	const struct command *cmd;
+	struct err e = ERR_INIT;
+	int words, ret = 1, i = 1;
+	char prog[80];
+
+	c.db_path = getenv("ENTENTE_DB");
+	while (i < argc && argv[i][0] == '-') {
+		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
+			c.db_path = argv[i + 1];
+			i += 2;
+		} else if (!strcmp(argv[i], "--version")) {
+			return cmd_version(&c, 0, NULL);
+		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
+			usage(stdout);
+			return 0;
+		} else {
+			fprintf(stderr, "entente: unknown option %s\n", argv[i]);
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (!c.db_path || !*c.db_path)
+		c.db_path = "var/entente.db";
+	if (i >= argc) {
+		usage(stderr);
+		return 2;
+	}
+	cmd = lookup(argc - i, argv + i, &words);
+	if (!cmd) {
+		fprintf(stderr, "entente: unknown command '%s'\n", argv[i]);
+		usage(stderr);
+		return 2;
+	}
+	snprintf(prog, sizeof(prog), "entente %s", cmd->name);
+	c.prog = prog;
+	argc -= i + words - 1;
+	argv += i + words - 1;
+	if (cmd->flags & NEED_DB) {
+		if (access(c.db_path, F_OK)) {
+			fprintf(stderr, "%s: no database at %s: run entente init first\n", prog, c.db_path);
+			return 1;
+		}
+		if (store_open(&c.st, c.db_path, &e) || store_migrate(c.st, NULL, &e)) {
+			fprintf(stderr, "%s: %s\n", prog, e.detail);
+			store_free(c.st);
+			return 1;
+		}
+	}
+	if (cmd->fn)
+		ret = cmd->fn(&c, argc, argv);
+	else
+		ret = cli_generic(&c, cmd, argc, argv);
+	store_free(c.st);
+	return ret;
+}

@@ -1,0 +1,41 @@
+/* The HTTP server: libmicrohttpd glue, the route table, authentication,
+ * RFC 9457 problems and the OpenAPI document. */
+#ifndef ENTENTE_HTTP_H
+#define ENTENTE_HTTP_H
+
+#include <jansson.h>
+#include <stddef.h>
+
+#include "lib/err.h"
+
+struct http_config {
+	const char *db_path;
+	const char *listen;        /* "HOST:PORT"; port 0 picks a free one */
+	const char *web_dir;       /* static files, or NULL */
+	const char *ready_file;    /* written with the base URL once listening, or NULL */
+	size_t body_limit;         /* bytes */
+	unsigned threads;
+	unsigned conn_limit, per_ip_limit, timeout_s;
+	int cookie_secure;         /* add Secure to the session cookie */
+};
+
+/* Serve until SIGTERM or SIGINT; returns 0 after a clean stop. */
+int http_serve(const struct http_config *cfg, struct err *e);
+
+/* The OpenAPI 3.1 document of every route (new reference). */
+json_t *http_openapi(void);
+
+/* The route table, read by the OpenAPI document. */
+#define RF_NONE 0u
+#define RF_RAW  1u   /* answered by the server itself, not through core */
+
+struct route {
+	const char *method;
+	const char *pattern;       /* "/api/v1/work-registers/{id}" */
+	const char *action;        /* core action, or a server-internal name */
+	unsigned flags;
+};
+
+extern const struct route http__routes[];
+
+#endif

@@ -1,0 +1,166 @@
+/* The OpenAPI 3.1 document, built from the route table, the action table
+ * and the field specifications, so that it cannot drift from the server. */
+#include <string.h>
+
+#include "core/core.h"
+#include "http/http.h"
+
+static json_t *field_schema(const struct jfield *f);
+
+static json_t *object_schema(const struct jfield *spec)
+{
+	json_t *props = json_object(), *req = json_array();
+	for (const struct jfield *f = spec; f->name; f++) {
+		json_object_set_new(props, f->name, field_schema(f));
+		if (f->flags & JF_REQUIRED)
+			json_array_append_new(req, json_string(f->name));
+	}
+	json_t *s = json_pack("{ss so sb}", "type", "object", "properties", props, "additionalProperties", 0);
+	if (json_array_size(req))
+		json_object_set_new(s, "required", req);
+	else
+		json_decref(req);
+	return s;
+}
+
+static json_t *field_schema(const struct jfield *f)
+{
+	json_t *s = json_object();
+	const char *type = "string";
+	switch (f->type) {
+	case JT_ID: type = "integer"; json_object_set_new(s, "minimum", json_integer(1)); break;
+	case JT_INT:
+		type = "integer";
+		json_object_set_new(s, "minimum", json_integer(f->min));
+		json_object_set_new(s, "maximum", json_integer(f->max));
+		break;
+	case JT_BOOL: type = "boolean"; break;
+	case JT_DATE: json_object_set_new(s, "format", json_string("date")); break;
+	case JT_EMAIL: json_object_set_new(s, "format", json_string("email")); break;
+	case JT_URL: json_object_set_new(s, "format", json_string("uri")); break;
+	case JT_TEXT: json_object_set_new(s, "contentMediaType", json_string("text/markdown")); break;
+	case JT_ENUM: {
+		json_t *en = json_array();
+		for (int i = 0; f->enums[i]; i++)
+			json_array_append_new(en, json_string(f->enums[i]));
+		json_object_set_new(s, "enum", en);
+		break;
+	}
+	case JT_ARRAY:
+		type = "array";
+		json_object_set_new(s, "items", object_schema(f->items));
+		json_object_set_new(s, "minItems", json_integer(f->min));
+		if (f->max)
+			json_object_set_new(s, "maxItems", json_integer(f->max));
+		break;
+	default: break;
+	}
+	if ((f->type == JT_STR || f->type == JT_TEXT) && f->max)
+		json_object_set_new(s, "maxLength", json_integer(f->max));
+	if (f->flags & JF_NULLABLE)
+		json_object_set_new(s, "type", json_pack("[s s]", type, "null"));
+	else
+		json_object_set_new(s, "type", json_string(type));
+	if (f->rule)
+		json_object_set_new(s, "description", json_sprintf("Rule %s of RULES.md.", f->rule));
+	return s;
+}
+
+static json_t *problem_ref(const char *desc)
+{
+	return json_pack("{ss s{s{s{ss}}}}", "description", desc, "content", "application/problem+json", "schema", "$ref",
+			 "#/components/schemas/Problem");
+}
+
+static json_t *operation(const struct route *r, const struct action_info *ai)
+{
+	json_t *op = json_object(), *params = json_array(), *responses = json_object();
+	char opid[64], *p;
+	snprintf(opid, sizeof(opid), "%s", ai->name);
+	for (p = opid; *p; p++)
+		if (*p == '.')
+			*p = '_';
+	json_object_set_new(op, "operationId", json_string(opid));
+	json_object_set_new(op, "summary", json_string(ai->summary));
+	json_object_set_new(op, "description", json_sprintf("Who may: %s.%s%s", ai->who, ai->rule ? " Rule " : "",
+							    ai->rule ? ai->rule : ""));
+	if (ai->rule)
+		json_object_set_new(op, "x-rule", json_string(ai->rule));
+	for (const char *s = strchr(r->pattern, '{'); s; s = strchr(s + 1, '{')) {
+		const char *end = strchr(s, '}');
+		json_array_append_new(params, json_pack("{ss% ss sb s{ss}}", "name", s + 1, (size_t)(end - s - 1), "in", "path",
+							"required", 1, "schema", "type", "string"));
+	}
+	for (const char *q = ai->query; q && *q;) {
+		const char *end = strchr(q, ',');
+		size_t n = end ? (size_t)(end - q) : strlen(q);
+		json_array_append_new(params, json_pack("{ss% ss s{ss}}", "name", q, n, "in", "query", "schema", "type", "string"));
+		q = end ? end + 1 : NULL;
+	}
+	if (ai->flags & A_IFMATCH)
+		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-Match", "in", "header", "required", 1,
+							"schema", "type", "string", "description",
+							"The ETag of the Work Register (R13)."));
+	if (json_array_size(params))
+		json_object_set_new(op, "parameters", params);
+	else
+		json_decref(params);
+	if (ai->body)
+		json_object_set_new(op, "requestBody", json_pack("{sb s{s{so}}}", "required", !!(ai->flags & A_CREATE), "content",
+								  "application/json", "schema", object_schema(ai->body)));
+	const char *ok = !strcmp(r->method, "DELETE") ? "204" : (ai->flags & A_CREATE) ? "201" : "200";
+	if (!strcmp(ok, "204"))
+		json_object_set_new(responses, ok, json_pack("{ss}", "description", "Done"));
+	else
+		json_object_set_new(responses, ok, json_pack("{ss s{s{s{ss}}}}", "description", "Success", "content",
+							     "application/json", "schema", "type", "object"));
+	json_object_set_new(responses, "default", problem_ref("An error (RFC 9457); field and rule name what was refused"));
+	json_object_set_new(op, "responses", responses);
+	if (ai->flags & A_PUBLIC)
+		json_object_set_new(op, "security", json_array());
+	return op;
+}
+
+static json_t *raw_operation(const struct route *r)
+{
+	const char *type = !strcmp(r->action, "metrics") ? "text/plain" : "application/json";
+	return json_pack("{ss ss s[] s{s{ss s{s{}}}}}", "operationId", r->action, "summary",
+			 !strcmp(r->action, "healthz") ? "health check" : !strcmp(r->action, "metrics") ? "Prometheus metrics" : "this document",
+			 "security", "responses", "200", "description", "Success", "content", type);
+}
+
+json_t *http_openapi(void)
+{
+	json_t *paths = json_object();
+	for (const struct route *r = http__routes; r->method; r++) {
+		json_t *item = json_object_get(paths, r->pattern);
+		char method[8];
+		size_t i;
+		if (!item) {
+			item = json_object();
+			json_object_set_new(paths, r->pattern, item);
+		}
+		for (i = 0; r->method[i] && i < sizeof(method) - 1; i++)
+			method[i] = (char)(r->method[i] - 'A' + 'a');
+		method[i] = '\0';
+		if (r->flags & RF_RAW) {
+			json_object_set_new(item, method, raw_operation(r));
+		} else {
+			const struct action_info *ai = core_action_info(r->action);
+			if (ai)
+				json_object_set_new(item, method, operation(r, ai));
+		}
+	}
+	return json_pack("{ss s{ss ss ss} so s{s{s{ss s{s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}} s[sss]}} s{s{ss ss} s{ss ss ss}}} s[{s[]}{s[]}]}",
+			 "openapi", "3.1.0",
+			 "info", "title", "entente API", "version", "1", "description",
+			 "The alliance-partner process of DSP4003. Errors are RFC 9457 problems naming the field and the rule of RULES.md.",
+			 "paths", paths,
+			 "components", "schemas", "Problem", "type", "object", "properties",
+			 "type", "type", "string", "title", "type", "string", "status", "type", "integer", "detail", "type", "string",
+			 "instance", "type", "string", "field", "type", "string", "rule", "type", "string",
+			 "required", "type", "title", "status",
+			 "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
+			 "cookie", "type", "apiKey", "in", "cookie", "name", "entente_session",
+			 "security", "bearer", "cookie");
+}

@@ -1,0 +1,129 @@
+#include "lib/util.h"
+
+#include <sodium.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <time.h>
+
+void time_iso(int64_t t, char out[21])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 21, "%Y-%m-%dT%H:%M:%SZ", &tm);
+}
+
+void time_date(int64_t t, char out[11])
+{
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int leap(int y) { return (y % 4 == 0 && y % 100 != 0) || y % 400 == 0; }
+
+static int mdays(int y, int m)
+{
+	static const int d[] = { 31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31 };
+	return m == 2 && leap(y) ? 29 : d[m - 1];
+}
+
+static int parse_date(const char *s, int *y, int *m, int *d)
+{
+	if (!s || strlen(s) != 10 || s[4] != '-' || s[7] != '-')
+		return -1;
+	for (int i = 0; i < 10; i++)
+		if (i != 4 && i != 7 && (s[i] < '0' || s[i] > '9'))
+			return -1;
+	*y = (s[0] - '0') * 1000 + (s[1] - '0') * 100 + (s[2] - '0') * 10 + (s[3] - '0');
+	*m = (s[5] - '0') * 10 + (s[6] - '0');
+	*d = (s[8] - '0') * 10 + (s[9] - '0');
+	if (*y < 1900 || *m < 1 || *m > 12 || *d < 1 || *d > mdays(*y, *m))
+		return -1;
+	return 0;
+}
+
+int date_valid(const char *s)
+{
+	int y, m, d;
+	return parse_date(s, &y, &m, &d) == 0;
+}
+
+void date_add_months(const char *date, int months, char out[11])
+{
+	int y, m, d;
+	if (parse_date(date, &y, &m, &d)) {
+		out[0] = '\0';
+		return;
+	}
+	int total = y * 12 + (m - 1) + months;
+	y = total / 12;
+	m = total % 12 + 1;
+	if (d > mdays(y, m))
+		d = mdays(y, m);
+	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+int64_t date_epoch(const char *s)
+{
+	int y, m, d;
+	if (parse_date(s, &y, &m, &d))
+		return -1;
+	/* days from civil, after Howard Hinnant's algorithm */
+	y -= m <= 2;
+	int64_t era = (y >= 0 ? y : y - 399) / 400;
+	int64_t yoe = y - era * 400;
+	int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+	int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+	return (era * 146097 + doe - 719468) * 86400;
+}
+
+void random_hex(char *out, size_t nbytes)
+{
+	unsigned char buf[64];
+	if (nbytes > sizeof(buf))
+		nbytes = sizeof(buf);
+	randombytes_buf(buf, nbytes);
+	sodium_bin2hex(out, nbytes * 2 + 1, buf, nbytes);
+	sodium_memzero(buf, sizeof(buf));
+}
+
+void hash_hex(const char *s, char out[65])
+{
+	unsigned char h[32];
+	crypto_generichash(h, sizeof(h), (const unsigned char *)s, strlen(s), NULL, 0);
+	sodium_bin2hex(out, 65, h, sizeof(h));
+}
+
+int secure_streq(const char *a, const char *b)
+{
+	size_t la = strlen(a), lb = strlen(b);
+	if (la != lb)
+		return 0;
+	return sodium_memcmp(a, b, la) == 0;
+}
+
+size_t utf8_len(const char *s)
+{
+	size_t n = 0;
+	for (; *s; s++)
+		if (((unsigned char)*s & 0xC0) != 0x80)
+			n++;
+	return n;
+}
+
+void log_line(const char *fmt, ...)
+{
+	char msg[1024], ts[21];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	for (char *p = msg; *p; p++)
+		if (*p == '\r' || *p == '\n')
+			*p = ' ';
+	time_iso((int64_t)time(NULL), ts);
+	fprintf(stderr, "%s %s\n", ts, msg);
+}

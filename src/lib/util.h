@@ -1,0 +1,32 @@
+/* Small helpers: ISO 8601 time, dates, random ids, hashing, logging. */
+#ifndef ENTENTE_UTIL_H
+#define ENTENTE_UTIL_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* "2026-11-24T03:26:18Z" into out (at least 21 bytes). */
+void time_iso(int64_t t, char out[21]);
+/* "2026-11-24" into out (at least 11 bytes). */
+void time_date(int64_t t, char out[11]);
+/* 1 when s is a valid calendar date YYYY-MM-DD. */
+int date_valid(const char *s);
+/* Add months to a YYYY-MM-DD date (day clamped to the month's end). */
+void date_add_months(const char *date, int months, char out[11]);
+/* Seconds since the epoch of a YYYY-MM-DD date at 00:00 UTC; -1 if invalid. */
+int64_t date_epoch(const char *s);
+
+/* n random bytes as 2n lowercase hex characters into out (2n+1 bytes). */
+void random_hex(char *out, size_t nbytes);
+/* BLAKE2b-256 of s as 64 hex characters (out: 65 bytes). */
+void hash_hex(const char *s, char out[65]);
+/* Constant-time string equality. */
+int secure_streq(const char *a, const char *b);
+
+/* Count UTF-8 code points of a valid UTF-8 string. */
+size_t utf8_len(const char *s);
+
+/* One line to stderr: time, then the message with CR and LF made spaces. */
+void log_line(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+#endif

@@ -1,0 +1,562 @@
+/* The SQLite engine: WAL, synchronous=FULL, foreign keys, busy timeout.
+ * Identifiers in SQL come only from the catalogue read from the database
+ * itself; values are always bound. */
+#include <sqlite3.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "lib/strbuf.h"
+#include "store/internal.h"
+
+enum col_kind { K_INT, K_TEXT, K_BOOL, K_JSON, K_REAL };
+
+struct column { char *name; enum col_kind kind; };
+
+struct table {
+	char *name;
+	int ncols;
+	struct column *cols;
+};
+
+struct sqlite_store {
+	struct store base;
+	sqlite3 *db;
+	int ntables;
+	struct table *tables;
+};
+
+#define SQ(st) ((struct sqlite_store *)(st))
+
+static int db_error(struct sqlite_store *s, struct err *e, const char *what)
+{
+	int code = sqlite3_extended_errcode(s->db);
+	const char *msg = sqlite3_errmsg(s->db);
+	if (code == SQLITE_CONSTRAINT_UNIQUE || code == SQLITE_CONSTRAINT_PRIMARYKEY) {
+		/* "UNIQUE constraint failed: people.email" -> field "email" */
+		const char *dot = strrchr(msg, '.');
+		const char *comma = dot ? strchr(dot, ',') : NULL;
+		char field[64] = "";
+		if (dot) {
+			size_t n = comma ? (size_t)(comma - dot - 1) : strlen(dot + 1);
+			if (n >= sizeof(field))
+				n = sizeof(field) - 1;
+			memcpy(field, dot + 1, n);
+			field[n] = '\0';
+		}
+		return err_set(e, E_DUPLICATE, field, "a record with this %s already exists", field[0] ? field : "value");
+	}
+	if (code == SQLITE_CONSTRAINT_FOREIGNKEY)
+		return err_set(e, E_CONFLICT, NULL, "the change refers to a missing record or is still referred to");
+	if (code == SQLITE_CONSTRAINT_CHECK || code == SQLITE_CONSTRAINT_NOTNULL)
+		return err_set(e, E_INVALID, NULL, "%s", msg);
+	if (code == SQLITE_BUSY || code == SQLITE_LOCKED || (code & 0xff) == SQLITE_BUSY)
+		return err_set(e, E_UNAVAILABLE, NULL, "database busy, try again");
+	if (code == SQLITE_CONSTRAINT_TRIGGER)
+		return err_set(e, E_CONFLICT, NULL, "%s", msg);
+	return err_set(e, E_INTERNAL, NULL, "%s: %s", what, msg);
+}
+
+static int exec(struct sqlite_store *s, const char *sql, struct err *e)
+{
+	char *msg = NULL;
+	if (sqlite3_exec(s->db, sql, NULL, NULL, &msg) != SQLITE_OK) {
+		err_set(e, E_INTERNAL, NULL, "%s", msg ? msg : "sqlite error");
+		if ((sqlite3_extended_errcode(s->db) & 0xff) == SQLITE_BUSY)
+			e->code = E_UNAVAILABLE;
+		sqlite3_free(msg);
+		return -1;
+	}
+	return 0;
+}
+
+static void catalogue_free(struct sqlite_store *s)
+{
+	for (int i = 0; i < s->ntables; i++) {
+		for (int j = 0; j < s->tables[i].ncols; j++)
+			free(s->tables[i].cols[j].name);
+		free(s->tables[i].cols);
+		free(s->tables[i].name);
+	}
+	free(s->tables);
+	s->tables = NULL;
+	s->ntables = 0;
+}
+
+static enum col_kind kind_of(const char *decl)
+{
+	if (!decl)
+		return K_TEXT;
+	if (strstr(decl, "BOOLEAN"))
+		return K_BOOL;
+	if (strstr(decl, "JSONTEXT"))
+		return K_JSON;
+	if (strstr(decl, "INT"))
+		return K_INT;
+	if (strstr(decl, "REAL"))
+		return K_REAL;
+	return K_TEXT;
+}
+
+static int catalogue_load(struct sqlite_store *s, struct err *e)
+{
+	sqlite3_stmt *t = NULL, *c = NULL;
+	int ret = -1;
+	catalogue_free(s);
+	if (sqlite3_prepare_v2(s->db, "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%' ORDER BY name", -1, &t, NULL) != SQLITE_OK)
+		goto fail;
+	while (sqlite3_step(t) == SQLITE_ROW) {
+		const char *name = (const char *)sqlite3_column_text(t, 0);
+		struct table *tab;
+		s->tables = realloc(s->tables, sizeof(*s->tables) * (size_t)(s->ntables + 1));
+		if (!s->tables)
+			abort();
+		tab = &s->tables[s->ntables++];
+		tab->name = strdup(name);
+		tab->ncols = 0;
+		tab->cols = NULL;
+		if (sqlite3_prepare_v2(s->db, "SELECT name, type FROM pragma_table_info(?)", -1, &c, NULL) != SQLITE_OK)
+			goto fail;
+		sqlite3_bind_text(c, 1, name, -1, SQLITE_TRANSIENT);
+		while (sqlite3_step(c) == SQLITE_ROW) {
+			tab->cols = realloc(tab->cols, sizeof(*tab->cols) * (size_t)(tab->ncols + 1));
+			if (!tab->cols)
+				abort();
+			tab->cols[tab->ncols].name = strdup((const char *)sqlite3_column_text(c, 0));
+			tab->cols[tab->ncols].kind = kind_of((const char *)sqlite3_column_text(c, 1));
+			tab->ncols++;
+		}
+		sqlite3_finalize(c);
+		c = NULL;
+	}
+	ret = 0;
+	goto out;
+fail:
+	db_error(s, e, "catalogue");
+out:
+	sqlite3_finalize(t);
+	sqlite3_finalize(c);
+	return ret;
+}
+
+static const struct table *table_get(struct sqlite_store *s, const char *name, struct err *e)
+{
+	for (int i = 0; i < s->ntables; i++)
+		if (!strcmp(s->tables[i].name, name))
+			return &s->tables[i];
+	err_set(e, E_INTERNAL, NULL, "unknown table %s", name);
+	return NULL;
+}
+
+static const struct column *column_get(const struct table *t, const char *name)
+{
+	for (int i = 0; i < t->ncols; i++)
+		if (!strcmp(t->cols[i].name, name))
+			return &t->cols[i];
+	return NULL;
+}
+
+static int bind_value(sqlite3_stmt *st, int idx, const struct column *col, const json_t *v)
+{
+	if (json_is_null(v) || !v)
+		return sqlite3_bind_null(st, idx);
+	if (col->kind == K_JSON) {
+		char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
+		if (!txt)
+			return SQLITE_NOMEM;
+		return sqlite3_bind_text(st, idx, txt, -1, free);
+	}
+	if (json_is_boolean(v))
+		return sqlite3_bind_int(st, idx, json_is_true(v));
+	if (json_is_integer(v))
+		return sqlite3_bind_int64(st, idx, json_integer_value(v));
+	if (json_is_real(v))
+		return sqlite3_bind_double(st, idx, json_real_value(v));
+	if (json_is_string(v))
+		return sqlite3_bind_text(st, idx, json_string_value(v), (int)json_string_length(v), SQLITE_TRANSIENT);
+	return SQLITE_MISMATCH;
+}
+
+static json_t *column_value(sqlite3_stmt *st, int i, enum col_kind kind)
+{
+	if (sqlite3_column_type(st, i) == SQLITE_NULL)
+		return json_null();
+	switch (kind) {
+	case K_INT: return json_integer(sqlite3_column_int64(st, i));
+	case K_BOOL: return json_boolean(sqlite3_column_int(st, i));
+	case K_REAL: return json_real(sqlite3_column_double(st, i));
+	case K_JSON: {
+		json_t *v = json_loads((const char *)sqlite3_column_text(st, i), JSON_DECODE_ANY, NULL);
+		return v ? v : json_null();
+	}
+	default: return json_stringn((const char *)sqlite3_column_text(st, i), (size_t)sqlite3_column_bytes(st, i));
+	}
+}
+
+static int check_columns(const struct table *t, const json_t *obj, struct err *e)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)obj, key, v) {
+		(void)v;
+		if (!column_get(t, key))
+			return err_set(e, E_INTERNAL, key, "table %s has no column %s", t->name, key);
+	}
+	return 0;
+}
+
+static int s_insert(struct store *st, const char *table, const json_t *row, int64_t *id, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT, vals = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1, n = 0;
+	const char *key;
+	json_t *v;
+	if (!t || check_columns(t, row, e))
+		return -1;
+	strbuf_addf(&sql, "INSERT INTO \"%s\" (", t->name);
+	json_object_foreach((json_t *)row, key, v) {
+		strbuf_addf(&sql, "%s\"%s\"", n ? ", " : "", key);
+		strbuf_addstr(&vals, n ? ", ?" : "?");
+		n++;
+	}
+	if (!n)
+		strbuf_addf(&sql, ") DEFAULT VALUES");
+	else
+		strbuf_addf(&sql, ") VALUES (%s)", vals.buf);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "insert");
+		goto out;
+	}
+	n = 0;
+	json_object_foreach((json_t *)row, key, v)
+		bind_value(stmt, ++n, column_get(t, key), v);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		db_error(s, e, "insert");
+		goto out;
+	}
+	if (id)
+		*id = sqlite3_last_insert_rowid(s->db);
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	strbuf_release(&vals);
+	return ret;
+}
+
+static int s_update(struct store *st, const char *table, int64_t id, const json_t *changes, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1, n = 0;
+	const char *key;
+	json_t *v;
+	if (!t || check_columns(t, changes, e))
+		return -1;
+	strbuf_addf(&sql, "UPDATE \"%s\" SET ", t->name);
+	json_object_foreach((json_t *)changes, key, v)
+		strbuf_addf(&sql, "%s\"%s\" = ?", n++ ? ", " : "", key);
+	strbuf_addstr(&sql, " WHERE id = ?");
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "update");
+		goto out;
+	}
+	n = 0;
+	json_object_foreach((json_t *)changes, key, v)
+		bind_value(stmt, ++n, column_get(t, key), v);
+	sqlite3_bind_int64(stmt, ++n, id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		db_error(s, e, "update");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		err_set(e, E_NOT_FOUND, NULL, "no such %s", table);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int s_delete(struct store *st, const char *table, int64_t id, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1;
+	if (!t)
+		return -1;
+	strbuf_addf(&sql, "DELETE FROM \"%s\" WHERE id = ?", t->name);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "delete");
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, id);
+	if (sqlite3_step(stmt) != SQLITE_DONE) {
+		db_error(s, e, "delete");
+		goto out;
+	}
+	if (sqlite3_changes(s->db) == 0) {
+		err_set(e, E_NOT_FOUND, NULL, "no such %s", table);
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int s_find(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1, n = 0, rc;
+	const char *key;
+	json_t *v, *rows = NULL;
+	const struct column *order;
+	*out = NULL;
+	if (!t)
+		return -1;
+	order = column_get(t, q->order ? q->order : "id");
+	if (!order)
+		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order);
+	if (q->where && check_columns(t, q->where, e))
+		return -1;
+	strbuf_addf(&sql, "SELECT * FROM \"%s\" WHERE 1", t->name);
+	if (q->where)
+		json_object_foreach(q->where, key, v) {
+			if (json_is_null(v)) {
+				strbuf_addf(&sql, " AND \"%s\" IS NULL", key);
+			} else if (json_is_array(v)) {
+				strbuf_addf(&sql, " AND \"%s\" IN (", key);
+				for (size_t i = 0; i < json_array_size(v); i++)
+					strbuf_addstr(&sql, i ? ", ?" : "?");
+				strbuf_addstr(&sql, json_array_size(v) ? ")" : "NULL)");
+			} else {
+				strbuf_addf(&sql, " AND \"%s\" = ?", key);
+			}
+		}
+	if (q->after_id)
+		strbuf_addf(&sql, " AND id %s ?", q->desc ? "<" : ">");
+	strbuf_addf(&sql, " ORDER BY \"%s\" %s", order->name, q->desc ? "DESC" : "ASC");
+	if (strcmp(order->name, "id"))
+		strbuf_addf(&sql, ", id %s", q->desc ? "DESC" : "ASC");
+	if (q->limit > 0)
+		strbuf_addf(&sql, " LIMIT %d", q->limit);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "find");
+		goto out;
+	}
+	if (q->where)
+		json_object_foreach(q->where, key, v) {
+			const struct column *c = column_get(t, key);
+			if (json_is_null(v))
+				continue;
+			if (json_is_array(v)) {
+				for (size_t i = 0; i < json_array_size(v); i++)
+					bind_value(stmt, ++n, c, json_array_get(v, i));
+			} else {
+				bind_value(stmt, ++n, c, v);
+			}
+		}
+	if (q->after_id)
+		sqlite3_bind_int64(stmt, ++n, q->after_id);
+	rows = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
+		json_t *row = json_object();
+		int nc = sqlite3_column_count(stmt);
+		for (int i = 0; i < nc; i++) {
+			const struct column *c = column_get(t, sqlite3_column_name(stmt, i));
+			json_object_set_new(row, sqlite3_column_name(stmt, i), column_value(stmt, i, c ? c->kind : K_TEXT));
+		}
+		json_array_append_new(rows, row);
+	}
+	if (rc != SQLITE_DONE) {
+		db_error(s, e, "find");
+		goto out;
+	}
+	*out = rows;
+	rows = NULL;
+	ret = 0;
+out:
+	json_decref(rows);
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int s_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	const struct column *c;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1;
+	if (!t)
+		return -1;
+	if (!(c = column_get(t, column)) || c->kind != K_INT)
+		return err_set(e, E_INTERNAL, column, "not an integer column");
+	strbuf_addf(&sql, "UPDATE \"%s\" SET \"%s\" = \"%s\" + ? WHERE id = ? RETURNING \"%s\"", t->name, c->name, c->name, c->name);
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "increment");
+		goto out;
+	}
+	sqlite3_bind_int64(stmt, 1, delta);
+	sqlite3_bind_int64(stmt, 2, id);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		if (sqlite3_errcode(s->db) == SQLITE_DONE || sqlite3_errcode(s->db) == SQLITE_OK)
+			err_set(e, E_NOT_FOUND, NULL, "no such %s", table);
+		else
+			db_error(s, e, "increment");
+		goto out;
+	}
+	if (value)
+		*value = sqlite3_column_int64(stmt, 0);
+	ret = 0;
+out:
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int s_begin(struct store *st, int write, struct err *e)
+{
+	return exec(SQ(st), write ? "BEGIN IMMEDIATE" : "BEGIN", e);
+}
+
+static int s_commit(struct store *st, struct err *e) { return exec(SQ(st), "COMMIT", e); }
+
+static void s_rollback(struct store *st)
+{
+	struct err ignored = ERR_INIT;
+	if (!sqlite3_get_autocommit(SQ(st)->db))
+		exec(SQ(st), "ROLLBACK", &ignored);
+}
+
+static int s_schema_version(struct store *st)
+{
+	sqlite3_stmt *stmt = NULL;
+	int v = 0;
+	if (sqlite3_prepare_v2(SQ(st)->db, "SELECT coalesce(max(version), 0) FROM schema_migrations", -1, &stmt, NULL) == SQLITE_OK &&
+	    sqlite3_step(stmt) == SQLITE_ROW)
+		v = sqlite3_column_int(stmt, 0);
+	sqlite3_finalize(stmt);
+	return v;
+}
+
+static int s_migrate(struct store *st, int *applied, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	int count = 0;
+	if (applied)
+		*applied = 0;
+	if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))", e))
+		return -1;
+	for (int i = 0; store__sqlite_migrations[i]; i++) {
+		char mark[96];
+		if (exec(s, "BEGIN IMMEDIATE", e))
+			return -1;
+		/* read the version inside the lock: two processes may race here */
+		if (s_schema_version(st) > i) {
+			exec(s, "COMMIT", e);
+			continue;
+		}
+		snprintf(mark, sizeof(mark), "INSERT INTO schema_migrations (version) VALUES (%d)", i + 1);
+		if (exec(s, store__sqlite_migrations[i], e) || exec(s, mark, e) || exec(s, "COMMIT", e)) {
+			s_rollback(st);
+			char detail[sizeof(e->detail)];
+			snprintf(detail, sizeof(detail), "%s", e->detail);
+			return err_set(e, E_INTERNAL, NULL, "migration %d: %s", i + 1, detail);
+		}
+		count++;
+	}
+	if (applied)
+		*applied = count;
+	return catalogue_load(s, e);
+}
+
+static int s_backup(struct store *st, const char *dest, struct err *e)
+{
+	sqlite3 *out = NULL;
+	sqlite3_backup *b;
+	int ret = -1;
+	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
+		err_set(e, E_INTERNAL, "file", "cannot open %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
+		goto out;
+	}
+	b = sqlite3_backup_init(out, "main", SQ(st)->db, "main");
+	if (!b) {
+		err_set(e, E_INTERNAL, "file", "backup: %s", sqlite3_errmsg(out));
+		goto out;
+	}
+	int rc;
+	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+		sqlite3_sleep(10);
+	sqlite3_backup_finish(b);
+	if (rc != SQLITE_DONE) {
+		err_set(e, E_INTERNAL, "file", "backup: %s", sqlite3_errstr(rc));
+		goto out;
+	}
+	ret = 0;
+out:
+	sqlite3_close(out);
+	return ret;
+}
+
+static void s_close(struct store *st)
+{
+	struct sqlite_store *s = SQ(st);
+	catalogue_free(s);
+	sqlite3_close(s->db);
+	free(s);
+}
+
+static const struct store_ops sqlite_ops = {
+	.name = "sqlite",
+	.migrate = s_migrate,
+	.schema_version = s_schema_version,
+	.begin = s_begin,
+	.commit = s_commit,
+	.rollback = s_rollback,
+	.insert = s_insert,
+	.update = s_update,
+	.delete_row = s_delete,
+	.find = s_find,
+	.increment = s_increment,
+	.backup = s_backup,
+	.close = s_close,
+};
+
+int store__sqlite_open(struct store **out, const char *path, struct err *e)
+{
+	struct sqlite_store *s = calloc(1, sizeof(*s));
+	if (!s)
+		return err_set(e, E_INTERNAL, NULL, "out of memory");
+	s->base.ops = &sqlite_ops;
+	if (sqlite3_open_v2(path, &s->db, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_NOMUTEX, NULL) != SQLITE_OK) {
+		err_set(e, E_INTERNAL, "db", "cannot open %s: %s", path, s->db ? sqlite3_errmsg(s->db) : "out of memory");
+		sqlite3_close(s->db);
+		free(s);
+		return -1;
+	}
+	sqlite3_busy_timeout(s->db, 10000);
+	if (exec(s, "PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL; PRAGMA foreign_keys=ON;", e) ||
+	    catalogue_load(s, e)) {
+		s_close(&s->base);
+		return -1;
+	}
+	*out = &s->base;
+	return 0;
+}

@@ -1,0 +1,56 @@
+/* Persistence behind a small vtable. A store is one connection: use it from
+ * one thread at a time. Rows travel as jansson objects whose keys are column
+ * names; the store knows each table's columns (read from the database at
+ * open) and refuses any other identifier, so no caller-supplied name ever
+ * reaches SQL, and every value is a bound parameter.
+ *
+ * Ownership: json_t values returned through out-parameters are new
+ * references the caller must json_decref(). */
+#ifndef ENTENTE_STORE_H
+#define ENTENTE_STORE_H
+
+#include <jansson.h>
+#include <stdint.h>
+
+#include "lib/err.h"
+
+struct store;
+
+struct store_query {
+	json_t *where;        /* {column: value}; null means IS NULL, an array IN (...) */
+	const char *order;    /* a column; default "id" */
+	int desc;             /* order descending */
+	int64_t after_id;     /* cursor: rows after this id in the order (id order only) */
+	int limit;            /* 0: no limit */
+};
+
+/* Open (creating if needed) the database at path. */
+int store_open(struct store **out, const char *path, struct err *e);
+void store_free(struct store *st);
+
+/* Apply the numbered migrations not yet applied, each in a transaction.
+ * *applied (may be NULL) receives how many ran. */
+int store_migrate(struct store *st, int *applied, struct err *e);
+int store_schema_version(struct store *st);
+
+/* Transactions: write=1 takes the write lock at once (BEGIN IMMEDIATE). */
+int store_begin(struct store *st, int write, struct err *e);
+int store_commit(struct store *st, struct err *e);
+void store_rollback(struct store *st);
+
+int store_insert(struct store *st, const char *table, const json_t *row, int64_t *id, struct err *e);
+int store_update(struct store *st, const char *table, int64_t id, const json_t *changes, struct err *e);
+int store_delete(struct store *st, const char *table, int64_t id, struct err *e);
+/* E_NOT_FOUND when there is no such row. */
+int store_get(struct store *st, const char *table, int64_t id, json_t **out, struct err *e);
+/* *out: a JSON array of row objects. */
+int store_find(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e);
+/* The first row matching where, or E_NOT_FOUND. */
+int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
+/* Atomically add delta to an integer column; *value gets the new value. */
+int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
+
+/* Online backup of the whole database to a file. */
+int store_backup(struct store *st, const char *dest, struct err *e);
+
+#endif
