@@ -33,11 +33,13 @@ deps-test:
 # ---- the two builds: plain and sanitized ----
 build/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -c $< -o $@
+	@echo "  CC      $<"
+	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
 build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
 	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
+	@echo "  CC asan $<"
+	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
 build/entente: $(SRC:src/%.c=build/obj/%.o)
 	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)

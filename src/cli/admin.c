@@ -182,6 +182,41 @@ static size_t env_size(const char *name, size_t def)
 	return *end || !n ? def : (size_t)n;
 }
 
+int cmd_process(struct cli *c, int argc, char **argv)
+{
+	const char *sub = argc > 1 ? argv[1] : "show";
+	char report[4096];
+	(void)c;
+	if (!strcmp(sub, "--help") || (strcmp(sub, "show") && strcmp(sub, "check") && strcmp(sub, "--dot"))) {
+		printf("usage: entente process show [--dot] | check\n\n"
+		       "show prints the lifecycle table of DSP4003 (--dot: a Graphviz graph);\n"
+		       "check explores it and fails if a state is unreachable, a non-final state has no way\n"
+		       "out, or a path reaches established without a passed Board ballot and the partner's acceptance.\n");
+		return strcmp(sub, "--help") ? 2 : 0;
+	}
+	if (!strcmp(sub, "check")) {
+		int bad = core_process_check(report, sizeof(report));
+		fputs(report, bad ? stderr : stdout);
+		return bad ? 1 : 0;
+	}
+	if (!strcmp(sub, "--dot") || (argc > 2 && !strcmp(argv[2], "--dot"))) {
+		core_process_dot(stdout);
+		return 0;
+	}
+	json_t *t = core_process_table(), *steps = json_object_get(t, "steps");
+	printf("%-22s %-34s %-18s %-5s %s\n", "action", "from", "to", "rule", "who");
+	for (size_t i = 0; i < json_array_size(steps); i++) {
+		json_t *s = json_array_get(steps, i);
+		printf("%-22s %-34s %-18s %-5s %s\n   %s\n", json_string_value(json_object_get(s, "action")),
+		       json_string_value(json_object_get(s, "from")),
+		       json_is_string(json_object_get(s, "to")) ? json_string_value(json_object_get(s, "to")) : "(same)",
+		       json_string_value(json_object_get(s, "rule")), json_string_value(json_object_get(s, "who")),
+		       json_string_value(json_object_get(s, "text")));
+	}
+	json_decref(t);
+	return 0;
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -194,6 +229,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'o' },
 		{ "insecure-cookie", no_argument, NULL, 'k' },
+		{ "tick", required_argument, NULL, 'T' },
+		{ "test-clock", no_argument, NULL, 'C' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -205,7 +242,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"  --threads N            worker threads (default 4)\n"
 		"  --max-connections N    (default 256)   --per-ip N (default 128)\n"
 		"  --timeout SECONDS      idle connection timeout (default 30)\n"
-		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n";
+		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n"
+		"  --tick SECONDS         scheduler period: ballot deadlines, review reminders (default 60; 0 off)\n"
+		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n";
 	struct http_config hc = { 0 };
 	struct err e = ERR_INIT;
 	struct stat sb;
@@ -219,6 +258,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	hc.per_ip_limit = 128;
 	hc.timeout_s = 30;
 	hc.cookie_secure = 1;
+	hc.tick_s = 60;
 	hc.web_dir = stat("web", &sb) == 0 && S_ISDIR(sb.st_mode) ? "web" : NULL;
 	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
 		char *end = NULL;
@@ -229,6 +269,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'w': hc.web_dir = optarg; break;
 		case 'r': hc.ready_file = optarg; break;
 		case 'k': hc.cookie_secure = 0; break;
+		case 'T': hc.tick_s = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'C':
+			/* moving time is for tests: refused unless asked for twice */
+			if (!getenv("ENTENTE_ALLOW_TEST_CLOCK") || strcmp(getenv("ENTENTE_ALLOW_TEST_CLOCK"), "1")) {
+				fprintf(stderr, "%s: --test-clock is refused unless ENTENTE_ALLOW_TEST_CLOCK=1\n", c->prog);
+				return 2;
+			}
+			hc.test_clock = 1;
+			break;
 		case 'b': case 't': case 'm': case 'i': case 'o':
 			if (!numeric) {
 				fprintf(stderr, "%s: '%s' is not a positive number\n", c->prog, optarg);

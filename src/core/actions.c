@@ -14,6 +14,38 @@
 #define WR_EDIT (G_ADMIN | G_VP | G_OWNER | G_PROPOSER | G_PARTNER) /* R13 */
 #define LIST "cursor,limit"
 
+
+/* Bodies of the lifecycle steps. */
+static const char *const removal_reasons[] = { "disbanded", "not_maintained", "stagnated", "dissolution", NULL };
+static const struct jfield participant[] = {
+	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 200 },
+	{ .name = "email", .type = JT_EMAIL },
+	{ .name = "organization", .type = JT_STR, .max = 200 },
+	{ 0 }
+};
+static const struct jfield note_spec[] = { { .name = "note", .type = JT_TEXT, .max = 4000 }, { 0 } };
+static const struct jfield owner_spec[] = {
+	{ .name = "owner_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R1" }, { .name = "note", .type = JT_TEXT, .max = 4000 }, { 0 } };
+static const struct jfield call_spec[] = {
+	{ .name = "scheduled_at", .type = JT_STR, .flags = JF_REQUIRED, .max = 40, .rule = "R14" },
+	{ .name = "participants", .type = JT_ARRAY, .max = 100, .items = participant, .rule = "R14" },
+	{ .name = "outcome", .type = JT_TEXT, .max = 8000 },
+	{ 0 }
+};
+static const struct jfield open_ballot_spec[] = { { .name = "body_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R18" }, { 0 } };
+static const struct jfield resolution_spec[] = {
+	{ .name = "resolution", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R7" },
+	{ .name = "approval_date", .type = JT_DATE, .flags = JF_REQUIRED, .rule = "R7" },
+	{ 0 }
+};
+static const struct jfield decline_spec[] = { { .name = "reason", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R20" }, { 0 } };
+static const struct jfield removal_spec[] = {
+	{ .name = "reason", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = removal_reasons, .rule = "R30" },
+	{ .name = "detail", .type = JT_TEXT, .max = 8000 },
+	{ 0 }
+};
+static const struct jfield review_spec[] = { { .name = "summary", .type = JT_STR, .max = 500, .rule = "R50" }, { 0 } };
+
 const struct action core__actions[] = {
 	/* name, flags, who, rule, summary, body, query | grants, scope, run */
 	{ { "session.create", W | A_PUBLIC | A_CREATE, "anyone", NULL, "sign in", core__session_spec, NULL },
@@ -104,5 +136,90 @@ const struct action core__actions[] = {
 	  G_ANY, core__scope_none, core__standard_type_list },
 	{ { "audit.list", R, "administrator", NULL, "read the audit log", NULL, LIST ",target_type,target_id" },
 	  G_ADMIN, core__scope_none, core__audit_list },
+
+	/* The lifecycle: who and when come from the process table (process.c). */
+#define STEP(n, spec, create, scope, text) \
+	{ { "wr." n, W | (create), "as the process table says", NULL, text, spec, NULL }, G_PROCESS, scope, core__step_run }
+	STEP("assign_owner", owner_spec, A_CREATE, core__scope_wr, "assign the owner"),
+	STEP("withdraw", note_spec, 0, core__scope_wr, "withdraw the proposal"),
+	STEP("request_call", call_spec, A_CREATE, core__scope_wr, "request a completeness call"),
+	STEP("socialize", note_spec, 0, core__scope_wr, "send the draft to the committees"),
+	STEP("revise", note_spec, 0, core__scope_wr, "take the draft back to drafting"),
+	STEP("submit", note_spec, 0, core__scope_wr, "submit the draft to the Originating Committee's ballot"),
+	STEP("open_ballot", open_ballot_spec, A_CREATE, core__scope_wr_body, "open this committee's ballot"),
+	STEP("schedule_board", note_spec, 0, core__scope_wr, "schedule the Board's ballot"),
+	STEP("board_call", call_spec, A_CREATE, core__scope_wr, "record a Board call"),
+	STEP("record_resolution", resolution_spec, A_CREATE, core__scope_wr, "record the Board resolution"),
+	STEP("send_to_partner", note_spec, 0, core__scope_wr, "send the approved Work Register to the partner"),
+	STEP("accept", note_spec, 0, core__scope_wr, "accept the Work Register for the partner"),
+	STEP("decline", decline_spec, A_CREATE, core__scope_wr, "decline the Work Register for the partner"),
+	STEP("record_review", review_spec, 0, core__scope_wr, "record the regular update"),
+	STEP("recommend_removal", removal_spec, A_CREATE, core__scope_wr, "recommend removal"),
+	STEP("cancel_removal", note_spec, 0, core__scope_wr, "withdraw the removal recommendation"),
+	STEP("schedule_removal", note_spec, 0, core__scope_wr, "schedule the Board's removal ballot"),
+#undef STEP
+	{ { "process.show", R, "signed-in people", NULL, "read the process table", NULL, NULL },
+	  G_ANY, core__scope_none, core__process_show },
+
+	{ { "ballot.list", R, "host staff", "R17", "list ballots", NULL, LIST ",status,wr_id,body_id" },
+	  G_STAFF, core__scope_none, core__ballot_list },
+	{ { "ballot.get", R, "voters, the owner, the VP, the body's members", "R17", "see this ballot", NULL, NULL },
+	  G_VOTER | G_OWNER | G_VP | G_ADMIN | G_BODY_MEMBER, core__scope_ballot, core__ballot_get },
+	{ { "ballot.vote", W | A_CREATE, "the ballot's eligible voters", "R17", "vote in this ballot", core__vote_spec, NULL },
+	  G_VOTER, core__scope_ballot, core__ballot_vote },
+
+	{ { "comment.list", R, "staff, the partner's representatives", "R16", "read the comments", NULL, LIST ",status" },
+	  G_ANY, core__scope_wr, core__comment_list },
+	{ { "comment.add", W | A_CREATE, "host staff, the partner's representatives", "R16", "comment on this draft", core__comment_spec, NULL },
+	  G_STAFF | G_PARTNER, core__scope_wr, core__comment_add },
+	{ { "comment.resolve", W | A_CREATE, "the owner, the VP, the Originating Committee's chair; the author withdraws", "R16",
+	    "close this comment", core__resolve_spec, NULL },
+	  G_OWNER | G_VP | G_ORIG_CHAIR | G_SELF, core__scope_comment, core__comment_resolve },
+
+	{ { "milestone.progress", W | A_CREATE, "the owner, the VP, the partner's representatives", "R26", "record milestone progress",
+	    core__progress_spec, NULL },
+	  G_OWNER | G_VP | G_PARTNER, core__scope_wr, core__milestone_progress },
+
+	{ { "amendment.list", R, "staff, the partner's representatives", "R22", "list amendments", NULL, NULL },
+	  G_ANY, core__scope_wr, core__amendment_list },
+	{ { "amendment.get", R, "staff, the partner's representatives", "R22", "read an amendment", NULL, NULL },
+	  G_ANY, core__scope_wr, core__amendment_get },
+	{ { "amendment.create", W | A_CREATE, "the owner, the VP, the partner's representatives", "R22", "propose an amendment",
+	    core__amendment_spec, NULL },
+	  G_OWNER | G_VP | G_PARTNER, core__scope_wr, core__amendment_create },
+	{ { "amendment.classify", W | A_CREATE, "the Originating Committee's chair", "R23", "classify this amendment's significance",
+	    core__classify_spec, NULL },
+	  G_ORIG_CHAIR, core__scope_wr, core__amendment_classify },
+	{ { "amendment.accept", W, "the partner's representatives", "R28", "accept this amendment for the partner", NULL, NULL },
+	  G_PARTNER, core__scope_wr, core__amendment_accept },
+	{ { "amendment.refuse", W, "the partner's representatives", "R28", "refuse this amendment for the partner", NULL, NULL },
+	  G_PARTNER, core__scope_wr, core__amendment_refuse },
+	{ { "amendment.withdraw", W, "the proposer, the owner, the VP", "R22", "withdraw this amendment", NULL, NULL },
+	  G_OWNER | G_VP | G_PARTNER | G_STAFF, core__scope_wr, core__amendment_withdraw },
+
+	{ { "task.list", R, "host staff", "R9", "list hand-off tasks", NULL, LIST ",status,wr_id,assignee_id" },
+	  G_STAFF, core__scope_none, core__task_list },
+	{ { "task.complete", W, "the assignee, the VP", "R9", "complete this task", note_spec, NULL },
+	  G_SELF | G_VP, core__scope_task, core__task_complete },
+	{ { "me.tasks", R, "the signed-in person", NULL, "see what waits for them", NULL, NULL },
+	  G_ANY, core__scope_none, core__me_tasks },
+
+	{ { "review.list", R, "host staff", "R27", "list the reviews due", NULL, "within_days" },
+	  G_STAFF, core__scope_none, core__review_list },
+	{ { "scheduler.run", W, "administrator, the server's scheduler", "R27", "run the scheduler", NULL, NULL },
+	  G_ADMIN, core__scope_none, core__scheduler_run },
+
+	{ { "notify_rule.list", R, "host staff", NULL, "read who hears of which event", NULL, LIST ",event" },
+	  G_STAFF, core__scope_none, core__notify_rule_list },
+	{ { "notify_rule.add", W | A_CREATE, "administrator", NULL, "add a notification rule", core__notify_rule_spec, NULL },
+	  G_ADMIN, core__scope_none, core__notify_rule_add },
+	{ { "notify_rule.delete", W, "administrator", NULL, "remove a notification rule", NULL, NULL },
+	  G_ADMIN, core__scope_none, core__notify_rule_delete },
+	{ { "outbox.list", R, "administrator", NULL, "read the notification outbox", NULL, LIST ",wr_id,person_id,event" },
+	  G_ADMIN, core__scope_none, core__outbox_list },
+	{ { "settings.get", R, "signed-in people", NULL, "read the settings", NULL, NULL },
+	  G_ANY, core__scope_none, core__settings_get },
+	{ { "settings.update", W, "administrator", NULL, "change the settings", core__settings_spec, NULL },
+	  G_ADMIN, core__scope_none, core__settings_update },
 	{ { NULL, 0, NULL, NULL, NULL, NULL, NULL }, 0, NULL, NULL },
 };

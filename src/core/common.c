@@ -184,6 +184,20 @@ int core__actor_load(struct ctx *x, struct err *e)
 	struct store_query q = { .where = where };
 	if (store_find(x->st, "officers", &q, &offs, e))
 		goto out;
+	/* the seats held today, with the kind of body, for the grants */
+	json_t *mem = NULL;
+	if (store_find(x->st, "memberships", &q, &mem, e))
+		goto out;
+	a->seats = json_array();
+	for (size_t i = 0; i < json_array_size(mem); i++) {
+		json_t *m = json_array_get(mem, i), *b = NULL;
+		if (!core__is_active(x, m) || store_get(x->st, "bodies", json_integer_value(json_object_get(m, "body_id")), &b, e))
+			continue;
+		json_array_append_new(a->seats, json_pack("{sO sO sO}", "body_id", json_object_get(m, "body_id"), "role",
+							  json_object_get(m, "role"), "kind", json_object_get(b, "kind")));
+		json_decref(b);
+	}
+	json_decref(mem);
 	for (size_t i = 0; i < json_array_size(offs); i++) {
 		json_t *o = json_array_get(offs, i);
 		const char *role = json_string_value(json_object_get(o, "role"));
@@ -201,6 +215,32 @@ out:
 	json_decref(offs);
 	json_decref(where);
 	return ret;
+}
+
+int core__seat(struct ctx *x, int64_t body_id, const char *role)
+{
+	json_t *seats = x->actor.seats;
+	for (size_t i = 0; i < json_array_size(seats); i++) {
+		json_t *s = json_array_get(seats, i);
+		const char *r = json_string_value(json_object_get(s, "role"));
+		if (json_integer_value(json_object_get(s, "body_id")) != body_id)
+			continue;
+		if (role ? !strcmp(role, r) : strcmp(r, "observer") != 0)
+			return 1;
+	}
+	return 0;
+}
+
+int core__seat_kind(struct ctx *x, const char *kind)
+{
+	json_t *seats = x->actor.seats;
+	for (size_t i = 0; i < json_array_size(seats); i++) {
+		json_t *s = json_array_get(seats, i);
+		if (!strcmp(json_string_value(json_object_get(s, "kind")), kind) &&
+		    strcmp(json_string_value(json_object_get(s, "role")), "observer"))
+			return 1;
+	}
+	return 0;
 }
 
 /* Partner representatives see their own organization only; answering 404
@@ -341,3 +381,12 @@ int core__dates_check(struct ctx *x, const json_t *row, struct err *e)
 	return 0;
 }
 
+
+/* A WR and a body named in the request body (a committee's ballot, R18). */
+int core__scope_wr_body(struct ctx *x, struct err *e)
+{
+	if (core__scope_wr(x, e))
+		return -1;
+	x->scope.body_id = json_integer_value(json_object_get(x->call->body, "body_id"));
+	return 0;
+}

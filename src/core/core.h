@@ -9,6 +9,7 @@
 
 #include <jansson.h>
 #include <stdint.h>
+#include <stdio.h>
 
 #include "lib/err.h"
 #include "lib/jspec.h"
@@ -72,6 +73,13 @@ int core_password_hash(const char *password, char **out, struct err *e);
  * the session's CSRF token. E_UNAUTHENTICATED otherwise. */
 int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
 		      int64_t *person_id, char csrf[65], struct err *e);
+
+/* The process table (process.c): {"states": [...], "steps": [...]}. */
+json_t *core_process_table(void);
+/* Explore the table; 0 when sound, else -1; report says what it found. */
+int core_process_check(char *report, size_t n);
+/* The table as a Graphviz graph. */
+void core_process_dot(FILE *f);
 
 /* How long a session lasts, in seconds. */
 #define CORE_SESSION_SECONDS (12 * 3600)

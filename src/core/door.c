@@ -97,7 +97,16 @@ static int params_check(struct ctx *x, struct err *e)
 	return 0;
 }
 
-static int grants_allow(const struct ctx *x, unsigned g)
+static int voter(struct ctx *x)
+{
+	json_t *el = json_object_get(x->scope.ballot, "eligible");
+	for (size_t i = 0; i < json_array_size(el); i++)
+		if (json_integer_value(json_array_get(el, i)) == x->actor.person_id)
+			return 1;
+	return 0;
+}
+
+static int grants_allow(struct ctx *x, unsigned g)
 {
 	const struct actor *a = &x->actor;
 	const struct scope *s = &x->scope;
@@ -118,6 +127,19 @@ static int grants_allow(const struct ctx *x, unsigned g)
 	if ((g & G_PROPOSER) && s->proposer_id && a->person_id == s->proposer_id)
 		return 1;
 	if ((g & G_SELF) && s->person_id && a->person_id == s->person_id)
+		return 1;
+	if ((g & G_EXEC) && core__seat_kind(x, "executive"))
+		return 1;
+	if ((g & G_BOARD) && core__seat_kind(x, "board"))
+		return 1;
+	if ((g & G_ORIG_CHAIR) && s->wr &&
+	    core__seat(x, json_integer_value(json_object_get(s->wr, "originating_body_id")), "chair"))
+		return 1;
+	if ((g & G_VOTER) && s->ballot && voter(x))
+		return 1;
+	if ((g & G_BODY_MEMBER) && s->body_id && (core__seat(x, s->body_id, NULL) || core__seat(x, s->body_id, "observer")))
+		return 1;
+	if ((g & G_BODY_CHAIR) && s->body_id && core__seat(x, s->body_id, "chair"))
 		return 1;
 	return 0;
 }
@@ -186,10 +208,27 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 	}
 	if (a->scope(&x, e))
 		goto out;
-	if (!(a->info.flags & A_PUBLIC) && !grants_allow(&x, a->grants)) {
+	unsigned grants = a->grants;
+	const char *rule = a->info.rule;
+	if (grants & G_PROCESS) {
+		/* the process table decides: is the step possible in this state, and who takes it */
+		const char *state = json_string_value(json_object_get(x.scope.wr, "status"));
+		x.scope.step = core__step_for(a->info.name, state);
+		if (!x.scope.step || x.scope.step->who == G_SYSTEM) {
+			const struct step *any = core__step_for_any(a->info.name);
+			err_set(e, E_WRONG_STATE, "status", "%s is possible in: %s; this Work Register is %s", a->info.name,
+				any ? any->from : "-", state);
+			if (any && any->rule)
+				snprintf(e->rule, sizeof(e->rule), "%s", any->rule);
+			goto out;
+		}
+		grants = x.scope.step->who;
+		rule = x.scope.step->rule;
+	}
+	if (!(a->info.flags & A_PUBLIC) && !grants_allow(&x, grants)) {
 		err_set(e, E_FORBIDDEN, NULL, "%s may not %s", x.actor.label, a->info.summary);
-		if (a->info.rule)
-			snprintf(e->rule, sizeof(e->rule), "%s", a->info.rule);
+		if (rule)
+			snprintf(e->rule, sizeof(e->rule), "%s", rule);
 		goto out;
 	}
 	if ((a->info.flags & A_REVISION) && revision_check(&x, e))
@@ -213,5 +252,7 @@ out:
 	json_decref(x.before);
 	json_decref(x.after);
 	json_decref(x.scope.wr);
+	json_decref(x.scope.ballot);
+	json_decref(x.actor.seats);
 	return ret;
 }

@@ -14,12 +14,21 @@
 #define G_OWNER    0x20u  /* the owner of the WR in scope */
 #define G_PROPOSER 0x40u  /* the person who proposed the WR in scope */
 #define G_SELF     0x80u  /* the person in scope is the actor */
+#define G_EXEC     0x100u /* a member of the Executive Committee (R5, R31) */
+#define G_BOARD    0x200u /* a member of the Board (R19) */
+#define G_ORIG_CHAIR 0x400u /* the chair of the WR's Originating Committee (R16, R23) */
+#define G_VOTER    0x800u /* an eligible voter of the ballot in scope */
+#define G_PROCESS  0x1000u /* decided by the process table (process.c) */
+#define G_BODY_MEMBER 0x2000u /* a member of the body in scope */
+#define G_BODY_CHAIR 0x4000u /* the chair of the body in scope (R18, R44) */
+#define G_SYSTEM   0x8000u /* the local operator or the scheduler only */
 
 struct actor {
 	int64_t person_id;       /* 0: the system */
 	int64_t org_id;
 	int system, staff, admin, vp;
 	char label[200];         /* "Name <email>" or "system" */
+	json_t *seats;           /* active memberships [{body_id, role, kind}] (owned) */
 };
 
 /* What the grants of an action are judged against. */
@@ -27,6 +36,9 @@ struct scope {
 	int64_t org_id;          /* the partner organization concerned, 0 none */
 	int64_t owner_id, proposer_id, person_id;
 	json_t *wr;              /* the Work Register row, when in scope (owned) */
+	int64_t body_id;         /* the body concerned (a ballot's, a comment's) */
+	json_t *ballot;          /* the ballot row, when in scope (owned) */
+	const struct step *step; /* the process row of a lifecycle action */
 };
 
 struct ctx {
@@ -85,6 +97,64 @@ int core__update_row(struct ctx *x, const char *table, const char *type, int64_t
 int core__get_row(struct ctx *x, const char *table, int64_t id, json_t *(*present)(struct ctx *, json_t *), struct err *e);
 /* end_date, when given, comes after start_date. */
 int core__dates_check(struct ctx *x, const json_t *row, struct err *e);
+
+/* Seats: 1 when the actor holds an active seat in body_id (role NULL: any
+ * but observer), or in any body of kind. */
+int core__seat(struct ctx *x, int64_t body_id, const char *role);
+int core__seat_kind(struct ctx *x, const char *kind);
+/* The id of the single body of a kind (board, executive), 0 if none. */
+int64_t core__body_of_kind(struct ctx *x, const char *kind);
+
+/* The lifecycle (process.c). */
+struct step {
+	const char *action;      /* "wr.socialize" */
+	const char *from;        /* states, '|'-separated */
+	const char *to;          /* NULL: the state does not change */
+	unsigned who;            /* grants; G_SYSTEM for ballot outcomes */
+	int (*guard)(struct ctx *, struct err *);
+	int (*effect)(struct ctx *, struct err *);
+	unsigned marks;          /* what the step establishes, for process check */
+	const char *rule;
+	const char *text;
+};
+#define M_BOARD_PASSED 1u
+#define M_ACCEPTED     2u
+#define M_RESET        4u    /* back to drafting: earlier approvals no longer count */
+extern const struct step core__steps[];
+extern const char *const core__states[];
+const struct step *core__step_for(const char *action, const char *state);
+const struct step *core__step_for_any(const char *action);
+int core__committees_passed(struct ctx *x, json_t **missing);
+int core__wr_stagnant(struct ctx *x, json_t *wr);
+/* Run a system step (a ballot outcome) on the WR in scope. */
+int core__step_event(struct ctx *x, const char *action, struct err *e);
+int core__step_run(struct ctx *x, struct err *e);
+int core__wr_set_status(struct ctx *x, const char *status, struct err *e);
+int core__wr_reload(struct ctx *x, struct err *e);
+
+/* Documents and versions (wr.c). */
+json_t *core__wr_document(struct ctx *x, json_t *wr);
+int core__wr_touch(struct ctx *x, int64_t id, const char *summary, struct err *e);
+json_t *core__rows_of(struct ctx *x, const char *table, int64_t wr_id);
+json_t *core__required_committees(struct ctx *x, json_t *wr);
+/* R12: the template's completeness; fills e with the first gap. */
+int core__wr_complete(struct ctx *x, struct err *e);
+
+/* Ballots (ballot.c). */
+int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e);
+/* Close a ballot (how: "deadline" or "all voted"); runs what follows. */
+int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e);
+int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e);
+
+/* Notifications (notify.c): queue event for the WR in scope (may be NULL)
+ * to every role its rules name; extra: {"assignee": id, ...}. */
+int core__notify(struct ctx *x, const char *event, json_t *wr, const char *subject, json_t *extra, struct err *e);
+/* Settings. */
+const char *core__setting(struct ctx *x, const char *key, char *buf, size_t n);
+/* After a ballot on an amendment closes (amend.c). */
+int core__amendment_ballot_closed(struct ctx *x, json_t *ballot, int passed, struct err *e);
+/* Hand-offs on establishment (tasks.c). */
+int core__handoffs_create(struct ctx *x, struct err *e);
 
 /* Lookups. */
 int core__actor_load(struct ctx *x, struct err *e);
@@ -145,6 +215,41 @@ int core__version_get(struct ctx *x, struct err *e);
 int core__history_list(struct ctx *x, struct err *e);
 int core__standard_type_list(struct ctx *x, struct err *e);
 int core__audit_list(struct ctx *x, struct err *e);
+
+int core__scope_wr_body(struct ctx *x, struct err *e);
+int core__scope_ballot(struct ctx *x, struct err *e);
+int core__scope_comment(struct ctx *x, struct err *e);
+int core__scope_task(struct ctx *x, struct err *e);
+int core__process_show(struct ctx *x, struct err *e);
+int core__ballot_list(struct ctx *x, struct err *e);
+int core__ballot_get(struct ctx *x, struct err *e);
+int core__ballot_vote(struct ctx *x, struct err *e);
+int core__comment_list(struct ctx *x, struct err *e);
+int core__comment_add(struct ctx *x, struct err *e);
+int core__comment_resolve(struct ctx *x, struct err *e);
+int core__milestone_progress(struct ctx *x, struct err *e);
+int core__amendment_list(struct ctx *x, struct err *e);
+int core__amendment_get(struct ctx *x, struct err *e);
+int core__amendment_create(struct ctx *x, struct err *e);
+int core__amendment_classify(struct ctx *x, struct err *e);
+int core__amendment_accept(struct ctx *x, struct err *e);
+int core__amendment_refuse(struct ctx *x, struct err *e);
+int core__amendment_withdraw(struct ctx *x, struct err *e);
+int core__task_list(struct ctx *x, struct err *e);
+int core__task_complete(struct ctx *x, struct err *e);
+int core__me_tasks(struct ctx *x, struct err *e);
+int core__review_list(struct ctx *x, struct err *e);
+int core__scheduler_run(struct ctx *x, struct err *e);
+int core__notify_rule_list(struct ctx *x, struct err *e);
+int core__notify_rule_add(struct ctx *x, struct err *e);
+int core__notify_rule_delete(struct ctx *x, struct err *e);
+int core__outbox_list(struct ctx *x, struct err *e);
+int core__settings_get(struct ctx *x, struct err *e);
+int core__settings_update(struct ctx *x, struct err *e);
+int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author,
+			    int64_t author_id, struct err *e);
+extern const struct jfield core__vote_spec[], core__comment_spec[], core__resolve_spec[], core__progress_spec[],
+	core__amendment_spec[], core__classify_spec[], core__notify_rule_spec[], core__settings_spec[];
 
 /* Field specifications of the bodies (shared with the OpenAPI document). */
 extern const struct jfield core__org_spec[], core__person_spec[], core__body_spec[],

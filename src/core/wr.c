@@ -13,7 +13,7 @@ static const char *const contact_roles[] = { "board_rep", "technical", "pr", NUL
 static const char *const std_kinds[] = { "joint", "delegated", NULL };
 static const char *const std_orgs[] = { "DMTF", "partner", NULL };
 /* Every status a Work Register can have; the process (lifecycle) moves it. */
-static const char *const wr_statuses[] = { "proposed", "drafting", NULL };
+static const char *const *wr_statuses = core__states;
 
 #define SUMMARY { .name = "summary", .type = JT_STR, .max = 500, .rule = "R50" }
 
@@ -84,7 +84,7 @@ static int editable(struct ctx *x, struct err *e)
 
 static int64_t wr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.wr, "id")); }
 
-static json_t *rows_of(struct ctx *x, const char *table, int64_t id)
+json_t *core__rows_of(struct ctx *x, const char *table, int64_t id)
 {
 	struct err ignored = ERR_INIT;
 	json_t *where = json_pack("{sI}", "wr_id", (json_int_t)id), *rows = NULL;
@@ -110,7 +110,7 @@ static json_t *ref(struct ctx *x, const char *table, json_t *id, const char *k1,
 
 /* R4: the committees that must approve: the Originating Committee and every
  * committee with work in the milestones (dropped milestones do not count). */
-static json_t *required_committees(json_t *wr, json_t *milestones)
+static json_t *required_of(json_t *wr, json_t *milestones)
 {
 	json_t *ids = json_array();
 	json_array_append(ids, json_object_get(wr, "originating_body_id"));
@@ -127,18 +127,69 @@ static json_t *required_committees(json_t *wr, json_t *milestones)
 	return ids;
 }
 
+json_t *core__required_committees(struct ctx *x, json_t *wr)
+{
+	json_t *ms = core__rows_of(x, "milestones", json_integer_value(json_object_get(wr, "id")));
+	json_t *r = required_of(wr, ms);
+	json_decref(ms);
+	return r;
+}
+
+/* R12: every section of the template filled, milestones dated and assigned,
+ * an owner, and a representative of the partner's board to work with. */
+int core__wr_complete(struct ctx *x, struct err *e)
+{
+	json_t *wr = x->scope.wr, *ms, *cs;
+	const char *text[] = { "title", "scope", "benefits", "deliverables" };
+	int reps = 0, ret = -1;
+	for (int i = 0; i < 4; i++) {
+		const char *v = json_string_value(json_object_get(wr, text[i]));
+		if (!v || !*v)
+			return err_set(e, E_R12_INCOMPLETE, text[i], "the %s section is empty", text[i]);
+	}
+	if (!json_is_integer(json_object_get(wr, "owner_id")))
+		return err_set(e, E_R12_INCOMPLETE, "owner_id", "the Work Register has no owner (R11)");
+	ms = core__rows_of(x, "milestones", json_integer_value(json_object_get(wr, "id")));
+	cs = core__rows_of(x, "wr_contacts", json_integer_value(json_object_get(wr, "id")));
+	if (!json_array_size(ms)) {
+		err_set(e, E_R12_INCOMPLETE, "milestones", "the Milestones section is empty");
+		goto out;
+	}
+	for (size_t i = 0; i < json_array_size(ms); i++) {
+		json_t *m = json_array_get(ms, i);
+		if (!strcmp(json_string_value(json_object_get(m, "status")), "dropped"))
+			continue;
+		if (!json_is_string(json_object_get(m, "target_date"))) {
+			err_set(e, E_R12_INCOMPLETE, "milestones", "milestone %lld has no target date",
+				(long long)json_integer_value(json_object_get(m, "id")));
+			goto out;
+		}
+	}
+	for (size_t i = 0; i < json_array_size(cs); i++)
+		reps += !strcmp(json_string_value(json_object_get(json_array_get(cs, i), "role")), "board_rep");
+	if (!reps) {
+		err_set(e, E_R12_INCOMPLETE, "contacts", "name at least one representative of the partner's board");
+		goto out;
+	}
+	ret = 0;
+out:
+	json_decref(ms);
+	json_decref(cs);
+	return ret;
+}
+
 /* The whole document: what GET answers and what a version keeps. */
-static json_t *wr_document(struct ctx *x, json_t *wr)
+json_t *core__wr_document(struct ctx *x, json_t *wr)
 {
 	int64_t id = json_integer_value(json_object_get(wr, "id"));
-	json_t *d = json_deep_copy(wr), *ms = rows_of(x, "milestones", id), *warnings = json_array();
+	json_t *d = json_deep_copy(wr), *ms = core__rows_of(x, "milestones", id), *warnings = json_array();
 	json_object_set_new(d, "partner", ref(x, "organizations", json_object_get(wr, "partner_id"), "name", "short_name"));
 	json_object_set_new(d, "originating_committee", ref(x, "bodies", json_object_get(wr, "originating_body_id"), "name", NULL));
 	json_object_set_new(d, "owner", ref(x, "people", json_object_get(wr, "owner_id"), "name", "email"));
-	json_object_set_new(d, "required_committees", required_committees(wr, ms));
+	json_object_set_new(d, "required_committees", required_of(wr, ms));
 	json_object_set_new(d, "milestones", ms);
-	json_object_set_new(d, "contacts", rows_of(x, "wr_contacts", id));
-	json_object_set_new(d, "standards", rows_of(x, "standards", id));
+	json_object_set_new(d, "contacts", core__rows_of(x, "wr_contacts", id));
+	json_object_set_new(d, "standards", core__rows_of(x, "standards", id));
 	/* R1: flag a WR whose owner has since left the Alliance Committee. */
 	json_t *owner = json_object_get(wr, "owner_id");
 	int64_t ac;
@@ -152,6 +203,16 @@ static json_t *wr_document(struct ctx *x, json_t *wr)
 }
 
 /* R50: bump the revision, keep a snapshot with its author and summary. */
+static int wr_touch(struct ctx *x, int64_t id, const char *summary, json_t **doc, struct err *e);
+
+int core__wr_touch(struct ctx *x, int64_t id, const char *summary, struct err *e)
+{
+	json_t *doc = NULL;
+	int ret = wr_touch(x, id, summary, &doc, e);
+	json_decref(doc);
+	return ret;
+}
+
 static int wr_touch(struct ctx *x, int64_t id, const char *summary, json_t **doc, struct err *e)
 {
 	int64_t rev;
@@ -162,7 +223,7 @@ static int wr_touch(struct ctx *x, int64_t id, const char *summary, json_t **doc
 	    store_increment(x->st, "work_registers", id, "revision", 1, &rev, e) ||
 	    store_get(x->st, "work_registers", id, &wr, e))
 		goto out;
-	*doc = wr_document(x, wr);
+	*doc = core__wr_document(x, wr);
 	row = json_pack("{sI sI sO ss ss ss}", "wr_id", (json_int_t)id, "revision", (json_int_t)rev, "snapshot", *doc,
 			"author", x->actor.label, "summary", summary, "created_at", x->now_iso);
 	if (x->actor.person_id)
@@ -248,7 +309,7 @@ int core__wr_get(struct ctx *x, struct err *e)
 {
 	(void)e;
 	x->reply->revision = json_integer_value(json_object_get(x->scope.wr, "revision"));
-	core__reply(x, 200, wr_document(x, x->scope.wr));
+	core__reply(x, 200, core__wr_document(x, x->scope.wr));
 	return 0;
 }
 
@@ -329,7 +390,7 @@ int core__wr_update(struct ctx *x, struct err *e)
 	json_object_del(ch, "proposed_by");
 	if (json_object_get(ch, "owner_id") && !strcmp(json_string_value(json_object_get(wr, "status")), "proposed"))
 		json_object_set_new(ch, "status", json_string("drafting"));
-	before = wr_document(x, wr);
+	before = core__wr_document(x, wr);
 	if (store_update(x->st, "work_registers", wr_id(x), ch, e) || wr_touch(x, wr_id(x), summary_of(x, "Edited"), &doc, e))
 		goto out;
 	core__reply(x, 200, json_incref(doc));

@@ -17,6 +17,8 @@ struct http_config {
 	unsigned threads;
 	unsigned conn_limit, per_ip_limit, timeout_s;
 	int cookie_secure;         /* add Secure to the session cookie */
+	int test_clock;            /* honour X-Entente-Now (tests only) */
+	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
 };
 
 /* Serve until SIGTERM or SIGINT; returns 0 after a clean stop. */

@@ -8,6 +8,9 @@
 
 /* Queue an RFC 9457 problem for e. */
 enum MHD_Result http__problem(struct MHD_Connection *c, const struct err *e, const char *instance);
+/* The same with one more response header. */
+enum MHD_Result http__problem_with(struct MHD_Connection *c, const struct err *e, const char *instance,
+				   const char *header, const char *value);
 
 /* Serve a file below dir for url (GET or HEAD); 404 problem when absent.
  * count(status) is told the status sent. */

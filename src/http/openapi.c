@@ -46,6 +46,11 @@ static json_t *field_schema(const struct jfield *f)
 		json_object_set_new(s, "enum", en);
 		break;
 	}
+	case JT_OBJECT:
+		json_decref(s);
+		s = object_schema(f->items);
+		type = "object";
+		break;
 	case JT_ARRAY:
 		type = "array";
 		json_object_set_new(s, "items", object_schema(f->items));

@@ -51,7 +51,23 @@ static struct store *thread_store(struct err *e)
 	return st;
 }
 
-static int64_t clock_now(void) { return (int64_t)time(NULL); }
+/* Now: the real clock, or, with the test clock enabled, X-Entente-Now
+ * (seconds since the epoch or YYYY-MM-DDTHH:MM:SSZ). Core never reads it. */
+static int64_t clock_now(struct MHD_Connection *c)
+{
+	const char *h = cfg->test_clock && c ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Entente-Now") : NULL;
+	if (h) {
+		struct tm tm = { 0 };
+		char *end;
+		long long v = strtoll(h, &end, 10);
+		if (!*end && v > 0)
+			return v;
+		end = strptime(h, "%Y-%m-%dT%H:%M:%SZ", &tm);
+		if (end && !*end)
+			return (int64_t)timegm(&tm);
+	}
+	return (int64_t)time(NULL);
+}
 
 static enum MHD_Result send_body(struct MHD_Connection *c, int status, const char *type, char *text, size_t len,
 				 struct MHD_Response **keep)
@@ -84,6 +100,12 @@ static void count(int status)
 
 enum MHD_Result http__problem(struct MHD_Connection *c, const struct err *e, const char *instance)
 {
+	return http__problem_with(c, e, instance, NULL, NULL);
+}
+
+enum MHD_Result http__problem_with(struct MHD_Connection *c, const struct err *e, const char *instance,
+				   const char *header, const char *value)
+{
 	int status = err_status(e->code);
 	const char *rule = err_rule_of(e);
 	char type[96];
@@ -106,6 +128,8 @@ enum MHD_Result http__problem(struct MHD_Connection *c, const struct err *e, con
 		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
 	if (e->code == E_THROTTLED)
 		MHD_add_response_header(r, "Retry-After", "60");
+	if (header && value)
+		MHD_add_response_header(r, header, value);
 	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
 	MHD_destroy_response(r);
 	return ret;
@@ -323,7 +347,7 @@ static enum MHD_Result handle_api(struct MHD_Connection *c, struct req *rq, cons
 	int login = !strcmp(route->action, "session.create");
 
 	arena_defer(&rq->arena, (void (*)(void *))json_decref, params);
-	call.now = clock_now();
+	call.now = clock_now(c);
 	call.action = route->action;
 	route_match(route->pattern, url, params);
 	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, params);
@@ -468,7 +492,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 			struct err e = ERR_INIT;
 			allow_header(url, allow, sizeof(allow));
 			err_set(&e, E_METHOD, NULL, "allowed: %s", allow);
-			return http__problem(c, &e, url);
+			return http__problem_with(c, &e, url, "Allow", allow);
 		}
 		if (strncmp(url, "/api/", 5) && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) && cfg->web_dir)
 			return http__static(c, cfg->web_dir, url, method, (void (*)(int))count);
@@ -493,6 +517,37 @@ static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls, en
 	strbuf_release(&rq->body);
 	free(rq);
 	*con_cls = NULL;
+}
+
+/* The scheduler: closes ballots at their deadline, sends review reminders,
+ * notes stagnation, through the same door as everything else. */
+static volatile int stopping;
+
+static void *scheduler_main(void *arg)
+{
+	(void)arg;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	if (store_open(&st, cfg->db_path, &e)) {
+		log_line("scheduler: %s", e.detail);
+		return NULL;
+	}
+	while (!stopping) {
+		struct call call = { .system = 1, .action = "scheduler.run", .now = clock_now(NULL) };
+		struct reply r = REPLY_INIT;
+		err_clear(&e);
+		if (core_call(st, &call, &r, &e))
+			log_line("scheduler: %s", e.detail);
+		else if (json_integer_value(json_object_get(r.body, "ballots_closed")) || json_integer_value(json_object_get(r.body, "reminders")))
+			log_line("scheduler: %lld ballot(s) closed, %lld reminder(s)",
+				 (long long)json_integer_value(json_object_get(r.body, "ballots_closed")),
+				 (long long)json_integer_value(json_object_get(r.body, "reminders")));
+		reply_release(&r);
+		for (unsigned i = 0; i < cfg->tick_s * 10 && !stopping; i++)
+			usleep(100000);
+	}
+	store_free(st);
+	return NULL;
 }
 
 static void mhd_log(void *cls, const char *fmt, va_list ap)
@@ -573,8 +628,13 @@ int http_serve(const struct http_config *config, struct err *e)
 			fclose(f);
 		}
 	}
+	pthread_t sched;
+	int have_sched = cfg->tick_s && !pthread_create(&sched, NULL, scheduler_main, NULL);
 	sigwait(&set, &sig);
 	log_line("entente stopping (signal %d)", sig);
+	stopping = 1;
+	if (have_sched)
+		pthread_join(sched, NULL);
 	MHD_stop_daemon(d);
 	pthread_key_delete(store_key);
 	return 0;

@@ -42,6 +42,20 @@
   X(R38_DSP,             409, "A DMTF-owned standard is identified by a DSP number", "R38") \
   X(R39_GROUP,           409, "Only a current group row can be replaced",  "R39") \
   X(R40_ORG,             400, "Organization columns name DMTF or the partner", "R40") \
+  X(WRONG_STATE,         409, "Not possible in the Work Register's state", NULL) \
+  X(R4_COMMITTEES,       409, "Every involved committee must approve first", "R4") \
+  X(R5_BOARD,            409, "The Board ballots only after every involved committee approved", "R5") \
+  X(R7_RESOLUTION,       409, "The Board resolution and date must be recorded", "R7") \
+  X(R12_INCOMPLETE,      409, "The draft is not complete", "R12") \
+  X(R16_OPEN_COMMENTS,   409, "Comments are still open", "R16") \
+  X(R18_PARALLEL,        409, "This committee cannot open a ballot on this draft now", "R18") \
+  X(R20_ACCEPTANCE,      409, "Only the partner's acceptance establishes the alliance", "R20") \
+  X(R24_CONTACTS,        409, "A contacts-only change may change only the partner's contacts", "R24") \
+  X(R29_SCOPE,           409, "The change extends the scope", "R29") \
+  X(R31_STAGNATION,      409, "No stagnation: milestones progressed within the review period", "R31") \
+  X(R32_DISSOLUTION,     409, "Not every deliverable is complete", "R32") \
+  X(NOT_VOTER,           403, "Not an eligible voter of this ballot",       NULL) \
+  X(BALLOT_CLOSED,       409, "The ballot is closed",                      NULL) \
   X(INTERNAL,            500, "Internal error",                            NULL) \
   X(UNAVAILABLE,         503, "Service unavailable",                       NULL)
 

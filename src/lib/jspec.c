@@ -84,6 +84,7 @@ static const char *type_name(enum jtype t)
 	switch (t) {
 	case JT_ID: case JT_INT: return "an integer";
 	case JT_ARRAY: return "an array";
+	case JT_OBJECT: return "an object";
 	case JT_BOOL: return "a boolean";
 	default: return "a string";
 	}
@@ -110,6 +111,16 @@ static int check_field(const struct jfield *f, const char *key, json_t *v, struc
 	case JT_BOOL:
 		if (!json_is_boolean(v))
 			return err_set(e, E_WRONG_TYPE, key, "must be a boolean");
+		return 0;
+	case JT_OBJECT:
+		if (!json_is_object(v))
+			return err_set(e, E_WRONG_TYPE, key, "must be an object");
+		if (jspec_check(v, f->items, 0, e)) {
+			char buf[sizeof(e->field)];
+			snprintf(buf, sizeof(buf), "%s", e->field);
+			snprintf(e->field, sizeof(e->field), "%.20s.%.40s", key, buf);
+			return -1;
+		}
 		return 0;
 	case JT_ARRAY: {
 		size_t i;

@@ -21,6 +21,7 @@ enum jtype {
 	JT_URL,   /* http:// or https:// */
 	JT_ENUM,  /* one of enums[] */
 	JT_ARRAY, /* array of objects, each checked against items (creating) */
+	JT_OBJECT,/* an object checked against items (not creating) */
 };
 
 #define JF_REQUIRED 1u  /* must be present on create, never null */

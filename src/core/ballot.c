@@ -1,0 +1,363 @@
+/* Ballots of a body (a committee or the Board) on a frozen version of a WR,
+ * an amendment or a removal. The eligible voters and the body's rules are
+ * copied when it opens; one vote per voter (the write lock of the door's
+ * transaction and a UNIQUE index make it atomic); a voter may change their
+ * vote until it closes, at its deadline or as soon as every eligible voter
+ * has voted; a closed ballot never changes (a trigger refuses it). */
+#include <math.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/internal.h"
+
+static const char *const choices[] = { "yes", "no", "abstain", NULL };
+
+const struct jfield core__vote_spec[] = {
+	{ .name = "choice", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = choices },
+	{ .name = "comment", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 4000 },
+	{ 0 }
+};
+
+int64_t core__body_of_kind(struct ctx *x, const char *kind)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{ss}", "kind", kind), *row = NULL;
+	int64_t id = 0;
+	if (!store_find_one(x->st, "bodies", where, &row, &ignored))
+		id = json_integer_value(json_object_get(row, "id"));
+	json_decref(where);
+	json_decref(row);
+	return id;
+}
+
+/* The voting members (chair and voting seats) of a body today. */
+static json_t *eligible_of(struct ctx *x, int64_t body_id, struct err *e)
+{
+	json_t *where = json_pack("{sI}", "body_id", (json_int_t)body_id), *rows = NULL, *ids = json_array();
+	struct store_query q = { .where = where, .order = "person_id" };
+	if (store_find(x->st, "memberships", &q, &rows, e)) {
+		json_decref(ids);
+		ids = NULL;
+	}
+	for (size_t i = 0; ids && i < json_array_size(rows); i++) {
+		json_t *m = json_array_get(rows, i);
+		int dup = 0;
+		if (!strcmp(json_string_value(json_object_get(m, "role")), "observer") || !core__is_active(x, m))
+			continue;
+		for (size_t j = 0; j < json_array_size(ids); j++)
+			dup |= json_equal(json_array_get(ids, j), json_object_get(m, "person_id"));
+		if (!dup)
+			json_array_append(ids, json_object_get(m, "person_id"));
+	}
+	json_decref(where);
+	json_decref(rows);
+	return ids;
+}
+
+int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e)
+{
+	json_t *b = NULL, *eligible = NULL, *row = NULL, *wr = x->scope.wr;
+	int ret = -1;
+	if (store_get(x->st, "bodies", body_id, &b, e) || !(eligible = eligible_of(x, body_id, e)))
+		goto out;
+	if (!json_array_size(eligible)) {
+		err_set(e, E_CONFLICT, "body_id", "%s has no voting members to ballot", json_string_value(json_object_get(b, "name")));
+		goto out;
+	}
+	row = json_pack("{sO sI ss sO sO ss sO sO sO sO ss ss sI ss ss}", "wr_id", json_object_get(wr, "id"),
+			"body_id", (json_int_t)body_id, "purpose", purpose, "round", json_object_get(wr, "ballot_round"),
+			"revision", json_object_get(wr, "revision"), "status", "open", "eligible", eligible,
+			"quorum_percent", json_object_get(b, "quorum_percent"), "majority_num", json_object_get(b, "majority_num"),
+			"majority_den", json_object_get(b, "majority_den"), "opened_by", x->actor.label, "opened_at", x->now_iso,
+			"deadline", (json_int_t)(x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400),
+			"created_at", x->now_iso, "updated_at", x->now_iso);
+	if (amendment_id)
+		json_object_set_new(row, "amendment_id", json_integer(amendment_id));
+	if (store_insert(x->st, "ballots", row, id, e))
+		goto out;
+	ret = core__notify(x, "ballot.opened", wr, "A ballot is open for your vote", json_pack("{sO}", "voters", eligible), e);
+out:
+	json_decref(b);
+	json_decref(eligible);
+	json_decref(row);
+	return ret;
+}
+
+/* The tally by the body's rules: quorum of the eligible voters, majority
+ * of the yes and no votes cast (RULES.md, what the seed leaves open). */
+static json_t *tally(json_t *ballot, json_t *votes)
+{
+	json_t *eligible = json_object_get(ballot, "eligible");
+	long yes = 0, no = 0, abstain = 0, n = (long)json_array_size(eligible);
+	long q = (long)json_integer_value(json_object_get(ballot, "quorum_percent"));
+	long num = (long)json_integer_value(json_object_get(ballot, "majority_num"));
+	long den = (long)json_integer_value(json_object_get(ballot, "majority_den"));
+	for (size_t i = 0; i < json_array_size(votes); i++) {
+		const char *c = json_string_value(json_object_get(json_array_get(votes, i), "choice"));
+		if (!strcmp(c, "yes"))
+			yes++;
+		else if (!strcmp(c, "no"))
+			no++;
+		else
+			abstain++;
+	}
+	long cast = yes + no + abstain, needed = (q * n + 99) / 100;
+	int quorum = cast >= needed && cast > 0;
+	int majority = yes + no > 0 && yes * den >= num * (yes + no);
+	return json_pack("{si si si si si si sb sb sb}", "eligible", (int)n, "cast", (int)cast, "yes", (int)yes, "no", (int)no,
+			 "abstain", (int)abstain, "quorum_needed", (int)needed, "quorum_met", quorum, "majority_met", majority,
+			 "passed", quorum && majority);
+}
+
+static json_t *votes_of(struct ctx *x, int64_t ballot_id, struct err *e)
+{
+	json_t *where = json_pack("{sI}", "ballot_id", (json_int_t)ballot_id), *rows = NULL;
+	struct store_query q = { .where = where, .order = "person_id" };
+	if (store_find(x->st, "votes", &q, &rows, e))
+		rows = NULL;
+	json_decref(where);
+	return rows;
+}
+
+int core__committees_passed(struct ctx *x, json_t **missing);
+int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author,
+			    int64_t author_id, struct err *e);
+
+/* Point the scope at the WR of a ballot. */
+static int scope_wr_of(struct ctx *x, json_t *ballot, struct err *e)
+{
+	json_t *wr = NULL;
+	if (x->scope.wr && json_equal(json_object_get(x->scope.wr, "id"), json_object_get(ballot, "wr_id")))
+		return core__wr_reload(x, e);
+	if (store_get(x->st, "work_registers", json_integer_value(json_object_get(ballot, "wr_id")), &wr, e))
+		return -1;
+	json_decref(x->scope.wr);
+	x->scope.wr = wr;
+	return 0;
+}
+
+/* A failed ballot sends the draft back with every "no" comment attached. */
+static int no_comments(struct ctx *x, json_t *ballot, json_t *votes, struct err *e)
+{
+	for (size_t i = 0; i < json_array_size(votes); i++) {
+		json_t *v = json_array_get(votes, i), *p = NULL;
+		char author[200];
+		if (strcmp(json_string_value(json_object_get(v, "choice")), "no"))
+			continue;
+		if (store_get(x->st, "people", json_integer_value(json_object_get(v, "person_id")), &p, e))
+			return -1;
+		snprintf(author, sizeof(author), "%s <%s>", json_string_value(json_object_get(p, "name")), json_string_value(json_object_get(p, "email")));
+		json_decref(p);
+		if (core__comment_from_vote(x, json_string_value(json_object_get(v, "comment")), json_integer_value(json_object_get(ballot, "id")),
+					    json_integer_value(json_object_get(ballot, "body_id")), author,
+					    json_integer_value(json_object_get(v, "person_id")), e))
+			return -1;
+	}
+	return 0;
+}
+
+/* What a ballot's result sets in motion. */
+static int follow(struct ctx *x, json_t *ballot, json_t *votes, int passed, struct err *e)
+{
+	const char *purpose = json_string_value(json_object_get(ballot, "purpose"));
+	const char *state;
+	if (scope_wr_of(x, ballot, e))
+		return -1;
+	state = json_string_value(json_object_get(x->scope.wr, "status"));
+	if (!strcmp(purpose, "amendment"))
+		return core__amendment_ballot_closed(x, ballot, passed, e);
+	if (!strcmp(purpose, "committee")) {
+		json_t *missing = NULL;
+		/* a ballot of an earlier round no longer decides anything */
+		if (strcmp(state, "committee_ballots") ||
+		    !json_equal(json_object_get(ballot, "round"), json_object_get(x->scope.wr, "ballot_round")))
+			return 0;
+		if (!passed)
+			return no_comments(x, ballot, votes, e) || core__step_event(x, "wr.committee_failed", e) ? -1 : 0;
+		int all = core__committees_passed(x, &missing);
+		json_decref(missing);
+		return all ? core__step_event(x, "wr.committees_passed", e) : 0;
+	}
+	if (!strcmp(purpose, "board")) {
+		if (strcmp(state, "board_ballot"))
+			return 0;
+		if (!passed)
+			return no_comments(x, ballot, votes, e) || core__step_event(x, "wr.board_failed", e) ? -1 : 0;
+		return core__step_event(x, "wr.board_passed", e);
+	}
+	/* removal */
+	if (strcmp(state, "removal_ballot"))
+		return 0;
+	if (!passed)
+		return core__step_event(x, "wr.removal_failed", e);
+	const char *reason = json_string_value(json_object_get(x->scope.wr, "removal_reason"));
+	return core__step_event(x, reason && !strcmp(reason, "dissolution") ? "wr.dissolution_passed" : "wr.removal_passed", e);
+}
+
+int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e)
+{
+	json_t *b = NULL, *votes = NULL, *t = NULL, *ch = NULL;
+	int ret = -1;
+	if (store_get(x->st, "ballots", ballot_id, &b, e) || !(votes = votes_of(x, ballot_id, e)))
+		goto out;
+	if (strcmp(json_string_value(json_object_get(b, "status")), "open")) {
+		err_set(e, E_BALLOT_CLOSED, NULL, "ballot %lld is already closed", (long long)ballot_id);
+		goto out;
+	}
+	t = tally(b, votes);
+	int passed = json_is_true(json_object_get(t, "passed"));
+	ch = json_pack("{ss ss ss sO ss}", "status", passed ? "passed" : "failed", "closed_at", x->now_iso, "closed_how", how,
+		       "tally", t, "updated_at", x->now_iso);
+	if (store_update(x->st, "ballots", ballot_id, ch, e))
+		goto out;
+	json_object_update(b, ch);
+	if (core__notify(x, "ballot.closed", NULL, passed ? "A ballot passed" : "A ballot failed",
+			 json_pack("{sO}", "body_id", json_object_get(b, "body_id")), e) ||
+	    follow(x, b, votes, passed, e))
+		goto out;
+	ret = 0;
+out:
+	json_decref(b);
+	json_decref(votes);
+	json_decref(t);
+	json_decref(ch);
+	return ret;
+}
+
+int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e)
+{
+	json_t *where = json_pack("{sI ss}", "wr_id", (json_int_t)wr_id, "status", "open"), *rows = NULL;
+	struct store_query q = { .where = where };
+	int ret = store_find(x->st, "ballots", &q, &rows, e);
+	for (size_t i = 0; !ret && i < json_array_size(rows); i++) {
+		json_t *ch = json_pack("{ss ss ss ss}", "status", "cancelled", "closed_at", x->now_iso, "closed_how",
+				       "the draft returned to drafting", "updated_at", x->now_iso);
+		ret = store_update(x->st, "ballots", json_integer_value(json_object_get(json_array_get(rows, i), "id")), ch, e);
+		json_decref(ch);
+	}
+	json_decref(where);
+	json_decref(rows);
+	return ret;
+}
+
+/* ---- actions ---- */
+
+int core__scope_ballot(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	json_t *b = NULL, *wr = NULL;
+	if (core__path_id(x, "id", &id, e) || store_get(x->st, "ballots", id, &b, e))
+		return err_set(e, E_NOT_FOUND, NULL, "no such ballot");
+	if (store_get(x->st, "work_registers", json_integer_value(json_object_get(b, "wr_id")), &wr, e)) {
+		json_decref(b);
+		return -1;
+	}
+	x->scope.ballot = b;
+	x->scope.wr = wr;
+	x->scope.body_id = json_integer_value(json_object_get(b, "body_id"));
+	x->scope.owner_id = json_integer_value(json_object_get(wr, "owner_id"));
+	x->scope.proposer_id = json_integer_value(json_object_get(wr, "proposer_id"));
+	x->scope.org_id = json_integer_value(json_object_get(wr, "partner_id"));
+	return 0;
+}
+
+/* Who voted how is visible to the body's members (and the administrator);
+ * the tally to everyone who may see the ballot. */
+static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
+{
+	json_t *r = json_deep_copy(b), *votes = votes_of(x, json_integer_value(json_object_get(b, "id")), e);
+	int64_t body = json_integer_value(json_object_get(b, "body_id"));
+	if (!votes) {
+		json_decref(r);
+		return NULL;
+	}
+	if (!strcmp(json_string_value(json_object_get(b, "status")), "open"))
+		json_object_set_new(r, "tally", tally(b, votes));
+	if (x->actor.system || x->actor.admin || core__seat(x, body, NULL) || core__seat(x, body, "observer"))
+		json_object_set(r, "votes", votes);
+	for (size_t i = 0; i < json_array_size(votes); i++) {
+		json_t *v = json_array_get(votes, i);
+		if (json_integer_value(json_object_get(v, "person_id")) == x->actor.person_id)
+			json_object_set(r, "my_vote", v);
+	}
+	json_decref(votes);
+	return r;
+}
+
+int core__ballot_get(struct ctx *x, struct err *e)
+{
+	json_t *r = ballot_present(x, x->scope.ballot, e);
+	if (!r)
+		return -1;
+	core__reply(x, 200, r);
+	return 0;
+}
+
+int core__ballot_list(struct ctx *x, struct err *e)
+{
+	static const char *const statuses[] = { "open", "passed", "failed", "cancelled", NULL };
+	json_t *where = json_object();
+	int64_t wr, body;
+	if (core__query_enum(x, where, "status", statuses, e) || core__query_id(x, "wr_id", &wr, e) ||
+	    core__query_id(x, "body_id", &body, e)) {
+		json_decref(where);
+		return -1;
+	}
+	if (wr)
+		json_object_set_new(where, "wr_id", json_integer(wr));
+	if (body)
+		json_object_set_new(where, "body_id", json_integer(body));
+	return core__list(x, "ballots", where, NULL, e);
+}
+
+int core__ballot_vote(struct ctx *x, struct err *e)
+{
+	json_t *b = x->scope.ballot, *where = NULL, *cur = NULL, *row = NULL, *votes = NULL;
+	const char *choice = json_string_value(json_object_get(x->call->body, "choice"));
+	json_t *comment = json_object_get(x->call->body, "comment");
+	int64_t id = json_integer_value(json_object_get(b, "id")), vid;
+	int ret = -1;
+	if (strcmp(json_string_value(json_object_get(b, "status")), "open") ||
+	    x->call->now >= json_integer_value(json_object_get(b, "deadline")))
+		return err_set(e, E_BALLOT_CLOSED, NULL, "ballot %lld is closed", (long long)id);
+	if (!strcmp(choice, "no") && (!json_is_string(comment) || !*json_string_value(comment)))
+		return err_set(e, E_INVALID, "comment", "a no vote carries a comment saying what must change");
+	where = json_pack("{sI sI}", "ballot_id", (json_int_t)id, "person_id", (json_int_t)x->actor.person_id);
+	if (store_find_one(x->st, "votes", where, &cur, e) && e->code != E_NOT_FOUND)
+		goto out;
+	row = json_pack("{ss sO ss}", "choice", choice, "comment", json_is_string(comment) ? comment : json_null(), "updated_at", x->now_iso);
+	if (cur) {
+		vid = json_integer_value(json_object_get(cur, "id"));
+		if (store_update(x->st, "votes", vid, row, e))
+			goto out;
+	} else {
+		json_object_set_new(row, "ballot_id", json_integer(id));
+		json_object_set_new(row, "person_id", json_integer(x->actor.person_id));
+		json_object_set_new(row, "created_at", json_string(x->now_iso));
+		if (store_insert(x->st, "votes", row, &vid, e))
+			goto out;
+	}
+	core__audit(x, "vote", vid, cur, json_pack("{sI ss}", "ballot_id", (json_int_t)id, "choice", choice));
+	cur = NULL;
+	/* closes early once every eligible voter has voted */
+	if (!(votes = votes_of(x, id, e)))
+		goto out;
+	if (json_array_size(votes) >= json_array_size(json_object_get(b, "eligible")) &&
+	    core__ballot_close(x, id, "every eligible voter voted", e))
+		goto out;
+	json_t *fresh = NULL;
+	if (store_get(x->st, "ballots", id, &fresh, e))
+		goto out;
+	json_t *shown = ballot_present(x, fresh, e);
+	json_decref(fresh);
+	if (!shown)
+		goto out;
+	core__reply(x, 200, shown);
+	ret = 0;
+out:
+	json_decref(where);
+	json_decref(cur);
+	json_decref(row);
+	json_decref(votes);
+	return ret;
+}

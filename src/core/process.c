@@ -1,0 +1,677 @@
+/* The lifecycle of a Work Register (DSP4003 sections 2 to 4) as one table.
+ * Each row: in which states an action is possible, who may take it, its
+ * guard, what it does, where it leads, and the rule it enforces. The door
+ * interprets it for every action whose grants say G_PROCESS; ballot
+ * outcomes are rows too (who: G_SYSTEM). `entente process show` prints it,
+ * `entente process check` explores it. Read it beside the seed. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "core/internal.h"
+#include "lib/util.h"
+
+const char *const core__states[] = {
+	"proposed", "drafting", "socialization", "committee_ballots", "committee_approved", "board_ballot",
+	"board_approved", "sent_to_partner", "established", "removal_proposed", "removal_ballot",
+	"withdrawn", "removed", "dissolved", NULL
+};
+
+/* States with no way out. */
+static int final_state(const char *s) { return !strcmp(s, "withdrawn") || !strcmp(s, "removed") || !strcmp(s, "dissolved"); }
+
+static json_t *body(struct ctx *x) { return x->call->body; }
+static const char *body_str(struct ctx *x, const char *k) { return json_string_value(json_object_get(body(x), k)); }
+static int64_t wr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.wr, "id")); }
+
+static int set_fields(struct ctx *x, json_t *ch, struct err *e)
+{
+	json_object_set_new(ch, "updated_at", json_string(x->now_iso));
+	int ret = store_update(x->st, "work_registers", wr_id(x), ch, e);
+	json_decref(ch);
+	return ret ? ret : core__wr_reload(x, e);
+}
+
+/* ---- guards ---- */
+
+static int guard_owner(struct ctx *x, struct err *e)
+{
+	int64_t ac;
+	json_t *owner = json_object_get(body(x), "owner_id");
+	if (!owner)
+		return err_set(e, E_MISSING_FIELD, "owner_id", "name the owner");
+	if (core__exists(x, "people", json_integer_value(owner), "owner_id", e) || core__alliance_committee(x, &ac, e))
+		return -1;
+	if (!core__active_member(x, ac, json_integer_value(owner)))
+		return err_set(e, E_R1_OWNER, "owner_id", "person %lld is not an active member of the Alliance Committee",
+			       (long long)json_integer_value(owner));
+	return 0;
+}
+
+static int guard_complete(struct ctx *x, struct err *e) { return core__wr_complete(x, e); }
+
+static int open_comments(struct ctx *x)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{sI ss}", "wr_id", (json_int_t)wr_id(x), "status", "open"), *rows = NULL;
+	struct store_query q = { .where = where, .limit = 1 };
+	int n = store_find(x->st, "comments", &q, &rows, &ignored) ? 1 : (int)json_array_size(rows);
+	json_decref(where);
+	json_decref(rows);
+	return n;
+}
+
+/* R17 with R16 and R12: a complete draft, every comment closed out. */
+static int guard_submit(struct ctx *x, struct err *e)
+{
+	if (core__wr_complete(x, e))
+		return -1;
+	if (open_comments(x))
+		return err_set(e, E_R16_OPEN_COMMENTS, "comments", "close out every comment (accept, decline with a reason, or withdraw) first");
+	return 0;
+}
+
+/* The ballots of this round, by body: "passed", "open", or absent. */
+static json_t *round_ballots(struct ctx *x, const char *purpose)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{sI sO ss}", "wr_id", (json_int_t)wr_id(x), "round", json_object_get(x->scope.wr, "ballot_round"),
+				  "purpose", purpose), *rows = NULL;
+	struct store_query q = { .where = where };
+	if (store_find(x->st, "ballots", &q, &rows, &ignored))
+		rows = json_array();
+	json_decref(where);
+	return rows;
+}
+
+static const char *ballot_state_of(json_t *ballots, json_t *body_id)
+{
+	const char *best = NULL;
+	for (size_t i = 0; i < json_array_size(ballots); i++) {
+		json_t *b = json_array_get(ballots, i);
+		const char *st = json_string_value(json_object_get(b, "status"));
+		if (!json_equal(json_object_get(b, "body_id"), body_id))
+			continue;
+		if (!strcmp(st, "passed") || (!strcmp(st, "open") && !best))
+			best = st;
+	}
+	return best;
+}
+
+/* R18: the chair of a non-originating committee with work in the
+ * milestones opens its ballot, once a round. */
+static int guard_parallel(struct ctx *x, struct err *e)
+{
+	json_t *req = core__required_committees(x, x->scope.wr), *ballots = round_ballots(x, "committee");
+	json_t *bid = json_object_get(body(x), "body_id");
+	int ret = -1, found = 0;
+	for (size_t i = 0; i < json_array_size(req); i++)
+		found |= json_equal(json_array_get(req, i), bid);
+	if (!found)
+		err_set(e, E_R18_PARALLEL, "body_id", "this committee has no work in the milestones (R4)");
+	else if (json_equal(bid, json_object_get(x->scope.wr, "originating_body_id")))
+		err_set(e, E_R18_PARALLEL, "body_id", "the Originating Committee's ballot opened on submission (R17)");
+	else if (ballot_state_of(ballots, bid))
+		err_set(e, E_R18_PARALLEL, "body_id", "this committee's ballot is already %s in this round", ballot_state_of(ballots, bid));
+	else
+		ret = 0;
+	json_decref(req);
+	json_decref(ballots);
+	return ret;
+}
+
+/* R4, R5: every involved committee passed in this round. */
+int core__committees_passed(struct ctx *x, json_t **missing)
+{
+	json_t *req = core__required_committees(x, x->scope.wr), *ballots = round_ballots(x, "committee");
+	*missing = json_array();
+	for (size_t i = 0; i < json_array_size(req); i++) {
+		const char *st = ballot_state_of(ballots, json_array_get(req, i));
+		if (!st || strcmp(st, "passed"))
+			json_array_append(*missing, json_array_get(req, i));
+	}
+	json_decref(req);
+	json_decref(ballots);
+	return json_array_size(*missing) == 0;
+}
+
+static int guard_board(struct ctx *x, struct err *e)
+{
+	json_t *missing;
+	int ok = core__committees_passed(x, &missing);
+	char *list = json_dumps(missing, JSON_COMPACT);
+	if (!ok)
+		err_set(e, E_R5_BOARD, NULL, "committees still to approve: %s", list ? list : "?");
+	free(list);
+	json_decref(missing);
+	return ok ? 0 : -1;
+}
+
+/* R7, R21: the Board resolution and its date are in the WR before it goes out. */
+static int guard_send(struct ctx *x, struct err *e)
+{
+	if (!json_is_string(json_object_get(x->scope.wr, "board_resolution")) ||
+	    !json_is_string(json_object_get(x->scope.wr, "board_approval_date")))
+		return err_set(e, E_R7_RESOLUTION, "board_resolution", "record the Board resolution and its date first");
+	return 0;
+}
+
+/* R31: no milestone progressed within the review period. */
+int core__wr_stagnant(struct ctx *x, json_t *wr)
+{
+	char buf[16], since[11], last[11];
+	int months = atoi(core__setting(x, "stagnation_months", buf, sizeof(buf)));
+	json_t *ms = core__rows_of(x, "milestones", json_integer_value(json_object_get(wr, "id")));
+	const char *est = json_string_value(json_object_get(wr, "established_at"));
+	if (!est) {
+		json_decref(ms);
+		return 0;
+	}
+	snprintf(last, sizeof(last), "%.10s", est);
+	for (size_t i = 0; i < json_array_size(ms); i++) {
+		json_t *m = json_array_get(ms, i);
+		const char *c = json_string_value(json_object_get(m, "completed_date"));
+		const char *u = json_string_value(json_object_get(m, "progress_date"));
+		if (c && strcmp(c, last) > 0)
+			snprintf(last, sizeof(last), "%s", c);
+		if (u && strcmp(u, last) > 0)
+			snprintf(last, sizeof(last), "%.10s", u);
+	}
+	json_decref(ms);
+	date_add_months(last, months > 0 ? months : 24, since);
+	return strcmp(x->today, since) >= 0;
+}
+
+static int all_complete(struct ctx *x)
+{
+	json_t *ms = core__rows_of(x, "milestones", wr_id(x));
+	int n = 0, ok = json_array_size(ms) > 0;
+	for (size_t i = 0; i < json_array_size(ms); i++) {
+		const char *st = json_string_value(json_object_get(json_array_get(ms, i), "status"));
+		if (strcmp(st, "complete") && strcmp(st, "dropped"))
+			ok = 0;
+		n++;
+	}
+	json_decref(ms);
+	return ok && n;
+}
+
+static int guard_removal(struct ctx *x, struct err *e)
+{
+	const char *reason = body_str(x, "reason");
+	if (!strcmp(reason, "stagnated") && !core__wr_stagnant(x, x->scope.wr))
+		return err_set(e, E_R31_STAGNATION, "reason", "the milestones progressed within the review period");
+	if (!strcmp(reason, "dissolution") && !all_complete(x))
+		return err_set(e, E_R32_DISSOLUTION, "reason", "a partnership is dissolved when every deliverable is complete");
+	return 0;
+}
+
+/* ---- effects ---- */
+
+static int effect_owner(struct ctx *x, struct err *e)
+{
+	if (set_fields(x, json_pack("{sO}", "owner_id", json_object_get(body(x), "owner_id")), e))
+		return -1;
+	return core__notify(x, "wr.owner_assigned", x->scope.wr, "An owner was assigned", NULL, e);
+}
+
+/* R14, R19: a conference call, with its participants and outcome. */
+static int effect_call(struct ctx *x, struct err *e)
+{
+	const char *kind = strstr(x->info->name, "board") ? "board_call" : "completeness_call";
+	json_t *parts = json_object_get(body(x), "participants");
+	json_t *row = json_pack("{sI ss ss so ss ss ss}", "wr_id", (json_int_t)wr_id(x), "kind", kind, "scheduled_at",
+				body_str(x, "scheduled_at"), "participants", parts ? json_incref(parts) : json_array(), "created_by",
+				x->actor.label, "created_at", x->now_iso, "updated_at", x->now_iso);
+	if (body_str(x, "outcome"))
+		json_object_set_new(row, "outcome", json_string(body_str(x, "outcome")));
+	int ret = store_insert(x->st, "meetings", row, NULL, e);
+	json_decref(row);
+	return ret ? -1 : core__notify(x, "wr.call_requested", x->scope.wr, "A conference call on the Work Register", NULL, e);
+}
+
+static int effect_socialize(struct ctx *x, struct err *e)
+{
+	/* the working groups named in milestones hear of it now, not after approval */
+	return core__notify(x, "wr.socialized", x->scope.wr, "A draft Work Register for your feedback", NULL, e);
+}
+
+static int effect_submit(struct ctx *x, struct err *e)
+{
+	int64_t round, id;
+	json_t *where = NULL, *v = NULL, *ch = NULL;
+	int ret = -1;
+	if (store_increment(x->st, "work_registers", wr_id(x), "ballot_round", 1, &round, e) || core__wr_reload(x, e))
+		return -1;
+	/* the version balloted is frozen (R17) */
+	where = json_pack("{sI sO}", "wr_id", (json_int_t)wr_id(x), "revision", json_object_get(x->scope.wr, "revision"));
+	if (store_find_one(x->st, "wr_versions", where, &v, e))
+		goto out;
+	ch = json_pack("{sb}", "frozen", 1);
+	if (store_update(x->st, "wr_versions", json_integer_value(json_object_get(v, "id")), ch, e))
+		goto out;
+	ret = core__ballot_open(x, json_integer_value(json_object_get(x->scope.wr, "originating_body_id")), "committee", 0, &id, e);
+out:
+	json_decref(where);
+	json_decref(v);
+	json_decref(ch);
+	return ret;
+}
+
+static int effect_parallel(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	return core__ballot_open(x, json_integer_value(json_object_get(body(x), "body_id")), "committee", 0, &id, e);
+}
+
+static int effect_board(struct ctx *x, struct err *e)
+{
+	int64_t id, board = core__body_of_kind(x, "board");
+	if (!board)
+		return err_set(e, E_CONFLICT, NULL, "there is no Board of Directors: create a body of kind board");
+	return core__ballot_open(x, board, "board", 0, &id, e);
+}
+
+static int effect_resolution(struct ctx *x, struct err *e)
+{
+	return set_fields(x, json_pack("{ss ss}", "board_resolution", body_str(x, "resolution"), "board_approval_date",
+				       body_str(x, "approval_date")), e);
+}
+
+static int effect_send(struct ctx *x, struct err *e)
+{
+	return core__notify(x, "wr.sent", x->scope.wr, "The approved Work Register, for your acceptance", NULL, e);
+}
+
+static int review_dates(struct ctx *x, json_t *ch)
+{
+	char buf[16], next[11];
+	int months = atoi(core__setting(x, "review_months", buf, sizeof(buf)));
+	date_add_months(x->today, months > 0 ? months : 24, next);
+	json_object_set_new(ch, "last_update_date", json_string(x->today));
+	json_object_set_new(ch, "next_review_date", json_string(next));
+	return 0;
+}
+
+/* R20: acceptance establishes the alliance; R9, R25 hand-offs; R27 review. */
+static int effect_accept(struct ctx *x, struct err *e)
+{
+	json_t *ch = json_pack("{ss sn}", "established_at", x->now_iso, "decline_reason");
+	char summary[300];
+	review_dates(x, ch);
+	if (set_fields(x, ch, e))
+		return -1;
+	snprintf(summary, sizeof(summary), "Approved by the Board (%s) and accepted by the partner",
+		 json_string_value(json_object_get(x->scope.wr, "board_approval_date")));
+	if (core__wr_touch(x, wr_id(x), summary, e) || core__handoffs_create(x, e))
+		return -1;
+	return core__notify(x, "wr.established", x->scope.wr, "The alliance partnership is established", NULL, e);
+}
+
+static int add_comment(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author, int64_t author_id, struct err *e)
+{
+	json_t *row = json_pack("{sI sO ss ss ss s[] ss ss}", "wr_id", (json_int_t)wr_id(x), "revision",
+				json_object_get(x->scope.wr, "revision"), "author", author, "text", text, "status", "open",
+				"routed_to", "created_at", x->now_iso, "updated_at", x->now_iso);
+	if (author_id)
+		json_object_set_new(row, "author_id", json_integer(author_id));
+	if (ballot_id)
+		json_object_set_new(row, "ballot_id", json_integer(ballot_id));
+	if (body_id)
+		json_object_set_new(row, "body_id", json_integer(body_id));
+	int ret = store_insert(x->st, "comments", row, NULL, e);
+	json_decref(row);
+	return ret;
+}
+
+int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author,
+			    int64_t author_id, struct err *e)
+{
+	return add_comment(x, text, ballot_id, body_id, author, author_id, e);
+}
+
+static int effect_decline(struct ctx *x, struct err *e)
+{
+	const char *reason = body_str(x, "reason");
+	if (set_fields(x, json_pack("{ss}", "decline_reason", reason), e) ||
+	    add_comment(x, reason, 0, 0, x->actor.label, x->actor.person_id, e))
+		return -1;
+	return core__notify(x, "wr.declined", x->scope.wr, "The partner declined the Work Register", NULL, e);
+}
+
+static int effect_review(struct ctx *x, struct err *e)
+{
+	json_t *ch = json_object();
+	const char *s = body_str(x, "summary");
+	review_dates(x, ch);
+	if (set_fields(x, ch, e))
+		return -1;
+	return core__wr_touch(x, wr_id(x), s && *s ? s : "Regular review: the Work Register is current", e);
+}
+
+static int effect_removal(struct ctx *x, struct err *e)
+{
+	json_t *ch = json_pack("{ss}", "removal_reason", body_str(x, "reason"));
+	json_object_set_new(ch, "removal_detail", body_str(x, "detail") ? json_string(body_str(x, "detail")) : json_null());
+	if (set_fields(x, ch, e))
+		return -1;
+	return core__notify(x, "removal.recommended", x->scope.wr, "Removal of the alliance partner is recommended", NULL, e);
+}
+
+static int effect_cancel_removal(struct ctx *x, struct err *e)
+{
+	return set_fields(x, json_pack("{sn sn}", "removal_reason", "removal_detail"), e);
+}
+
+static int effect_removal_ballot(struct ctx *x, struct err *e)
+{
+	int64_t id, board = core__body_of_kind(x, "board");
+	if (!board)
+		return err_set(e, E_CONFLICT, NULL, "there is no Board of Directors");
+	return core__ballot_open(x, board, "removal", 0, &id, e);
+}
+
+static int effect_returned(struct ctx *x, struct err *e)
+{
+	return core__ballot_cancel_open(x, wr_id(x), e) ? -1 :
+		core__notify(x, "wr.returned", x->scope.wr, "The Work Register returned to drafting", NULL, e);
+}
+
+static int effect_committees_passed(struct ctx *x, struct err *e)
+{
+	return core__notify(x, "wr.committees_approved", x->scope.wr, "Every committee approved: schedule the Board's vote", NULL, e);
+}
+
+static int effect_board_passed(struct ctx *x, struct err *e)
+{
+	return core__notify(x, "wr.board_approved", x->scope.wr, "The Board approved the Work Register", NULL, e);
+}
+
+static int effect_ended(struct ctx *x, struct err *e)
+{
+	if (set_fields(x, json_pack("{ss}", "ended_at", x->now_iso), e))
+		return -1;
+	return core__notify(x, strstr(x->info ? x->info->name : "", "withdraw") ? "wr.withdrawn" : "wr.removed",
+			    x->scope.wr, "The Work Register ended", NULL, e);
+}
+
+#define STAFF_EDITORS (G_VP | G_OWNER)
+
+const struct step core__steps[] = {
+	{ "wr.assign_owner", "proposed", "drafting", G_VP, guard_owner, effect_owner, 0, "R11",
+	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal" },
+	{ "wr.withdraw", "proposed|drafting|socialization", "withdrawn", G_VP | G_OWNER | G_PROPOSER | G_PARTNER, NULL, effect_ended, 0, "R10",
+	  "The proposer, the owner, the partner or the VP withdraws the proposal" },
+	{ "wr.request_call", "drafting|socialization", NULL, G_VP, NULL, effect_call, 0, "R14",
+	  "The VP of Alliances requests a completeness call with the partner's representatives" },
+	{ "wr.socialize", "drafting", "socialization", STAFF_EDITORS, guard_complete, effect_socialize, 0, "R15",
+	  "The complete draft goes to the chairs of every involved committee and working group for feedback" },
+	{ "wr.revise", "socialization", "drafting", STAFF_EDITORS, NULL, NULL, 0, "R13",
+	  "The owner takes the draft back to revise it with the feedback" },
+	{ "wr.submit", "socialization", "committee_ballots", STAFF_EDITORS, guard_submit, effect_submit, 0, "R17",
+	  "With every comment closed, the draft is frozen and balloted in the Originating Committee" },
+	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, effect_parallel, 0, "R18",
+	  "The chair of another committee with work in the milestones ballots it in parallel" },
+	{ "wr.committees_passed", "committee_ballots", "committee_approved", G_SYSTEM, NULL, effect_committees_passed, 0, "R4",
+	  "Every involved committee approved" },
+	{ "wr.committee_failed", "committee_ballots", "drafting", G_SYSTEM, NULL, effect_returned, M_RESET, "R17",
+	  "A committee ballot failed: back to drafting with every 'no' comment" },
+	{ "wr.schedule_board", "committee_approved", "board_ballot", G_EXEC, guard_board, effect_board, 0, "R5",
+	  "The Executive Committee, with the VP and the owner, schedules the Board's ballot" },
+	{ "wr.board_call", "board_ballot", NULL, G_BOARD | G_VP, NULL, effect_call, 0, "R19",
+	  "The Board holds a conference call with the partner's representatives" },
+	{ "wr.board_passed", "board_ballot", "board_approved", G_SYSTEM, NULL, effect_board_passed, M_BOARD_PASSED, "R19",
+	  "The Board approved" },
+	{ "wr.board_failed", "board_ballot", "drafting", G_SYSTEM, NULL, effect_returned, M_RESET, "R19",
+	  "The Board's ballot failed: back to drafting with every 'no' comment" },
+	{ "wr.record_resolution", "board_approved", NULL, G_VP, NULL, effect_resolution, 0, "R7",
+	  "The Board resolution and the date of approval are recorded in the Work Register" },
+	{ "wr.send_to_partner", "board_approved", "sent_to_partner", G_OWNER, guard_send, effect_send, 0, "R20",
+	  "The owner sends the approved Work Register to the partner" },
+	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, NULL, effect_accept, M_ACCEPTED, "R20",
+	  "A partner representative accepts: the alliance is established" },
+	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, NULL, effect_decline, M_RESET, "R20",
+	  "The partner declines, with reasons: back to drafting" },
+	{ "wr.record_review", "established", NULL, G_OWNER | G_VP, NULL, effect_review, 0, "R27",
+	  "The owner records the regular update (at least every 24 months)" },
+	{ "wr.recommend_removal", "established", "removal_proposed", G_VP | G_EXEC, guard_removal, effect_removal, 0, "R31",
+	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)" },
+	{ "wr.cancel_removal", "removal_proposed", "established", G_VP | G_EXEC, NULL, effect_cancel_removal, 0, "R33",
+	  "The recommendation is withdrawn" },
+	{ "wr.schedule_removal", "removal_proposed", "removal_ballot", G_EXEC | G_VP, NULL, effect_removal_ballot, 0, "R33",
+	  "The Board ballots on the removal" },
+	{ "wr.removal_passed", "removal_ballot", "removed", G_SYSTEM, NULL, effect_ended, 0, "R33",
+	  "The Board approved the removal" },
+	{ "wr.dissolution_passed", "removal_ballot", "dissolved", G_SYSTEM, NULL, effect_ended, 0, "R32",
+	  "The Board approved the dissolution" },
+	{ "wr.removal_failed", "removal_ballot", "established", G_SYSTEM, NULL, effect_cancel_removal, 0, "R33",
+	  "The Board's removal ballot failed" },
+	{ NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL },
+};
+
+static int in_states(const char *list, const char *state)
+{
+	size_t n = strlen(state);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, '|');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, state, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
+const struct step *core__step_for(const char *action, const char *state)
+{
+	for (const struct step *s = core__steps; s->action; s++)
+		if (!strcmp(s->action, action) && in_states(s->from, state))
+			return s;
+	return NULL;
+}
+
+const struct step *core__step_for_any(const char *action)
+{
+	for (const struct step *s = core__steps; s->action; s++)
+		if (!strcmp(s->action, action))
+			return s;
+	return NULL;
+}
+
+int core__wr_reload(struct ctx *x, struct err *e)
+{
+	json_t *wr = NULL;
+	if (store_get(x->st, "work_registers", wr_id(x), &wr, e))
+		return -1;
+	json_decref(x->scope.wr);
+	x->scope.wr = wr;
+	return 0;
+}
+
+int core__wr_set_status(struct ctx *x, const char *status, struct err *e)
+{
+	return set_fields(x, json_pack("{ss}", "status", status), e);
+}
+
+/* Apply a step (guard, effect, new state) to the WR in scope. */
+static int step_apply(struct ctx *x, const struct step *s, struct err *e)
+{
+	if (s->guard && s->guard(x, e)) {
+		if (!e->rule[0] && s->rule && !err_rule(e->code))
+			snprintf(e->rule, sizeof(e->rule), "%s", s->rule);
+		return -1;
+	}
+	if (s->effect && s->effect(x, e))
+		return -1;
+	if (s->to && core__wr_set_status(x, s->to, e))
+		return -1;
+	return 0;
+}
+
+int core__step_run(struct ctx *x, struct err *e)
+{
+	const struct step *s = x->scope.step;
+	json_t *before = json_pack("{sO}", "status", json_object_get(x->scope.wr, "status"));
+	if (step_apply(x, s, e)) {
+		json_decref(before);
+		return -1;
+	}
+	x->reply->revision = json_integer_value(json_object_get(x->scope.wr, "revision"));
+	core__reply(x, 200, core__wr_document(x, x->scope.wr));
+	json_t *after = json_pack("{sO ss}", "status", json_object_get(x->scope.wr, "status"), "step", s->action);
+	if (x->call->body)
+		json_object_set(after, "request", x->call->body);
+	core__audit(x, "work_register", wr_id(x), before, after);
+	return 0;
+}
+
+int core__step_event(struct ctx *x, const char *action, struct err *e)
+{
+	const char *state = json_string_value(json_object_get(x->scope.wr, "status"));
+	const struct step *s = core__step_for(action, state);
+	if (!s)
+		return err_set(e, E_INTERNAL, NULL, "no step %s from %s", action, state);
+	return step_apply(x, s, e);
+}
+
+/* ---- what the process table says of itself ---- */
+
+static void who_text(unsigned g, char *buf, size_t n)
+{
+	static const struct { unsigned g; const char *name; } names[] = {
+		{ G_ADMIN, "administrator" }, { G_VP, "VP of Alliances" }, { G_STAFF, "host staff" },
+		{ G_PARTNER, "partner representative" }, { G_OWNER, "owner" }, { G_PROPOSER, "proposer" },
+		{ G_EXEC, "Executive Committee member" }, { G_BOARD, "Board member" }, { G_BODY_CHAIR, "committee chair" },
+		{ G_SYSTEM, "(ballot outcome)" },
+	};
+	size_t used = 0;
+	buf[0] = '\0';
+	for (size_t i = 0; i < sizeof(names) / sizeof(*names); i++)
+		if (g & names[i].g) {
+			int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", names[i].name);
+			if (w < 0 || (size_t)w >= n - used)
+				break;
+			used += (size_t)w;
+		}
+}
+
+json_t *core_process_table(void)
+{
+	json_t *rows = json_array(), *states = json_array();
+	for (const struct step *s = core__steps; s->action; s++) {
+		char who[200];
+		who_text(s->who, who, sizeof(who));
+		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb}", "action", s->action, "from", s->from, "to", s->to,
+						      "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL));
+	}
+	for (int i = 0; core__states[i]; i++)
+		json_array_append_new(states, json_pack("{ss sb}", "state", core__states[i], "final", final_state(core__states[i])));
+	return json_pack("{so so}", "states", states, "steps", rows);
+}
+
+int core__process_show(struct ctx *x, struct err *e)
+{
+	(void)e;
+	core__reply(x, 200, core_process_table());
+	return 0;
+}
+
+static int state_index(const char *s)
+{
+	for (int i = 0; core__states[i]; i++)
+		if (!strcmp(core__states[i], s))
+			return i;
+	return -1;
+}
+
+/* Explore (state, marks) pairs from "proposed" (wr.create also starts in
+ * drafting). Fails on an unknown state, an unreachable state, a non-final
+ * state with no way out, or a way into "established" without a passed Board
+ * ballot and the partner's acceptance since the last return to drafting. */
+int core_process_check(char *report, size_t n)
+{
+	enum { NS = 16, NM = 4 };
+	int seen[NS][NM] = { { 0 } }, reached[NS] = { 0 }, out[NS] = { 0 };
+	int queue[NS * NM][2], qh = 0, qt = 0, bad = 0, nstates = 0;
+	size_t used = 0;
+#define SAY(...) do { int w_ = snprintf(report + used, n > used ? n - used : 0, __VA_ARGS__); if (w_ > 0) used += (size_t)w_; } while (0)
+	report[0] = '\0';
+	while (core__states[nstates])
+		nstates++;
+	for (const struct step *s = core__steps; s->action; s++) {
+		char from[200];
+		snprintf(from, sizeof(from), "%s", s->from);
+		for (char *save = NULL, *t = strtok_r(from, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
+			if (state_index(t) < 0) {
+				SAY("step %s: unknown state %s\n", s->action, t);
+				bad = 1;
+			} else {
+				out[state_index(t)] |= s->to && strcmp(s->to, t);
+			}
+		}
+		if (s->to && state_index(s->to) < 0) {
+			SAY("step %s: unknown state %s\n", s->action, s->to);
+			bad = 1;
+		}
+	}
+	if (bad)
+		return -1;
+	const char *starts[] = { "proposed", "drafting" };
+	for (int i = 0; i < 2; i++) {
+		int si = state_index(starts[i]);
+		seen[si][0] = 1;
+		queue[qt][0] = si;
+		queue[qt++][1] = 0;
+	}
+	while (qh < qt) {
+		int st = queue[qh][0], marks = queue[qh++][1];
+		reached[st] = 1;
+		for (const struct step *s = core__steps; s->action; s++) {
+			if (!in_states(s->from, core__states[st]))
+				continue;
+			int to = s->to ? state_index(s->to) : st;
+			int m = (s->marks & M_RESET) ? 0 : marks | (int)(s->marks & (M_BOARD_PASSED | M_ACCEPTED));
+			if (!strcmp(core__states[to], "established") && strcmp(core__states[st], "established") &&
+			    (m & (M_BOARD_PASSED | M_ACCEPTED)) != (M_BOARD_PASSED | M_ACCEPTED) && !strstr(s->action, "removal")) {
+				SAY("step %s reaches established from %s without %s\n", s->action, core__states[st],
+				    (m & M_BOARD_PASSED) ? "the partner's acceptance (R20)" : "a passed Board ballot (R7, R19)");
+				bad = 1;
+			}
+			if (!seen[to][m]) {
+				seen[to][m] = 1;
+				queue[qt][0] = to;
+				queue[qt++][1] = m;
+			}
+		}
+	}
+	for (int i = 0; i < nstates; i++) {
+		if (!reached[i]) {
+			SAY("state %s is unreachable\n", core__states[i]);
+			bad = 1;
+		}
+		if (!final_state(core__states[i]) && !out[i]) {
+			SAY("state %s is not final and has no way out\n", core__states[i]);
+			bad = 1;
+		}
+	}
+	if (!bad)
+		SAY("process ok: %d states, every one reachable, no dead end, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
+#undef SAY
+	return bad ? -1 : 0;
+}
+
+void core_process_dot(FILE *f)
+{
+	fprintf(f, "digraph dsp4003 {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
+	for (int i = 0; core__states[i]; i++)
+		if (final_state(core__states[i]))
+			fprintf(f, "  %s [peripheries=2];\n", core__states[i]);
+	for (const struct step *s = core__steps; s->action; s++) {
+		char from[200];
+		snprintf(from, sizeof(from), "%s", s->from);
+		for (char *save = NULL, *t = strtok_r(from, "|", &save); t; t = strtok_r(NULL, "|", &save))
+			fprintf(f, "  %s -> %s [label=\"%s (%s)\"%s];\n", t, s->to ? s->to : t, s->action + 3, s->rule,
+				s->who == G_SYSTEM ? ", style=dashed" : "");
+	}
+	fprintf(f, "}\n");
+}

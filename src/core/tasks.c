@@ -1,0 +1,222 @@
+/* Hand-offs when an alliance is established (R9: contacts to the mailing
+ * list and the Alliance Partner Working Group, PR contacts to the press
+ * list; R25: the announcement with the Marketing Committee), and the
+ * "my tasks" view: what waits for the person asking. */
+#include <string.h>
+
+#include "core/internal.h"
+#include "lib/util.h"
+
+static json_t *contacts_where(struct ctx *x, int pr)
+{
+	json_t *all = core__rows_of(x, "wr_contacts", json_integer_value(json_object_get(x->scope.wr, "id"))), *out = json_array();
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *c = json_array_get(all, i);
+		if ((strcmp(json_string_value(json_object_get(c, "role")), "pr") == 0) == pr)
+			json_array_append_new(out, json_pack("{sO sO sO}", "name", json_object_get(c, "name"), "email",
+							     json_object_get(c, "email"), "role", json_object_get(c, "role")));
+	}
+	json_decref(all);
+	return out;
+}
+
+static int task_add(struct ctx *x, const char *kind, const char *rule, json_t *assignee, json_t *recipients, json_t *payload, struct err *e)
+{
+	json_t *row = json_pack("{sO ss ss sO so so ss ss ss}", "wr_id", json_object_get(x->scope.wr, "id"), "kind", kind, "rule", rule,
+				"assignee_id", assignee ? assignee : json_null(), "recipients", recipients, "payload", payload,
+				"status", "open", "created_at", x->now_iso, "updated_at", x->now_iso);
+	int ret = store_insert(x->st, "tasks", row, NULL, e);
+	json_decref(row);
+	if (ret)
+		return -1;
+	return core__notify(x, "task.created", NULL, kind, json_pack("{sO}", "assignee", assignee ? assignee : json_null()), e);
+}
+
+static json_t *first_vp(struct ctx *x)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{ss}", "role", "vp_alliances"), *rows = NULL, *id = NULL;
+	struct store_query q = { .where = where };
+	if (!store_find(x->st, "officers", &q, &rows, &ignored))
+		for (size_t i = 0; i < json_array_size(rows) && !id; i++)
+			if (core__is_active(x, json_array_get(rows, i)))
+				id = json_incref(json_object_get(json_array_get(rows, i), "person_id"));
+	json_decref(where);
+	json_decref(rows);
+	return id;
+}
+
+int core__handoffs_create(struct ctx *x, struct err *e)
+{
+	char req[256], list[256], press[256];
+	json_t *owner = json_object_get(x->scope.wr, "owner_id"), *vp = first_vp(x);
+	int ret;
+	core__setting(x, "requests_address", req, sizeof(req));
+	core__setting(x, "alliance_list_address", list, sizeof(list));
+	core__setting(x, "press_address", press, sizeof(press));
+	ret = task_add(x, "partner_contacts", "R9", owner, json_pack("[s]", req),
+		       json_pack("{so ss ss}", "contacts", contacts_where(x, 0), "mailing_list", list, "working_group",
+				 "Alliance Partner Working Group"), e) ||
+	      task_add(x, "press_contacts", "R9", owner, json_pack("[s]", press), json_pack("{so}", "contacts", contacts_where(x, 1)), e) ||
+	      task_add(x, "press_release", "R25", vp ? vp : owner, json_pack("[ss]", press, "Marketing Committee"),
+		       json_pack("{ss sO}", "announcement", "A new alliance partnership may be announced", "title",
+				 json_object_get(x->scope.wr, "title")), e);
+	json_decref(vp);
+	return ret ? -1 : 0;
+}
+
+int core__task_list(struct ctx *x, struct err *e)
+{
+	static const char *const statuses[] = { "open", "done", NULL };
+	json_t *where = json_object();
+	int64_t wr, who;
+	if (core__query_enum(x, where, "status", statuses, e) || core__query_id(x, "wr_id", &wr, e) ||
+	    core__query_id(x, "assignee_id", &who, e)) {
+		json_decref(where);
+		return -1;
+	}
+	if (wr)
+		json_object_set_new(where, "wr_id", json_integer(wr));
+	if (who)
+		json_object_set_new(where, "assignee_id", json_integer(who));
+	return core__list(x, "tasks", where, NULL, e);
+}
+
+int core__scope_task(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	json_t *t = NULL;
+	if (core__path_id(x, "id", &id, e) || store_get(x->st, "tasks", id, &t, e))
+		return err_set(e, E_NOT_FOUND, NULL, "no such task");
+	x->scope.person_id = json_integer_value(json_object_get(t, "assignee_id"));
+	json_decref(t);
+	return 0;
+}
+
+int core__task_complete(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	json_t *cur = NULL, *ch = NULL, *after = NULL;
+	int ret = -1;
+	core__path_id(x, "id", &id, e);
+	if (store_get(x->st, "tasks", id, &cur, e))
+		return -1;
+	if (!strcmp(json_string_value(json_object_get(cur, "status")), "done")) {
+		err_set(e, E_CONFLICT, "status", "the task is already done");
+		goto out;
+	}
+	ch = json_pack("{ss ss ss ss}", "status", "done", "done_by", x->actor.label, "done_at", x->now_iso, "updated_at", x->now_iso);
+	if (store_update(x->st, "tasks", id, ch, e) || store_get(x->st, "tasks", id, &after, e))
+		goto out;
+	core__reply(x, 200, json_incref(after));
+	core__audit(x, "task", id, cur, json_incref(after));
+	cur = NULL;
+	ret = 0;
+out:
+	json_decref(cur);
+	json_decref(ch);
+	json_decref(after);
+	return ret;
+}
+
+/* ---- my tasks ---- */
+
+static void item(json_t *items, const char *kind, json_t *wr, const char *what, json_t *extra)
+{
+	json_t *it = json_pack("{ss ss}", "kind", kind, "what", what);
+	if (wr) {
+		json_object_set(it, "wr_id", json_object_get(wr, "id"));
+		json_object_set(it, "wr_title", json_object_get(wr, "title"));
+		json_object_set(it, "wr_status", json_object_get(wr, "status"));
+	}
+	if (extra)
+		json_object_update(it, extra);
+	json_decref(extra);
+	json_array_append_new(items, it);
+}
+
+static int is_rep(struct ctx *x, json_t *wr)
+{
+	return !x->actor.staff && json_integer_value(json_object_get(wr, "partner_id")) == x->actor.org_id;
+}
+
+int core__me_tasks(struct ctx *x, struct err *e)
+{
+	json_t *wrs = NULL, *ballots = NULL, *tasks = NULL, *items = json_array(), *where;
+	struct store_query q = { 0 };
+	int ret = -1;
+	int64_t me = x->actor.person_id;
+	char soon[11];
+	date_add_months(x->today, 3, soon);
+	if (store_find(x->st, "work_registers", &q, &wrs, e))
+		goto out;
+	for (size_t i = 0; i < json_array_size(wrs); i++) {
+		json_t *wr = json_array_get(wrs, i);
+		const char *st = json_string_value(json_object_get(wr, "status"));
+		int owner = json_integer_value(json_object_get(wr, "owner_id")) == me;
+		int rep = is_rep(x, wr);
+		if (!x->actor.staff && !rep)
+			continue;
+		if (!strcmp(st, "proposed") && x->actor.vp)
+			item(items, "assign_owner", wr, "Assign an owner to this proposal (R11)", NULL);
+		if (!strcmp(st, "drafting") && (owner || rep))
+			item(items, "revise_draft", wr, "Revise the draft (R13)", NULL);
+		if (!strcmp(st, "socialization") && owner)
+			item(items, "answer_comments", wr, "Close out the comments, then submit (R16, R17)", NULL);
+		if (!strcmp(st, "committee_approved") && core__seat_kind(x, "executive"))
+			item(items, "schedule_board", wr, "Schedule the Board's ballot (R5)", NULL);
+		if (!strcmp(st, "board_approved") && x->actor.vp && json_is_null(json_object_get(wr, "board_resolution")))
+			item(items, "record_resolution", wr, "Record the Board resolution and date (R7)", NULL);
+		if (!strcmp(st, "board_approved") && owner && !json_is_null(json_object_get(wr, "board_resolution")))
+			item(items, "send_to_partner", wr, "Send the approved Work Register to the partner (R20)", NULL);
+		if (!strcmp(st, "sent_to_partner") && rep)
+			item(items, "accept", wr, "Accept or decline the Work Register (R20)", NULL);
+		const char *due = json_string_value(json_object_get(wr, "next_review_date"));
+		if (!strcmp(st, "established") && due && (owner || x->actor.vp) && strcmp(due, soon) <= 0)
+			item(items, strcmp(due, x->today) < 0 ? "review_overdue" : "review_due", wr,
+			     "Update the Work Register (at least every 24 months, R27)", json_pack("{ss}", "due", due));
+	}
+	where = json_pack("{ss}", "status", "open");
+	struct store_query qb = { .where = where };
+	int bad = store_find(x->st, "ballots", &qb, &ballots, e);
+	json_decref(where);
+	if (bad)
+		goto out;
+	for (size_t i = 0; i < json_array_size(ballots); i++) {
+		json_t *b = json_array_get(ballots, i), *el = json_object_get(b, "eligible"), *v = NULL, *vw;
+		int mine = 0;
+		for (size_t k = 0; k < json_array_size(el); k++)
+			mine |= json_integer_value(json_array_get(el, k)) == me;
+		if (!mine)
+			continue;
+		vw = json_pack("{sO sI}", "ballot_id", json_object_get(b, "id"), "person_id", (json_int_t)me);
+		struct err ignored = ERR_INIT;
+		int voted = !store_find_one(x->st, "votes", vw, &v, &ignored);
+		json_decref(vw);
+		json_decref(v);
+		char deadline[21];
+		time_iso(json_integer_value(json_object_get(b, "deadline")), deadline);
+		item(items, voted ? "ballot_voted" : "vote", NULL, voted ? "You voted; you may change your vote until it closes" : "Vote in this ballot",
+		     json_pack("{sO sO ss}", "ballot_id", json_object_get(b, "id"), "wr_id", json_object_get(b, "wr_id"), "deadline", deadline));
+	}
+	where = json_pack("{ss sI}", "status", "open", "assignee_id", (json_int_t)me);
+	struct store_query qt = { .where = where };
+	bad = store_find(x->st, "tasks", &qt, &tasks, e);
+	json_decref(where);
+	if (bad)
+		goto out;
+	for (size_t i = 0; i < json_array_size(tasks); i++) {
+		json_t *t = json_array_get(tasks, i);
+		item(items, "handoff", NULL, json_string_value(json_object_get(t, "kind")),
+		     json_pack("{sO sO sO sO}", "task_id", json_object_get(t, "id"), "wr_id", json_object_get(t, "wr_id"),
+			       "rule", json_object_get(t, "rule"), "recipients", json_object_get(t, "recipients")));
+	}
+	core__reply(x, 200, json_pack("{sO}", "items", items));
+	ret = 0;
+out:
+	json_decref(items);
+	json_decref(wrs);
+	json_decref(ballots);
+	json_decref(tasks);
+	return ret;
+}
