@@ -158,6 +158,12 @@ const struct action core__actions[] = {
 	STEP("cancel_removal", note_spec, 0, core__scope_wr, "withdraw the removal recommendation"),
 	STEP("schedule_removal", note_spec, 0, core__scope_wr, "schedule the Board's removal ballot"),
 #undef STEP
+	{ { "public.list", R | A_PUBLIC, "anyone", "R21", "read the public work-register site", NULL, NULL },
+	  0, core__scope_none, core__public_list },
+	{ { "public.get", R | A_PUBLIC, "anyone", "R21", "read an approved Work Register", NULL, NULL },
+	  0, core__scope_none, core__public_get },
+	{ { "public.feed", R | A_PUBLIC, "anyone", "R21", "read the feed of approvals and updates", NULL, NULL },
+	  0, core__scope_none, core__public_feed },
 	{ { "process.show", R, "signed-in people", NULL, "read the process table", NULL, NULL },
 	  G_ANY, core__scope_none, core__process_show },
 

@@ -30,6 +30,7 @@ json_t *http_openapi(void);
 /* The route table, read by the OpenAPI document. */
 #define RF_NONE 0u
 #define RF_RAW  1u   /* answered by the server itself, not through core */
+#define RF_HTML 2u   /* a public page: core's reply rendered as HTML or Atom */
 
 struct route {
 	const char *method;

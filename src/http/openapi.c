@@ -138,6 +138,8 @@ json_t *http_openapi(void)
 {
 	json_t *paths = json_object();
 	for (const struct route *r = http__routes; r->method; r++) {
+		if (r->flags & RF_HTML)
+			continue; /* pages for people, not API */
 		json_t *item = json_object_get(paths, r->pattern);
 		char method[8];
 		size_t i;

@@ -19,6 +19,7 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "http/public.h"
 #include "lib/arena.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
@@ -440,6 +441,41 @@ static enum MHD_Result handle_raw(struct MHD_Connection *c, const struct route *
 	return text ? send_body(c, 200, "application/json", text, strlen(text), NULL) : MHD_NO;
 }
 
+static enum MHD_Result handle_html(struct MHD_Connection *c, const struct route *route, const char *url, const char *method)
+{
+	struct err e = ERR_INIT;
+	struct reply rep = REPLY_INIT;
+	json_t *params = json_object();
+	struct call call = { .action = route->action, .params = params, .now = clock_now(c) };
+	struct store *st = thread_store(&e);
+	struct strbuf sb = STRBUF_INIT;
+	const char *type = "text/html; charset=utf-8", *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
+	char base[300];
+	int status = 200;
+	route_match(route->pattern, url, params);
+	snprintf(base, sizeof(base), "http://%s", host ? host : "localhost");
+	if (!st || core_call(st, &call, &rep, &e)) {
+		json_decref(params);
+		if (e.code != E_NOT_FOUND)
+			return http__problem(c, &e, url);
+		http__render_missing(&sb);
+		status = 404;
+	} else {
+		type = http__render(route->action, rep.body, base, &sb);
+		reply_release(&rep);
+		json_decref(params);
+	}
+	size_t len = sb.len;
+	struct MHD_Response *r = NULL;
+	count(status);
+	if (send_body(c, status, type, strbuf_detach(&sb), !strcmp(method, "HEAD") ? 0 : len, &r) != MHD_YES)
+		return MHD_NO;
+	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
+	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
 static int media_json(const char *type)
 {
 	if (!type)
@@ -500,6 +536,8 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 	}
 	if (route->flags & RF_RAW)
 		return handle_raw(c, route, url);
+	if (route->flags & RF_HTML)
+		return handle_html(c, route, url, method);
 	if (rq->body.len && !media_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
 		return problem_code(c, E_MEDIA_TYPE, "Content-Type", "send application/json", url);
 	return handle_api(c, rq, route, method, url);

@@ -1,0 +1,221 @@
+/* The public work-register site (R21), rendered on the server: pages that
+ * work without JavaScript, and an Atom feed (RFC 4287) of approvals and
+ * updates. The data comes through core's public actions only. */
+#include <stdio.h>
+#include <string.h>
+
+#include "http/html.h"
+#include "http/public.h"
+
+static const char *str(json_t *o, const char *k) { return json_string_value(json_object_get(o, k)); }
+
+static void head(struct strbuf *sb, const char *title)
+{
+	html_raw(sb, "<!doctype html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+		     "<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\"><title>");
+	html_text(sb, title);
+	html_raw(sb, " - DMTF alliance work registers</title><link rel=\"stylesheet\" href=\"/public.css\">"
+		     "<link rel=\"alternate\" type=\"application/atom+xml\" title=\"Approvals and updates\" href=\"/registers/feed.atom\">"
+		     "</head><body><header><a class=\"home\" href=\"/registers\">DMTF alliance work registers</a>"
+		     " <a href=\"/registers/feed.atom\">Feed</a> <a href=\"/\">Sign in</a></header><main>");
+}
+
+static void foot(struct strbuf *sb) { html_raw(sb, "</main></body></html>\n"); }
+
+static void date_of(struct strbuf *sb, const char *iso)
+{
+	char d[11];
+	snprintf(d, sizeof(d), "%.10s", iso ? iso : "");
+	html_text(sb, d);
+}
+
+static void render_list(struct strbuf *sb, json_t *v)
+{
+	json_t *items = json_object_get(v, "items");
+	head(sb, "Alliances");
+	html_raw(sb, "<h1>Alliance partners</h1>\n<p>Work Registers approved by the DMTF Board and accepted by the partner (DSP4003).</p>\n");
+	if (!json_array_size(items)) {
+		html_raw(sb, "<p>No Work Register is published yet.</p>");
+	} else {
+		html_raw(sb, "<table><thead><tr><th scope=\"col\">Partner</th><th scope=\"col\">Work Register</th>"
+			     "<th scope=\"col\">Approved</th><th scope=\"col\">Status</th></tr></thead><tbody>\n");
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *w = json_array_get(items, i);
+			char id[24];
+			snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(w, "id")));
+			html_raw(sb, "<tr><td>");
+			html_text(sb, str(json_object_get(w, "partner"), "name"));
+			html_raw(sb, "</td><td><a href=\"/registers/");
+			html_attr(sb, id);
+			html_raw(sb, "\">");
+			html_text(sb, str(w, "title"));
+			html_raw(sb, "</a></td><td>");
+			date_of(sb, str(w, "board_approval_date"));
+			html_raw(sb, "</td><td>");
+			html_text(sb, str(w, "ended_at") ? "ended" : "active");
+			html_raw(sb, "</td></tr>\n");
+		}
+		html_raw(sb, "</tbody></table>\n");
+	}
+	foot(sb);
+}
+
+static void section(struct strbuf *sb, const char *title, const char *md)
+{
+	html_raw(sb, "<section><h2>");
+	html_text(sb, title);
+	html_raw(sb, "</h2>");
+	html_markdown(sb, md);
+	html_raw(sb, "</section>\n");
+}
+
+static void cell(struct strbuf *sb, const char *s)
+{
+	html_raw(sb, "<td>");
+	html_text(sb, s);
+	html_raw(sb, "</td>");
+}
+
+static const char *org(json_t *row, const char *k, const char *partner)
+{
+	const char *v = str(row, k);
+	return v && !strcmp(v, "partner") ? partner : v;
+}
+
+static void render_wr(struct strbuf *sb, json_t *d)
+{
+	const char *partner = str(json_object_get(d, "partner"), "short_name");
+	json_t *ms = json_object_get(d, "milestones"), *st = json_object_get(d, "standards"), *cs = json_object_get(d, "contacts");
+	json_t *hist = json_object_get(d, "history");
+	head(sb, str(d, "title"));
+	html_raw(sb, "<article><h1>");
+	html_text(sb, str(d, "title"));
+	html_raw(sb, "</h1>\n<p class=\"meta\">Work Register between the DMTF and ");
+	html_text(sb, str(json_object_get(d, "partner"), "name"));
+	html_raw(sb, ". Originating Committee: ");
+	html_text(sb, str(json_object_get(d, "originating_committee"), "name"));
+	html_raw(sb, ".</p>\n<section class=\"resolution\"><h2>Board resolution</h2><p>");
+	html_text(sb, str(d, "board_resolution"));
+	html_raw(sb, "</p><p>Approved on <time>");
+	html_text(sb, str(d, "board_approval_date"));
+	html_raw(sb, "</time>; accepted by the partner on <time>");
+	date_of(sb, str(d, "established_at"));
+	html_raw(sb, "</time>.</p></section>\n");
+	section(sb, "Scope", str(d, "scope"));
+	section(sb, "Benefits", str(d, "benefits"));
+	section(sb, "Deliverables", str(d, "deliverables"));
+	html_raw(sb, "<section><h2>Milestones</h2><table><thead><tr><th scope=\"col\">Milestone</th><th scope=\"col\">Target</th>"
+		     "<th scope=\"col\">Status</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < json_array_size(ms); i++) {
+		json_t *m = json_array_get(ms, i);
+		html_raw(sb, "<tr>");
+		cell(sb, str(m, "description"));
+		cell(sb, str(m, "target_date"));
+		cell(sb, str(m, "status"));
+		html_raw(sb, "</tr>\n");
+	}
+	html_raw(sb, "</tbody></table></section>\n<section><h2>Standards development (Table 1)</h2>"
+		     "<table><thead><tr><th scope=\"col\">Standard type</th><th scope=\"col\">AP Id</th><th scope=\"col\">Description</th>"
+		     "<th scope=\"col\">Info Mgt Domain</th><th scope=\"col\">Lead Org</th><th scope=\"col\">Governing IP Policy</th>"
+		     "<th scope=\"col\">Owning Org</th><th scope=\"col\">Developing Org</th><th scope=\"col\">Maintaining Org</th>"
+		     "<th scope=\"col\">Work</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < json_array_size(st); i++) {
+		json_t *r = json_array_get(st, i);
+		int replaced = !strcmp(str(r, "status"), "replaced");
+		strbuf_addstr(sb, replaced ? "<tr class=\"replaced\">" : "<tr>");
+		cell(sb, str(r, "standard_type"));
+		cell(sb, str(r, "ap_id"));
+		cell(sb, str(r, "description"));
+		cell(sb, str(r, "domain"));
+		cell(sb, str(r, "lead_org"));
+		cell(sb, org(r, "ip_policy", partner));
+		cell(sb, org(r, "owning_org", partner));
+		cell(sb, org(r, "developing_org", partner));
+		cell(sb, org(r, "maintaining_org", partner));
+		char kind[80];
+		snprintf(kind, sizeof(kind), "%s%s%s", str(r, "kind"), json_is_true(json_object_get(r, "is_group")) ? ", group" : "",
+			 replaced ? ", replaced by discrete rows" : "");
+		cell(sb, kind);
+		html_raw(sb, "</tr>\n");
+	}
+	html_raw(sb, "</tbody></table></section>\n<section><h2>Contacts</h2><ul>");
+	for (size_t i = 0; i < json_array_size(cs); i++) {
+		html_raw(sb, "<li>");
+		html_text(sb, str(json_array_get(cs, i), "name"));
+		html_raw(sb, " (");
+		html_text(sb, str(json_array_get(cs, i), "role"));
+		html_raw(sb, ")</li>");
+	}
+	html_raw(sb, "</ul></section>\n<section><h2>Change history</h2><table><thead><tr><th scope=\"col\">Version</th>"
+		     "<th scope=\"col\">Date</th><th scope=\"col\">Summary</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < json_array_size(hist); i++) {
+		json_t *h = json_array_get(hist, i);
+		char rev[24];
+		snprintf(rev, sizeof(rev), "%lld", (long long)json_integer_value(json_object_get(h, "revision")));
+		html_raw(sb, "<tr>");
+		cell(sb, rev);
+		html_raw(sb, "<td>");
+		date_of(sb, str(h, "date"));
+		html_raw(sb, "</td>");
+		cell(sb, str(h, "summary"));
+		html_raw(sb, "</tr>\n");
+	}
+	html_raw(sb, "</tbody></table></section></article>\n");
+	foot(sb);
+}
+
+static void render_feed(struct strbuf *sb, json_t *v, const char *base)
+{
+	json_t *entries = json_object_get(v, "entries");
+	const char *updated = json_array_size(entries) ? str(json_array_get(entries, 0), "updated") : "1970-01-01T00:00:00Z";
+	html_raw(sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+		     "<title>DMTF alliance work registers: approvals and updates</title><id>");
+	html_text(sb, base);
+	html_raw(sb, "/registers</id><link rel=\"self\" href=\"");
+	html_attr(sb, base);
+	html_raw(sb, "/registers/feed.atom\"/><link href=\"");
+	html_attr(sb, base);
+	html_raw(sb, "/registers\"/><updated>");
+	html_text(sb, updated);
+	html_raw(sb, "</updated><author><name>DMTF</name></author>\n");
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *en = json_array_get(entries, i);
+		char id[64];
+		snprintf(id, sizeof(id), "/registers/%lld", (long long)json_integer_value(json_object_get(en, "wr_id")));
+		html_raw(sb, "<entry><title>");
+		html_text(sb, str(en, "title"));
+		html_raw(sb, "</title><id>");
+		html_text(sb, base);
+		html_text(sb, id);
+		strbuf_addf(sb, "#rev-%lld", (long long)json_integer_value(json_object_get(en, "revision")));
+		html_raw(sb, "</id><link href=\"");
+		html_attr(sb, base);
+		html_attr(sb, id);
+		html_raw(sb, "\"/><updated>");
+		html_text(sb, str(en, "updated"));
+		html_raw(sb, "</updated><summary>");
+		html_text(sb, str(en, "summary"));
+		html_raw(sb, "</summary></entry>\n");
+	}
+	html_raw(sb, "</feed>\n");
+}
+
+const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out)
+{
+	if (!strcmp(action, "public.list")) {
+		render_list(out, v);
+	} else if (!strcmp(action, "public.get")) {
+		render_wr(out, v);
+	} else {
+		render_feed(out, v, base);
+		return "application/atom+xml; charset=utf-8";
+	}
+	return "text/html; charset=utf-8";
+}
+
+void http__render_missing(struct strbuf *out)
+{
+	head(out, "Not found");
+	html_raw(out, "<h1>Not found</h1><p>There is no approved Work Register here. <a href=\"/registers\">All alliances</a>.</p>");
+	foot(out);
+}

@@ -1,0 +1,14 @@
+/* Server-rendered public pages (public.c). */
+#ifndef ENTENTE_PUBLIC_H
+#define ENTENTE_PUBLIC_H
+
+#include <jansson.h>
+
+#include "lib/strbuf.h"
+
+/* Render the reply of a public.* action; returns its Content-Type. base is
+ * the site's absolute URL (for the feed). */
+const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out);
+void http__render_missing(struct strbuf *out);
+
+#endif
