@@ -164,6 +164,10 @@ const struct action core__actions[] = {
 	  0, core__scope_none, core__public_get },
 	{ { "public.feed", R | A_PUBLIC, "anyone", "R21", "read the feed of approvals and updates", NULL, NULL },
 	  0, core__scope_none, core__public_feed },
+	{ { "wr.actions", R, "staff, the partner's representatives", NULL, "see what they may do next", NULL, NULL },
+	  G_ANY, core__scope_wr, core__wr_actions },
+	{ { "markdown.render", R | A_CREATE, "signed-in people", NULL, "render Markdown", core__markdown_spec, NULL },
+	  G_ANY, core__scope_none, core__markdown_render },
 	{ { "process.show", R, "signed-in people", NULL, "read the process table", NULL, NULL },
 	  G_ANY, core__scope_none, core__process_show },
 

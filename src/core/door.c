@@ -144,6 +144,8 @@ static int grants_allow(struct ctx *x, unsigned g)
 	return 0;
 }
 
+int core__grants_allow(struct ctx *x, unsigned grants) { return grants_allow(x, grants); }
+
 /* R13: a change to a Work Register presents the revision it was made on. */
 static int revision_check(struct ctx *x, struct err *e)
 {

@@ -120,6 +120,7 @@ struct step {
 #define M_BOARD_PASSED 1u
 #define M_ACCEPTED     2u
 #define M_RESET        4u    /* back to drafting: earlier approvals no longer count */
+#define M_INPUT        8u    /* the guard judges the request body */
 extern const struct step core__steps[];
 extern const char *const core__states[];
 const struct step *core__step_for(const char *action, const char *state);
@@ -221,6 +222,10 @@ int core__scope_ballot(struct ctx *x, struct err *e);
 int core__scope_comment(struct ctx *x, struct err *e);
 int core__scope_task(struct ctx *x, struct err *e);
 int core__process_show(struct ctx *x, struct err *e);
+int core__wr_actions(struct ctx *x, struct err *e);
+int core__markdown_render(struct ctx *x, struct err *e);
+int core__grants_allow(struct ctx *x, unsigned grants);
+extern const struct jfield core__markdown_spec[];
 int core__public_list(struct ctx *x, struct err *e);
 int core__public_get(struct ctx *x, struct err *e);
 int core__public_feed(struct ctx *x, struct err *e);

@@ -398,7 +398,7 @@ static int effect_ended(struct ctx *x, struct err *e)
 #define STAFF_EDITORS (G_VP | G_OWNER)
 
 const struct step core__steps[] = {
-	{ "wr.assign_owner", "proposed", "drafting", G_VP, guard_owner, effect_owner, 0, "R11",
+	{ "wr.assign_owner", "proposed", "drafting", G_VP, guard_owner, effect_owner, M_INPUT, "R11",
 	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal" },
 	{ "wr.withdraw", "proposed|drafting|socialization", "withdrawn", G_VP | G_OWNER | G_PROPOSER | G_PARTNER, NULL, effect_ended, 0, "R10",
 	  "The proposer, the owner, the partner or the VP withdraws the proposal" },
@@ -410,7 +410,7 @@ const struct step core__steps[] = {
 	  "The owner takes the draft back to revise it with the feedback" },
 	{ "wr.submit", "socialization", "committee_ballots", STAFF_EDITORS, guard_submit, effect_submit, 0, "R17",
 	  "With every comment closed, the draft is frozen and balloted in the Originating Committee" },
-	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, effect_parallel, 0, "R18",
+	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, effect_parallel, M_INPUT, "R18",
 	  "The chair of another committee with work in the milestones ballots it in parallel" },
 	{ "wr.committees_passed", "committee_ballots", "committee_approved", G_SYSTEM, NULL, effect_committees_passed, 0, "R4",
 	  "Every involved committee approved" },
@@ -434,7 +434,7 @@ const struct step core__steps[] = {
 	  "The partner declines, with reasons: back to drafting" },
 	{ "wr.record_review", "established", NULL, G_OWNER | G_VP, NULL, effect_review, 0, "R27",
 	  "The owner records the regular update (at least every 24 months)" },
-	{ "wr.recommend_removal", "established", "removal_proposed", G_VP | G_EXEC, guard_removal, effect_removal, 0, "R31",
+	{ "wr.recommend_removal", "established", "removal_proposed", G_VP | G_EXEC, guard_removal, effect_removal, M_INPUT, "R31",
 	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)" },
 	{ "wr.cancel_removal", "removal_proposed", "established", G_VP | G_EXEC, NULL, effect_cancel_removal, 0, "R33",
 	  "The recommendation is withdrawn" },
@@ -567,6 +567,39 @@ json_t *core_process_table(void)
 	for (int i = 0; core__states[i]; i++)
 		json_array_append_new(states, json_pack("{ss sb}", "state", core__states[i], "final", final_state(core__states[i])));
 	return json_pack("{so so}", "states", states, "steps", rows);
+}
+
+/* What the actor may do next with the WR in scope, and why not: the steps
+ * possible from its state, each with allowed, and when refused the reason
+ * and the rule (grants, then guards that need no input). */
+int core__wr_actions(struct ctx *x, struct err *e)
+{
+	const char *state = json_string_value(json_object_get(x->scope.wr, "status"));
+	json_t *items = json_array();
+	(void)e;
+	for (const struct step *s = core__steps; s->action; s++) {
+		struct err why = ERR_INIT;
+		int ok;
+		if (s->who == G_SYSTEM || !in_states(s->from, state))
+			continue;
+		x->scope.body_id = 0;
+		ok = core__grants_allow(x, s->who);
+		if (!ok && (s->who & G_BODY_CHAIR))
+			ok = core__seat_kind(x, "committee"); /* which committee is chosen when acting */
+		if (!ok)
+			err_set(&why, E_FORBIDDEN, NULL, "not for you: %s", s->text);
+		else if (s->guard && !(s->marks & M_INPUT) && s->guard(x, &why))
+			ok = 0;
+		json_t *it = json_pack("{ss ss ss sb ss?}", "action", s->action, "text", s->text, "rule", s->rule, "allowed", ok,
+				       "to", s->to);
+		if (!ok) {
+			json_object_set_new(it, "reason", json_string(why.detail));
+			json_object_set_new(it, "reason_rule", json_string(err_rule_of(&why) ? err_rule_of(&why) : s->rule));
+		}
+		json_array_append_new(items, it);
+	}
+	core__reply(x, 200, json_pack("{sO so}", "state", json_object_get(x->scope.wr, "status"), "items", items));
+	return 0;
 }
 
 int core__process_show(struct ctx *x, struct err *e)

@@ -6,6 +6,8 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "lib/markdown.h"
+#include <stdlib.h>
 
 static const char *const proposers[] = { "partner", "member", NULL };
 static const char *const milestone_statuses[] = { "planned", "in_progress", "complete", "dropped", NULL };
@@ -767,4 +769,27 @@ int core__audit_list(struct ctx *x, struct err *e)
 	if (tid)
 		json_object_set_new(where, "target_id", json_integer(tid));
 	return core__list(x, "audit", where, NULL, e);
+}
+
+static const struct jfield markdown_item[] = { { .name = "text", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 50000 }, { 0 } };
+const struct jfield core__markdown_spec[] = {
+	{ .name = "texts", .type = JT_ARRAY, .flags = JF_REQUIRED, .min = 0, .max = 50, .items = markdown_item },
+	{ 0 }
+};
+
+/* Markdown rendered safely for the web application (display and preview). */
+int core__markdown_render(struct ctx *x, struct err *e)
+{
+	json_t *texts = json_object_get(x->call->body, "texts"), *out = json_array();
+	for (size_t i = 0; i < json_array_size(texts); i++) {
+		char *html = markdown_html(json_string_value(json_object_get(json_array_get(texts, i), "text")));
+		if (!html) {
+			json_decref(out);
+			return err_set(e, E_INTERNAL, NULL, "out of memory");
+		}
+		json_array_append_new(out, json_string(html));
+		free(html);
+	}
+	core__reply(x, 200, json_pack("{so}", "html", out));
+	return 0;
 }

@@ -1,6 +1,6 @@
 #include "http/html.h"
+#include "lib/markdown.h"
 
-#include <cmark.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -27,9 +27,7 @@ void html_markdown(struct strbuf *sb, const char *md)
 {
 	if (!md || !*md)
 		return;
-	/* CMARK_OPT_DEFAULT is safe in cmark >= 0.29: no raw HTML, no
-	 * javascript:, vbscript:, file: or data: (but images) links */
-	char *out = cmark_markdown_to_html(md, strlen(md), CMARK_OPT_DEFAULT | CMARK_OPT_VALIDATE_UTF8);
+	char *out = markdown_html(md);
 	if (out)
 		strbuf_addstr(sb, out);
 	free(out);

@@ -71,6 +71,8 @@ const struct route http__routes[] = {
 	STEP("cancel-removal", "cancel_removal"),
 	STEP("schedule-removal", "schedule_removal"),
 	{ "GET", "/api/v1/process", "process.show", RF_NONE },
+	{ "GET", WR "/actions", "wr.actions", RF_NONE },
+	{ "POST", "/api/v1/markdown", "markdown.render", RF_NONE },
 	{ "GET", "/api/v1/ballots", "ballot.list", RF_NONE },
 	{ "GET", "/api/v1/ballots/{id}", "ballot.get", RF_NONE },
 	{ "POST", "/api/v1/ballots/{id}/votes", "ballot.vote", RF_NONE },
