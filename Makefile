@@ -76,7 +76,12 @@ run: deps
 	@echo "entente: serving http://$(LISTEN) (database $(DB)); stop with Ctrl-C"
 	@./build/entente --db "$(DB)" serve --listen "$(LISTEN)" --insecure-cookie
 
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund
+	@touch $@
+
 test: deps-test
+	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
 	@$(MAKE) --no-print-directory build/entente $(addprefix build/tests/,$(UNIT_BINS) $(API_BINS))
 	@$(MAKE) --no-print-directory asan
 	@sh tests/run.sh

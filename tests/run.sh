@@ -37,5 +37,30 @@ for variant in plain asan; do
 		fi
 	done
 done
+# The browser tests (tests/e2e, node's test runner driving Debian's chromium).
+if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
+	log=build/logs/e2e.log
+	ENTENTE_BIN=build/entente node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ >"$log" 2>&1
+	rc=$?
+	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)
+	p=${p:-0}
+	f=${f:-0}
+	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL e2e ($p passed, $f failed; exit $rc) -- log: $log, screenshots: build/e2e"
+		grep -E "^not ok|error:|Error" "$log" | head -n 20
+	else
+		echo "ok   e2e ($p passed)"
+	fi
+fi
+# The lifecycle table must stay sound (entente process check).
+if ./build/entente process check >build/logs/process-check.log 2>&1; then
+	passed=$((passed + 1)); echo "ok   process check"
+else
+	failed=$((failed + 1)); echo "FAIL process check"; cat build/logs/process-check.log
+fi
 echo "$passed passed, $failed failed"
 [ "$failed" -eq 0 ] && [ "$passed" -gt 0 ]
