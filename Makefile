@@ -20,7 +20,7 @@ HARNESS := tests/api/harness.c
 DB      ?= var/entente.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-test run test check bench clean docs asan
+.PHONY: all deps deps-test run test check bench clean docs asan fuzz
 
 all: build/entente
 
@@ -84,6 +84,7 @@ test: deps-test
 	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
 	@$(MAKE) --no-print-directory build/entente $(addprefix build/tests/,$(UNIT_BINS) $(API_BINS))
 	@$(MAKE) --no-print-directory asan
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory build/fuzz/fuzz_body; fi
 	@sh tests/run.sh
 
 docs: build/entente
@@ -91,6 +92,16 @@ docs: build/entente
 
 bench: deps-test build/entente
 	@sh bench/run.sh
+
+# A bounded fuzzing run of the request-body parsers (clang's libFuzzer).
+FUZZ_SECONDS ?= 20
+build/fuzz/fuzz_body: tests/fuzz/fuzz_body.c $(LIB_SRC)
+	@mkdir -p $(dir $@)
+	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
+
+fuzz: build/fuzz/fuzz_body
+	@mkdir -p build/fuzz/corpus
+	./build/fuzz/fuzz_body -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus
 
 clean:
 	rm -rf build

@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential pkg-config libmicrohttpd-dev libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3"
 if [ "${1:-}" = test ]; then
-	pkgs="$pkgs libcmocka-dev libcurl4-openssl-dev curl chromium fonts-dejavu-core"
+	pkgs="$pkgs libcmocka-dev libcurl4-openssl-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev"
 fi
 missing=""
 for p in $pkgs; do

@@ -56,6 +56,15 @@ if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
 		echo "ok   e2e ($p passed)"
 	fi
 fi
+# A bounded fuzzing run of the request-body parsers, when clang built it.
+if [ -x build/fuzz/fuzz_body ]; then
+	mkdir -p build/fuzz/corpus
+	if ./build/fuzz/fuzz_body -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 build/fuzz/corpus tests/fuzz/corpus >build/logs/fuzz.log 2>&1; then
+		passed=$((passed + 1)); echo "ok   fuzz body parsers ($(grep -o 'Done [0-9]* runs' build/logs/fuzz.log))"
+	else
+		failed=$((failed + 1)); echo "FAIL fuzz body parsers -- log: build/logs/fuzz.log"; tail -n 30 build/logs/fuzz.log
+	fi
+fi
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then
 	passed=$((passed + 1)); echo "ok   process check"
