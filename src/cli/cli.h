@@ -15,6 +15,7 @@ struct cli {
 	const char *db_path;
 	struct store *st;   /* open when the command has NEED_DB */
 	const char *prog;   /* "entente org add" for messages */
+	int64_t as_person;  /* --as: act as this person instead of the operator */
 };
 
 struct command {

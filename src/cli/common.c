@@ -15,8 +15,8 @@ int cli_call(struct cli *c, const char *action, json_t *params, json_t *body, js
 
 int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body, const char *if_match, json_t **out)
 {
-	struct call call = { .system = 1, .action = action, .params = params, .body = body, .now = (int64_t)time(NULL),
-			     .if_match = if_match };
+	struct call call = { .system = !c->as_person, .person_id = c->as_person, .action = action, .params = params, .body = body,
+			     .now = (int64_t)time(NULL), .if_match = if_match };
 	struct reply r = REPLY_INIT;
 	struct err e = ERR_INIT;
 	if (out)
@@ -141,7 +141,8 @@ static void generic_help(const struct command *cmd, const struct action_info *ai
 		printf("  --%-15.*s filter\n", len, q);
 		q = end ? end + 1 : NULL;
 	}
-	printf("  --body JSON       the whole request body as JSON\n  --json            print JSON\n");
+	printf("  --body JSON       the whole request body as JSON\n  --json            print JSON\n"
+	       "  --as EMAIL        act as this person, with their rights (default: the local operator)\n");
 }
 
 int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
@@ -184,6 +185,20 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 		}
 		if (!strcmp(key, "if_match")) {
 			if_match = val;
+			continue;
+		}
+		if (!strcmp(key, "as")) {
+			/* act as a person: their grants, not the operator's */
+			json_t *pp = json_pack("{ss}", "email", val), *found = NULL;
+			int bad = cli_call(c, "person.list", pp, NULL, &found);
+			json_decref(pp);
+			c->as_person = bad ? 0 : json_integer_value(json_object_get(json_array_get(json_object_get(found, "items"), 0), "id"));
+			json_decref(found);
+			if (!c->as_person) {
+				fprintf(stderr, "%s: --as: no person has the e-mail address %s\n", c->prog, val);
+				ret = 1;
+				goto out;
+			}
 			continue;
 		}
 		if (!strcmp(key, "id") || !strcmp(key, "sub_id") || in_list(ai->query, key)) {
