@@ -175,6 +175,9 @@ int main(int argc, char **argv)
 		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
 			c.db_path = argv[i + 1];
 			i += 2;
+		} else if (!strncmp(argv[i], "--db=", 5)) {
+			c.db_path = argv[i] + 5;
+			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			return cmd_version(&c, 0, NULL);
 		} else if (!strcmp(argv[i], "--help") || !strcmp(argv[i], "-h")) {
@@ -202,6 +205,22 @@ int main(int argc, char **argv)
 	c.prog = prog;
 	argc -= i + words - 1;
 	argv += i + words - 1;
+	/* --db may also follow the command (entente serve --db PATH) */
+	for (int k = 1; k < argc; k++) {
+		int n = 0;
+		if (!strcmp(argv[k], "--db") && k + 1 < argc) {
+			c.db_path = argv[k + 1];
+			n = 2;
+		} else if (!strncmp(argv[k], "--db=", 5)) {
+			c.db_path = argv[k] + 5;
+			n = 1;
+		}
+		if (n) {
+			memmove(&argv[k], &argv[k + n], sizeof(*argv) * (size_t)(argc - k - n + 1));
+			argc -= n;
+			k--;
+		}
+	}
 	if (cmd->flags & NEED_DB) {
 		if (access(c.db_path, F_OK)) {
 			fprintf(stderr, "%s: no database at %s: run entente init first\n", prog, c.db_path);
