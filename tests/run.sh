@@ -65,6 +65,12 @@ if [ -x build/fuzz/fuzz_body ]; then
 		failed=$((failed + 1)); echo "FAIL fuzz body parsers -- log: build/logs/fuzz.log"; tail -n 30 build/logs/fuzz.log
 	fi
 fi
+# docs/openapi.json is the API reference: it must be what the server serves.
+if ./build/entente openapi | cmp -s - docs/openapi.json; then
+	passed=$((passed + 1)); echo "ok   docs/openapi.json is current"
+else
+	failed=$((failed + 1)); echo "FAIL docs/openapi.json differs from entente openapi: run make docs"
+fi
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then
 	passed=$((passed + 1)); echo "ok   process check"
