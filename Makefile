@@ -89,6 +89,7 @@ test: deps-test
 
 docs: build/entente
 	./build/entente openapi > docs/openapi.json
+	./build/entente help --man > docs/entente.1
 
 bench: deps-test build/entente
 	@sh bench/run.sh

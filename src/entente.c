@@ -103,7 +103,7 @@ const struct command cli_commands[] = {
 	{ "settings show", NULL, NEED_DB, "read the settings", "settings.get" },
 	{ "settings set", NULL, NEED_DB, "change the settings", "settings.update" },
 	{ "version", cmd_version, 0, "print the version", NULL },
-	{ "help", cmd_help, 0, "list the commands", NULL },
+	{ "help", cmd_help, 0, "list the commands (--man: the manual page)", NULL },
 	{ NULL, NULL, 0, NULL, NULL },
 };
 
@@ -126,12 +126,47 @@ static void usage(FILE *f)
 		fprintf(f, "  %-20s %s\n", cmd->name, cmd->help);
 }
 
+/* troff escapes: a leading dot or quote, and backslashes */
+static void man_text(const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", stdout);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", stdout);
+		else if (*s == '-')
+			fputs("\\-", stdout);
+		else
+			putchar(*s);
+	}
+}
+
 static int cmd_help(struct cli *c, int argc, char **argv)
 {
 	(void)c;
-	(void)argc;
-	(void)argv;
-	usage(stdout);
+	if (argc < 2 || strcmp(argv[1], "--man")) {
+		usage(stdout);
+		return 0;
+	}
+	printf(".TH ENTENTE 1 \"\" \"entente %s\" \"User Commands\"\n.SH NAME\nentente \\- the DMTF alliance\\-partner process (DSP4003)\n"
+	       ".SH SYNOPSIS\n.B entente\n[\\fB\\-\\-db\\fR \\fIPATH\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
+	       ".SH DESCRIPTION\nentente serves the JSON API and web application of the alliance\\-partner process and\n"
+	       "administers its records. Every command takes \\fB\\-\\-help\\fR. The database is \\fB\\-\\-db\\fR,\n"
+	       "else \\fBENTENTE_DB\\fR, else var/entente.db.\n.SH COMMANDS\n", ENTENTE_VERSION);
+	for (const struct command *cmd = cli_commands; cmd->name; cmd++) {
+		printf(".TP\n.B entente ");
+		man_text(cmd->name);
+		printf("\n");
+		man_text(cmd->help);
+		if (cmd->action) {
+			printf(" (action ");
+			man_text(cmd->action);
+			printf(")");
+		}
+		printf("\n");
+	}
+	printf(".SH ENVIRONMENT\n.TP\n.B ENTENTE_DB\nthe database file\n.TP\n.B ENTENTE_LISTEN\nthe address serve listens on\n"
+	       ".TP\n.B ENTENTE_BODY_LIMIT\nthe largest request body, in bytes\n.SH SEE ALSO\nREADME.md, docs/ARCHITECTURE.md, docs/openapi.json\n");
 	return 0;
 }
 
