@@ -197,17 +197,6 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 		return -1;
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;
-	if (c->body && !json_is_null(c->body)) {
-		if (!a->info.body) {
-			err_set(e, E_INVALID, "", "this request takes no body");
-			goto out;
-		}
-		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e))
-			goto out;
-	} else if (a->info.body && (a->info.flags & A_CREATE)) {
-		err_set(e, E_MISSING_FIELD, "", "a JSON body is required");
-		goto out;
-	}
 	if (a->scope(&x, e))
 		goto out;
 	unsigned grants = a->grants;
@@ -231,6 +220,18 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 		err_set(e, E_FORBIDDEN, NULL, "%s may not %s", x.actor.label, a->info.summary);
 		if (rule)
 			snprintf(e->rule, sizeof(e->rule), "%s", rule);
+		goto out;
+	}
+	/* what exists (404) and who may (403) before what was sent (400) */
+	if (c->body && !json_is_null(c->body)) {
+		if (!a->info.body) {
+			err_set(e, E_INVALID, "", "this request takes no body");
+			goto out;
+		}
+		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e))
+			goto out;
+	} else if (a->info.body && (a->info.flags & A_CREATE)) {
+		err_set(e, E_MISSING_FIELD, "", "a JSON body is required");
 		goto out;
 	}
 	if ((a->info.flags & A_REVISION) && revision_check(&x, e))
