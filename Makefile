@@ -63,8 +63,19 @@ build/asan/tests/api_%: tests/api/%.c $(HARNESS) tests/api/harness.h
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(HARNESS) $(LDLIBS) -lcmocka -lcurl
 
+HTTP    := $(wildcard tests/http/test_*.c)
+CLIENT  := tests/http/client.c
+
+build/tests/http_%: tests/http/%.c $(CLIENT) tests/http/client.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(CLIENT) $(LDLIBS) -lcmocka -lcurl
+
+build/asan/tests/http_%: tests/http/%.c $(CLIENT) tests/http/client.h
+	@mkdir -p $(dir $@)
+	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(CLIENT) $(LDLIBS) -lcmocka -lcurl
+
 UNIT_BINS := $(UNIT:tests/unit/%.c=%)
-API_BINS  := $(API:tests/api/%.c=api_%)
+API_BINS  := $(API:tests/api/%.c=api_%) $(HTTP:tests/http/%.c=http_%)
 
 asan: build/asan/entente $(addprefix build/asan/tests/,$(UNIT_BINS) $(API_BINS))
 

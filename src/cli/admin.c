@@ -43,7 +43,7 @@ static int64_t body_named(struct cli *c, const char *name, const char *kind, int
 
 static int set_password(struct cli *c, const char *email, const char *password)
 {
-	return cli_call(c, "password.set", NULL, json_pack("{ss ss}", "email", email, "password", password), NULL);
+	return cli_call_take(c, "password.set", json_pack("{ss ss}", "email", email, "password", password));
 }
 
 int cmd_init(struct cli *c, int argc, char **argv)

@@ -34,6 +34,9 @@ int cli_call(struct cli *c, const char *action, json_t *params, json_t *body, js
 /* The same with an If-Match. */
 int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body, const char *if_match, json_t **out);
 
+/* Call with body (consumed), no parameters, no reply wanted. */
+int cli_call_take(struct cli *c, const char *action, json_t *body);
+
 /* Create through action and return the new id, 0 on failure (printed).
  * params and body (either may be NULL) are consumed. */
 int64_t cli_make(struct cli *c, const char *action, json_t *params, json_t *body);

@@ -250,6 +250,13 @@ out:
 	return ret;
 }
 
+int cli_call_take(struct cli *c, const char *action, json_t *body)
+{
+	int ret = cli_call(c, action, NULL, body, NULL);
+	json_decref(body);
+	return ret;
+}
+
 int64_t cli_make(struct cli *c, const char *action, json_t *params, json_t *body)
 {
 	json_t *out = NULL;

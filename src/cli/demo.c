@@ -74,7 +74,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		int64_t org = !strcmp(p->org, "DMTF") ? host : !strcmp(p->org, "SNIA") ? snia : tgg;
 		pid[i] = cli_make(c, "person.create", NULL, json_pack("{ss ss sI sb}", "name", p->name, "email", p->email,
 								      "org_id", (json_int_t)org, "dmtf_member", p->member));
-		if (!pid[i] || cli_call(c, "password.set", NULL, json_pack("{ss ss}", "email", p->email, "password", DEMO_PASSWORD), NULL))
+		if (!pid[i] || cli_call_take(c, "password.set", json_pack("{ss ss}", "email", p->email, "password", DEMO_PASSWORD)))
 			return 1;
 		if (p->officer && !cli_make(c, "officer.add", NULL, json_pack("{sI ss}", "person_id", (json_int_t)pid[i], "role", p->officer)))
 			return 1;

@@ -76,7 +76,7 @@ int cmd_user_add(struct cli *c, int argc, char **argv)
 		json_object_set_new(body, "dmtf_member", json_boolean(!strcmp(member, "true")));
 	int bad = cli_call(c, "person.create", NULL, body, &out);
 	json_decref(body);
-	if (bad || cli_call(c, "password.set", NULL, json_pack("{ss ss}", "email", email, "password", password), NULL))
+	if (bad || cli_call_take(c, "password.set", json_pack("{ss ss}", "email", email, "password", password)))
 		goto done;
 	if (role) {
 		json_t *ob = json_pack("{sI ss}", "person_id", (json_int_t)id_of(out), "role", role);

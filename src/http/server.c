@@ -319,8 +319,10 @@ static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char 
 {
 	(void)kind;
 	json_t *params = cls;
-	json_t *v = json_string(value ? value : "");
-	if (!v || !json_string(key)) {
+	json_t *v = json_string(value ? value : ""), *k = json_string(key);
+	int bad = !v || !k; /* not UTF-8 */
+	json_decref(k);
+	if (bad) {
 		json_decref(v);
 		json_object_set_new(params, "\x01" "bad", json_true());
 		return MHD_YES;
@@ -532,7 +534,7 @@ static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char
 		}
 		if (strncmp(url, "/api/", 5) && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) && cfg->web_dir)
 			return http__static(c, cfg->web_dir, url, method, (void (*)(int))count);
-		return problem_code(c, E_NOT_FOUND, NULL, "no such resource", url);
+		return problem_code(c, E_NOT_FOUND, NULL, "no such route", url);
 	}
 	if (route->flags & RF_RAW)
 		return handle_raw(c, route, url);

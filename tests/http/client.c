@@ -1,0 +1,350 @@
+#include "http/client.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+static const char *bin(void)
+{
+	const char *b = getenv("ENTENTE_BIN");
+	return b && *b ? b : "build/entente";
+}
+
+void server_init(struct server *s, int demo)
+{
+	char out[4096];
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/entente-test-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+	snprintf(s->db, sizeof(s->db), "%s/e.db", s->dir);
+	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+	snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
+	s->now = (int64_t)time(NULL);
+	assert_int_equal(cli(s, out, sizeof(out), "init%s", demo ? " --demo" : ""), 0);
+	const char *p = strstr(out, "password: ");
+	assert_non_null(p);
+	sscanf(p + 10, "%63s", s->admin_password);
+}
+
+void server_start(struct server *s, ...)
+{
+	const char *argv[40];
+	int n = 0;
+	va_list ap;
+	unlink(s->ready);
+	argv[n++] = bin();
+	argv[n++] = "--db";
+	argv[n++] = s->db;
+	argv[n++] = "serve";
+	argv[n++] = "--listen";
+	argv[n++] = "127.0.0.1:0";
+	argv[n++] = "--ready-file";
+	argv[n++] = s->ready;
+	argv[n++] = "--tick";
+	argv[n++] = "0";
+	argv[n++] = "--insecure-cookie";
+	va_start(ap, s);
+	for (const char *a; (a = va_arg(ap, const char *)) && n < 38;) {
+		if (!strcmp(a, "--test-clock"))
+			s->test_clock = 1;
+		argv[n++] = a;
+	}
+	va_end(ap);
+	argv[n] = NULL;
+	s->pid = fork();
+	assert_true(s->pid >= 0);
+	if (s->pid == 0) {
+		FILE *f = freopen(s->log, "a", stderr);
+		(void)f;
+		if (s->test_clock)
+			setenv("ENTENTE_ALLOW_TEST_CLOCK", "1", 1);
+		execv(argv[0], (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) { /* at most 10 s */
+		FILE *f = fopen(s->ready, "r");
+		if (f) {
+			int ok = fscanf(f, "%127s", s->url) == 1;
+			fclose(f);
+			if (ok)
+				return;
+		}
+		usleep(50000);
+	}
+	fail_msg("the server did not start (see %s)", s->log);
+}
+
+int server_stop(struct server *s)
+{
+	int st = 0;
+	if (s->pid <= 0)
+		return 0;
+	kill(s->pid, SIGTERM);
+	waitpid(s->pid, &st, 0);
+	s->pid = 0;
+	if (!WIFEXITED(st) || WEXITSTATUS(st)) {
+		char cmd[300];
+		fprintf(stderr, "server exit status %d; its log:\n", WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+		snprintf(cmd, sizeof(cmd), "tail -n 40 %s >&2", s->log);
+		if (system(cmd)) {
+		}
+	}
+	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
+}
+
+void server_kill9(struct server *s)
+{
+	int st;
+	kill(s->pid, SIGKILL);
+	waitpid(s->pid, &st, 0);
+	s->pid = 0;
+}
+
+void server_cleanup(struct server *s)
+{
+	char cmd[600];
+	const char *keep = getenv("ENTENTE_TEST_LOGS");
+	if (keep && *keep) {
+		snprintf(cmd, sizeof(cmd), "cp %s %s-server.log 2>/dev/null", s->log, keep);
+		if (system(cmd)) {
+		}
+	}
+	snprintf(cmd, sizeof(cmd), "rm -rf %s", s->dir);
+	if (system(cmd)) {
+	}
+}
+
+int cli(struct server *s, char *out, size_t n, const char *fmt, ...)
+{
+	char args[2048], cmd[2600];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(args, sizeof(args), fmt, ap);
+	va_end(ap);
+	snprintf(cmd, sizeof(cmd), "%s --db %s %s 2>>%s/cli.err", bin(), s->db, args, s->dir);
+	FILE *p = popen(cmd, "r");
+	size_t used = 0;
+	assert_non_null(p);
+	if (out && n)
+		out[0] = '\0';
+	char buf[512];
+	size_t got;
+	while ((got = fread(buf, 1, sizeof(buf), p)) > 0)
+		if (out && used + got < n) {
+			memcpy(out + used, buf, got);
+			used += got;
+			out[used] = '\0';
+		}
+	int st = pclose(p);
+	return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+}
+
+#define TOKENS 32
+static struct { char email[80], token[80]; const struct server *s; } tokens[TOKENS];
+
+const char *token_for(struct server *s, const char *email)
+{
+	int i;
+	for (i = 0; i < TOKENS && tokens[i].email[0]; i++)
+		if (tokens[i].s == s && !strcmp(tokens[i].email, email))
+			return tokens[i].token;
+	assert_true(i < TOKENS);
+	char out[200];
+	assert_int_equal(cli(s, out, sizeof(out), "token create --email %s", email), 0);
+	out[strcspn(out, "\n")] = '\0';
+	snprintf(tokens[i].email, sizeof(tokens[i].email), "%s", email);
+	snprintf(tokens[i].token, sizeof(tokens[i].token), "%.79s", out);
+	tokens[i].s = s;
+	return tokens[i].token;
+}
+
+struct buf { char *p; size_t n; };
+
+static size_t on_body(char *d, size_t sz, size_t nm, void *u)
+{
+	struct buf *b = u;
+	size_t n = sz * nm;
+	char *p = realloc(b->p, b->n + n + 1);
+	if (!p)
+		return 0;
+	memcpy(p + b->n, d, n);
+	b->p = p;
+	b->n += n;
+	b->p[b->n] = '\0';
+	return n;
+}
+
+static void header_value(const char *line, size_t n, const char *name, char *out, size_t outn)
+{
+	size_t k = strlen(name);
+	if (n <= k + 1 || strncasecmp(line, name, k) || line[k] != ':')
+		return;
+	const char *v = line + k + 1;
+	while (*v == ' ')
+		v++;
+	size_t len = n - (size_t)(v - line);
+	while (len && (v[len - 1] == '\r' || v[len - 1] == '\n'))
+		len--;
+	if (len >= outn)
+		len = outn - 1;
+	memcpy(out, v, len);
+	out[len] = '\0';
+}
+
+static size_t on_header(char *d, size_t sz, size_t nm, void *u)
+{
+	struct resp *r = u;
+	size_t n = sz * nm;
+	header_value(d, n, "ETag", r->etag, sizeof(r->etag));
+	header_value(d, n, "Location", r->location, sizeof(r->location));
+	header_value(d, n, "Content-Type", r->ctype, sizeof(r->ctype));
+	header_value(d, n, "Set-Cookie", r->cookie, sizeof(r->cookie));
+	header_value(d, n, "Allow", r->allow, sizeof(r->allow));
+	header_value(d, n, "Retry-After", r->retry_after, sizeof(r->retry_after));
+	header_value(d, n, "Content-Security-Policy", r->csp, sizeof(r->csp));
+	return n;
+}
+
+struct resp req(struct server *s, const char *method, const char *path, const char *auth, const char *body, const char *const *headers)
+{
+	struct resp r;
+	struct buf b = { NULL, 0 };
+	struct curl_slist *h = NULL;
+	char url[1024], line[300];
+	CURL *c = curl_easy_init();
+	memset(&r, 0, sizeof(r));
+	assert_non_null(c);
+	snprintf(url, sizeof(url), "%s%s", s->url, path);
+	curl_easy_setopt(c, CURLOPT_URL, url);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, &b);
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, &r);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, 30L);
+	if (!strcmp(method, "HEAD"))
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	if (auth) {
+		snprintf(line, sizeof(line), "Authorization: Bearer %s", auth);
+		h = curl_slist_append(h, line);
+	}
+	if (s->test_clock) {
+		snprintf(line, sizeof(line), "X-Entente-Now: %lld", (long long)s->now);
+		h = curl_slist_append(h, line);
+	}
+	int typed = 0;
+	for (int i = 0; headers && headers[i]; i++)
+		typed |= !strncasecmp(headers[i], "Content-Type:", 13);
+	if (body) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS, body);
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE, (long)strlen(body));
+		if (!typed)
+			h = curl_slist_append(h, "Content-Type: application/json");
+	}
+	for (int i = 0; headers && headers[i]; i++)
+		h = curl_slist_append(h, headers[i]);
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
+	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK)
+		fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
+	curl_slist_free_all(h);
+	curl_easy_cleanup(c);
+	r.raw = b.p ? b.p : calloc(1, 1);
+	if (b.n)
+		r.json = json_loads(r.raw, JSON_DECODE_ANY, NULL);
+	return r;
+}
+
+static struct resp vreq(struct server *s, const char *method, const char *path, const char *auth, const char *etag,
+			const char *fmt, va_list ap)
+{
+	char *body = NULL;
+	json_t *j = NULL;
+	char im[96];
+	const char *hs[2] = { NULL, NULL };
+	if (fmt) {
+		json_error_t err;
+		j = json_vpack_ex(&err, 0, fmt, ap);
+		if (!j)
+			fail_msg("json_pack: %s", err.text);
+		body = json_dumps(j, JSON_COMPACT);
+	}
+	if (etag) {
+		snprintf(im, sizeof(im), "If-Match: %s", etag);
+		hs[0] = im;
+	}
+	struct resp r = req(s, method, path, auth, body, hs);
+	free(body);
+	json_decref(j);
+	return r;
+}
+
+struct resp reqj(struct server *s, const char *method, const char *path, const char *auth, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct resp r = vreq(s, method, path, auth, NULL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+struct resp as(struct server *s, const char *email, const char *method, const char *path, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct resp r = vreq(s, method, path, email ? token_for(s, email) : NULL, NULL, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+struct resp as_if(struct server *s, const char *email, const char *method, const char *path, const char *etag, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	struct resp r = vreq(s, method, path, email ? token_for(s, email) : NULL, etag, fmt, ap);
+	va_end(ap);
+	return r;
+}
+
+void resp_free(struct resp *r)
+{
+	json_decref(r->json);
+	free(r->raw);
+	memset(r, 0, sizeof(*r));
+}
+
+static json_t *walk(json_t *o, const char *path)
+{
+	char key[64];
+	while (o && *path) {
+		const char *dot = strchr(path, '.');
+		size_t n = dot ? (size_t)(dot - path) : strlen(path);
+		if (n >= sizeof(key))
+			return NULL;
+		memcpy(key, path, n);
+		key[n] = '\0';
+		if (json_is_array(o))
+			o = json_array_get(o, (size_t)atoi(key));
+		else
+			o = json_object_get(o, key);
+		path = dot ? dot + 1 : path + n;
+	}
+	return o;
+}
+
+const char *jstr(json_t *o, const char *path) { return json_string_value(walk(o, path)); }
+long long jint(json_t *o, const char *path) { return json_integer_value(walk(o, path)); }

@@ -1,0 +1,61 @@
+/* The black-box test kit: a real entente server on a random loopback port
+ * with a fresh database, the CLI, and an HTTP client on libcurl. */
+#ifndef ENTENTE_TEST_CLIENT_H
+#define ENTENTE_TEST_CLIENT_H
+
+#include <jansson.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+struct server {
+	char dir[128], db[192], url[128], log[192], ready[192];
+	char admin_password[64];
+	pid_t pid;
+	int64_t now;        /* sent as X-Entente-Now when the test clock is on */
+	int test_clock;
+};
+
+struct resp {
+	long status;
+	json_t *json;       /* parsed body, or NULL */
+	char *raw;          /* the body as text */
+	char etag[64], location[256], ctype[128], cookie[256], allow[64], retry_after[16], csp[256];
+};
+
+/* A fresh directory and database (init --demo when demo). */
+void server_init(struct server *s, int demo);
+/* Start serve with extra options (NULL-terminated); fails the test on error. */
+void server_start(struct server *s, ...);
+/* SIGTERM and wait; returns the exit status (0 after a clean stop). */
+int server_stop(struct server *s);
+/* SIGKILL and wait. */
+void server_kill9(struct server *s);
+/* Remove the directory. */
+void server_cleanup(struct server *s);
+
+/* Run `entente --db DB <args>`; stdout into out (may be NULL); returns the exit status. */
+int cli(struct server *s, char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* A bearer token for a person (created once per e-mail, cached). */
+const char *token_for(struct server *s, const char *email);
+
+/* An HTTP request. auth: a bearer token, or NULL. body: text or NULL.
+ * headers: extra "Name: value" lines, NULL-terminated (may be NULL). */
+struct resp req(struct server *s, const char *method, const char *path, const char *auth, const char *body, const char *const *headers);
+/* The same with the body given by json_pack's format. */
+struct resp reqj(struct server *s, const char *method, const char *path, const char *auth, const char *fmt, ...);
+/* A request as a person (e-mail) with a JSON body from json_pack (fmt may be NULL). */
+struct resp as(struct server *s, const char *email, const char *method, const char *path, const char *fmt, ...);
+/* The same with If-Match. */
+struct resp as_if(struct server *s, const char *email, const char *method, const char *path, const char *etag, const char *fmt, ...);
+void resp_free(struct resp *r);
+
+/* Field helpers on the parsed body. */
+const char *jstr(json_t *o, const char *path);   /* "a.b" */
+long long jint(json_t *o, const char *path);
+
+/* Assert status; on mismatch print the body. */
+#define expect_status(r, code) do { if ((r).status != (code)) fprintf(stderr, "%s:%d: status %ld (want %d): %s\n", __FILE__, __LINE__, (r).status, (code), (r).raw ? (r).raw : ""); assert_int_equal((r).status, (code)); } while (0)
+/* Assert a problem with a rule. */
+#define expect_rule(r, code, rule) do { expect_status(r, code); assert_non_null(jstr((r).json, "rule")); assert_string_equal(jstr((r).json, "rule"), rule); } while (0)
+
+#endif
