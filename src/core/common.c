@@ -376,8 +376,9 @@ int core__dates_check(struct ctx *x, const json_t *row, struct err *e)
 	(void)x;
 	const char *s = json_string_value(json_object_get(row, "start_date"));
 	const char *t = json_string_value(json_object_get(row, "end_date"));
-	if (s && t && strcmp(t, s) <= 0)
-		return err_set(e, E_INVALID, "end_date", "must come after start_date");
+	/* the same day ends a seat that was never held (a correction) */
+	if (s && t && strcmp(t, s) < 0)
+		return err_set(e, E_INVALID, "end_date", "must not come before start_date");
 	return 0;
 }
 

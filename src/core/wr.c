@@ -110,12 +110,18 @@ static json_t *ref(struct ctx *x, const char *table, json_t *id, const char *k1,
 	return r;
 }
 
-/* R4: the committees that must approve: the Originating Committee and every
- * committee with work in the milestones (dropped milestones do not count). */
-static json_t *required_of(json_t *wr, json_t *milestones)
+/* R3, R4: the committees that must approve: the Originating Committee, the
+ * Alliance Committee, and every committee with work in the milestones
+ * (dropped milestones do not count). */
+static json_t *required_of(struct ctx *x, json_t *wr, json_t *milestones)
 {
 	json_t *ids = json_array();
+	int64_t ac;
+	struct err ignored = ERR_INIT;
 	json_array_append(ids, json_object_get(wr, "originating_body_id"));
+	/* R3: adoption needs the Alliance Committee whatever the originator */
+	if (!core__alliance_committee(x, &ac, &ignored) && ac != json_integer_value(json_object_get(wr, "originating_body_id")))
+		json_array_append_new(ids, json_integer(ac));
 	for (size_t i = 0; i < json_array_size(milestones); i++) {
 		json_t *m = json_array_get(milestones, i), *b = json_object_get(m, "body_id");
 		int seen = 0;
@@ -132,7 +138,7 @@ static json_t *required_of(json_t *wr, json_t *milestones)
 json_t *core__required_committees(struct ctx *x, json_t *wr)
 {
 	json_t *ms = core__rows_of(x, "milestones", json_integer_value(json_object_get(wr, "id")));
-	json_t *r = required_of(wr, ms);
+	json_t *r = required_of(x, wr, ms);
 	json_decref(ms);
 	return r;
 }
@@ -188,10 +194,11 @@ json_t *core__wr_document(struct ctx *x, json_t *wr)
 	json_object_set_new(d, "partner", ref(x, "organizations", json_object_get(wr, "partner_id"), "name", "short_name"));
 	json_object_set_new(d, "originating_committee", ref(x, "bodies", json_object_get(wr, "originating_body_id"), "name", NULL));
 	json_object_set_new(d, "owner", ref(x, "people", json_object_get(wr, "owner_id"), "name", "email"));
-	json_object_set_new(d, "required_committees", required_of(wr, ms));
+	json_object_set_new(d, "required_committees", required_of(x, wr, ms));
 	json_object_set_new(d, "milestones", ms);
 	json_object_set_new(d, "contacts", core__rows_of(x, "wr_contacts", id));
 	json_object_set_new(d, "standards", core__rows_of(x, "standards", id));
+	json_object_set_new(d, "meetings", core__rows_of(x, "meetings", id)); /* R14, R19 */
 	/* R1: flag a WR whose owner has since left the Alliance Committee. */
 	json_t *owner = json_object_get(wr, "owner_id");
 	int64_t ac;

@@ -1,0 +1,1389 @@
+/* Black-box tests of the alliance-partner process (issue "lifecycle,
+ * ballots, acceptance, change control, reviews and removal"): one test per
+ * rule R1-R33 and R50, each showing the refusal (with the rule) and the
+ * allowed path, a whole scenario, amendments of each class, a review cycle
+ * 24 months on (the test clock: X-Entente-Now), removal, and hundreds of
+ * simultaneous votes. Demo people: 2 vp@ (VP, Alliance Committee, Board),
+ * 3 owner@ (Alliance and Technical Committees), 4 chair@ (Alliance chair),
+ * 5 tc@ (Technical chair), 6 board@ (Board, Executive chair), 7 marketing@
+ * (Marketing chair), 8 sam@ (SNIA), 9 greta@ (TGG). Bodies: 1 Board,
+ * 2 Executive, 3 Alliance, 4 Technical, 5 Marketing, 8 a TC working group. */
+#include <pthread.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "http/client.h"
+
+#define VP "vp@dmtf.example"
+#define OWNER "owner@dmtf.example"
+#define CHAIR "chair@dmtf.example"
+#define TC "tc@dmtf.example"
+#define BOARD "board@dmtf.example"
+#define MKT "marketing@dmtf.example"
+#define SAM "sam@snia.example"
+#define GRETA "greta@tgg.example"
+#define ADMIN "admin@localhost"
+#define DAY 86400
+
+static struct server S;
+
+static int setup(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	server_start(&S, "--test-clock", "--per-ip", "1000", "--max-connections", "1000", "--threads", "8", NULL);
+	/* the TC chair also chairs the TC's working group (R6) */
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/bodies/8/members", "{si ss}", "person_id", 5, "role", "chair");
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	int st = server_stop(&S);
+	server_cleanup(&S);
+	return st;
+}
+
+/* ---- helpers: moving a fresh Work Register along ---- */
+
+static char *wpath(long long id, const char *tail)
+{
+	static char p[8][160];
+	static int k;
+	k = (k + 1) % 8;
+	snprintf(p[k], sizeof(p[k]), "/api/v1/work-registers/%lld%s", id, tail);
+	return p[k];
+}
+
+/* A complete draft for SNIA owned by owner@, with an Alliance Committee
+ * milestone and, when tc, a Technical Committee one. */
+static long long draft(int tc)
+{
+	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si ss ss ss}", "partner_id", 2, "title", "SNIA: a draft",
+			   "owner_id", 3, "scope", "Storage *management*", "benefits", "Less overlap", "deliverables", "- profiles");
+	expect_status(r, 201);
+	long long id = jint(r.json, "id");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss si ss}", "description", "Joint review", "body_id", 3, "target_date", "2028-01-31");
+	expect_status(r, 201);
+	resp_free(&r);
+	if (tc) {
+		r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss si si ss}", "description", "Profiles", "body_id", 4, "wg_id", 8,
+		       "target_date", "2028-06-30");
+		expect_status(r, 201);
+		resp_free(&r);
+	}
+	r = as(&S, OWNER, "POST", wpath(id, "/contacts"), "{ss ss ss}", "name", "Sam Patel", "email", "sam@snia.example", "role", "board_rep");
+	expect_status(r, 201);
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, "/contacts"), "{ss ss ss}", "name", "SNIA Press", "email", "press@snia.example", "role", "pr");
+	expect_status(r, 201);
+	resp_free(&r);
+	return id;
+}
+
+static struct resp step(const char *who, long long id, const char *name, const char *fmt, ...)
+{
+	char tail[64];
+	snprintf(tail, sizeof(tail), "/%s", name);
+	if (!fmt)
+		return as(&S, who, "POST", wpath(id, tail), NULL);
+	va_list ap;
+	va_start(ap, fmt);
+	json_t *j = json_vpack_ex(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *body = json_dumps(j, JSON_COMPACT);
+	struct resp r = req(&S, "POST", wpath(id, tail), token_for(&S, who), body, NULL);
+	free(body);
+	json_decref(j);
+	return r;
+}
+
+static void ok_step(const char *who, long long id, const char *name)
+{
+	struct resp r = step(who, id, name, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
+static const char *status_of(long long id)
+{
+	static char st[40];
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	expect_status(r, 200);
+	snprintf(st, sizeof(st), "%s", jstr(r.json, "status"));
+	resp_free(&r);
+	return st;
+}
+
+/* The open ballot of a body on a WR (0 when none). */
+static long long ballot_of(long long id, int body)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&body_id=%d&status=open", id, body);
+	struct resp r = as(&S, VP, "GET", path, NULL);
+	expect_status(r, 200);
+	long long b = json_array_size(json_object_get(r.json, "items")) ? jint(r.json, "items.0.id") : 0;
+	resp_free(&r);
+	return b;
+}
+
+static struct resp vote(const char *who, long long ballot, const char *choice, const char *comment)
+{
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld/votes", ballot);
+	if (comment)
+		return as(&S, who, "POST", path, "{ss ss}", "choice", choice, "comment", comment);
+	return as(&S, who, "POST", path, "{ss}", "choice", choice);
+}
+
+static void ok_vote(const char *who, long long ballot, const char *choice)
+{
+	struct resp r = vote(who, ballot, choice, strcmp(choice, "no") ? NULL : "Needs work");
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
+/* Through socialization and the committee ballots (everyone votes yes). */
+static void approve_committees(long long id, int tc)
+{
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	long long b = ballot_of(id, 3);
+	assert_true(b > 0);
+	ok_vote(CHAIR, b, "yes");
+	ok_vote(VP, b, "yes");
+	ok_vote(OWNER, b, "yes"); /* every eligible voter voted: it closes */
+	if (tc) {
+		struct resp r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
+		expect_status(r, 200);
+		resp_free(&r);
+		b = ballot_of(id, 4);
+		ok_vote(TC, b, "yes");
+		ok_vote(OWNER, b, "yes");
+	}
+	assert_string_equal(status_of(id), "committee_approved");
+}
+
+static void approve_board(long long id)
+{
+	ok_step(BOARD, id, "schedule-board");
+	long long b = ballot_of(id, 1);
+	assert_true(b > 0);
+	ok_vote(BOARD, b, "yes");
+	ok_vote(VP, b, "yes");
+	assert_string_equal(status_of(id), "board_approved");
+}
+
+static void establish(long long id)
+{
+	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED, that the Board approves the Work Register",
+			     "approval_date", "2026-12-01");
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(OWNER, id, "send-to-partner");
+	ok_step(SAM, id, "accept");
+	assert_string_equal(status_of(id), "established");
+}
+
+static long long established(int tc)
+{
+	long long id = draft(tc);
+	approve_committees(id, tc);
+	approve_board(id);
+	establish(id);
+	return id;
+}
+
+static int outbox_has(long long wr, const char *event, const char *email)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/api/v1/outbox?wr_id=%lld&event=%s&limit=200", wr, event);
+	struct resp r = as(&S, ADMIN, "GET", path, NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		found |= !strcmp(jstr(json_array_get(items, i), "email"), email);
+	resp_free(&r);
+	return found;
+}
+
+/* ---- one test per rule ---- */
+
+static void test_R1_owner_is_an_active_alliance_committee_member(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "R1", "owner_id", 5);
+	expect_rule(r, 409, "R1");
+	resp_free(&r);
+	/* a new member of the Alliance Committee may own one; when they leave, the WR is flagged */
+	r = as(&S, ADMIN, "POST", "/api/v1/people", "{ss ss si sb}", "name", "Olive Owner", "email", "olive@dmtf.example", "org_id", 1,
+	       "dmtf_member", 1);
+	long long olive = jint(r.json, "id");
+	resp_free(&r);
+	r = as(&S, ADMIN, "POST", "/api/v1/bodies/3/members", "{sI ss}", "person_id", (json_int_t)olive, "role", "observer");
+	long long seat = jint(r.json, "id");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss sI}", "partner_id", 2, "title", "R1", "owner_id", (json_int_t)olive);
+	expect_status(r, 201);
+	long long id = jint(r.json, "id");
+	assert_int_equal(json_array_size(json_object_get(r.json, "warnings")), 0);
+	resp_free(&r);
+	char path[80], today[11];
+	time_t t = (time_t)S.now;
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
+	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
+	r = as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", today);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "warnings.0.rule"), "R1");
+	resp_free(&r);
+}
+
+static void test_R2_originating_committee_defaults_to_the_alliance_committee(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "R2");
+	expect_status(r, 201);
+	assert_int_equal(jint(r.json, "originating_body_id"), 3);
+	assert_string_equal(jstr(r.json, "originating_committee.name"), "Alliance Committee");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "R2", "originating_body_id", 1);
+	expect_rule(r, 409, "R2");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "R2 TC", "originating_body_id", 4);
+	expect_status(r, 201);
+	resp_free(&r);
+}
+
+static void test_R3_adoption_needs_the_alliance_committee(void **state)
+{
+	(void)state;
+	/* originated by the Technical Committee, the Alliance Committee must still approve */
+	long long id = draft(1);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{si}", "originating_body_id", 4);
+	expect_status(r, 200);
+	json_t *req_ = json_object_get(r.json, "required_committees");
+	int ac = 0;
+	for (size_t i = 0; i < json_array_size(req_); i++)
+		ac |= json_integer_value(json_array_get(req_, i)) == 3;
+	assert_true(ac);
+	resp_free(&r);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	long long b = ballot_of(id, 4);
+	ok_vote(TC, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(status_of(id), "committee_ballots"); /* the Alliance Committee has not voted */
+	r = step(BOARD, id, "schedule-board", NULL);
+	expect_status(r, 409);
+	resp_free(&r);
+	r = step(CHAIR, id, "open-ballot", "{si}", "body_id", 3);
+	expect_status(r, 200);
+	resp_free(&r);
+	b = ballot_of(id, 3);
+	ok_vote(CHAIR, b, "yes");
+	ok_vote(VP, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(status_of(id), "committee_approved");
+}
+
+static void test_R4_every_committee_with_milestones_approves(void **state)
+{
+	(void)state;
+	long long id = draft(1);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "required_committees")), 2);
+	resp_free(&r);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	long long b = ballot_of(id, 3);
+	ok_vote(CHAIR, b, "yes");
+	ok_vote(VP, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(status_of(id), "committee_ballots"); /* the TC has work in the milestones */
+	r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
+	expect_status(r, 200);
+	resp_free(&r);
+	b = ballot_of(id, 4);
+	ok_vote(TC, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(status_of(id), "committee_approved");
+}
+
+static void test_R5_board_after_committees_scheduled_by_the_executive(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = step(BOARD, id, "schedule-board", NULL);
+	expect_rule(r, 409, "R5"); /* still a draft */
+	resp_free(&r);
+	approve_committees(id, 0);
+	r = step(VP, id, "schedule-board", NULL);
+	expect_rule(r, 403, "R5"); /* the VP is not on the Executive Committee */
+	resp_free(&r);
+	r = step(OWNER, id, "schedule-board", NULL);
+	expect_rule(r, 403, "R5");
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-board");
+	assert_string_equal(status_of(id), "board_ballot");
+}
+
+static void test_R6_working_groups_speak_through_their_chair(void **state)
+{
+	(void)state;
+	long long id = draft(1);
+	ok_step(OWNER, id, "socialize");
+	struct resp r = as(&S, OWNER, "POST", wpath(id, "/comments"), "{ss si}", "text", "The WG needs more time", "body_id", 8);
+	expect_rule(r, 403, "R6");
+	resp_free(&r);
+	r = as(&S, TC, "POST", wpath(id, "/comments"), "{ss si}", "text", "The WG proposes a milestone for 2029", "body_id", 8);
+	expect_status(r, 201);
+	assert_int_equal(jint(r.json, "body_id"), 8);
+	resp_free(&r);
+}
+
+static void test_R7_resolution_and_date_recorded_before_sending(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	struct resp r = step(OWNER, id, "send-to-partner", NULL);
+	expect_rule(r, 409, "R7");
+	resp_free(&r);
+	r = step(VP, id, "record-resolution", "{ss}", "resolution", "no date");
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "approval_date");
+	resp_free(&r);
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED: approved", "approval_date", "2026-12-01");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "board_resolution"), "RESOLVED: approved");
+	assert_string_equal(jstr(r.json, "board_approval_date"), "2026-12-01");
+	resp_free(&r);
+	ok_step(OWNER, id, "send-to-partner");
+}
+
+static void test_R8_the_vp_of_alliances_shepherds(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	struct resp r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "x", "approval_date", "2026-12-01");
+	expect_rule(r, 403, "R7");
+	resp_free(&r);
+	/* the VP's rights come with the officer role */
+	r = as(&S, ADMIN, "POST", "/api/v1/officers", "{si ss}", "person_id", 7, "role", "vp_alliances");
+	expect_status(r, 201);
+	long long off = jint(r.json, "id");
+	resp_free(&r);
+	r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", "2026-12-01");
+	expect_status(r, 200);
+	resp_free(&r);
+	char path[64], today[11];
+	time_t t = (time_t)S.now;
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
+	snprintf(path, sizeof(path), "/api/v1/officers/%lld", off);
+	r = as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", today);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, MKT, "GET", "/api/v1/me", NULL);
+	assert_false(json_is_true(json_object_get(json_object_get(r.json, "roles"), "vp_alliances")));
+	resp_free(&r);
+}
+
+static json_t *tasks_of(long long id)
+{
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/tasks?wr_id=%lld", id);
+	struct resp r = as(&S, VP, "GET", path, NULL);
+	json_t *items = json_incref(json_object_get(r.json, "items"));
+	resp_free(&r);
+	return items;
+}
+
+static json_t *task_kind(json_t *items, const char *kind)
+{
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!strcmp(jstr(json_array_get(items, i), "kind"), kind))
+			return json_array_get(items, i);
+	return NULL;
+}
+
+static void test_R9_contacts_handed_off_on_establishment(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss}", "requests_address", "requests@dmtf.example");
+	expect_status(r, 200);
+	resp_free(&r);
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	json_t *t = tasks_of(id);
+	assert_int_equal(json_array_size(t), 0); /* nothing before both organizations approved */
+	json_decref(t);
+	establish(id);
+	t = tasks_of(id);
+	json_t *pc = task_kind(t, "partner_contacts"), *pr = task_kind(t, "press_contacts");
+	assert_non_null(pc);
+	assert_non_null(pr);
+	assert_string_equal(jstr(pc, "rule"), "R9");
+	assert_string_equal(jstr(pc, "recipients.0"), "requests@dmtf.example");
+	assert_string_equal(jstr(pc, "payload.contacts.0.email"), "sam@snia.example");
+	assert_string_equal(jstr(pc, "payload.working_group"), "Alliance Partner Working Group");
+	assert_string_equal(jstr(pr, "recipients.0"), "press@dmtf.org");
+	assert_string_equal(jstr(pr, "payload.contacts.0.email"), "press@snia.example");
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/tasks/%lld/complete", jint(pc, "id"));
+	json_decref(t);
+	r = as(&S, SAM, "POST", path, NULL);
+	expect_status(r, 403);
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", path, NULL);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "done");
+	resp_free(&r);
+}
+
+static void test_R10_proposals_by_partners_or_member_companies(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 3, "title", "For TGG");
+	expect_rule(r, 403, "R10");
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/work-registers", "{si ss ss}", "partner_id", 2, "title", "SNIA proposes", "proposed_by", "member");
+	expect_rule(r, 403, "R10");
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "SNIA proposes");
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "proposed_by"), "partner");
+	resp_free(&r);
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "A member company proposes");
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "proposed_by"), "member");
+	resp_free(&r);
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 1, "title", "With ourselves");
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "partner_id");
+	resp_free(&r);
+}
+
+static void test_R11_the_vp_assigns_the_owner_of_an_external_proposal(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "External");
+	long long id = jint(r.json, "id");
+	resp_free(&r);
+	r = step(OWNER, id, "assign-owner", "{si}", "owner_id", 3);
+	expect_rule(r, 403, "R11");
+	resp_free(&r);
+	r = as_if(&S, SAM, "PATCH", wpath(id, ""), "\"rev-1\"", "{si}", "owner_id", 3);
+	expect_rule(r, 403, "R11");
+	resp_free(&r);
+	r = step(VP, id, "assign-owner", "{si}", "owner_id", 5);
+	expect_rule(r, 409, "R1");
+	resp_free(&r);
+	r = step(VP, id, "assign-owner", "{si}", "owner_id", 3);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "drafting");
+	assert_int_equal(jint(r.json, "owner_id"), 3);
+	resp_free(&r);
+	assert_true(outbox_has(id, "wr.owner_assigned", "owner@dmtf.example"));
+}
+
+static void test_R12_the_template_is_complete_before_socialization(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "Thin", "owner_id", 3);
+	long long id = jint(r.json, "id");
+	resp_free(&r);
+	r = step(OWNER, id, "socialize", NULL);
+	expect_rule(r, 409, "R12");
+	assert_string_equal(jstr(r.json, "field"), "scope");
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), "\"rev-1\"", "{ss ss ss}", "scope", "s", "benefits", "b", "deliverables", "d");
+	resp_free(&r);
+	r = step(OWNER, id, "socialize", NULL);
+	expect_rule(r, 409, "R12");
+	assert_string_equal(jstr(r.json, "field"), "milestones");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss si}", "description", "Undated", "body_id", 3);
+	resp_free(&r);
+	r = step(OWNER, id, "socialize", NULL);
+	expect_rule(r, 409, "R12");
+	assert_string_equal(jstr(r.json, "field"), "milestones"); /* no target date */
+	resp_free(&r);
+	long long done = draft(0);
+	ok_step(OWNER, done, "socialize");
+}
+
+static void test_R13_concurrent_edits_never_overwrite(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "benefits", "Partner's edit");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "benefits", "Owner's edit");
+	expect_rule(r, 412, "R13");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "benefits"), "Partner's edit");
+	resp_free(&r);
+}
+
+static void test_R14_completeness_call_requested_by_the_vp(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = step(OWNER, id, "request-call", "{ss}", "scheduled_at", "2026-12-05T15:00:00Z");
+	expect_rule(r, 403, "R14");
+	resp_free(&r);
+	r = step(VP, id, "request-call", "{ss s[{ss ss}] ss}", "scheduled_at", "2026-12-05T15:00:00Z", "participants", "name", "Sam Patel",
+		 "email", "sam@snia.example", "outcome", "Complete after adding a PR contact");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "meetings.0.kind"), "completeness_call");
+	assert_string_equal(jstr(r.json, "meetings.0.participants.0.name"), "Sam Patel");
+	assert_string_equal(jstr(r.json, "meetings.0.outcome"), "Complete after adding a PR contact");
+	resp_free(&r);
+}
+
+static void test_R15_the_draft_goes_to_every_committee_and_working_group_chair(void **state)
+{
+	(void)state;
+	long long id = draft(1);
+	struct resp r = step(SAM, id, "socialize", NULL);
+	expect_rule(r, 403, "R15");
+	resp_free(&r);
+	assert_false(outbox_has(id, "wr.socialized", "tc@dmtf.example"));
+	ok_step(OWNER, id, "socialize");
+	assert_true(outbox_has(id, "wr.socialized", "chair@dmtf.example")); /* Alliance Committee chair */
+	assert_true(outbox_has(id, "wr.socialized", "tc@dmtf.example"));    /* TC and its working group */
+	assert_string_equal(status_of(id), "socialization");
+}
+
+static void test_R16_feedback_routed_and_closed_out(void **state)
+{
+	(void)state;
+	long long id = draft(1);
+	ok_step(OWNER, id, "socialize");
+	struct resp r = as(&S, TC, "POST", wpath(id, "/comments"), "{ss si}", "text", "Move the profile date", "body_id", 4);
+	expect_status(r, 201);
+	long long cid = jint(r.json, "id");
+	json_t *routed = json_object_get(r.json, "routed_to");
+	int chair = 0, vp = 0;
+	for (size_t i = 0; i < json_array_size(routed); i++) {
+		chair |= json_integer_value(json_array_get(routed, i)) == 4;
+		vp |= json_integer_value(json_array_get(routed, i)) == 2;
+	}
+	assert_true(chair && vp);
+	resp_free(&r);
+	assert_true(outbox_has(id, "comment.added", "chair@dmtf.example"));
+	r = step(OWNER, id, "submit", NULL);
+	expect_rule(r, 409, "R16");
+	resp_free(&r);
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/work-registers/%lld/comments/%lld/resolve", id, cid);
+	r = as(&S, OWNER, "POST", path, "{ss}", "status", "declined");
+	expect_rule(r, 400, "R16");
+	resp_free(&r);
+	r = as(&S, SAM, "POST", path, "{ss ss}", "status", "accepted", "resolution", "ok");
+	expect_status(r, 403);
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", path, "{ss ss}", "status", "declined", "resolution", "The date is committed by the WG");
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(outbox_has(id, "comment.resolved", "tc@dmtf.example"));
+	ok_step(OWNER, id, "submit");
+}
+
+static void test_R17_submission_ballots_the_frozen_draft_in_the_originating_committee(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = step(OWNER, id, "submit", NULL);
+	expect_rule(r, 409, "R17"); /* not socialized yet */
+	resp_free(&r);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	long long rev = jint(r.json, "revision");
+	resp_free(&r);
+	long long b = ballot_of(id, 3);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
+	r = as(&S, VP, "GET", path, NULL);
+	expect_status(r, 200);
+	assert_int_equal(jint(r.json, "revision"), rev);
+	assert_string_equal(jstr(r.json, "purpose"), "committee");
+	assert_int_equal(json_array_size(json_object_get(r.json, "eligible")), 3);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/versions/%lld", rev);
+	r = as(&S, VP, "GET", wpath(id, path), NULL);
+	assert_true(json_is_true(json_object_get(r.json, "frozen")));
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), "*", "{ss}", "title", "Changed during the ballot");
+	expect_status(r, 409);
+	resp_free(&r);
+}
+
+static void test_R18_parallel_ballots_at_the_chairs_discretion(void **state)
+{
+	(void)state;
+	long long id = draft(1);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	struct resp r = step(MKT, id, "open-ballot", "{si}", "body_id", 5);
+	expect_rule(r, 409, "R18"); /* no work for Marketing in the milestones */
+	resp_free(&r);
+	r = step(SAM, id, "open-ballot", "{si}", "body_id", 4);
+	expect_status(r, 403);
+	resp_free(&r);
+	r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(ballot_of(id, 3) > 0 && ballot_of(id, 4) > 0); /* both run in parallel */
+	r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
+	expect_rule(r, 409, "R18");
+	resp_free(&r);
+}
+
+static void test_R19_the_board_ballots_after_the_committees(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	ok_step(BOARD, id, "schedule-board");
+	struct resp r = step(BOARD, id, "board-call", "{ss s[{ss}] ss}", "scheduled_at", "2026-12-10T16:00:00Z", "participants", "name",
+			     "Sam Patel", "outcome", "Questions answered");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "meetings.0.kind"), "board_call");
+	resp_free(&r);
+	long long b = ballot_of(id, 1);
+	r = vote(BOARD, b, "no", NULL);
+	expect_status(r, 400); /* a no carries its comment */
+	resp_free(&r);
+	ok_vote(BOARD, b, "no");
+	ok_vote(VP, b, "no");
+	assert_string_equal(status_of(id), "drafting"); /* failed: back to drafting */
+	r = as(&S, VP, "GET", wpath(id, "/comments?status=open"), NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2); /* every no comment attached */
+	assert_string_equal(jstr(r.json, "items.0.text"), "Needs work");
+	resp_free(&r);
+}
+
+static void test_R20_only_the_partners_acceptance_establishes(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", "2026-12-01");
+	resp_free(&r);
+	r = step(SAM, id, "accept", NULL);
+	expect_rule(r, 409, "R20"); /* not sent yet */
+	resp_free(&r);
+	ok_step(OWNER, id, "send-to-partner");
+	assert_string_equal(status_of(id), "sent_to_partner");
+	r = step(OWNER, id, "accept", NULL);
+	expect_rule(r, 403, "R20");
+	resp_free(&r);
+	r = step(GRETA, id, "accept", NULL);
+	expect_status(r, 404);
+	resp_free(&r);
+	r = step(SAM, id, "decline", "{ss}", "reason", "Milestone dates too early");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "drafting");
+	assert_string_equal(jstr(r.json, "decline_reason"), "Milestone dates too early");
+	resp_free(&r);
+	long long other = established(0);
+	r = as(&S, VP, "GET", wpath(other, ""), NULL);
+	assert_non_null(jstr(r.json, "established_at"));
+	resp_free(&r);
+}
+
+static void test_R21_approved_work_registers_are_public(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	char path[64];
+	snprintf(path, sizeof(path), "/registers/%lld", id);
+	struct resp r = req(&S, "GET", path, NULL, NULL, NULL);
+	expect_status(r, 404); /* a draft is never public */
+	resp_free(&r);
+	approve_committees(id, 0);
+	approve_board(id);
+	establish(id);
+	r = req(&S, "GET", path, NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_non_null(strstr(r.ctype, "text/html"));
+	assert_non_null(strstr(r.raw, "RESOLVED, that the Board approves the Work Register"));
+	assert_non_null(strstr(r.raw, "2026-12-01"));
+	assert_null(strstr(r.raw, "sam@snia.example")); /* contacts' addresses stay private */
+	assert_null(strstr(r.raw, "<script"));
+	resp_free(&r);
+	r = req(&S, "GET", "/registers/feed.atom", NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_non_null(strstr(r.ctype, "application/atom+xml"));
+	assert_non_null(strstr(r.raw, path));
+	resp_free(&r);
+}
+
+static struct resp amend(const char *who, long long id, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	json_t *j = json_vpack_ex(NULL, 0, fmt, ap);
+	va_end(ap);
+	char *body = json_dumps(j, JSON_COMPACT);
+	struct resp r = req(&S, "POST", wpath(id, "/amendments"), token_for(&S, who), body, NULL);
+	free(body);
+	json_decref(j);
+	return r;
+}
+
+static int approvals_with(json_t *a, const char *kind, long long body)
+{
+	json_t *ap = json_object_get(a, "approvals");
+	int n = 0;
+	for (size_t i = 0; i < json_array_size(ap); i++) {
+		json_t *x = json_array_get(ap, i);
+		if (!strcmp(jstr(x, "kind"), kind) && (!body || jint(x, "body_id") == body))
+			n++;
+	}
+	return n;
+}
+
+static long long amendment_ballot(long long id, int body)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&body_id=%d&status=open", id, body);
+	struct resp r = as(&S, VP, "GET", path, NULL);
+	long long b = 0;
+	json_t *items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!strcmp(jstr(json_array_get(items, i), "purpose"), "amendment"))
+			b = jint(json_array_get(items, i), "id");
+	resp_free(&r);
+	return b;
+}
+
+static void pass_alliance(long long id)
+{
+	long long b = amendment_ballot(id, 3);
+	assert_true(b > 0);
+	ok_vote(CHAIR, b, "yes");
+	ok_vote(VP, b, "yes");
+	ok_vote(OWNER, b, "yes");
+}
+
+static const char *amendment_status(long long id, long long aid)
+{
+	static char st[32];
+	char tail[64];
+	snprintf(tail, sizeof(tail), "/amendments/%lld", aid);
+	struct resp r = as(&S, VP, "GET", wpath(id, tail), NULL);
+	snprintf(st, sizeof(st), "%s", jstr(r.json, "status"));
+	resp_free(&r);
+	return st;
+}
+
+static void test_R22_partner_changes_are_reballoted_in_the_originating_committee(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = as_if(&S, SAM, "PATCH", wpath(id, ""), "*", "{ss}", "title", "Edited in place");
+	expect_rule(r, 409, "R22"); /* no editing an approved WR */
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Retitle", "changes", "title", "SNIA and DMTF: storage");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	assert_string_equal(jstr(r.json, "status"), "pending");
+	assert_int_equal(approvals_with(r.json, "committee", 3), 1);
+	assert_int_equal(approvals_with(r.json, "board", 0), 0);
+	resp_free(&r);
+	assert_string_equal(status_of(id), "established");
+	pass_alliance(id);
+	assert_string_equal(amendment_status(id, aid), "applied"); /* the partner proposed it: its approval is given */
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "title"), "SNIA and DMTF: storage");
+	resp_free(&r);
+}
+
+static void test_R23_significant_changes_need_the_board(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(OWNER, id, "{ss sb ss s{ss}}", "class", "other", "significant", 1, "summary", "New benefits", "changes",
+			      "benefits", "Much more");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	assert_int_equal(approvals_with(r.json, "board", 0), 1);
+	resp_free(&r);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/amendments/%lld/classify", aid);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{sb}", "significant", 0);
+	expect_rule(r, 403, "R23");
+	resp_free(&r);
+	r = as(&S, CHAIR, "POST", wpath(id, tail), "{sb}", "significant", 0);
+	expect_status(r, 200);
+	assert_int_equal(approvals_with(r.json, "board", 0), 0);
+	resp_free(&r);
+	r = as(&S, CHAIR, "POST", wpath(id, tail), "{sb}", "significant", 1);
+	expect_status(r, 200);
+	assert_int_equal(approvals_with(r.json, "board", 0), 1);
+	resp_free(&r);
+	pass_alliance(id);
+	long long b = amendment_ballot(id, 1); /* now the Board */
+	assert_true(b > 0);
+	ok_vote(BOARD, b, "yes");
+	ok_vote(VP, b, "yes");
+	assert_string_equal(amendment_status(id, aid), "pending"); /* the partner has not accepted */
+	snprintf(tail, sizeof(tail), "/amendments/%lld/accept", aid);
+	r = as(&S, SAM, "POST", wpath(id, tail), NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_string_equal(amendment_status(id, aid), "applied");
+}
+
+static void test_R24_contact_changes_need_no_ballot(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(SAM, id, "{ss ss s{ss}}", "class", "contacts", "summary", "x", "changes", "scope", "Wider");
+	expect_rule(r, 409, "R24");
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s[{ss ss ss}]}}", "class", "contacts", "summary", "New representative", "changes", "contacts", "name",
+		  "Ann Lee", "email", "ann@snia.example", "role", "board_rep");
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "status"), "applied");
+	assert_int_equal(json_array_size(json_object_get(r.json, "approvals")), 0);
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "contacts.0.email"), "ann@snia.example");
+	assert_int_equal(json_array_size(json_object_get(r.json, "contacts")), 1);
+	resp_free(&r);
+}
+
+static void test_R25_announcement_coordinated_with_marketing(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	assert_false(outbox_has(id, "wr.established", "marketing@dmtf.example"));
+	establish(id);
+	json_t *t = tasks_of(id);
+	json_t *pr = task_kind(t, "press_release");
+	assert_non_null(pr);
+	assert_string_equal(jstr(pr, "rule"), "R25");
+	assert_int_equal(jint(pr, "assignee_id"), 2); /* the VP */
+	assert_string_equal(jstr(pr, "recipients.1"), "Marketing Committee");
+	json_decref(t);
+	assert_true(outbox_has(id, "wr.established", "marketing@dmtf.example"));
+}
+
+static void test_R26_updates_as_deliverables_complete(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	long long mid = jint(r.json, "milestones.0.id");
+	resp_free(&r);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", mid);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 409); /* a draft is edited, not progressed */
+	resp_free(&r);
+	approve_committees(id, 0);
+	approve_board(id);
+	establish(id);
+	r = as(&S, GRETA, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 404);
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "complete");
+	assert_non_null(jstr(r.json, "completed_date"));
+	resp_free(&r);
+}
+
+static void test_R27_reviewed_at_least_every_24_months(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char due[11], est[11];
+	snprintf(due, sizeof(due), "%s", jstr(r.json, "next_review_date"));
+	snprintf(est, sizeof(est), "%.10s", jstr(r.json, "established_at"));
+	resp_free(&r);
+	assert_int_equal(atoi(due) - atoi(est), 2); /* two years later */
+	assert_string_equal(due + 4, est + 4);
+	int64_t saved = S.now;
+	S.now += 720 * DAY; /* ten days before it is due */
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(outbox_has(id, "review.due", "owner@dmtf.example"));
+	assert_false(outbox_has(id, "review.overdue", "owner@dmtf.example"));
+	S.now += 30 * DAY;
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	resp_free(&r);
+	assert_true(outbox_has(id, "review.overdue", "owner@dmtf.example"));
+	r = as(&S, VP, "GET", "/api/v1/reviews", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int overdue = 0;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (jint(json_array_get(items, i), "wr_id") == id)
+			overdue = json_is_true(json_object_get(json_array_get(items, i), "overdue"));
+	assert_true(overdue);
+	resp_free(&r);
+	r = step(SAM, id, "record-review", NULL);
+	expect_rule(r, 403, "R27");
+	resp_free(&r);
+	r = step(OWNER, id, "record-review", "{ss}", "summary", "Reviewed: on track");
+	expect_status(r, 200);
+	assert_true(strcmp(jstr(r.json, "next_review_date"), due) > 0);
+	resp_free(&r);
+	assert_true(S.now > saved); /* time only moves forward in this server */
+}
+
+static void test_R28_deliverable_adjustments(void **state)
+{
+	(void)state;
+	long long id = established(1);
+	struct resp r = amend(OWNER, id, "{ss ss s{s[{ss si ss}{ss si si ss}]}}", "class", "deliverables", "summary", "Later profiles",
+			      "changes", "milestones", "description", "Joint review", "body_id", 3, "target_date", "2028-01-31",
+			      "description", "Profiles", "body_id", 5, "wg_id", 8, "target_date", "2029-06-30");
+	expect_rule(r, 409, "R29"); /* Marketing is new to this WR: a scope extension */
+	resp_free(&r);
+	r = amend(OWNER, id, "{ss ss s{s[{ss si ss}{ss si si ss}]}}", "class", "deliverables", "summary", "Later profiles", "changes",
+		  "milestones", "description", "Joint review", "body_id", 3, "target_date", "2028-01-31", "description", "Profiles",
+		  "body_id", 4, "wg_id", 8, "target_date", "2029-06-30");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	assert_int_equal(approvals_with(r.json, "committee", 3), 1);
+	assert_int_equal(approvals_with(r.json, "committee", 4), 1); /* the affected committee */
+	assert_int_equal(approvals_with(r.json, "partner", 0), 1);
+	assert_int_equal(approvals_with(r.json, "board", 0), 0);
+	resp_free(&r);
+	pass_alliance(id);
+	long long b = amendment_ballot(id, 4);
+	ok_vote(TC, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(amendment_status(id, aid), "pending");
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/amendments/%lld/accept", aid);
+	r = as(&S, SAM, "POST", wpath(id, tail), NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_string_equal(amendment_status(id, aid), "applied");
+	r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), "Later profiles"));
+	resp_free(&r);
+}
+
+static void test_R29_scope_extensions_need_the_board_and_the_partner(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(OWNER, id, "{ss ss s{ss}}", "class", "other", "summary", "Wider", "changes", "scope", "Storage and networking");
+	expect_rule(r, 409, "R29");
+	resp_free(&r);
+	r = amend(OWNER, id, "{ss ss s{ss}}", "class", "scope", "summary", "Wider", "changes", "scope", "Storage and networking");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	assert_int_equal(approvals_with(r.json, "committee", 3), 1);
+	assert_int_equal(approvals_with(r.json, "board", 0), 1);
+	assert_int_equal(approvals_with(r.json, "partner", 0), 1);
+	resp_free(&r);
+	assert_int_equal(amendment_ballot(id, 1), 0); /* the Board after the committee */
+	pass_alliance(id);
+	long long b = amendment_ballot(id, 1);
+	assert_true(b > 0);
+	ok_vote(BOARD, b, "no");
+	ok_vote(VP, b, "no");
+	assert_string_equal(amendment_status(id, aid), "rejected");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "scope"), "Storage *management*"); /* unchanged */
+	resp_free(&r);
+}
+
+static void test_R30_removal_when_the_partner_disbands(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = step(VP, id, "recommend-removal", "{ss}", "reason", "bored");
+	expect_rule(r, 400, "R30");
+	resp_free(&r);
+	r = step(VP, id, "recommend-removal", "{ss ss}", "reason", "disbanded", "detail", "SNIA dissolved");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "removal_proposed");
+	resp_free(&r);
+	assert_true(outbox_has(id, "removal.recommended", "board@dmtf.example"));
+	ok_step(BOARD, id, "cancel-removal");
+	assert_string_equal(status_of(id), "established");
+}
+
+static void test_R31_stagnation_detected_from_milestone_progress(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = step(OWNER, id, "recommend-removal", "{ss}", "reason", "not_maintained");
+	expect_rule(r, 403, "R31");
+	resp_free(&r);
+	r = step(BOARD, id, "recommend-removal", "{ss}", "reason", "stagnated");
+	expect_rule(r, 409, "R31"); /* progress is recent */
+	resp_free(&r);
+	S.now += 740 * DAY;
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	resp_free(&r);
+	assert_true(outbox_has(id, "wr.stagnant", "vp@dmtf.example"));
+	r = step(BOARD, id, "recommend-removal", "{ss}", "reason", "stagnated");
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
+static void test_R32_dissolution_when_every_deliverable_is_complete(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = step(VP, id, "recommend-removal", "{ss}", "reason", "dissolution");
+	expect_rule(r, 409, "R32");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", jint(r.json, "milestones.0.id"));
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = step(VP, id, "recommend-removal", "{ss}", "reason", "dissolution");
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-removal");
+	long long b = ballot_of(id, 1);
+	ok_vote(BOARD, b, "yes");
+	ok_vote(VP, b, "yes");
+	assert_string_equal(status_of(id), "dissolved");
+}
+
+static void test_R33_removal_requires_the_board(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = step(VP, id, "recommend-removal", "{ss}", "reason", "not_maintained");
+	resp_free(&r);
+	r = as(&S, VP, "POST", wpath(id, "/removal-passed"), NULL);
+	expect_status(r, 404); /* no way around the Board */
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-removal");
+	long long b = ballot_of(id, 1);
+	ok_vote(BOARD, b, "no");
+	ok_vote(VP, b, "no");
+	assert_string_equal(status_of(id), "established"); /* the Board said no */
+	r = step(VP, id, "recommend-removal", "{ss}", "reason", "not_maintained");
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-removal");
+	b = ballot_of(id, 1);
+	ok_vote(BOARD, b, "yes");
+	ok_vote(VP, b, "yes");
+	assert_string_equal(status_of(id), "removed");
+	r = as(&S, VP, "GET", wpath(id, "/actions"), NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0); /* final */
+	resp_free(&r);
+}
+
+static void test_R50_change_history_and_versions(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
+	json_t *items = json_object_get(r.json, "items");
+	size_t n = json_array_size(items);
+	assert_true(n >= 5);
+	assert_string_equal(jstr(json_array_get(items, 0), "summary"), "Proposed");
+	assert_non_null(strstr(jstr(json_array_get(items, n - 1), "summary"), "accepted by the partner"));
+	for (size_t i = 0; i < n; i++) {
+		assert_non_null(jstr(json_array_get(items, i), "date"));
+		assert_non_null(jstr(json_array_get(items, i), "author"));
+	}
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/versions/1"), NULL);
+	expect_status(r, 200);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "snapshot"), "milestones")), 0);
+	resp_free(&r);
+}
+
+/* ---- the rest of the process ---- */
+
+static void test_ballot_closes_by_deadline_and_early(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	long long b = ballot_of(id, 3);
+	ok_vote(CHAIR, b, "yes");
+	struct resp r = vote(CHAIR, b, "abstain", NULL); /* a vote may change while open */
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "my_vote.choice"), "abstain");
+	assert_string_equal(jstr(r.json, "status"), "open");
+	resp_free(&r);
+	ok_vote(VP, b, "yes");
+	S.now += 15 * DAY; /* past the Alliance Committee's two weeks */
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	expect_status(r, 200);
+	assert_true(jint(r.json, "ballots_closed") >= 1);
+	resp_free(&r);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
+	r = as(&S, VP, "GET", path, NULL);
+	assert_string_equal(jstr(r.json, "status"), "passed"); /* 2 of 3 voted: quorum; 1 yes, 0 no */
+	assert_string_equal(jstr(r.json, "closed_how"), "deadline");
+	assert_int_equal(jint(r.json, "tally.abstain"), 1);
+	assert_int_equal(jint(r.json, "tally.yes"), 1);
+	resp_free(&r);
+	r = vote(OWNER, b, "yes", NULL);
+	expect_status(r, 409); /* a closed ballot never changes */
+	resp_free(&r);
+	/* early: a second draft whose voters all vote */
+	long long id2 = draft(0);
+	ok_step(OWNER, id2, "socialize");
+	ok_step(OWNER, id2, "submit");
+	b = ballot_of(id2, 3);
+	ok_vote(CHAIR, b, "yes");
+	ok_vote(VP, b, "yes");
+	ok_vote(OWNER, b, "yes");
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
+	r = as(&S, CHAIR, "GET", path, NULL);
+	assert_string_equal(jstr(r.json, "status"), "passed");
+	assert_string_equal(jstr(r.json, "closed_how"), "every eligible voter voted");
+	assert_int_equal(json_array_size(json_object_get(r.json, "votes")), 3); /* the body sees who voted how */
+	resp_free(&r);
+	r = as(&S, TC, "GET", path, NULL);
+	expect_status(r, 403); /* not a voter, not the body */
+	resp_free(&r);
+	r = as(&S, SAM, "GET", path, NULL);
+	expect_status(r, 403);
+	resp_free(&r);
+}
+
+/* Hundreds of simultaneous casts: one vote each, the tally exact. */
+#define VOTERS 150
+static long long big_ballot;
+static char voter_tokens[VOTERS][80];
+static pthread_barrier_t barrier;
+static long statuses[VOTERS * 2];
+
+static void *cast(void *arg)
+{
+	long i = (long)arg;
+	char path[64], body[64];
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld/votes", big_ballot);
+	snprintf(body, sizeof(body), "{\"choice\":\"%s\"}", i % 3 ? "yes" : "abstain");
+	pthread_barrier_wait(&barrier);
+	struct resp r = req(&S, "POST", path, voter_tokens[i % VOTERS], body, NULL);
+	statuses[i] = r.status;
+	resp_free(&r);
+	return NULL;
+}
+
+static void test_concurrent_votes_count_once(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/bodies", "{ss ss}", "name", "Big Committee", "kind", "committee");
+	long long body = jint(r.json, "id");
+	resp_free(&r);
+	char path[96];
+	snprintf(path, sizeof(path), "/api/v1/bodies/%lld/members", body);
+	r = as(&S, ADMIN, "POST", path, "{si ss}", "person_id", 2, "role", "observer");
+	resp_free(&r);
+	for (int i = 0; i < VOTERS; i++) {
+		char email[64], name[32];
+		snprintf(email, sizeof(email), "voter%d@dmtf.example", i);
+		snprintf(name, sizeof(name), "Voter %d", i);
+		r = as(&S, ADMIN, "POST", "/api/v1/people", "{ss ss si}", "name", name, "email", email, "org_id", 1);
+		expect_status(r, 201);
+		long long pid = jint(r.json, "id");
+		resp_free(&r);
+		r = as(&S, ADMIN, "POST", path, "{sI ss}", "person_id", (json_int_t)pid, "role", i ? "voting" : "chair");
+		expect_status(r, 201);
+		resp_free(&r);
+		char out[128];
+		assert_int_equal(cli(&S, out, sizeof(out), "token create --email %s", email), 0);
+		out[strcspn(out, "\n")] = '\0';
+		snprintf(voter_tokens[i], sizeof(voter_tokens[i]), "%.79s", out);
+	}
+	long long id = draft(0);
+	r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss sI ss}", "description", "Big work", "body_id", (json_int_t)body,
+	       "target_date", "2028-03-31");
+	expect_status(r, 201);
+	resp_free(&r);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	char b[64];
+	snprintf(b, sizeof(b), "{\"body_id\":%lld}", body);
+	r = req(&S, "POST", wpath(id, "/open-ballot"), voter_tokens[0], b, NULL); /* its chair opens it */
+	expect_status(r, 200);
+	resp_free(&r);
+	big_ballot = ballot_of(id, (int)body);
+	assert_true(big_ballot > 0);
+	/* every voter sends two casts at once: 300 simultaneous requests */
+	pthread_t th[VOTERS * 2];
+	pthread_barrier_init(&barrier, NULL, VOTERS * 2);
+	for (long i = 0; i < VOTERS * 2; i++)
+		assert_int_equal(pthread_create(&th[i], NULL, cast, (void *)i), 0);
+	for (int i = 0; i < VOTERS * 2; i++)
+		pthread_join(th[i], NULL);
+	pthread_barrier_destroy(&barrier);
+	for (int i = 0; i < VOTERS * 2; i++)
+		assert_true(statuses[i] == 200 || statuses[i] == 409); /* 409: closed once everyone voted */
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", big_ballot);
+	r = as(&S, VP, "GET", path, NULL);
+	assert_string_equal(jstr(r.json, "status"), "passed");
+	assert_int_equal(jint(r.json, "tally.cast"), VOTERS);
+	assert_int_equal(jint(r.json, "tally.eligible"), VOTERS);
+	assert_int_equal(jint(r.json, "tally.abstain"), VOTERS / 3);
+	assert_int_equal(jint(r.json, "tally.yes"), VOTERS - VOTERS / 3);
+	assert_int_equal(json_array_size(json_object_get(r.json, "votes")), VOTERS);
+	resp_free(&r);
+}
+
+static void test_my_tasks(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	struct resp r = as(&S, CHAIR, "GET", "/api/v1/me/tasks", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int found = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (!strcmp(jstr(it, "kind"), "vote") && jint(it, "wr_id") == id)
+			found = jstr(it, "deadline") != NULL;
+	}
+	assert_true(found);
+	resp_free(&r);
+	r = as(&S, SAM, "GET", "/api/v1/me/tasks", NULL);
+	expect_status(r, 200);
+	items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		assert_string_not_equal(jstr(json_array_get(items, i), "kind"), "vote");
+	resp_free(&r);
+}
+
+static void test_process_table_served_and_actions_explained(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "GET", "/api/v1/process", NULL);
+	expect_status(r, 200);
+	assert_true(json_array_size(json_object_get(r.json, "steps")) >= 20);
+	resp_free(&r);
+	long long id = draft(0);
+	r = as(&S, SAM, "GET", wpath(id, "/actions"), NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int refused = 0;
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (!strcmp(jstr(it, "action"), "wr.socialize")) {
+			assert_false(json_is_true(json_object_get(it, "allowed")));
+			assert_string_equal(jstr(it, "reason_rule"), "R15");
+			refused = 1;
+		}
+	}
+	assert_true(refused);
+	resp_free(&r);
+}
+
+static void test_notification_rules_are_data(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, VP, "POST", "/api/v1/notification-rules", "{ss ss}", "event", "wr.socialized", "role", "board");
+	expect_status(r, 403);
+	resp_free(&r);
+	r = as(&S, ADMIN, "POST", "/api/v1/notification-rules", "{ss ss}", "event", "wr.socialized", "role", "board");
+	expect_status(r, 201);
+	long long rule = jint(r.json, "id");
+	resp_free(&r);
+	long long id = draft(0);
+	ok_step(OWNER, id, "socialize");
+	assert_true(outbox_has(id, "wr.socialized", "board@dmtf.example"));
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/notification-rules/%lld", rule);
+	r = as(&S, ADMIN, "DELETE", path, NULL);
+	expect_status(r, 204);
+	resp_free(&r);
+	long long id2 = draft(0);
+	ok_step(OWNER, id2, "socialize");
+	assert_false(outbox_has(id2, "wr.socialized", "board@dmtf.example"));
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_R1_owner_is_an_active_alliance_committee_member),
+		cmocka_unit_test(test_R2_originating_committee_defaults_to_the_alliance_committee),
+		cmocka_unit_test(test_R3_adoption_needs_the_alliance_committee),
+		cmocka_unit_test(test_R4_every_committee_with_milestones_approves),
+		cmocka_unit_test(test_R5_board_after_committees_scheduled_by_the_executive),
+		cmocka_unit_test(test_R6_working_groups_speak_through_their_chair),
+		cmocka_unit_test(test_R7_resolution_and_date_recorded_before_sending),
+		cmocka_unit_test(test_R8_the_vp_of_alliances_shepherds),
+		cmocka_unit_test(test_R9_contacts_handed_off_on_establishment),
+		cmocka_unit_test(test_R10_proposals_by_partners_or_member_companies),
+		cmocka_unit_test(test_R11_the_vp_assigns_the_owner_of_an_external_proposal),
+		cmocka_unit_test(test_R12_the_template_is_complete_before_socialization),
+		cmocka_unit_test(test_R13_concurrent_edits_never_overwrite),
+		cmocka_unit_test(test_R14_completeness_call_requested_by_the_vp),
+		cmocka_unit_test(test_R15_the_draft_goes_to_every_committee_and_working_group_chair),
+		cmocka_unit_test(test_R16_feedback_routed_and_closed_out),
+		cmocka_unit_test(test_R17_submission_ballots_the_frozen_draft_in_the_originating_committee),
+		cmocka_unit_test(test_R18_parallel_ballots_at_the_chairs_discretion),
+		cmocka_unit_test(test_R19_the_board_ballots_after_the_committees),
+		cmocka_unit_test(test_R20_only_the_partners_acceptance_establishes),
+		cmocka_unit_test(test_R21_approved_work_registers_are_public),
+		cmocka_unit_test(test_R22_partner_changes_are_reballoted_in_the_originating_committee),
+		cmocka_unit_test(test_R23_significant_changes_need_the_board),
+		cmocka_unit_test(test_R24_contact_changes_need_no_ballot),
+		cmocka_unit_test(test_R25_announcement_coordinated_with_marketing),
+		cmocka_unit_test(test_R26_updates_as_deliverables_complete),
+		cmocka_unit_test(test_R27_reviewed_at_least_every_24_months),
+		cmocka_unit_test(test_R28_deliverable_adjustments),
+		cmocka_unit_test(test_R29_scope_extensions_need_the_board_and_the_partner),
+		cmocka_unit_test(test_R30_removal_when_the_partner_disbands),
+		cmocka_unit_test(test_R31_stagnation_detected_from_milestone_progress),
+		cmocka_unit_test(test_R32_dissolution_when_every_deliverable_is_complete),
+		cmocka_unit_test(test_R33_removal_requires_the_board),
+		cmocka_unit_test(test_R50_change_history_and_versions),
+		cmocka_unit_test(test_ballot_closes_by_deadline_and_early),
+		cmocka_unit_test(test_concurrent_votes_count_once),
+		cmocka_unit_test(test_my_tasks),
+		cmocka_unit_test(test_process_table_served_and_actions_explained),
+		cmocka_unit_test(test_notification_rules_are_data),
+	};
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
