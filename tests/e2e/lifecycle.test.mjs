@@ -1,0 +1,118 @@
+// The whole lifecycle clicked through in Debian's chromium, as each role:
+// proposal (demo WR 1, SNIA's complete draft) to establishment, then the
+// public site and its feed.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, signIn, shot, axe } from './server.mjs';
+
+let srv, browser;
+before(async () => { srv = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+async function as(email, hash, fn, name) {
+  if (process.env.E2E_DEBUG) console.error('as', email, hash);
+  const page = await signIn(browser, srv, email);
+  try {
+    if (hash) await page.goto(srv.url + '/' + hash);
+    await fn(page);
+  } catch (e) {
+    await shot(page, name || email);
+    throw e;
+  } finally {
+    await page.context().close();
+  }
+}
+
+const statusIs = async (page, st) => page.locator('p .status').first().filter({ hasText: st }).waitFor();
+
+async function step(page, name) {
+  await page.getByRole('button', { name, exact: true }).click();
+  await page.getByText(`Done: ${name}`).waitFor();
+}
+
+async function voteYes(email, wr, committee) {
+  await as(email, '#/', async (page) => {
+    await page.getByRole('link', { name: 'Open the ballot' }).first().click();
+    await page.getByRole('heading', { name: /Ballot \d+/ }).waitFor();
+    await page.getByRole('radio', { name: 'yes' }).check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.getByText('Vote cast').waitFor();
+  }, `vote-${email}-${committee}`);
+}
+
+test('from proposal to establishment, as each role', async () => {
+  await as('owner@dmtf.example', '#/wr/1', async (page) => {
+    await statusIs(page, 'drafting');
+    await step(page, 'socialize');
+    await statusIs(page, 'socialization');
+  });
+  await as('tc@dmtf.example', '#/wr/1/comments', async (page) => {
+    await page.getByLabel('Comment', { exact: true }).fill('Please give the working group until June.');
+    await page.getByLabel('On behalf of').selectOption({ label: 'Technical Committee' });
+    await page.getByRole('button', { name: 'Add the comment' }).click();
+    await page.getByText('Comment added').waitFor();
+  });
+  await as('owner@dmtf.example', '#/wr/1/comments', async (page) => {
+    // submitting with an open comment is refused: the button says why, with its rule
+    await page.goto(srv.url + '/#/wr/1');
+    const submit = page.getByRole('button', { name: 'submit', exact: true });
+    assert.equal(await submit.isDisabled(), true);
+    await page.locator('#why-wr\\.submit').filter({ hasText: 'close out every comment' }).filter({ hasText: 'R16' }).waitFor();
+    await page.goto(srv.url + '/#/wr/1/comments');
+    await page.getByLabel('Reason for comment 1').fill('June it is');
+    await page.getByRole('button', { name: 'Accept comment 1' }).click();
+    await page.getByText('Comment accepted').waitFor();
+    await page.goto(srv.url + '/#/wr/1');
+    await step(page, 'submit');
+    await statusIs(page, 'committee ballots');
+  });
+  for (const voter of ['chair@dmtf.example', 'vp@dmtf.example', 'owner@dmtf.example']) await voteYes(voter, 1, 'alliance');
+  await as('tc@dmtf.example', '#/wr/1', async (page) => {
+    await page.getByLabel('Committee (body id)').fill('4');
+    await page.getByRole('button', { name: 'open ballot' }).click();
+    await page.getByText('Done: open ballot').waitFor();
+  });
+  for (const voter of ['tc@dmtf.example', 'owner@dmtf.example']) await voteYes(voter, 1, 'technical');
+  await as('board@dmtf.example', '#/wr/1', async (page) => {
+    await statusIs(page, 'committee approved');
+    await step(page, 'schedule board');
+  });
+  for (const voter of ['board@dmtf.example', 'vp@dmtf.example']) await voteYes(voter, 1, 'board');
+  await as('vp@dmtf.example', '#/wr/1', async (page) => {
+    await statusIs(page, 'board approved');
+    await page.getByLabel('Board resolution').fill('RESOLVED, that the Board approves the SNIA Work Register.');
+    await page.getByLabel('Date of approval (YYYY-MM-DD)').fill('2026-12-15');
+    await page.getByRole('button', { name: 'record resolution' }).click();
+    await page.getByText('Done: record resolution').waitFor();
+  });
+  await as('owner@dmtf.example', '#/wr/1', async (page) => {
+    await step(page, 'send to partner');
+    await statusIs(page, 'sent to partner');
+  });
+  await as('sam@snia.example', '#/', async (page) => {
+    await page.getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
+    await step(page, 'accept');
+    await statusIs(page, 'established');
+  });
+  // the public site, without JavaScript
+  const ctx = await browser.newContext({ javaScriptEnabled: false });
+  const page = await ctx.newPage();
+  try {
+    await page.goto(srv.url + '/registers');
+    await page.getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
+    await page.getByText('RESOLVED, that the Board approves the SNIA Work Register.').waitFor();
+    assert.equal(await page.getByText('2026-12-15').count() > 0, true);
+    const feed = await (await fetch(srv.url + '/registers/feed.atom')).text();
+    assert.match(feed, /<entry><title>SNIA and DMTF: storage management standards<\/title>/);
+    assert.match(feed, /accepted by the partner/);
+  } catch (e) { await shot(page, 'public'); throw e; } finally { await ctx.close(); }
+  // and its accessibility (axe needs script, the page does not)
+  const ctx2 = await browser.newContext();
+  const p2 = await ctx2.newPage();
+  try {
+    for (const path of ['/registers', '/registers/1']) {
+      await p2.goto(srv.url + path);
+      assert.deepEqual(await axe(p2), [], path);
+    }
+  } finally { await ctx2.close(); }
+});
