@@ -43,7 +43,7 @@ const input = (name, value, attrs = {}) => h('input', { name, value: value ?? ''
 const textarea = (name, value, attrs = {}) => { const t = h('textarea', { name, ...attrs }); t.value = value ?? ''; return t; };
 function select(name, options, value, attrs = {}) {
   const el = h('select', { name, ...attrs }, options.map(([v, l]) => h('option', { value: v }, l)));
-  el.value = value ?? '';
+  if (value !== undefined && value !== null) el.value = String(value);
   return el;
 }
 const statusBadge = (st) => h('span', { class: 'status' }, st.replaceAll('_', ' '));
@@ -458,8 +458,8 @@ const wrTabs = {
         'Table 1': doc.standards.map((r) => `${r.ap_id} ${r.standard_type} ${r.status}`).join('\n'),
       });
       const A = show(va.json.snapshot), B = show(vb.json.snapshot);
-      out.replaceChildren(h('div', { class: 'diff', role: 'table', 'aria-label': 'Differences between the two versions' },
-        h('strong', { role: 'columnheader' }, `Revision ${a.value}`), h('strong', { role: 'columnheader' }, `Revision ${b.value}`),
+      out.replaceChildren(h('div', { class: 'diff', role: 'group', 'aria-label': 'Differences between the two versions; changed sections are highlighted' },
+        h('h3', {}, `Revision ${a.value}`), h('h3', {}, `Revision ${b.value}`),
         Object.keys(A).map((k) => [h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${A[k] ?? ''}`), h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${B[k] ?? ''}`)])));
     };
     setTimeout(compare, 0);
@@ -620,6 +620,13 @@ async function render() {
     const content = await fn(...parts);
     if (mine !== rendering) return;
     view().replaceChildren(...[content].flat(Infinity).filter(Boolean));
+    // a region that scrolls sideways (a wide table on a phone, the diagram) is reachable by keyboard
+    for (const el of view().querySelectorAll('table, .diagram')) {
+      if (el.scrollWidth > el.clientWidth + 1) {
+        el.tabIndex = 0;
+        if (!el.getAttribute('aria-label')) el.setAttribute('aria-label', el.classList.contains('diagram') ? 'Lifecycle diagram' : (el.querySelector('caption')?.textContent || 'Table'));
+      }
+    }
     const h1 = view().querySelector('h1');
     document.title = `${h1 ? h1.textContent + ' · ' : ''}entente`;
   } catch (e) {

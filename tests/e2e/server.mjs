@@ -30,6 +30,11 @@ export async function startServer() {
       const res = await fetch(url + '/api/v1' + path, { method, headers: { Authorization: `Bearer ${adminToken}`, 'X-Entente-Now': String(now), ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
       return { status: res.status, json: await res.json().catch(() => null) };
     },
+    // an API call as a demo person
+    async as(email, method, path, body) {
+      const res = await fetch(url + '/api/v1' + path, { method, headers: { Authorization: `Bearer ${token(email)}`, 'X-Entente-Now': String(now), ...(body ? { 'Content-Type': 'application/json' } : {}) }, body: body ? JSON.stringify(body) : undefined });
+      return { status: res.status, json: await res.json().catch(() => null) };
+    },
     advance(days) { now += days * 86400; },
     async stop() {
       proc.kill('SIGTERM');

@@ -1,0 +1,117 @@
+// The parts of the web application a demanding user leans on: a stale edit
+// shown as a conflict with nothing lost, a vote and its change, a refused
+// action with its rule, and no serious accessibility violation.
+import { test, before, after } from 'node:test';
+import assert from 'node:assert/strict';
+import { startServer, launch, signIn, shot, axe } from './server.mjs';
+
+let srv, browser;
+before(async () => { srv = await startServer(); browser = await launch(); });
+after(async () => { await browser?.close(); await srv?.stop(); });
+
+async function withPage(email, name, fn, viewport) {
+  const page = await signIn(browser, srv, email, 'entente-demo', viewport);
+  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
+}
+
+test('a stale edit shows the conflict and loses nothing', async () => {
+  const owner = await signIn(browser, srv, 'owner@dmtf.example');
+  const sam = await signIn(browser, srv, 'sam@snia.example');
+  try {
+    await owner.goto(srv.url + '/#/wr/1/edit');
+    await sam.goto(srv.url + '/#/wr/1/edit');
+    await owner.getByLabel('Benefits').fill('The owner saved this first.');
+    await owner.getByRole('button', { name: 'Save' }).click();
+    await owner.getByText('Saved', { exact: true }).waitFor();
+    await sam.getByLabel('Benefits').fill('Sam typed this on the old version.');
+    await sam.getByRole('button', { name: 'Save' }).click();
+    const conflict = sam.getByRole('region', { name: 'Edit conflict' });
+    await conflict.waitFor();
+    await sam.getByText(/Precondition failed.*\[rule R13\]/).waitFor();
+    await conflict.getByText('The owner saved this first.').waitFor();
+    await conflict.getByText('Sam typed this on the old version.').waitFor();
+    assert.equal(await sam.getByLabel('Benefits').inputValue(), 'Sam typed this on the old version.');
+    await sam.getByRole('button', { name: 'Save mine over the new version' }).click();
+    await sam.getByText('Saved', { exact: true }).waitFor();
+    await sam.goto(srv.url + '/#/wr/1');
+    await sam.getByText('Sam typed this on the old version.').waitFor();
+  } catch (e) { await shot(sam, 'conflict-sam'); await shot(owner, 'conflict-owner'); throw e; } finally {
+    await owner.context().close();
+    await sam.context().close();
+  }
+});
+
+test('a refused action shows its reason and rule', async () => {
+  await withPage('sam@snia.example', 'refused', async (page) => {
+    await page.goto(srv.url + '/#/wr/1');
+    const socialize = page.getByRole('button', { name: 'socialize', exact: true });
+    await socialize.waitFor();
+    assert.equal(await socialize.isDisabled(), true);
+    const why = page.locator('#why-wr\\.socialize');
+    assert.match(await why.textContent(), /not for you/);
+    assert.match(await why.textContent(), /R15/);
+    // and a refused change names its field and rule
+    await page.goto(srv.url + '/#/wr/1/standards');
+    await page.getByLabel('AP identifier').fill('no-dsp-number');
+    await page.getByLabel('Description').fill('A DMTF-owned profile');
+    await page.getByLabel('Information management domain').fill('Storage');
+    await page.getByLabel('Lead organization').fill('SNIA');
+    await page.getByRole('button', { name: 'Add the row' }).click();
+    await page.getByText(/DSP number.*field: ap_id.*\[rule R38\]/).waitFor();
+  });
+});
+
+test('a vote and its change, with the tally and who voted how', async () => {
+  const r = await srv.as('owner@dmtf.example', 'POST', '/work-registers/1/socialize', {});
+  assert.equal(r.status, 200);
+  assert.equal((await srv.as('owner@dmtf.example', 'POST', '/work-registers/1/submit', {})).status, 200);
+  await withPage('chair@dmtf.example', 'vote', async (page) => {
+    await page.getByRole('link', { name: 'Open the ballot' }).first().click();
+    await page.getByRole('radio', { name: 'no' }).check();
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.getByText(/a no vote carries a comment.*field: comment/).waitFor();
+    await page.getByLabel('Comment (a no says what must change)').fill('Dates are too early');
+    await page.getByRole('button', { name: 'Vote' }).click();
+    await page.getByText('Vote cast').waitFor();
+    await page.getByText('Your vote: no. You may change it until the ballot closes.').waitFor();
+    await page.getByRole('radio', { name: 'yes' }).check();
+    await page.getByRole('button', { name: 'Change my vote' }).click();
+    await page.getByText('Vote changed').waitFor();
+    await page.getByRole('img', { name: /Tally: 1 yes, 0 no, 0 abstain of 3 eligible/ }).waitFor();
+    await page.getByRole('table').getByText('Dates are too early').waitFor(); // the body sees who voted how
+  });
+});
+
+test('no serious accessibility violation, on a laptop and a phone', async () => {
+  for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
+    await withPage('vp@dmtf.example', `a11y-${viewport.width}`, async (page) => {
+      for (const hash of ['#/', '#/wrs', '#/wr/1', '#/wr/1/standards', '#/wr/1/milestones', '#/wr/1/versions', '#/wr/2', '#/ballots']) {
+        await page.goto(srv.url + '/' + hash);
+        await page.locator('main h1').first().waitFor();
+        assert.deepEqual(await axe(page), [], hash);
+      }
+    }, viewport);
+  }
+  const ctx = await browser.newContext();
+  const page = await ctx.newPage();
+  try {
+    await page.goto(srv.url + '/#/login');
+    await page.getByLabel('E-mail').fill('admin@localhost');
+    await page.getByLabel('Password').fill(srv.adminPassword);
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('heading', { name: 'My tasks' }).waitFor();
+    for (const tab of ['organizations', 'people', 'bodies', 'settings']) {
+      await page.goto(`${srv.url}/#/admin/${tab}`);
+      await page.getByRole('heading', { name: 'Administration' }).waitFor();
+      assert.deepEqual(await axe(page), [], tab);
+    }
+    // administration: a body's ballot rules
+    await page.goto(`${srv.url}/#/admin/bodies`);
+    const rules = page.getByRole('form', { name: 'Ballot rules of Alliance Committee' });
+    await rules.getByLabel('Ballot days').fill('21');
+    await rules.getByRole('button', { name: 'Save rules of Alliance Committee' }).click();
+    await page.getByText('Ballot rules saved').waitFor();
+    const body = await srv.admin('GET', '/bodies/3');
+    assert.equal(body.json.ballot_days, 21);
+  } catch (e) { await shot(page, 'admin'); throw e; } finally { await ctx.close(); }
+});
