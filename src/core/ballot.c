@@ -18,17 +18,7 @@ const struct jfield core__vote_spec[] = {
 	{ 0 }
 };
 
-int64_t core__body_of_kind(struct ctx *x, const char *kind)
-{
-	struct err ignored = ERR_INIT;
-	json_t *where = json_pack("{ss}", "kind", kind), *row = NULL;
-	int64_t id = 0;
-	if (!store_find_one(x->st, "bodies", where, &row, &ignored))
-		id = json_integer_value(json_object_get(row, "id"));
-	json_decref(where);
-	json_decref(row);
-	return id;
-}
+int64_t core__body_of_kind(struct ctx *x, const char *kind) { return core__id_of(x, "bodies", "kind", kind); }
 
 /* The voting members (chair and voting seats) of a body today. */
 static json_t *eligible_of(struct ctx *x, int64_t body_id, struct err *e)

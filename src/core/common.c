@@ -391,3 +391,15 @@ int core__scope_wr_body(struct ctx *x, struct err *e)
 	x->scope.body_id = json_integer_value(json_object_get(x->call->body, "body_id"));
 	return 0;
 }
+
+int64_t core__id_of(struct ctx *x, const char *table, const char *key, const char *value)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{ss}", key, value), *row = NULL;
+	int64_t id = 0;
+	if (!store_find_one(x->st, table, where, &row, &ignored))
+		id = json_integer_value(json_object_get(row, "id"));
+	json_decref(where);
+	json_decref(row);
+	return id;
+}

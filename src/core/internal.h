@@ -104,6 +104,8 @@ int core__seat(struct ctx *x, int64_t body_id, const char *role);
 int core__seat_kind(struct ctx *x, const char *kind);
 /* The id of the single body of a kind (board, executive), 0 if none. */
 int64_t core__body_of_kind(struct ctx *x, const char *kind);
+/* The id of the first row of table whose key equals value, 0 if none. */
+int64_t core__id_of(struct ctx *x, const char *table, const char *key, const char *value);
 
 /* The lifecycle (process.c). */
 struct step {
@@ -140,6 +142,8 @@ json_t *core__rows_of(struct ctx *x, const char *table, int64_t wr_id);
 json_t *core__required_committees(struct ctx *x, json_t *wr);
 /* R12: the template's completeness; fills e with the first gap. */
 int core__wr_complete(struct ctx *x, struct err *e);
+/* R1 at the assignment of an owner. */
+int core__owner_r1(struct ctx *x, json_t *owner, struct err *e);
 
 /* Ballots (ballot.c). */
 int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e);

@@ -68,18 +68,6 @@ static void add_where(struct ctx *x, json_t *ids, const char *table, json_t *whe
 	json_decref(where);
 }
 
-static int64_t body_named(struct ctx *x, const char *name)
-{
-	struct err ignored = ERR_INIT;
-	json_t *where = json_pack("{ss}", "name", name), *row = NULL;
-	int64_t id = 0;
-	if (!store_find_one(x->st, "bodies", where, &row, &ignored))
-		id = json_integer_value(json_object_get(row, "id"));
-	json_decref(where);
-	json_decref(row);
-	return id;
-}
-
 static void resolve(struct ctx *x, const char *role, json_t *wr, json_t *extra, json_t *ids)
 {
 	if (!strcmp(role, "owner") && wr)
@@ -107,7 +95,7 @@ static void resolve(struct ctx *x, const char *role, json_t *wr, json_t *extra, 
 	} else if (!strcmp(role, "board")) {
 		add_seats(x, ids, core__body_of_kind(x, "board"), NULL);
 	} else if (!strcmp(role, "marketing_chair")) {
-		add_seats(x, ids, body_named(x, "Marketing Committee"), "chair");
+		add_seats(x, ids, core__id_of(x, "bodies", "name", "Marketing Committee"), "chair");
 	} else if (!strcmp(role, "body_members") && extra) {
 		add_seats(x, ids, json_integer_value(json_object_get(extra, "body_id")), NULL);
 	} else if (!strcmp(role, "voters") && extra) {

@@ -36,16 +36,10 @@ static int set_fields(struct ctx *x, json_t *ch, struct err *e)
 
 static int guard_owner(struct ctx *x, struct err *e)
 {
-	int64_t ac;
 	json_t *owner = json_object_get(body(x), "owner_id");
 	if (!owner)
 		return err_set(e, E_MISSING_FIELD, "owner_id", "name the owner");
-	if (core__exists(x, "people", json_integer_value(owner), "owner_id", e) || core__alliance_committee(x, &ac, e))
-		return -1;
-	if (!core__active_member(x, ac, json_integer_value(owner)))
-		return err_set(e, E_R1_OWNER, "owner_id", "person %lld is not an active member of the Alliance Committee",
-			       (long long)json_integer_value(owner));
-	return 0;
+	return core__owner_r1(x, owner, e);
 }
 
 static int guard_complete(struct ctx *x, struct err *e) { return core__wr_complete(x, e); }

@@ -282,11 +282,17 @@ static int committee_check(struct ctx *x, json_t *id, struct err *e)
 /* R11 and R1 at assignment of an owner. */
 static int owner_check(struct ctx *x, const char *proposed_by, json_t *owner, struct err *e)
 {
-	int64_t ac;
 	if (!owner)
 		return 0;
 	if (!strcmp(proposed_by, "partner") && !x->actor.vp && !x->actor.system)
 		return err_set(e, E_R11_ASSIGN, "owner_id", "the owner of an external proposal is assigned by the VP of Alliances");
+	return core__owner_r1(x, owner, e);
+}
+
+/* R1: the owner is an existing, active member of the Alliance Committee. */
+int core__owner_r1(struct ctx *x, json_t *owner, struct err *e)
+{
+	int64_t ac;
 	if (core__exists(x, "people", json_integer_value(owner), "owner_id", e) || core__alliance_committee(x, &ac, e))
 		return -1;
 	if (!core__active_member(x, ac, json_integer_value(owner)))
