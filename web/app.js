@@ -178,16 +178,20 @@ async function processStates() {
 
 async function wrListView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
-  const [{ states }, orgs] = await Promise.all([processStates(), all('/organizations')]);
+  const [{ states }, orgs, people] = await Promise.all([processStates(), all('/organizations'), all('/people')]);
   const params = new URLSearchParams();
-  for (const k of ['status', 'partner_id']) if (q.get(k)) params.set(k, q.get(k));
+  for (const k of ['status', 'partner_id', 'owner_id']) if (q.get(k)) params.set(k, q.get(k));
   const wrs = await all('/work-registers' + (params.toString() ? '?' + params : ''));
   const orgName = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
   const status = select('status', [['', 'any'], ...states.map((s) => [s.state, s.state.replaceAll('_', ' ')])], q.get('status'));
   const partner = select('partner_id', [['', 'any'], ...orgs.filter((o) => o.kind === 'partner').map((o) => [o.id, o.short_name])], q.get('partner_id'));
+  const owner = select('owner_id', [['', 'any'], ...people.filter((p) => orgs.find((o) => o.id === p.org_id)?.kind === 'host').map((p) => [p.id, p.name])], q.get('owner_id'));
+  const due = h('input', { type: 'checkbox', name: 'due', checked: q.get('due') ? true : null });
+  const soon = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
   const search = input('q', q.get('q'), { type: 'search' });
   const rows = wrs
     .filter((w) => !q.get('q') || w.title.toLowerCase().includes(q.get('q').toLowerCase()))
+    .filter((w) => !q.get('due') || (w.status === 'established' && w.next_review_date && w.next_review_date <= soon))
     .map((w) => h('tr', {}, h('td', {}, h('a', { href: `#/wr/${w.id}` }, w.title)), h('td', {}, orgName[w.partner_id] || w.partner_id),
       h('td', {}, statusBadge(w.status)), h('td', {}, w.next_review_date || ''), h('td', {}, date(w.updated_at))));
   const form = h('form', {
@@ -197,10 +201,12 @@ async function wrListView() {
       const p = new URLSearchParams();
       if (status.value) p.set('status', status.value);
       if (partner.value) p.set('partner_id', partner.value);
+      if (owner.value) p.set('owner_id', owner.value);
+      if (due.checked) p.set('due', '1');
       if (search.value) p.set('q', search.value);
       location.hash = '#/wrs?' + p;
     },
-  }, field('Status', status), field('Partner', partner), field('Search titles', search), h('p', {}, h('button', { type: 'submit' }, 'Filter')));
+  }, field('Status', status), field('Partner', partner), field('Owner', owner), field('Review due within 90 days or overdue (R27)', due), field('Search titles', search), h('p', {}, h('button', { type: 'submit' }, 'Filter')));
   return [h('h1', {}, 'Work Registers'), h('p', {}, h('a', { href: '#/wrs/new' }, 'Propose a Work Register')), form,
     h('table', {}, h('caption', { class: 'muted' }, `${rows.length} Work Register(s)`),
       h('thead', {}, h('tr', {}, ['Title', 'Partner', 'Status', 'Next review', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))];
@@ -524,7 +530,7 @@ async function ballotView(id) {
   }, h('fieldset', {}, h('legend', {}, choice ? `Your vote: ${choice}. You may change it until the ballot closes.` : 'Your vote'), radios),
   field('Comment (a no says what must change)', comment), h('p', {}, h('button', { type: 'submit' }, choice ? 'Change my vote' : 'Vote'))) : null,
   b.votes ? [h('h2', {}, 'Who voted how'), h('table', {}, h('thead', {}, h('tr', {}, ['Person', 'Vote', 'Comment'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, b.votes.map((v) => h('tr', {}, h('td', {}, v.person_id), h('td', {}, v.choice), h('td', {}, v.comment || '')))))] : null];
+    h('tbody', {}, b.votes.map((v) => h('tr', {}, h('td', {}, v.name || v.person_id), h('td', {}, v.choice), h('td', {}, v.comment || '')))))] : null];
 }
 
 // ---- administration ----
@@ -563,11 +569,14 @@ const admin = {
   },
   async bodies() {
     const bodies = await all('/bodies');
+    const members = Object.fromEntries(await Promise.all(bodies.map(async (b) => [b.id, (await api('GET', `/bodies/${b.id}/members?active=true`)).json.items])));
     const rules = (b) => {
       const f = { ballot_days: input('ballot_days', b.ballot_days, { type: 'number' }), quorum_percent: input('quorum_percent', b.quorum_percent, { type: 'number' }),
         majority_num: input('majority_num', b.majority_num, { type: 'number' }), majority_den: input('majority_den', b.majority_den, { type: 'number' }) };
       return h('form', { class: 'card', 'aria-label': `Ballot rules of ${b.name}`, onsubmit: (ev) => { ev.preventDefault(); act(() => api('PATCH', `/bodies/${b.id}`, Object.fromEntries(Object.entries(f).map(([k, el]) => [k, Number(el.value)]))), 'Ballot rules saved'); } },
-        h('h3', {}, `${b.name} (${b.kind.replace('_', ' ')})`), field('Ballot days', f.ballot_days), field('Quorum, percent of voting members', f.quorum_percent),
+        h('h3', {}, `${b.name} (${b.kind.replace('_', ' ')})`),
+        h('p', { class: 'muted' }, 'Members: ', members[b.id].length ? members[b.id].map((m) => `${m.person?.name} (${m.role})`).join(', ') : 'none'),
+        field('Ballot days', f.ballot_days), field('Quorum, percent of voting members', f.quorum_percent),
         field('Majority numerator', f.majority_num), field('Majority denominator', f.majority_den), h('p', {}, h('button', { type: 'submit' }, `Save rules of ${b.name}`)));
     };
     return [bodies.map(rules), createForm('Add a body', [['name', 'Name'], ['kind', 'Kind', () => select('kind', ['committee', 'working_group', 'board', 'executive', 'apwg'].map((k) => [k, k]))],

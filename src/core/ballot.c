@@ -263,8 +263,18 @@ static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
 	}
 	if (!strcmp(json_string_value(json_object_get(b, "status")), "open"))
 		json_object_set_new(r, "tally", tally(b, votes));
-	if (x->actor.system || x->actor.admin || core__seat(x, body, NULL) || core__seat(x, body, "observer"))
-		json_object_set(r, "votes", votes);
+	if (x->actor.system || x->actor.admin || core__seat(x, body, NULL) || core__seat(x, body, "observer")) {
+		/* who voted how, by name */
+		json_t *named = json_deep_copy(votes);
+		for (size_t i = 0; i < json_array_size(named); i++) {
+			json_t *v = json_array_get(named, i), *p = NULL;
+			struct err ignored = ERR_INIT;
+			if (!store_get(x->st, "people", json_integer_value(json_object_get(v, "person_id")), &p, &ignored))
+				json_object_set(v, "name", json_object_get(p, "name"));
+			json_decref(p);
+		}
+		json_object_set_new(r, "votes", named);
+	}
 	for (size_t i = 0; i < json_array_size(votes); i++) {
 		json_t *v = json_array_get(votes, i);
 		if (json_integer_value(json_object_get(v, "person_id")) == x->actor.person_id)

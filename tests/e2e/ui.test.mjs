@@ -41,6 +41,23 @@ test('a stale edit shows the conflict and loses nothing', async () => {
   }
 });
 
+test("no script from a partner's text ever runs", async () => {
+  const wr = await srv.as('sam@snia.example', 'GET', '/work-registers/1');
+  const r = await fetch(srv.url + '/api/v1/work-registers/1', {
+    method: 'PATCH',
+    headers: { Authorization: `Bearer ${srv.token('sam@snia.example')}`, 'Content-Type': 'application/json', 'If-Match': `"rev-${wr.json.revision}"` },
+    body: JSON.stringify({ scope: 'Scope <script>window.pwned = 1</script> <img src=x onerror="window.pwned = 2"> [click](javascript:window.pwned=3) **bold**' }),
+  });
+  assert.equal(r.status, 200);
+  await withPage('owner@dmtf.example', 'xss', async (page) => {
+    await page.goto(srv.url + '/#/wr/1');
+    await page.locator('article strong').filter({ hasText: 'bold' }).waitFor();
+    assert.equal(await page.evaluate(() => window.pwned), undefined);
+    assert.equal(await page.locator('article script').count(), 0);
+    assert.equal(await page.locator('article a[href^="javascript"]').count(), 0);
+  });
+});
+
 test('a refused action shows its reason and rule', async () => {
   await withPage('sam@snia.example', 'refused', async (page) => {
     await page.goto(srv.url + '/#/wr/1');
@@ -85,7 +102,7 @@ test('a vote and its change, with the tally and who voted how', async () => {
 test('no serious accessibility violation, on a laptop and a phone', async () => {
   for (const viewport of [{ width: 1280, height: 800 }, { width: 390, height: 844 }]) {
     await withPage('vp@dmtf.example', `a11y-${viewport.width}`, async (page) => {
-      for (const hash of ['#/', '#/wrs', '#/wr/1', '#/wr/1/standards', '#/wr/1/milestones', '#/wr/1/versions', '#/wr/2', '#/ballots']) {
+      for (const hash of ['#/', '#/wrs', '#/wrs?due=1', '#/wr/1', '#/wr/1/standards', '#/wr/1/milestones', '#/wr/1/versions', '#/wr/2', '#/ballots']) {
         await page.goto(srv.url + '/' + hash);
         await page.locator('main h1').first().waitFor();
         assert.deepEqual(await axe(page), [], hash);
