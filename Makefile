@@ -14,8 +14,6 @@ LDLIBS  = $(PKG_LIBS) -lpthread
 SRC     := $(wildcard src/*.c src/*/*.c)
 LIB_SRC := $(filter-out src/entente.c,$(SRC))
 UNIT    := $(wildcard tests/unit/test_*.c)
-API     := $(wildcard tests/api/test_*.c)
-HARNESS := tests/api/harness.c
 
 DB      ?= var/entente.db
 LISTEN  ?= 127.0.0.1:8080
@@ -55,14 +53,6 @@ build/asan/tests/%: tests/unit/%.c $(LIB_SRC:src/%.c=build/asan/obj/%.o)
 	@mkdir -p $(dir $@)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $^ $(LDLIBS) -lcmocka
 
-build/tests/api_%: tests/api/%.c $(HARNESS) tests/api/harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) -Itests -o $@ $< $(HARNESS) $(LDLIBS) -lcmocka -lcurl
-
-build/asan/tests/api_%: tests/api/%.c $(HARNESS) tests/api/harness.h
-	@mkdir -p $(dir $@)
-	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(HARNESS) $(LDLIBS) -lcmocka -lcurl
-
 HTTP    := $(wildcard tests/http/test_*.c)
 CLIENT  := tests/http/client.c
 
@@ -75,7 +65,7 @@ build/asan/tests/http_%: tests/http/%.c $(CLIENT) tests/http/client.h
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -Itests -o $@ $< $(CLIENT) $(LDLIBS) -lcmocka -lcurl
 
 UNIT_BINS := $(UNIT:tests/unit/%.c=%)
-API_BINS  := $(API:tests/api/%.c=api_%) $(HTTP:tests/http/%.c=http_%)
+API_BINS  := $(HTTP:tests/http/%.c=http_%)
 
 asan: build/asan/entente $(addprefix build/asan/tests/,$(UNIT_BINS) $(API_BINS))
 
