@@ -1,0 +1,140 @@
+/* The command line, as an operator uses it: init with a password file, the
+ * resource commands, accounts and tokens, backup, migrate, --help and
+ * --version, and a clean stop of serve on SIGTERM. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "http/client.h"
+
+static void test_init_with_password_file_and_sign_in(void **state)
+{
+	(void)state;
+	struct server s;
+	char out[4096], path[256];
+	memset(&s, 0, sizeof(s));
+	snprintf(s.dir, sizeof(s.dir), "/tmp/entente-cli-XXXXXX");
+	assert_non_null(mkdtemp(s.dir));
+	snprintf(s.db, sizeof(s.db), "%s/sub/e.db", s.dir);
+	snprintf(s.log, sizeof(s.log), "%s/server.log", s.dir);
+	snprintf(s.ready, sizeof(s.ready), "%s/ready", s.dir);
+	snprintf(path, sizeof(path), "%s/pw", s.dir);
+	FILE *f = fopen(path, "w");
+	fputs("a long enough secret\n", f);
+	fclose(f);
+	assert_int_equal(cli(&s, out, sizeof(out), "init --admin-email root@dmtf.example --admin-password-file %s", path), 0);
+	assert_null(strstr(out, "a long enough secret")); /* a password from a file is not echoed */
+	assert_int_not_equal(cli(&s, out, sizeof(out), "init"), 0); /* once only */
+	server_start(&s, NULL);
+	struct resp r = req(&s, "POST", "/api/v1/session", NULL, "{\"email\":\"root@dmtf.example\",\"password\":\"a long enough secret\"}", NULL);
+	assert_int_equal(r.status, 201);
+	resp_free(&r);
+	assert_int_equal(server_stop(&s), 0); /* SIGTERM: a clean stop */
+	server_cleanup(&s);
+}
+
+static struct server S;
+
+static int setup(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	server_cleanup(&S);
+	return 0;
+}
+
+static void test_resource_commands(void **state)
+{
+	(void)state;
+	char out[16384];
+	assert_int_equal(cli(&S, out, sizeof(out), "org add --name 'Open Fabrics Alliance' --short-name OFA --website https://ofa.example"), 0);
+	assert_non_null(strstr(out, "\"short_name\": \"OFA\""));
+	assert_int_equal(cli(&S, out, sizeof(out), "org list"), 0);
+	assert_non_null(strstr(out, "OFA"));
+	assert_int_not_equal(cli(&S, out, sizeof(out), "org add --name 'No Short'"), 0); /* short_name is required */
+	assert_int_not_equal(cli(&S, out, sizeof(out), "org add --colour red"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "person add --name 'Ada Lee' --email ada@ofa.example --org-id 4"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "body add --name 'Networking WG' --kind working_group --parent-id 4"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "body member-add --id 4 --person-id 3 --role observer"), 1); /* already a member */
+	assert_int_equal(cli(&S, out, sizeof(out), "body members --id 4 --json"), 0);
+	assert_non_null(strstr(out, "\"role\": \"chair\""));
+	assert_int_equal(cli(&S, out, sizeof(out), "wr list"), 0);
+	assert_non_null(strstr(out, "drafting"));
+	assert_int_equal(cli(&S, out, sizeof(out), "wr show --id 1"), 0);
+	assert_non_null(strstr(out, "\"milestones\""));
+	assert_int_equal(cli(&S, out, sizeof(out), "wr show --id 99"), 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "wr set --id 1 --title 'Retitled from the CLI' --summary 'CLI edit'"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "wr history --id 1 --json"), 0);
+	assert_non_null(strstr(out, "CLI edit"));
+	assert_int_equal(cli(&S, out, sizeof(out), "audit --target-type work_register --json"), 0);
+	assert_non_null(strstr(out, "\"actor\": \"system\"")); /* the operator's changes are audited */
+	/* acting as a person takes their rights, not the operator's */
+	assert_int_equal(cli(&S, out, sizeof(out), "org add --name X --short-name X --as sam@snia.example"), 1);
+}
+
+static void test_accounts_and_tokens(void **state)
+{
+	(void)state;
+	char out[4096], tok[128];
+	assert_int_equal(cli(&S, out, sizeof(out), "user add --email kim@dmtf.example --name 'Kim Park' --role vp_alliances"), 0);
+	assert_non_null(strstr(out, "password: "));
+	assert_int_equal(cli(&S, out, sizeof(out), "user list"), 0);
+	assert_non_null(strstr(out, "kim@dmtf.example"));
+	assert_int_equal(cli(&S, tok, sizeof(tok), "token create --email kim@dmtf.example"), 0);
+	tok[strcspn(tok, "\n")] = '\0';
+	assert_int_equal(strncmp(tok, "ent_", 4), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "token list --email kim@dmtf.example --json"), 0);
+	assert_null(strstr(out, tok + 4)); /* only hashes are stored: never the token */
+	assert_int_equal(cli(&S, out, sizeof(out), "user passwd --email kim@dmtf.example"), 0);
+	assert_non_null(strstr(out, "password: "));
+	assert_int_equal(cli(&S, out, sizeof(out), "user disable --email nobody@x.org"), 1);
+}
+
+static void test_backup_migrate_help_version(void **state)
+{
+	(void)state;
+	char out[8192], copy[256];
+	snprintf(copy, sizeof(copy), "%s/copy.db", S.dir);
+	assert_int_equal(cli(&S, out, sizeof(out), "backup --to %s", copy), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "--db %s wr list", copy), 0); /* the copy is a working database */
+	assert_non_null(strstr(out, "drafting"));
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 0);
+	assert_non_null(strstr(out, "applied 0 migration(s)"));
+	assert_int_equal(cli(&S, out, sizeof(out), "--version"), 0);
+	assert_non_null(strstr(out, "entente "));
+	const char *cmds[] = { "init", "serve", "migrate", "backup", "user add", "user passwd", "token create", "org add", "wr show", "process", NULL };
+	for (int i = 0; cmds[i]; i++) {
+		assert_int_equal(cli(&S, out, sizeof(out), "%s --help", cmds[i]), 0);
+		assert_non_null(strstr(out, "usage: entente"));
+	}
+	assert_int_equal(cli(&S, out, sizeof(out), "no-such-command"), 2);
+	assert_int_equal(cli(&S, out, sizeof(out), "process check"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "process show --dot"), 0);
+	assert_non_null(strstr(out, "digraph"));
+	assert_non_null(strstr(out, "sent_to_partner -> established"));
+	assert_int_not_equal(cli(&S, out, sizeof(out), "serve --test-clock --listen 127.0.0.1:0"), 0); /* refused without the variable */
+}
+
+int main(void)
+{
+	const struct CMUnitTest alone[] = { cmocka_unit_test(test_init_with_password_file_and_sign_in) };
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_resource_commands),
+		cmocka_unit_test(test_accounts_and_tokens),
+		cmocka_unit_test(test_backup_migrate_help_version),
+	};
+	int failed = cmocka_run_group_tests_name("init", alone, NULL, NULL);
+	return failed + cmocka_run_group_tests_name("cli", tests, setup, teardown);
+}
