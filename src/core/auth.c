@@ -298,6 +298,20 @@ int core__token_list(struct ctx *x, struct err *e)
 	return core__list(x, "tokens", where, token_present, e);
 }
 
+/* A new password ends every session of the person (ASVS: sessions are
+ * invalidated when the credential changes). */
+static int sessions_end(struct ctx *x, int64_t person, struct err *e)
+{
+	json_t *where = json_pack("{sI}", "person_id", (json_int_t)person), *rows = NULL;
+	struct store_query q = { .where = where };
+	int ret = store_find(x->st, "sessions", &q, &rows, e);
+	for (size_t i = 0; !ret && i < json_array_size(rows); i++)
+		ret = store_delete(x->st, "sessions", json_integer_value(json_object_get(json_array_get(rows, i), "id")), e);
+	json_decref(where);
+	json_decref(rows);
+	return ret;
+}
+
 int core__password_set(struct ctx *x, struct err *e)
 {
 	const char *pw = json_string_value(json_object_get(x->call->body, "password"));
@@ -312,7 +326,8 @@ int core__password_set(struct ctx *x, struct err *e)
 	    core_password_hash(pw, &h, e))
 		goto out;
 	ch = json_pack("{ss ss}", "password_hash", h, "updated_at", x->now_iso);
-	if (store_update(x->st, "people", json_integer_value(json_object_get(p, "id")), ch, e))
+	if (store_update(x->st, "people", json_integer_value(json_object_get(p, "id")), ch, e) ||
+	    sessions_end(x, json_integer_value(json_object_get(p, "id")), e))
 		goto out;
 	core__reply(x, 200, json_pack("{sO sb}", "id", json_object_get(p, "id"), "has_account", 1));
 	core__audit(x, "person", json_integer_value(json_object_get(p, "id")), NULL, json_pack("{ss}", "event", "password set"));

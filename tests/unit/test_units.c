@@ -477,6 +477,10 @@ static void test_sessions_expire_with_time(void **state)
 	assert_int_equal(who, rep);
 	assert_int_equal(strlen(csrf), 32);
 	assert_int_equal(core_authenticate(st, "session", sid, now + CORE_SESSION_SECONDS + 1, &who, csrf, &e), -1);
+	/* a new password ends the sessions made with the old one */
+	assert_int_equal(call(0, "password.set", NULL, json_pack("{ss ss}", "email", "rep@p1.org", "password", "another horse"), NULL, NULL, &e), 0);
+	assert_int_equal(core_authenticate(st, "session", sid, now + 60, &who, csrf, &e), -1);
+	assert_int_equal(e.code, E_UNAUTHENTICATED);
 	assert_int_equal(core_authenticate(st, "token", "ent_nothing", now, &who, NULL, &e), -1);
 	(void)out;
 }
