@@ -16,7 +16,6 @@
 #include "lib/util.h"
 
 static const char *const classes[] = { "contacts", "deliverables", "scope", "other", NULL };
-extern const struct jfield core__milestone_spec[], core__contact_spec[];
 
 static const struct jfield milestone_item[] = {
 	{ .name = "description", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 2000 },

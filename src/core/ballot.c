@@ -109,10 +109,6 @@ static json_t *votes_of(struct ctx *x, int64_t ballot_id, struct err *e)
 	return rows;
 }
 
-int core__committees_passed(struct ctx *x, json_t **missing);
-int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author,
-			    int64_t author_id, struct err *e);
-
 /* Point the scope at the WR of a ballot. */
 static int scope_wr_of(struct ctx *x, json_t *ballot, struct err *e)
 {

@@ -17,8 +17,6 @@ const struct jfield core__progress_spec[] = {
 	{ 0 }
 };
 
-int core__wr_stagnant(struct ctx *x, json_t *wr);
-
 /* Note a reminder once per WR, kind, due date and lead time; 1 when new. */
 static int remind_once(struct ctx *x, json_t *wr, const char *kind, const char *due, int lead, struct err *e)
 {
