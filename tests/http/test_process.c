@@ -155,6 +155,19 @@ static void ok_vote(const char *who, long long ballot, const char *choice)
 	resp_free(&r);
 }
 
+/* The demo's voting members of the Alliance Committee, the TC and the Board. */
+static const char *const AC_VOTERS[] = { CHAIR, VP, OWNER, NULL };
+static const char *const TC_VOTERS[] = { TC, OWNER, NULL };
+static const char *const BOARD_VOTERS[] = { BOARD, VP, NULL };
+
+/* Everyone votes the same; the last vote closes the ballot early. */
+static void vote_all(long long ballot, const char *const *who, const char *choice)
+{
+	assert_true(ballot > 0);
+	for (int i = 0; who[i]; i++)
+		ok_vote(who[i], ballot, choice);
+}
+
 /* Through socialization and the committee ballots (everyone votes yes). */
 static void approve_committees(long long id, int tc)
 {
@@ -162,16 +175,13 @@ static void approve_committees(long long id, int tc)
 	ok_step(OWNER, id, "submit");
 	long long b = ballot_of(id, 3);
 	assert_true(b > 0);
-	ok_vote(CHAIR, b, "yes");
-	ok_vote(VP, b, "yes");
-	ok_vote(OWNER, b, "yes"); /* every eligible voter voted: it closes */
+	vote_all(b, AC_VOTERS, "yes"); /* every eligible voter voted: it closes */
 	if (tc) {
 		struct resp r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
 		expect_status(r, 200);
 		resp_free(&r);
 		b = ballot_of(id, 4);
-		ok_vote(TC, b, "yes");
-		ok_vote(OWNER, b, "yes");
+		vote_all(b, TC_VOTERS, "yes");
 	}
 	assert_string_equal(status_of(id), "committee_approved");
 }
@@ -181,8 +191,7 @@ static void approve_board(long long id)
 	ok_step(BOARD, id, "schedule-board");
 	long long b = ballot_of(id, 1);
 	assert_true(b > 0);
-	ok_vote(BOARD, b, "yes");
-	ok_vote(VP, b, "yes");
+	vote_all(b, BOARD_VOTERS, "yes");
 	assert_string_equal(status_of(id), "board_approved");
 }
 
@@ -288,8 +297,7 @@ static void test_R3_adoption_needs_the_alliance_committee(void **state)
 	ok_step(OWNER, id, "socialize");
 	ok_step(OWNER, id, "submit");
 	long long b = ballot_of(id, 4);
-	ok_vote(TC, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, TC_VOTERS, "yes");
 	assert_string_equal(status_of(id), "committee_ballots"); /* the Alliance Committee has not voted */
 	r = step(BOARD, id, "schedule-board", NULL);
 	expect_status(r, 409);
@@ -298,9 +306,7 @@ static void test_R3_adoption_needs_the_alliance_committee(void **state)
 	expect_status(r, 200);
 	resp_free(&r);
 	b = ballot_of(id, 3);
-	ok_vote(CHAIR, b, "yes");
-	ok_vote(VP, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, AC_VOTERS, "yes");
 	assert_string_equal(status_of(id), "committee_approved");
 }
 
@@ -314,16 +320,13 @@ static void test_R4_every_committee_with_milestones_approves(void **state)
 	ok_step(OWNER, id, "socialize");
 	ok_step(OWNER, id, "submit");
 	long long b = ballot_of(id, 3);
-	ok_vote(CHAIR, b, "yes");
-	ok_vote(VP, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, AC_VOTERS, "yes");
 	assert_string_equal(status_of(id), "committee_ballots"); /* the TC has work in the milestones */
 	r = step(TC, id, "open-ballot", "{si}", "body_id", 4);
 	expect_status(r, 200);
 	resp_free(&r);
 	b = ballot_of(id, 4);
-	ok_vote(TC, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, TC_VOTERS, "yes");
 	assert_string_equal(status_of(id), "committee_approved");
 }
 
@@ -684,8 +687,7 @@ static void test_R19_the_board_ballots_after_the_committees(void **state)
 	r = vote(BOARD, b, "no", NULL);
 	expect_status(r, 400); /* a no carries its comment */
 	resp_free(&r);
-	ok_vote(BOARD, b, "no");
-	ok_vote(VP, b, "no");
+	vote_all(b, BOARD_VOTERS, "no");
 	assert_string_equal(status_of(id), "drafting"); /* failed: back to drafting */
 	r = as(&S, VP, "GET", wpath(id, "/comments?status=open"), NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 2); /* every no comment attached */
@@ -793,9 +795,7 @@ static void pass_alliance(long long id)
 {
 	long long b = amendment_ballot(id, 3);
 	assert_true(b > 0);
-	ok_vote(CHAIR, b, "yes");
-	ok_vote(VP, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, AC_VOTERS, "yes");
 }
 
 static const char *amendment_status(long long id, long long aid)
@@ -857,8 +857,7 @@ static void test_R23_significant_changes_need_the_board(void **state)
 	pass_alliance(id);
 	long long b = amendment_ballot(id, 1); /* now the Board */
 	assert_true(b > 0);
-	ok_vote(BOARD, b, "yes");
-	ok_vote(VP, b, "yes");
+	vote_all(b, BOARD_VOTERS, "yes");
 	assert_string_equal(amendment_status(id, aid), "pending"); /* the partner has not accepted */
 	snprintf(tail, sizeof(tail), "/amendments/%lld/accept", aid);
 	r = as(&S, SAM, "POST", wpath(id, tail), NULL);
@@ -990,8 +989,7 @@ static void test_R28_deliverable_adjustments(void **state)
 	resp_free(&r);
 	pass_alliance(id);
 	long long b = amendment_ballot(id, 4);
-	ok_vote(TC, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, TC_VOTERS, "yes");
 	assert_string_equal(amendment_status(id, aid), "pending");
 	char tail[96];
 	snprintf(tail, sizeof(tail), "/amendments/%lld/accept", aid);
@@ -1023,8 +1021,7 @@ static void test_R29_scope_extensions_need_the_board_and_the_partner(void **stat
 	pass_alliance(id);
 	long long b = amendment_ballot(id, 1);
 	assert_true(b > 0);
-	ok_vote(BOARD, b, "no");
-	ok_vote(VP, b, "no");
+	vote_all(b, BOARD_VOTERS, "no");
 	assert_string_equal(amendment_status(id, aid), "rejected");
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "scope"), "Storage *management*"); /* unchanged */
@@ -1085,8 +1082,7 @@ static void test_R32_dissolution_when_every_deliverable_is_complete(void **state
 	resp_free(&r);
 	ok_step(BOARD, id, "schedule-removal");
 	long long b = ballot_of(id, 1);
-	ok_vote(BOARD, b, "yes");
-	ok_vote(VP, b, "yes");
+	vote_all(b, BOARD_VOTERS, "yes");
 	assert_string_equal(status_of(id), "dissolved");
 }
 
@@ -1101,15 +1097,13 @@ static void test_R33_removal_requires_the_board(void **state)
 	resp_free(&r);
 	ok_step(BOARD, id, "schedule-removal");
 	long long b = ballot_of(id, 1);
-	ok_vote(BOARD, b, "no");
-	ok_vote(VP, b, "no");
+	vote_all(b, BOARD_VOTERS, "no");
 	assert_string_equal(status_of(id), "established"); /* the Board said no */
 	r = step(VP, id, "recommend-removal", "{ss}", "reason", "not_maintained");
 	resp_free(&r);
 	ok_step(BOARD, id, "schedule-removal");
 	b = ballot_of(id, 1);
-	ok_vote(BOARD, b, "yes");
-	ok_vote(VP, b, "yes");
+	vote_all(b, BOARD_VOTERS, "yes");
 	assert_string_equal(status_of(id), "removed");
 	r = as(&S, VP, "GET", wpath(id, "/actions"), NULL);
 	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0); /* final */
@@ -1174,9 +1168,7 @@ static void test_ballot_closes_by_deadline_and_early(void **state)
 	ok_step(OWNER, id2, "socialize");
 	ok_step(OWNER, id2, "submit");
 	b = ballot_of(id2, 3);
-	ok_vote(CHAIR, b, "yes");
-	ok_vote(VP, b, "yes");
-	ok_vote(OWNER, b, "yes");
+	vote_all(b, AC_VOTERS, "yes");
 	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
 	r = as(&S, CHAIR, "GET", path, NULL);
 	assert_string_equal(jstr(r.json, "status"), "passed");
