@@ -261,13 +261,9 @@ static int advance(struct ctx *x, int64_t amendment, struct err *e)
 	for (size_t i = 0; committees_done && i < json_array_size(ap); i++) {
 		json_t *r = json_array_get(ap, i);
 		if (!strcmp(json_string_value(json_object_get(r, "kind")), "board") && json_is_null(json_object_get(r, "ballot_id"))) {
-			int64_t board = core__body_of_kind(x, "board"), bid;
-			if (!board) {
-				err_set(e, E_CONFLICT, NULL, "there is no Board of Directors");
-				goto out;
-			}
+			int64_t bid;
 			json_t *ch = json_pack("{sI ss}", "ballot_id", (json_int_t)0, "updated_at", x->now_iso);
-			if (core__ballot_open(x, board, "amendment", amendment, &bid, e)) {
+			if (core__board_ballot_open(x, "amendment", amendment, &bid, e)) {
 				json_decref(ch);
 				goto out;
 			}

@@ -73,6 +73,14 @@ out:
 	return ret;
 }
 
+int core__board_ballot_open(struct ctx *x, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e)
+{
+	int64_t board = core__body_of_kind(x, "board");
+	if (!board)
+		return err_set(e, E_CONFLICT, NULL, "there is no Board of Directors: create a body of kind board");
+	return core__ballot_open(x, board, purpose, amendment_id, id, e);
+}
+
 /* The tally by the body's rules: quorum of the eligible voters, majority
  * of the yes and no votes cast (RULES.md, what the seed leaves open). */
 static json_t *tally(json_t *ballot, json_t *votes)

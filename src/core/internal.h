@@ -147,6 +147,8 @@ int core__owner_r1(struct ctx *x, json_t *owner, struct err *e);
 
 /* Ballots (ballot.c). */
 int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e);
+/* A ballot of the Board of Directors (R19, R23, R29, R33). */
+int core__board_ballot_open(struct ctx *x, const char *purpose, int64_t amendment_id, int64_t *id, struct err *e);
 /* Close a ballot (how: "deadline" or "all voted"); runs what follows. */
 int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e);
 int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e);

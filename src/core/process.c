@@ -260,10 +260,8 @@ static int effect_parallel(struct ctx *x, struct err *e)
 
 static int effect_board(struct ctx *x, struct err *e)
 {
-	int64_t id, board = core__body_of_kind(x, "board");
-	if (!board)
-		return err_set(e, E_CONFLICT, NULL, "there is no Board of Directors: create a body of kind board");
-	return core__ballot_open(x, board, "board", 0, &id, e);
+	int64_t id;
+	return core__board_ballot_open(x, "board", 0, &id, e);
 }
 
 static int effect_resolution(struct ctx *x, struct err *e)
@@ -359,10 +357,8 @@ static int effect_cancel_removal(struct ctx *x, struct err *e)
 
 static int effect_removal_ballot(struct ctx *x, struct err *e)
 {
-	int64_t id, board = core__body_of_kind(x, "board");
-	if (!board)
-		return err_set(e, E_CONFLICT, NULL, "there is no Board of Directors");
-	return core__ballot_open(x, board, "removal", 0, &id, e);
+	int64_t id;
+	return core__board_ballot_open(x, "removal", 0, &id, e);
 }
 
 static int effect_returned(struct ctx *x, struct err *e)
