@@ -7,6 +7,7 @@
 #include <time.h>
 
 #include "cli/cli.h"
+#include "lib/util.h"
 
 int cli_call(struct cli *c, const char *action, json_t *params, json_t *body, json_t **out)
 {
@@ -107,19 +108,6 @@ static const struct jfield *spec_field(const struct jfield *spec, const char *na
 	return NULL;
 }
 
-static int in_list(const char *list, const char *key)
-{
-	size_t n = strlen(key);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, key, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
-}
-
 static void generic_help(const struct command *cmd, const struct action_info *ai)
 {
 	printf("usage: entente %s [options]\n\n%s.\nAction %s; who may: %s.%s%s\n\noptions:\n", cmd->name, cmd->help, ai->name,
@@ -201,7 +189,7 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 			}
 			continue;
 		}
-		if (!strcmp(key, "id") || !strcmp(key, "sub_id") || in_list(ai->query, key)) {
+		if (!strcmp(key, "id") || !strcmp(key, "sub_id") || list_has(ai->query, ',', key)) {
 			json_object_set_new(params, key, json_string(val));
 			continue;
 		}

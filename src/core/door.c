@@ -70,19 +70,6 @@ static int audit_write(struct ctx *x, struct err *e)
 /* Parameters the route may set from the path. */
 static int path_key(const char *k) { return !strcmp(k, "id") || !strcmp(k, "sub_id") || !strcmp(k, "section"); }
 
-static int query_allowed(const char *list, const char *key)
-{
-	size_t n = strlen(key);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, key, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
-}
-
 static int params_check(struct ctx *x, struct err *e)
 {
 	const char *key;
@@ -90,7 +77,7 @@ static int params_check(struct ctx *x, struct err *e)
 	if (!x->call->params)
 		return 0;
 	json_object_foreach(x->call->params, key, v) {
-		if (path_key(key) || query_allowed(x->info->query, key))
+		if (path_key(key) || list_has(x->info->query, ',', key))
 			continue;
 		return err_set(e, E_UNKNOWN_FIELD, key, "unknown query parameter");
 	}

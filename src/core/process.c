@@ -439,23 +439,12 @@ const struct step core__steps[] = {
 	{ NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL },
 };
 
-static int in_states(const char *list, const char *state)
-{
-	size_t n = strlen(state);
-	for (const char *p = list; p && *p;) {
-		const char *end = strchr(p, '|');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, state, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
-}
+static int list_has_state(const char *from, const char *state) { return list_has(from, '|', state); }
 
 const struct step *core__step_for(const char *action, const char *state)
 {
 	for (const struct step *s = core__steps; s->action; s++)
-		if (!strcmp(s->action, action) && in_states(s->from, state))
+		if (!strcmp(s->action, action) && list_has_state(s->from, state))
 			return s;
 	return NULL;
 }
@@ -570,7 +559,7 @@ int core__wr_actions(struct ctx *x, struct err *e)
 	for (const struct step *s = core__steps; s->action; s++) {
 		struct err why = ERR_INIT;
 		int ok;
-		if (s->who == G_SYSTEM || !in_states(s->from, state))
+		if (s->who == G_SYSTEM || !list_has_state(s->from, state))
 			continue;
 		x->scope.body_id = 0;
 		ok = core__grants_allow(x, s->who);
@@ -650,7 +639,7 @@ int core_process_check(char *report, size_t n)
 		int st = queue[qh][0], marks = queue[qh++][1];
 		reached[st] = 1;
 		for (const struct step *s = core__steps; s->action; s++) {
-			if (!in_states(s->from, core__states[st]))
+			if (!list_has_state(s->from, core__states[st]))
 				continue;
 			int to = s->to ? state_index(s->to) : st;
 			int m = (s->marks & M_RESET) ? 0 : marks | (int)(s->marks & (M_BOARD_PASSED | M_ACCEPTED));

@@ -105,6 +105,19 @@ int secure_streq(const char *a, const char *b)
 	return sodium_memcmp(a, b, la) == 0;
 }
 
+int list_has(const char *list, char sep, const char *item)
+{
+	size_t n = strlen(item);
+	for (const char *p = list; p && *p;) {
+		const char *end = strchr(p, sep);
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, item, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
+}
+
 size_t utf8_len(const char *s)
 {
 	size_t n = 0;

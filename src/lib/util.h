@@ -23,6 +23,9 @@ void hash_hex(const char *s, char out[65]);
 /* Constant-time string equality. */
 int secure_streq(const char *a, const char *b);
 
+/* 1 when item is one of the sep-separated entries of list ("a,b,c"). */
+int list_has(const char *list, char sep, const char *item);
+
 /* Count UTF-8 code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
 
