@@ -256,16 +256,28 @@ function diagram(table, state, next) {
 }
 
 const stepInputs = {
-  'wr.assign_owner': [['owner_id', 'Owner (person id, an Alliance Committee member)', 'number']],
+  'wr.assign_owner': [['owner_id', 'Owner (an Alliance Committee member, R1)', 'person']],
   'wr.request_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
   'wr.board_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
-  'wr.open_ballot': [['body_id', 'Committee (body id)', 'number']],
+  'wr.open_ballot': [['body_id', 'Committee', 'committee']],
   'wr.record_resolution': [['resolution', 'Board resolution', 'text'], ['approval_date', 'Date of approval (YYYY-MM-DD)']],
   'wr.decline': [['reason', 'Reasons', 'text']],
-  'wr.recommend_removal': [['reason', 'Reason (disbanded, not_maintained, stagnated, dissolution)'], ['detail', 'Detail', 'text']],
+  'wr.recommend_removal': [['reason', 'Reason', 'reason'], ['detail', 'Detail', 'text']],
   'wr.record_review': [['summary', 'Summary of the update']],
 };
-function actionPanel(id, items) {
+// Choices for the inputs of steps: committees, staff, removal reasons.
+async function stepChoices() {
+  const [bodies, people, orgs] = await Promise.all([all('/bodies'), all('/people'), all('/organizations')]);
+  const host = new Set(orgs.filter((o) => o.kind === 'host').map((o) => o.id));
+  return {
+    committee: bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name]),
+    person: people.filter((p) => host.has(p.org_id)).map((p) => [p.id, p.name]),
+    reason: [['disbanded', 'the partner disbanded (R30)'], ['not_maintained', 'the relationship is not maintained (R30)'],
+      ['stagnated', 'no milestone progress in the review period (R31)'], ['dissolution', 'every deliverable is complete (R32)']],
+  };
+}
+
+function actionPanel(id, items, choices) {
   return h('section', { 'aria-labelledby': 'next-steps' }, h('h2', { id: 'next-steps' }, 'Next steps'),
     items.length ? h('div', { class: 'actions' }, items.map((a) => {
       const label = a.action.slice(3).replaceAll('_', ' ');
@@ -276,7 +288,8 @@ function actionPanel(id, items) {
           h('span', { class: 'why', id: `why-${a.action}` }, a.reason || 'not possible now', ruleBadge(a.reason_rule)));
       }
       if (!inputs) return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', path, {}), `Done: ${label}`) }, label), h('span', { class: 'why' }, a.text), ruleBadge(a.rule));
-      const fields = inputs.map(([k, l, t]) => [k, t, t === 'text' || t === 'lines' ? textarea(k) : input(k, '', { type: t === 'number' ? 'number' : 'text' }), l]);
+      const make = (k, t) => (t === 'text' || t === 'lines' ? textarea(k) : choices[t] ? select(k, choices[t]) : input(k, '', { type: t === 'number' ? 'number' : 'text' }));
+      const fields = inputs.map(([k, l, t]) => [k, t, make(k, t), l]);
       return h('form', {
         class: 'card',
         onsubmit: (ev) => {
@@ -284,7 +297,7 @@ function actionPanel(id, items) {
           const body = {};
           for (const [k, t, el] of fields) {
             if (!el.value) continue;
-            body[k] = t === 'number' ? Number(el.value) : t === 'lines' ? el.value.split('\n').filter(Boolean).map((name) => ({ name })) : el.value;
+            body[k] = t === 'number' || t === 'person' || t === 'committee' ? Number(el.value) : t === 'lines' ? el.value.split('\n').filter(Boolean).map((name) => ({ name })) : el.value;
           }
           act(() => api('POST', path, body), `Done: ${label}`);
         },
@@ -301,7 +314,7 @@ async function wrView(id, tab = 'document') {
   const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
     wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · revision ${wr.revision}`),
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
-  diagram(table, wr.status, nextStates), actionPanel(id, next.items),
+  diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && stepInputs[a.action]) ? await stepChoices() : {}),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
   const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id);
   return [head, body];

@@ -68,7 +68,7 @@ test('from proposal to establishment, as each role', async () => {
   });
   for (const voter of ['chair@dmtf.example', 'vp@dmtf.example', 'owner@dmtf.example']) await voteYes(voter, 1, 'alliance');
   await as('tc@dmtf.example', '#/wr/1', async (page) => {
-    await page.getByLabel('Committee (body id)').fill('4');
+    await page.getByLabel('Committee', { exact: true }).selectOption({ label: 'Technical Committee' });
     await page.getByRole('button', { name: 'open ballot' }).click();
     await page.getByText('Done: open ballot').waitFor();
   });

@@ -58,6 +58,25 @@ test("no script from a partner's text ever runs", async () => {
   });
 });
 
+test("the VP assigns the owner of the partner's proposal", async () => {
+  await withPage('owner@dmtf.example', 'assign-refused', async (page) => {
+    await page.goto(srv.url + '/#/wr/2');
+    const why = page.locator('#why-wr\\.assign_owner');
+    await why.waitFor();
+    assert.match(await why.textContent(), /R11/);
+  });
+  await withPage('vp@dmtf.example', 'assign', async (page) => {
+    await page.goto(srv.url + '/#/wr/2');
+    await page.getByLabel('Owner (an Alliance Committee member, R1)').selectOption({ label: 'Theo Tran' });
+    await page.getByRole('button', { name: 'assign owner' }).click();
+    await page.getByText(/not an active member of the Alliance Committee.*\[rule R1\]/).waitFor();
+    await page.getByLabel('Owner (an Alliance Committee member, R1)').selectOption({ label: 'Owen Ortiz' });
+    await page.getByRole('button', { name: 'assign owner' }).click();
+    await page.getByText('Done: assign owner').waitFor();
+    await page.locator('p .status').filter({ hasText: 'drafting' }).waitFor();
+  });
+});
+
 test('a refused action shows its reason and rule', async () => {
   await withPage('sam@snia.example', 'refused', async (page) => {
     await page.goto(srv.url + '/#/wr/1');
