@@ -269,7 +269,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'w': hc.web_dir = optarg; break;
 		case 'r': hc.ready_file = optarg; break;
 		case 'k': hc.cookie_secure = 0; break;
-		case 'T': hc.tick_s = (unsigned)strtoul(optarg, NULL, 10); break;
+		case 'T':
+			if (!end || *end || !*optarg) { /* 0 is allowed: no scheduler */
+				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
+				return 2;
+			}
+			hc.tick_s = (unsigned)n;
+			break;
 		case 'C':
 			/* moving time is for tests: refused unless asked for twice */
 			if (!getenv("ENTENTE_ALLOW_TEST_CLOCK") || strcmp(getenv("ENTENTE_ALLOW_TEST_CLOCK"), "1")) {

@@ -286,7 +286,7 @@ int core__scope_person(struct ctx *x, struct err *e)
 
 int core__scope_wr(struct ctx *x, struct err *e)
 {
-	int64_t id;
+	int64_t id = 0;
 	json_t *wr = NULL;
 	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e))
 		return err_set(e, E_NOT_FOUND, NULL, "no such Work Register");

@@ -622,7 +622,7 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct 
 
 int http_serve(const struct http_config *config, struct err *e)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	struct MHD_Daemon *d;
 	sigset_t set;
 	int sig;
