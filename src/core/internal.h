@@ -127,6 +127,8 @@ extern const struct step core__steps[];
 extern const char *const core__states[];
 const struct step *core__step_for(const char *action, const char *state);
 const struct step *core__step_for_any(const char *action);
+/* process check over a given table (core_process_check uses core__steps). */
+int core__process_check_steps(const struct step *steps, char *report, size_t n);
 int core__committees_passed(struct ctx *x, json_t **missing);
 int core__wr_stagnant(struct ctx *x, json_t *wr);
 /* Run a system step (a ballot outcome) on the WR in scope. */

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 
 #include "core/core.h"
+#include "core/internal.h"
 #include "lib/arena.h"
 #include "lib/err.h"
 #include "lib/jspec.h"
@@ -494,6 +495,23 @@ static void test_process_table_is_sound(void **state)
 	json_t *t = core_process_table();
 	assert_true(json_array_size(json_object_get(t, "steps")) >= 20);
 	json_decref(t);
+	/* the check can fail: a table with a shortcut to established without the
+	 * Board and the partner, and one with a dead end and an unreachable state */
+	size_t n = 0;
+	while (core__steps[n].action)
+		n++;
+	struct step *bad = calloc(n + 2, sizeof(*bad));
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut" };
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "wr.shortcut reaches established from drafting without a passed Board ballot"));
+	bad[n] = (struct step){ 0 };
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.accept"))
+			bad[i].to = NULL; /* sent_to_partner can only decline: established unreachable */
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "state established is unreachable"));
+	free(bad);
 }
 
 int main(void)
