@@ -2,7 +2,7 @@
 # database and serves; `make test` installs, builds and runs every test,
 # then the whole suite again under AddressSanitizer and UBSan.
 CC      ?= cc
-PKGS    := libmicrohttpd jansson sqlite3 libsodium libcmark
+PKGS    := jansson sqlite3 libsodium libcmark
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -85,7 +85,7 @@ test: deps-test
 	@if [ -f package-lock.json ]; then $(MAKE) --no-print-directory node_modules/.package-lock.json; fi
 	@$(MAKE) --no-print-directory build/entente $(addprefix build/tests/,$(UNIT_BINS) $(API_BINS))
 	@$(MAKE) --no-print-directory asan
-	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory build/fuzz/fuzz_body; fi
+	@if command -v clang >/dev/null 2>&1; then $(MAKE) --no-print-directory $(FUZZ_BINS); fi
 	@sh tests/run.sh
 
 docs: build/entente
@@ -95,15 +95,18 @@ docs: build/entente
 bench: deps-test build/entente
 	@sh bench/run.sh
 
-# A bounded fuzzing run of the request-body parsers (clang's libFuzzer).
+# Bounded fuzzing runs (clang's libFuzzer): fuzz_body over the request-body
+# parsers, fuzz_wire over the HTTP framing (corpus in tests/fuzz/corpus-wire).
 FUZZ_SECONDS ?= 20
-build/fuzz/fuzz_body: tests/fuzz/fuzz_body.c $(LIB_SRC)
+FUZZ_BINS := build/fuzz/fuzz_body build/fuzz/fuzz_wire
+build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
 
-fuzz: build/fuzz/fuzz_body
-	@mkdir -p build/fuzz/corpus
+fuzz: $(FUZZ_BINS)
+	@mkdir -p build/fuzz/corpus build/fuzz/corpus-wire
 	./build/fuzz/fuzz_body -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus
+	./build/fuzz/fuzz_wire -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-wire tests/fuzz/corpus-wire
 
 clean:
 	rm -rf build

@@ -57,15 +57,19 @@ if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
 		echo "ok   e2e ($p passed)"
 	fi
 fi
-# A bounded fuzzing run of the request-body parsers, when clang built it.
-if [ -x build/fuzz/fuzz_body ]; then
-	mkdir -p build/fuzz/corpus
-	if ./build/fuzz/fuzz_body -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 build/fuzz/corpus tests/fuzz/corpus >build/logs/fuzz.log 2>&1; then
-		passed=$((passed + 1)); echo "ok   fuzz body parsers ($(grep -o 'Done [0-9]* runs' build/logs/fuzz.log))"
+# Bounded fuzzing runs of the request-body parsers and the HTTP framing,
+# when clang built them.
+for fz in body:corpus wire:corpus-wire; do
+	name=${fz%%:*}
+	corpus=${fz#*:}
+	[ -x build/fuzz/fuzz_$name ] || continue
+	mkdir -p build/fuzz/$corpus
+	if ./build/fuzz/fuzz_$name -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 build/fuzz/$corpus tests/fuzz/$corpus >build/logs/fuzz-$name.log 2>&1; then
+		passed=$((passed + 1)); echo "ok   fuzz $name ($(grep -o 'Done [0-9]* runs' build/logs/fuzz-$name.log))"
 	else
-		failed=$((failed + 1)); echo "FAIL fuzz body parsers -- log: build/logs/fuzz.log"; tail -n 30 build/logs/fuzz.log
+		failed=$((failed + 1)); echo "FAIL fuzz $name -- log: build/logs/fuzz-$name.log"; tail -n 30 build/logs/fuzz-$name.log
 	fi
-fi
+done
 # docs/openapi.json is the API reference: it must be what the server serves.
 if ./build/entente openapi | cmp -s - docs/openapi.json; then
 	passed=$((passed + 1)); echo "ok   docs/openapi.json is current"

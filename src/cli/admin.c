@@ -228,6 +228,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "max-connections", required_argument, NULL, 'm' },
 		{ "per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'o' },
+		{ "head-timeout", required_argument, NULL, 'H' },
+		{ "metrics-from", required_argument, NULL, 'M' },
 		{ "insecure-cookie", no_argument, NULL, 'k' },
 		{ "tick", required_argument, NULL, 'T' },
 		{ "test-clock", no_argument, NULL, 'C' },
@@ -240,8 +242,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"  --ready-file F         write the base URL to F once listening\n"
 		"  --body-limit BYTES     else $ENTENTE_BODY_LIMIT, else 1048576; larger bodies get 413\n"
 		"  --threads N            worker threads (default 4)\n"
-		"  --max-connections N    (default 256)   --per-ip N (default 128)\n"
-		"  --timeout SECONDS      idle connection timeout (default 30)\n"
+		"  --max-connections N    connections held at once (default 4096); when full, the oldest idle\n"
+		"                         or still-arriving one makes room for a newcomer\n"
+		"  --per-ip N             connections per client address (default 128)\n"
+		"  --head-timeout SECONDS a request's head must arrive whole within this (default 5)\n"
+		"  --timeout SECONDS      idle keep-alive connection and body timeout (default 30)\n"
+		"  --metrics-from ADDRS   comma-separated addresses that may read /metrics without\n"
+		"                         signing in (a scraper); otherwise administrators only\n"
 		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n"
 		"  --tick SECONDS         scheduler period: ballot deadlines, review reminders (default 60; 0 off)\n"
 		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n";
@@ -254,9 +261,11 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		hc.listen = "127.0.0.1:8080";
 	hc.body_limit = env_size("ENTENTE_BODY_LIMIT", 1 << 20);
 	hc.threads = 4;
-	hc.conn_limit = 256;
+	hc.conn_limit = 4096;
 	hc.per_ip_limit = 128;
 	hc.timeout_s = 30;
+	hc.head_timeout_s = 5;
+	hc.metrics_from = getenv("ENTENTE_METRICS_FROM");
 	hc.cookie_secure = 1;
 	hc.tick_s = 60;
 	hc.web_dir = stat("web", &sb) == 0 && S_ISDIR(sb.st_mode) ? "web" : NULL;
@@ -269,6 +278,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'w': hc.web_dir = optarg; break;
 		case 'r': hc.ready_file = optarg; break;
 		case 'k': hc.cookie_secure = 0; break;
+		case 'M': hc.metrics_from = optarg; break;
 		case 'T':
 			if (!end || *end || !*optarg) { /* 0 is allowed: no scheduler */
 				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
@@ -284,7 +294,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			}
 			hc.test_clock = 1;
 			break;
-		case 'b': case 't': case 'm': case 'i': case 'o':
+		case 'b': case 't': case 'm': case 'i': case 'o': case 'H':
 			if (!numeric) {
 				fprintf(stderr, "%s: '%s' is not a positive number\n", c->prog, optarg);
 				return 2;
@@ -294,6 +304,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			if (ch == 'm') hc.conn_limit = (unsigned)n;
 			if (ch == 'i') hc.per_ip_limit = (unsigned)n;
 			if (ch == 'o') hc.timeout_s = (unsigned)n;
+			if (ch == 'H') hc.head_timeout_s = (unsigned)n;
 			break;
 		case 'h': return 0;
 		default: return 2;

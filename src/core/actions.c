@@ -231,5 +231,9 @@ const struct action core__actions[] = {
 	  G_ANY, core__scope_none, core__settings_get },
 	{ { "settings.update", W, "administrator", NULL, "change the settings", core__settings_spec, NULL },
 	  G_ADMIN, core__scope_none, core__settings_update },
+	/* the server's counters tell an outsider how it is being used: not public */
+	{ { "metrics.read", R, "administrator (or a scraper at an address given to serve --metrics-from)", NULL,
+	    "read the server's metrics (Prometheus text)", NULL, NULL },
+	  G_ADMIN, core__scope_none, core__metrics_read },
 	{ { NULL, 0, NULL, NULL, NULL, NULL, NULL }, 0, NULL, NULL },
 };

@@ -260,6 +260,7 @@ int core__notify_rule_list(struct ctx *x, struct err *e);
 int core__notify_rule_add(struct ctx *x, struct err *e);
 int core__notify_rule_delete(struct ctx *x, struct err *e);
 int core__outbox_list(struct ctx *x, struct err *e);
+int core__metrics_read(struct ctx *x, struct err *e);
 int core__settings_get(struct ctx *x, struct err *e);
 int core__settings_update(struct ctx *x, struct err *e);
 int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, int64_t body_id, const char *author,

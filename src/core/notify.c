@@ -232,6 +232,15 @@ static json_t *settings_object(struct ctx *x, struct err *e)
 	return obj;
 }
 
+/* Only the permission is core's: the counters belong to the server,
+ * which renders them once the door let the caller through. */
+int core__metrics_read(struct ctx *x, struct err *e)
+{
+	(void)e;
+	core__reply(x, 200, json_object());
+	return 0;
+}
+
 int core__settings_get(struct ctx *x, struct err *e)
 {
 	json_t *obj = settings_object(x, e);

@@ -1,4 +1,4 @@
-/* The HTTP server: libmicrohttpd glue, the route table, authentication,
+/* The HTTP server: the connection loop's handler, the route table, authentication,
  * RFC 9457 problems and the OpenAPI document. */
 #ifndef ENTENTE_HTTP_H
 #define ENTENTE_HTTP_H
@@ -16,6 +16,8 @@ struct http_config {
 	size_t body_limit;         /* bytes */
 	unsigned threads;
 	unsigned conn_limit, per_ip_limit, timeout_s;
+	unsigned head_timeout_s;   /* the whole request head must arrive within this */
+	const char *metrics_from;  /* comma-separated addresses that may read /metrics unauthenticated, or NULL */
 	int cookie_secure;         /* add Secure to the session cookie */
 	int test_clock;            /* honour X-Entente-Now (tests only) */
 	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
@@ -31,6 +33,7 @@ json_t *http_openapi(void);
 #define RF_NONE 0u
 #define RF_RAW  1u   /* answered by the server itself, not through core */
 #define RF_HTML 2u   /* a public page: core's reply rendered as HTML or Atom */
+#define RF_TEXT 4u   /* authorized through core like the API, answered as text by the server */
 
 struct route {
 	const char *method;

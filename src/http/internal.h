@@ -1,20 +1,46 @@
-/* Private to src/http/. */
+/* Private to src/http/: a request as the loop hands it over, and the
+ * response a handler fills. */
 #ifndef ENTENTE_HTTP_INTERNAL_H
 #define ENTENTE_HTTP_INTERNAL_H
 
-#include <microhttpd.h>
+#include <stddef.h>
 
+#include "http/wire.h"
 #include "lib/err.h"
+#include "lib/strbuf.h"
 
-/* Queue an RFC 9457 problem for e. */
-enum MHD_Result http__problem(struct MHD_Connection *c, const struct err *e, const char *instance);
-/* The same with one more response header. */
-enum MHD_Result http__problem_with(struct MHD_Connection *c, const struct err *e, const char *instance,
-				   const char *header, const char *value);
+struct http_req {
+	const char *method;
+	const char *target;        /* as sent: ASCII, percent-encoded */
+	const char *path;          /* percent-decoded; may hold bytes that are not UTF-8 */
+	const char *raw_path;      /* the target's path as sent (ASCII): safe to echo */
+	const char *query;         /* after '?', still encoded, or "" */
+	const struct wire_head *head;
+	const char *body;
+	size_t body_len;
+	const char *peer;          /* the client's numeric address */
+	int is_head;               /* HEAD: the loop sends the headers of GET only */
+};
 
-/* Serve a file below dir for url (GET or HEAD); 404 problem when absent.
- * count(status) is told the status sent. */
-enum MHD_Result http__static(struct MHD_Connection *c, const char *dir, const char *url, const char *method,
-			     void (*count)(int));
+struct http_res {
+	int status;
+	struct strbuf headers;     /* "Name: value\r\n" lines, CR and LF stripped from values */
+	char *body;                /* malloc'd; the loop frees it */
+	size_t len;
+	int close;                 /* close the connection after this response */
+};
+
+/* A request header's value, or NULL (the first when repeated). */
+const char *http__header(const struct http_req *q, const char *name);
+/* Add a response header; CR and LF in the value are dropped. */
+void http__res_header(struct http_res *r, const char *name, const char *value);
+/* Set status, Content-Type (may be NULL) and body (taken: freed by the loop). */
+void http__res_body(struct http_res *r, int status, const char *type, char *body, size_t len);
+/* An RFC 9457 problem for e; instance must be ASCII (a raw path). */
+void http__problem(struct http_res *r, const struct err *e, const char *instance);
+
+/* Serve a file below the directory dirfd for the decoded path (GET or
+ * HEAD) without following any symbolic link; 404 problem when absent. */
+void http__static(struct http_res *r, int dirfd, const char *path, const char *instance);
 
 #endif

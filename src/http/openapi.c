@@ -116,6 +116,9 @@ static json_t *operation(const struct route *r, const struct action_info *ai)
 	const char *ok = !strcmp(r->method, "DELETE") ? "204" : (ai->flags & A_CREATE) ? "201" : "200";
 	if (!strcmp(ok, "204"))
 		json_object_set_new(responses, ok, json_pack("{ss}", "description", "Done"));
+	else if (r->flags & RF_TEXT)
+		json_object_set_new(responses, ok, json_pack("{ss s{s{s{ss}}}}", "description", "Success", "content",
+							     "text/plain", "schema", "type", "string"));
 	else
 		json_object_set_new(responses, ok, json_pack("{ss s{s{s{ss}}}}", "description", "Success", "content",
 							     "application/json", "schema", "type", "object"));
@@ -128,10 +131,9 @@ static json_t *operation(const struct route *r, const struct action_info *ai)
 
 static json_t *raw_operation(const struct route *r)
 {
-	const char *type = !strcmp(r->action, "metrics") ? "text/plain" : "application/json";
 	return json_pack("{ss ss s[] s{s{ss s{s{}}}}}", "operationId", r->action, "summary",
-			 !strcmp(r->action, "healthz") ? "health check" : !strcmp(r->action, "metrics") ? "Prometheus metrics" : "this document",
-			 "security", "responses", "200", "description", "Success", "content", type);
+			 !strcmp(r->action, "healthz") ? "health check" : "this document",
+			 "security", "responses", "200", "description", "Success", "content", "application/json");
 }
 
 json_t *http_openapi(void)

@@ -14,7 +14,7 @@
 
 const struct route http__routes[] = {
 	{ "GET", "/healthz", "healthz", RF_RAW },
-	{ "GET", "/metrics", "metrics", RF_RAW },
+	{ "GET", "/metrics", "metrics.read", RF_TEXT },
 	{ "GET", "/api/v1/openapi.json", "openapi", RF_RAW },
 	{ "GET", "/registers", "public.list", RF_HTML },
 	{ "GET", "/registers/feed.atom", "public.feed", RF_HTML },

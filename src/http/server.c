@@ -1,10 +1,10 @@
-/* libmicrohttpd glue: one request is read into its arena (capped), then
- * authenticated, parsed and handed to core_call(); the reply or the error
- * becomes JSON or an RFC 9457 problem. */
+/* The server's handler: each request the connection loop (http/loop.c)
+ * has read whole is routed, authenticated, parsed and handed to
+ * core_call(); the reply or the error becomes JSON or an RFC 9457
+ * problem. Public pages are rendered here, static files served. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <microhttpd.h>
 #include <netdb.h>
 #include <pthread.h>
 #include <signal.h>
@@ -12,6 +12,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -19,7 +21,9 @@
 #include "core/core.h"
 #include "http/http.h"
 #include "http/internal.h"
+#include "http/loop.h"
 #include "http/public.h"
+#include "http/throttle.h"
 #include "lib/arena.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
@@ -27,18 +31,13 @@
 
 #define COOKIE "entente_session"
 
-struct req {
-	struct arena arena;
-	struct strbuf body;
-	int too_large;
-	struct timespec start;
-};
-
 static const struct http_config *cfg;
+static struct loop *the_loop;
+static int web_fd = -1;
 static pthread_key_t store_key;
 static atomic_ulong counts[6]; /* by status class: 1xx..5xx, [0] unused */
 
-/* Each pool thread keeps its own connection, closed when the thread ends. */
+/* Each worker thread keeps its own connection, closed when the thread ends. */
 static void store_close(void *p) { store_free(p); }
 
 static struct store *thread_store(struct err *e)
@@ -54,9 +53,9 @@ static struct store *thread_store(struct err *e)
 
 /* Now: the real clock, or, with the test clock enabled, X-Entente-Now
  * (seconds since the epoch or YYYY-MM-DDTHH:MM:SSZ). Core never reads it. */
-static int64_t clock_now(struct MHD_Connection *c)
+static int64_t clock_now(const struct http_req *q)
 {
-	const char *h = cfg->test_clock && c ? MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-Entente-Now") : NULL;
+	const char *h = cfg->test_clock && q ? http__header(q, "X-Entente-Now") : NULL;
 	if (h) {
 		struct tm tm = { 0 };
 		char *end;
@@ -70,49 +69,49 @@ static int64_t clock_now(struct MHD_Connection *c)
 	return (int64_t)time(NULL);
 }
 
-static enum MHD_Result send_body(struct MHD_Connection *c, int status, const char *type, char *text, size_t len,
-				 struct MHD_Response **keep)
+/* ---- requests and responses ---- */
+
+const char *http__header(const struct http_req *q, const char *name)
 {
-	struct MHD_Response *r = MHD_create_response_from_buffer(len, text, MHD_RESPMEM_MUST_FREE);
-	enum MHD_Result ret;
-	if (!r) {
-		free(text);
-		return MHD_NO;
-	}
+	for (size_t i = 0; i < q->head->nheaders; i++)
+		if (wire_token_eq(q->head->headers[i].name, name))
+			return q->head->headers[i].value;
+	return NULL;
+}
+
+void http__res_header(struct http_res *r, const char *name, const char *value)
+{
+	strbuf_addstr(&r->headers, name);
+	strbuf_addstr(&r->headers, ": ");
+	for (const char *p = value; *p; p++)
+		if (*p != '\r' && *p != '\n') /* nothing reaches a header that could split it */
+			strbuf_addch(&r->headers, *p);
+	strbuf_addstr(&r->headers, "\r\n");
+}
+
+void http__res_body(struct http_res *r, int status, const char *type, char *body, size_t len)
+{
+	r->status = status;
+	free(r->body);
+	r->body = body;
+	r->len = body ? len : 0;
 	if (type)
-		MHD_add_response_header(r, "Content-Type", type);
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
-	MHD_add_response_header(r, "Cache-Control", "no-store");
-	if (keep) {
-		*keep = r; /* the caller adds headers and queues */
-		return MHD_YES;
-	}
-	ret = MHD_queue_response(c, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
+		http__res_header(r, "Content-Type", type);
+	http__res_header(r, "X-Content-Type-Options", "nosniff");
+	http__res_header(r, "Cache-Control", "no-store");
 }
 
-static void count(int status)
-{
-	int cls = status / 100;
-	if (cls >= 1 && cls <= 5)
-		atomic_fetch_add(&counts[cls], 1);
-}
-
-enum MHD_Result http__problem(struct MHD_Connection *c, const struct err *e, const char *instance)
-{
-	return http__problem_with(c, e, instance, NULL, NULL);
-}
-
-enum MHD_Result http__problem_with(struct MHD_Connection *c, const struct err *e, const char *instance,
-				   const char *header, const char *value)
+void http__problem(struct http_res *r, const struct err *e, const char *instance)
 {
 	int status = err_status(e->code);
 	const char *rule = err_rule_of(e);
 	char type[96];
 	snprintf(type, sizeof(type), "urn:entente:problem:%s", err_name(e->code));
-	json_t *p = json_pack("{ss ss si ss}", "type", type, "title", err_title(e->code), "status", status,
-			      "instance", instance ? instance : "");
+	json_t *p = json_pack("{ss ss si}", "type", type, "title", err_title(e->code), "status", status);
+	/* the instance is the path as sent: ASCII; anything else is dropped
+	 * rather than risk a response that cannot be encoded */
+	json_t *inst = json_string(instance ? instance : "");
+	json_object_set_new(p, "instance", inst ? inst : json_string(""));
 	if (e->detail[0])
 		json_object_set_new(p, "detail", json_string(e->detail));
 	if (e->field[0])
@@ -121,26 +120,42 @@ enum MHD_Result http__problem_with(struct MHD_Connection *c, const struct err *e
 		json_object_set_new(p, "rule", json_string(rule));
 	char *text = json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII);
 	json_decref(p);
-	struct MHD_Response *r = NULL;
-	count(status);
-	if (!text || send_body(c, status, "application/problem+json", text, strlen(text), &r) != MHD_YES)
-		return MHD_NO;
+	if (!text) /* a string that is not UTF-8 slipped in: still answer */
+		text = strdup("{\"title\":\"Internal error\",\"status\":500}"), status = 500;
+	strbuf_reset(&r->headers);
+	http__res_body(r, status, "application/problem+json", text, text ? strlen(text) : 0);
 	if (status == 401)
-		MHD_add_response_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
-	if (e->code == E_THROTTLED)
-		MHD_add_response_header(r, "Retry-After", "60");
-	if (header && value)
-		MHD_add_response_header(r, header, value);
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
+		http__res_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
 }
 
-static enum MHD_Result problem_code(struct MHD_Connection *c, enum err_code code, const char *field, const char *detail, const char *url)
+static void problem_code(struct http_res *r, enum err_code code, const char *field, const char *detail, const char *instance)
 {
 	struct err e = ERR_INIT;
 	err_set(&e, code, field, "%s", detail);
-	return http__problem(c, &e, url);
+	http__problem(r, &e, instance);
+}
+
+/* The value of cookie name, copied into buf; NULL when absent. */
+static const char *cookie_value(const struct http_req *q, const char *name, char *buf, size_t n)
+{
+	size_t nl = strlen(name);
+	for (size_t i = 0; i < q->head->nheaders; i++) {
+		if (!wire_token_eq(q->head->headers[i].name, "Cookie"))
+			continue;
+		for (const char *p = q->head->headers[i].value; *p;) {
+			while (*p == ' ' || *p == ';')
+				p++;
+			const char *end = strchr(p, ';');
+			size_t len = end ? (size_t)(end - p) : strlen(p);
+			if (len > nl && !strncmp(p, name, nl) && p[nl] == '=' && len - nl - 1 < n) {
+				memcpy(buf, p + nl + 1, len - nl - 1);
+				buf[len - nl - 1] = '\0';
+				return buf;
+			}
+			p += len;
+		}
+	}
+	return NULL;
 }
 
 /* ---- routing ---- */
@@ -202,280 +217,171 @@ static void allow_header(const char *url, char *buf, size_t n)
 		}
 }
 
-/* ---- authentication and throttling ---- */
+/* ---- query parameters ---- */
 
-struct attempt { char key[80]; int64_t first; int failures; };
-#define ATTEMPTS 1024
-static struct attempt attempts[ATTEMPTS];
-static pthread_mutex_t attempts_lock = PTHREAD_MUTEX_INITIALIZER;
-#define WINDOW 900        /* seconds */
-#define MAX_PER_ACCOUNT 5
-#define MAX_PER_ADDRESS 30
-
-static struct attempt *attempt_slot(const char *key, int64_t now, int create)
+static int utf8_ok(const char *s)
 {
-	struct attempt *free_slot = NULL, *oldest = &attempts[0];
-	for (int i = 0; i < ATTEMPTS; i++) {
-		struct attempt *a = &attempts[i];
-		if (a->key[0] && now - a->first > WINDOW)
-			a->key[0] = '\0';
-		if (a->key[0] && !strcmp(a->key, key))
-			return a;
-		if (!a->key[0] && !free_slot)
-			free_slot = a;
-		if (a->first < oldest->first)
-			oldest = a;
-	}
-	if (!create)
-		return NULL;
-	struct attempt *a = free_slot ? free_slot : oldest;
-	snprintf(a->key, sizeof(a->key), "%s", key);
-	a->first = now;
-	a->failures = 0;
-	return a;
+	json_t *j = json_string(s);
+	json_decref(j);
+	return j != NULL;
 }
 
-static void throttle_keys(struct MHD_Connection *c, const json_t *body, char account[80], char address[80])
+/* Add the query's parameters to params (path captures win); -1 when a
+ * parameter is malformed or not UTF-8. */
+static int add_query(const char *query, json_t *params)
 {
-	const union MHD_ConnectionInfo *ci = MHD_get_connection_info(c, MHD_CONNECTION_INFO_CLIENT_ADDRESS);
-	char host[INET6_ADDRSTRLEN] = "?";
+	int ret = 0;
+	char *buf = malloc(strlen(query) + 1);
+	if (!buf)
+		return -1;
+	for (const char *p = query; *p && !ret;) {
+		const char *amp = strchr(p, '&'), *eq;
+		size_t n = amp ? (size_t)(amp - p) : strlen(p);
+		char key[128];
+		eq = memchr(p, '=', n);
+		size_t kn = eq ? (size_t)(eq - p) : n;
+		if (kn && kn < sizeof(key) && wire_unescape(p, kn, key, 1) >= 0) {
+			long vn = eq ? wire_unescape(eq + 1, n - kn - 1, buf, 1) : (buf[0] = '\0', 0);
+			json_t *v = vn >= 0 ? json_stringn(buf, (size_t)vn) : NULL;
+			if (!v || !utf8_ok(key)) {
+				json_decref(v);
+				ret = -1;
+			} else if (!json_object_get(params, key)) {
+				json_object_set_new(params, key, v);
+			} else {
+				json_decref(v);
+			}
+		} else if (kn) {
+			ret = -1;
+		}
+		p += n + (amp ? 1 : 0);
+	}
+	free(buf);
+	return ret;
+}
+
+/* ---- authentication and sign-in throttling ---- */
+
+static int is_write(const char *method) { return strcmp(method, "GET") && strcmp(method, "HEAD"); }
+
+/* Who the request is from: a bearer token, or a session cookie whose
+ * state changes carry the session's CSRF token. -1 with the problem set. */
+static int authenticate(const struct http_req *q, struct store *st, struct call *call, char sess_hash[65], int login,
+			struct http_res *r)
+{
+	struct err e = ERR_INIT;
+	char csrf[65] = "", cookie_buf[130];
+	const char *auth = http__header(q, "Authorization");
+	const char *cookie = cookie_value(q, COOKIE, cookie_buf, sizeof(cookie_buf));
+	if (auth) {
+		if (strncmp(auth, "Bearer ", 7)) {
+			problem_code(r, E_UNAUTHENTICATED, "Authorization", "use Authorization: Bearer <token>", q->raw_path);
+			return -1;
+		}
+		if (core_authenticate(st, "token", auth + 7, call->now, &call->person_id, NULL, &e))
+			goto fail;
+	} else if (cookie && !login) {
+		if (core_authenticate(st, "session", cookie, call->now, &call->person_id, csrf, &e))
+			goto fail;
+		hash_hex(cookie, sess_hash);
+		call->session_hash = sess_hash;
+		if (is_write(q->method)) {
+			const char *t = http__header(q, "X-CSRF-Token");
+			if (!t || !secure_streq(t, csrf)) {
+				problem_code(r, E_CSRF, "X-CSRF-Token", "send the csrf_token of your session in X-CSRF-Token", q->raw_path);
+				return -1;
+			}
+		}
+	}
+	return 0;
+fail:
+	http__problem(r, &e, q->raw_path);
+	return -1;
+}
+
+/* The sign-in's throttle keys: the e-mail folded to lower case, and the
+ * client's address. */
+static void throttle_keys(const struct http_req *q, const json_t *body, char account[130], char address[64])
+{
 	const char *email = json_string_value(json_object_get(body, "email"));
-	if (ci && ci->client_addr)
-		getnameinfo(ci->client_addr, ci->client_addr->sa_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in),
-			    host, sizeof(host), NULL, 0, NI_NUMERICHOST);
-	snprintf(address, 80, "ip:%s", host);
-	snprintf(account, 80, "acct:%s", email ? email : "");
+	snprintf(address, 64, "%s", q->peer);
+	snprintf(account, 130, "%s", email ? email : "");
 	for (char *p = account; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
 			*p = (char)(*p - 'A' + 'a');
 }
 
-static int throttled(const char *account, const char *address, int64_t now)
-{
-	pthread_mutex_lock(&attempts_lock);
-	struct attempt *a = attempt_slot(account, now, 0), *b = attempt_slot(address, now, 0);
-	int t = (a && a->failures >= MAX_PER_ACCOUNT) || (b && b->failures >= MAX_PER_ADDRESS);
-	pthread_mutex_unlock(&attempts_lock);
-	return t;
-}
+/* ---- the handlers ---- */
 
-static void throttle_note(const char *account, const char *address, int64_t now, int ok)
-{
-	pthread_mutex_lock(&attempts_lock);
-	if (ok) {
-		struct attempt *a = attempt_slot(account, now, 0);
-		if (a)
-			a->key[0] = '\0';
-	} else {
-		attempt_slot(account, now, 1)->failures++;
-		attempt_slot(address, now, 1)->failures++;
-	}
-	pthread_mutex_unlock(&attempts_lock);
-}
-
-static int is_write(const char *method) { return strcmp(method, "GET") && strcmp(method, "HEAD"); }
-
-/* ---- the request ---- */
-
-static enum MHD_Result reply_json(struct MHD_Connection *c, const char *method, const struct reply *rep, const char *url)
+static void reply_json(struct http_res *r, const struct reply *rep)
 {
 	char *text = NULL;
 	size_t len = 0;
-	struct MHD_Response *r = NULL;
-	(void)url;
 	if (rep->body) {
 		text = json_dumps(rep->body, JSON_COMPACT | JSON_ENSURE_ASCII);
-		if (!text)
-			return MHD_NO;
+		if (!text) {
+			problem_code(r, E_INTERNAL, NULL, "the reply could not be encoded", "");
+			return;
+		}
 		len = strlen(text);
 	}
-	if (!strcmp(method, "HEAD"))
-		len = 0;
-	if (!text)
-		text = calloc(1, 1);
-	count(rep->status);
-	if (send_body(c, rep->status, rep->body ? "application/json" : NULL, text, len, &r) != MHD_YES)
-		return MHD_NO;
+	http__res_body(r, rep->status, rep->body ? "application/json" : NULL, text, len);
 	if (rep->revision > 0) {
 		char etag[32];
 		core_etag(rep->revision, etag);
-		MHD_add_response_header(r, "ETag", etag);
+		http__res_header(r, "ETag", etag);
 	}
 	if (rep->location[0])
-		MHD_add_response_header(r, "Location", rep->location);
+		http__res_header(r, "Location", rep->location);
 	if (rep->session_id[0] || rep->end_session) {
 		char cookie[256];
 		snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d", COOKIE,
 			 rep->end_session ? "" : rep->session_id, cfg->cookie_secure ? "; Secure" : "",
 			 rep->end_session ? 0 : CORE_SESSION_SECONDS);
-		MHD_add_response_header(r, "Set-Cookie", cookie);
+		http__res_header(r, "Set-Cookie", cookie);
 	}
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)rep->status, r);
-	MHD_destroy_response(r);
-	return ret;
 }
 
-static enum MHD_Result add_query(void *cls, enum MHD_ValueKind kind, const char *key, const char *value)
+static void metrics_text(struct http_res *r)
 {
-	(void)kind;
-	json_t *params = cls;
-	json_t *v = json_string(value ? value : ""), *k = json_string(key);
-	int bad = !v || !k; /* not UTF-8 */
-	json_decref(k);
-	if (bad) {
-		json_decref(v);
-		json_object_set_new(params, "\x01" "bad", json_true());
-		return MHD_YES;
-	}
-	/* path captures win over query parameters of the same name */
-	if (!json_object_get(params, key))
-		json_object_set_new(params, key, v);
-	else
-		json_decref(v);
-	return MHD_YES;
-}
-
-static enum MHD_Result handle_api(struct MHD_Connection *c, struct req *rq, const struct route *route,
-				  const char *method, const char *url)
-{
-	struct err e = ERR_INIT;
-	struct reply rep = REPLY_INIT;
-	struct call call = { 0 };
-	json_t *params = json_object(), *body = NULL;
-	struct store *st;
-	enum MHD_Result ret;
-	char csrf[65] = "", sess_hash[65], account[80], address[80];
-	const char *auth = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Authorization");
-	const char *cookie = MHD_lookup_connection_value(c, MHD_COOKIE_KIND, COOKIE);
-	int login = !strcmp(route->action, "session.create");
-
-	arena_defer(&rq->arena, (void (*)(void *))json_decref, params);
-	call.now = clock_now(c);
-	call.action = route->action;
-	route_match(route->pattern, url, params);
-	MHD_get_connection_values(c, MHD_GET_ARGUMENT_KIND, add_query, params);
-	if (json_object_get(params, "\x01" "bad"))
-		return problem_code(c, E_BAD_UTF8, "query", "query parameters must be UTF-8", url);
-	call.params = params;
-
-	if (rq->body.len) {
-		json_error_t jerr;
-		body = json_loadb(rq->body.buf, rq->body.len, JSON_REJECT_DUPLICATES, &jerr);
-		if (!body) {
-			enum err_code code = json_error_code(&jerr) == json_error_invalid_utf8 ? E_BAD_UTF8 : E_BAD_JSON;
-			char detail[200];
-			snprintf(detail, sizeof(detail), "%s at line %d column %d", jerr.text, jerr.line, jerr.column);
-			return problem_code(c, code, "", detail, url);
-		}
-		arena_defer(&rq->arena, (void (*)(void *))json_decref, body);
-	}
-	call.body = body;
-	call.if_match = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "If-Match");
-
-	if (!(st = thread_store(&e)))
-		return http__problem(c, &e, url);
-
-	if (auth) {
-		if (strncmp(auth, "Bearer ", 7))
-			return problem_code(c, E_UNAUTHENTICATED, "Authorization", "use Authorization: Bearer <token>", url);
-		if (core_authenticate(st, "token", auth + 7, call.now, &call.person_id, NULL, &e))
-			return http__problem(c, &e, url);
-	} else if (cookie && !login) {
-		if (core_authenticate(st, "session", cookie, call.now, &call.person_id, csrf, &e))
-			return http__problem(c, &e, url);
-		hash_hex(cookie, sess_hash);
-		call.session_hash = sess_hash;
-		/* a state change made with a cookie carries the session's CSRF token */
-		if (is_write(method)) {
-			const char *t = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "X-CSRF-Token");
-			if (!t || !secure_streq(t, csrf))
-				return problem_code(c, E_CSRF, "X-CSRF-Token", "send the csrf_token of your session in X-CSRF-Token", url);
-		}
-	}
-
-	if (login) {
-		throttle_keys(c, body, account, address);
-		if (throttled(account, address, call.now))
-			return problem_code(c, E_THROTTLED, NULL, "too many failed sign-ins: wait and try again", url);
-	}
-	int failed = core_call(st, &call, &rep, &e);
-	if (login && (!failed || e.code == E_BAD_CREDENTIALS))
-		throttle_note(account, address, call.now, !failed);
-	if (failed) {
-		if (e.code == E_INTERNAL || e.code == E_UNAVAILABLE)
-			log_line("error %s %s: %s", method, url, e.detail);
-		return http__problem(c, &e, url);
-	}
-	if (!rep.status)
-		rep.status = 200;
-	ret = reply_json(c, method, &rep, url);
-	reply_release(&rep);
-	return ret;
-}
-
-static enum MHD_Result handle_raw(struct MHD_Connection *c, const struct route *route, const char *url)
-{
-	struct err e = ERR_INIT;
-	if (!strcmp(route->action, "healthz")) {
-		struct store *st = thread_store(&e);
-		if (!st)
-			return http__problem(c, &e, url);
-		char *text = NULL;
-		int n = asprintf(&text, "{\"status\":\"ok\",\"schema_version\":%d}", store_schema_version(st));
-		count(200);
-		return n < 0 ? MHD_NO : send_body(c, 200, "application/json", text, (size_t)n, NULL);
-	}
-	if (!strcmp(route->action, "metrics")) {
-		struct strbuf sb = STRBUF_INIT;
-		strbuf_addstr(&sb, "# HELP entente_http_responses_total HTTP responses by status class.\n"
-				   "# TYPE entente_http_responses_total counter\n");
-		count(200);
-		for (int i = 1; i <= 5; i++)
-			strbuf_addf(&sb, "entente_http_responses_total{class=\"%dxx\"} %lu\n", i, atomic_load(&counts[i]));
-		size_t len = sb.len;
-		return send_body(c, 200, "text/plain; version=0.0.4", strbuf_detach(&sb), len, NULL);
-	}
-	/* openapi */
-	json_t *doc = http_openapi();
-	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
-	json_decref(doc);
-	count(200);
-	return text ? send_body(c, 200, "application/json", text, strlen(text), NULL) : MHD_NO;
-}
-
-static enum MHD_Result handle_html(struct MHD_Connection *c, const struct route *route, const char *url, const char *method)
-{
-	struct err e = ERR_INIT;
-	struct reply rep = REPLY_INIT;
-	json_t *params = json_object();
-	struct call call = { .action = route->action, .params = params, .now = clock_now(c) };
-	struct store *st = thread_store(&e);
 	struct strbuf sb = STRBUF_INIT;
-	const char *type = "text/html; charset=utf-8", *host = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Host");
-	char base[300];
-	int status = 200;
-	route_match(route->pattern, url, params);
-	snprintf(base, sizeof(base), "http://%s", host ? host : "localhost");
-	if (!st || core_call(st, &call, &rep, &e)) {
-		json_decref(params);
-		if (e.code != E_NOT_FOUND)
-			return http__problem(c, &e, url);
-		http__render_missing(&sb);
-		status = 404;
-	} else {
-		type = http__render(route->action, rep.body, base, &sb);
-		reply_release(&rep);
-		json_decref(params);
-	}
+	struct loop_stats ls = { 0 };
+	if (the_loop)
+		loop_stats(the_loop, &ls);
+	strbuf_addstr(&sb, "# HELP entente_http_responses_total HTTP responses by status class.\n"
+			   "# TYPE entente_http_responses_total counter\n");
+	for (int i = 1; i <= 5; i++)
+		strbuf_addf(&sb, "entente_http_responses_total{class=\"%dxx\"} %lu\n", i, atomic_load(&counts[i]));
+	strbuf_addf(&sb, "# HELP entente_http_connections_open Connections held now.\n"
+			 "# TYPE entente_http_connections_open gauge\nentente_http_connections_open %lu\n", ls.open);
+	strbuf_addstr(&sb, "# HELP entente_http_connections_total Connections by what became of them.\n"
+			   "# TYPE entente_http_connections_total counter\n");
+	const struct { const char *what; unsigned long n; } rows[] = {
+		{ "accepted", ls.accepted }, { "refused_per_address", ls.refused_address }, { "evicted", ls.evicted },
+		{ "refused_full", ls.refused_full }, { "head_timeout", ls.head_timeouts }, { "idle_timeout", ls.idle_timeouts },
+		{ "peer_closed_mid_request", ls.peer_closed }, { "bad_request", ls.bad_requests },
+	};
+	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
+		strbuf_addf(&sb, "entente_http_connections_total{outcome=\"%s\"} %lu\n", rows[i].what, rows[i].n);
+	strbuf_addf(&sb, "# HELP entente_http_requests_total Requests read whole.\n"
+			 "# TYPE entente_http_requests_total counter\nentente_http_requests_total %lu\n", ls.requests);
 	size_t len = sb.len;
-	struct MHD_Response *r = NULL;
-	count(status);
-	if (send_body(c, status, type, strbuf_detach(&sb), !strcmp(method, "HEAD") ? 0 : len, &r) != MHD_YES)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
-	enum MHD_Result ret = MHD_queue_response(c, (unsigned)status, r);
-	MHD_destroy_response(r);
-	return ret;
+	http__res_body(r, 200, "text/plain; version=0.0.4", strbuf_detach(&sb), len);
+}
+
+/* Is the peer one of the addresses allowed to scrape /metrics? */
+static int metrics_peer(const char *peer)
+{
+	const char *p = cfg->metrics_from;
+	size_t n = strlen(peer);
+	while (p && *p) {
+		const char *end = strchr(p, ',');
+		size_t len = end ? (size_t)(end - p) : strlen(p);
+		if (len == n && !strncmp(p, peer, n))
+			return 1;
+		p = end ? end + 1 : NULL;
+	}
+	return 0;
 }
 
 static int media_json(const char *type)
@@ -486,77 +392,178 @@ static int media_json(const char *type)
 	return !strncasecmp(type, "application/json", n) && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-static enum MHD_Result access_cb(void *cls, struct MHD_Connection *c, const char *url, const char *method,
-				 const char *version, const char *upload, size_t *upload_size, void **con_cls)
+static void handle_api(const struct http_req *q, const struct route *route, struct http_res *r)
 {
-	struct req *rq = *con_cls;
-	const struct route *route;
-	int known;
-	(void)cls;
-	(void)version;
-	if (!rq) {
-		const char *len = MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Length");
-		rq = calloc(1, sizeof(*rq));
-		if (!rq)
-			return MHD_NO;
-		strbuf_init(&rq->body);
-		clock_gettime(CLOCK_MONOTONIC, &rq->start);
-		*con_cls = rq;
-		/* refuse an oversized body before reading any of it */
-		if (len && strtoull(len, NULL, 10) > cfg->body_limit) {
-			char d[80];
-			snprintf(d, sizeof(d), "the limit is %zu bytes", cfg->body_limit);
-			return problem_code(c, E_TOO_LARGE, "", d, url);
+	struct err e = ERR_INIT;
+	struct reply rep = REPLY_INIT;
+	struct call call = { 0 };
+	json_t *params = json_object(), *body = NULL;
+	struct store *st;
+	char sess_hash[65], account[130], address[64];
+	int login = !strcmp(route->action, "session.create"), failed;
+	struct throttle_ticket ticket;
+
+	if ((route->flags & RF_TEXT) && metrics_peer(q->peer)) {
+		metrics_text(r);
+		goto out;
+	}
+	if (q->body_len && !media_json(http__header(q, "Content-Type"))) {
+		problem_code(r, E_MEDIA_TYPE, "Content-Type", "send application/json", q->raw_path);
+		goto out;
+	}
+	call.now = clock_now(q);
+	call.action = route->action;
+	route_match(route->pattern, q->path, params);
+	if (add_query(q->query, params)) {
+		problem_code(r, E_BAD_UTF8, "query", "query parameters must be percent-encoded UTF-8", q->raw_path);
+		goto out;
+	}
+	call.params = params;
+	if (q->body_len) {
+		json_error_t jerr;
+		body = json_loadb(q->body, q->body_len, JSON_REJECT_DUPLICATES, &jerr);
+		if (!body) {
+			enum err_code code = json_error_code(&jerr) == json_error_invalid_utf8 ? E_BAD_UTF8 : E_BAD_JSON;
+			char detail[200];
+			snprintf(detail, sizeof(detail), "%s at line %d column %d", jerr.text, jerr.line, jerr.column);
+			problem_code(r, code, "", detail, q->raw_path);
+			goto out;
 		}
-		return MHD_YES;
 	}
-	if (*upload_size) {
-		if (rq->body.len + *upload_size > cfg->body_limit)
-			rq->too_large = 1; /* keep reading, keep nothing */
+	call.body = body;
+	call.if_match = http__header(q, "If-Match");
+	if (!(st = thread_store(&e))) {
+		http__problem(r, &e, q->raw_path);
+		goto out;
+	}
+	if (authenticate(q, st, &call, sess_hash, login, r))
+		goto out;
+	if (login) {
+		/* counted before the password is hashed: simultaneous guesses
+		 * cannot all pass under the limit */
+		throttle_keys(q, body, account, address);
+		int wait = throttle_begin(account, address, call.now, &ticket);
+		if (wait) {
+			char ra[24];
+			problem_code(r, E_THROTTLED, NULL, "too many failed sign-ins: wait and try again", q->raw_path);
+			snprintf(ra, sizeof(ra), "%d", wait);
+			http__res_header(r, "Retry-After", ra);
+			goto out;
+		}
+	}
+	failed = core_call(st, &call, &rep, &e);
+	if (login)
+		throttle_end(&ticket, account, address, call.now, !failed);
+	if (failed) {
+		if (e.code == E_INTERNAL || e.code == E_UNAVAILABLE)
+			log_line("error %s %s: %s", q->method, q->raw_path, e.detail);
+		http__problem(r, &e, q->raw_path);
+	} else if (route->flags & RF_TEXT) {
+		metrics_text(r);
+	} else {
+		if (!rep.status)
+			rep.status = 200;
+		reply_json(r, &rep);
+	}
+	reply_release(&rep);
+out:
+	json_decref(body);
+	json_decref(params);
+}
+
+static void handle_raw(const struct http_req *q, const struct route *route, struct http_res *r)
+{
+	struct err e = ERR_INIT;
+	if (!strcmp(route->action, "healthz")) {
+		struct store *st = thread_store(&e);
+		char *text = NULL;
+		int n;
+		if (!st) {
+			http__problem(r, &e, q->raw_path);
+			return;
+		}
+		n = asprintf(&text, "{\"status\":\"ok\",\"schema_version\":%d}", store_schema_version(st));
+		if (n < 0)
+			problem_code(r, E_INTERNAL, NULL, "out of memory", q->raw_path);
 		else
-			strbuf_add(&rq->body, upload, *upload_size);
-		*upload_size = 0;
-		return MHD_YES;
+			http__res_body(r, 200, "application/json", text, (size_t)n);
+		return;
 	}
-	if (rq->too_large) {
-		char d[80];
-		snprintf(d, sizeof(d), "the limit is %zu bytes", cfg->body_limit);
-		return problem_code(c, E_TOO_LARGE, "", d, url);
+	/* openapi */
+	json_t *doc = http_openapi();
+	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
+	json_decref(doc);
+	if (!text)
+		problem_code(r, E_INTERNAL, NULL, "out of memory", q->raw_path);
+	else
+		http__res_body(r, 200, "application/json", text, strlen(text));
+}
+
+static void handle_html(const struct http_req *q, const struct route *route, struct http_res *r)
+{
+	struct err e = ERR_INIT;
+	struct reply rep = REPLY_INIT;
+	json_t *params = json_object();
+	struct call call = { .action = route->action, .params = params, .now = clock_now(q) };
+	struct store *st = thread_store(&e);
+	struct strbuf sb = STRBUF_INIT;
+	const char *type = "text/html; charset=utf-8", *host = http__header(q, "Host");
+	char base[300];
+	int status = 200;
+	route_match(route->pattern, q->path, params);
+	/* the Host was checked by the parser: letters, digits, dots, colons, brackets */
+	snprintf(base, sizeof(base), "http://%s", host && *host ? host : "localhost");
+	if (!st || core_call(st, &call, &rep, &e)) {
+		json_decref(params);
+		if (e.code != E_NOT_FOUND) {
+			http__problem(r, &e, q->raw_path);
+			return;
+		}
+		http__render_missing(&sb);
+		status = 404;
+	} else {
+		type = http__render(route->action, rep.body, base, &sb);
+		reply_release(&rep);
+		json_decref(params);
 	}
-	route = route_find(method, url, &known);
+	size_t len = sb.len;
+	http__res_body(r, status, type, strbuf_detach(&sb), len);
+	http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
+}
+
+static void count(int status)
+{
+	int cls = status / 100;
+	if (cls >= 1 && cls <= 5)
+		atomic_fetch_add(&counts[cls], 1);
+}
+
+/* The one handler the loop calls. */
+static void handle(const struct http_req *q, struct http_res *r)
+{
+	int known;
+	const struct route *route = route_find(q->method, q->path, &known);
 	if (!route) {
 		if (known) {
 			char allow[64];
 			struct err e = ERR_INIT;
-			allow_header(url, allow, sizeof(allow));
+			allow_header(q->path, allow, sizeof(allow));
 			err_set(&e, E_METHOD, NULL, "allowed: %s", allow);
-			return http__problem_with(c, &e, url, "Allow", allow);
+			http__problem(r, &e, q->raw_path);
+			http__res_header(r, "Allow", allow);
+		} else if (strncmp(q->path, "/api/", 5) && (!strcmp(q->method, "GET") || !strcmp(q->method, "HEAD")) && web_fd >= 0) {
+			http__static(r, web_fd, q->path, q->raw_path);
+		} else {
+			problem_code(r, E_NOT_FOUND, NULL, "no such route", q->raw_path);
 		}
-		if (strncmp(url, "/api/", 5) && (!strcmp(method, "GET") || !strcmp(method, "HEAD")) && cfg->web_dir)
-			return http__static(c, cfg->web_dir, url, method, (void (*)(int))count);
-		return problem_code(c, E_NOT_FOUND, NULL, "no such route", url);
+	} else if (route->flags & RF_RAW) {
+		handle_raw(q, route, r);
+	} else if (route->flags & RF_HTML) {
+		handle_html(q, route, r);
+	} else {
+		handle_api(q, route, r);
 	}
-	if (route->flags & RF_RAW)
-		return handle_raw(c, route, url);
-	if (route->flags & RF_HTML)
-		return handle_html(c, route, url, method);
-	if (rq->body.len && !media_json(MHD_lookup_connection_value(c, MHD_HEADER_KIND, "Content-Type")))
-		return problem_code(c, E_MEDIA_TYPE, "Content-Type", "send application/json", url);
-	return handle_api(c, rq, route, method, url);
-}
-
-static void completed_cb(void *cls, struct MHD_Connection *c, void **con_cls, enum MHD_RequestTerminationCode toe)
-{
-	struct req *rq = *con_cls;
-	(void)cls;
-	(void)c;
-	(void)toe;
-	if (!rq)
-		return;
-	arena_release(&rq->arena);
-	strbuf_release(&rq->body);
-	free(rq);
-	*con_cls = NULL;
+	count(r->status);
 }
 
 /* The scheduler: closes ballots at their deadline, sends review reminders,
@@ -590,14 +597,6 @@ static void *scheduler_main(void *arg)
 	return NULL;
 }
 
-static void mhd_log(void *cls, const char *fmt, va_list ap)
-{
-	char msg[512];
-	(void)cls;
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	log_line("microhttpd: %s", msg);
-}
-
 static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct err *e)
 {
 	char host[256];
@@ -620,46 +619,71 @@ static int parse_listen(const char *listen, struct sockaddr_storage *ss, struct 
 	return 0;
 }
 
+/* The listening socket, bound and listening, non-blocking. */
+static int listen_on(const struct sockaddr_storage *ss, struct err *e)
+{
+	int one = 1, fd = socket(ss->ss_family, SOCK_STREAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	socklen_t len = ss->ss_family == AF_INET6 ? sizeof(struct sockaddr_in6) : sizeof(struct sockaddr_in);
+	if (fd < 0)
+		return err_set(e, E_UNAVAILABLE, "listen", "socket: %s", strerror(errno));
+	setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	if (bind(fd, (const struct sockaddr *)ss, len) || listen(fd, 4096)) {
+		err_set(e, E_UNAVAILABLE, "listen", "cannot listen on %s: %s", cfg->listen, strerror(errno));
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
 int http_serve(const struct http_config *config, struct err *e)
 {
 	struct sockaddr_storage ss = { 0 };
-	struct MHD_Daemon *d;
+	socklen_t sl = sizeof(ss);
 	sigset_t set;
-	int sig;
+	int sig, fd, ret = -1;
+	char host[256], url[300];
 	cfg = config;
 	if (parse_listen(cfg->listen, &ss, e))
 		return -1;
-	if (pthread_key_create(&store_key, store_close))
-		return err_set(e, E_INTERNAL, NULL, "pthread_key_create failed");
-	/* the signals are waited for here, not delivered to the pool threads */
+	if (cfg->web_dir && (web_fd = open(cfg->web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return err_set(e, E_INVALID, "web-dir", "cannot open %s: %s", cfg->web_dir, strerror(errno));
+	if (pthread_key_create(&store_key, store_close)) {
+		err_set(e, E_INTERNAL, NULL, "pthread_key_create failed");
+		goto out_web;
+	}
+	/* the signals are waited for here, not delivered to the workers */
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
-
-	unsigned flags = MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_ERROR_LOG | MHD_USE_EPOLL;
-	if (ss.ss_family == AF_INET6)
-		flags |= MHD_USE_IPv6;
-	d = MHD_start_daemon(flags, 0, NULL, NULL, access_cb, NULL,
-			     MHD_OPTION_EXTERNAL_LOGGER, mhd_log, NULL,
-			     MHD_OPTION_SOCK_ADDR, (struct sockaddr *)&ss,
-			     MHD_OPTION_THREAD_POOL_SIZE, cfg->threads,
-			     MHD_OPTION_CONNECTION_TIMEOUT, cfg->timeout_s,
-			     MHD_OPTION_CONNECTION_LIMIT, cfg->conn_limit,
-			     MHD_OPTION_PER_IP_CONNECTION_LIMIT, cfg->per_ip_limit,
-			     MHD_OPTION_CONNECTION_MEMORY_LIMIT, (size_t)(64 * 1024),
-			     MHD_OPTION_NOTIFY_COMPLETED, completed_cb, NULL,
-			     MHD_OPTION_END);
-	if (!d) {
-		pthread_key_delete(store_key);
-		return err_set(e, E_UNAVAILABLE, "listen", "cannot listen on %s: %s", cfg->listen, strerror(errno));
+	if ((fd = listen_on(&ss, e)) < 0)
+		goto out_key;
+	/* thousands of connections need as many descriptors: take what the
+	 * hard limit allows, and hold no more connections than that */
+	struct rlimit rl;
+	unsigned conn_limit = cfg->conn_limit;
+	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
+		if (rl.rlim_cur < rl.rlim_max) {
+			rl.rlim_cur = rl.rlim_max;
+			setrlimit(RLIMIT_NOFILE, &rl);
+			getrlimit(RLIMIT_NOFILE, &rl);
+		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)conn_limit + 64) {
+			conn_limit = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
+			log_line("at most %u connections: the descriptor limit is %lu", conn_limit, (unsigned long)rl.rlim_cur);
+		}
 	}
-	const union MHD_DaemonInfo *info = MHD_get_daemon_info(d, MHD_DAEMON_INFO_BIND_PORT);
-	char host[256], url[300];
+	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
+				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
+				  .body_limit = cfg->body_limit, .handle = handle };
+	if (loop_start(&the_loop, fd, &lc, e))
+		goto out_fd;
+	getsockname(fd, (struct sockaddr *)&ss, &sl);
 	snprintf(host, sizeof(host), "%s", cfg->listen);
 	*strrchr(host, ':') = '\0';
-	snprintf(url, sizeof(url), "http://%s:%u", host, info ? info->port : 0);
+	snprintf(url, sizeof(url), "http://%s:%u", host,
+		 ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port));
 	log_line("entente listening on %s", url);
 	if (cfg->ready_file) {
 		FILE *f = fopen(cfg->ready_file, "w");
@@ -675,7 +699,16 @@ int http_serve(const struct http_config *config, struct err *e)
 	stopping = 1;
 	if (have_sched)
 		pthread_join(sched, NULL);
-	MHD_stop_daemon(d);
+	loop_stop(the_loop);
+	the_loop = NULL;
+	ret = 0;
+out_fd:
+	close(fd);
+out_key:
 	pthread_key_delete(store_key);
-	return 0;
+out_web:
+	if (web_fd >= 0)
+		close(web_fd);
+	web_fd = -1;
+	return ret;
 }

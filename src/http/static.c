@@ -1,12 +1,21 @@
-/* Static files of the web application, from one directory: no "..", no
- * hidden files, no symlinks out of it; a small table of content types. */
+/* Static files of the web application, from one directory. The path is
+ * walked one component at a time from the directory's descriptor, each
+ * opened with O_NOFOLLOW: no symbolic link is followed anywhere on the
+ * way (a link to /etc inside web/ serves nothing), no ".." or hidden
+ * name is accepted, so nothing outside the directory can be reached
+ * (what openat2's RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS would give,
+ * without depending on the kernel having it). */
+#include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "http/internal.h"
+
+#define MAX_FILE (16u << 20)
 
 static const struct { const char *ext, *type; } types[] = {
 	{ ".html", "text/html; charset=utf-8" },
@@ -30,46 +39,68 @@ static const char *type_of(const char *path)
 	return "application/octet-stream";
 }
 
-static int safe_path(const char *url)
+/* Open path below dirfd, refusing links, dot names and empty components.
+ * The file descriptor, or -1. */
+static int open_beneath(int dirfd, const char *path, char *name, size_t n)
 {
-	if (url[0] != '/' || strstr(url, "/.") || strstr(url, "//") || strchr(url, '\\'))
-		return 0;
-	return strlen(url) < 512;
+	char buf[512], *save = NULL, *comp, *next;
+	int fd = dirfd;
+	size_t len = strlen(path);
+	if (path[0] != '/' || len >= sizeof(buf) - sizeof("index.html"))
+		return -1;
+	snprintf(buf, sizeof(buf), "%s%s", path + 1, path[len - 1] == '/' ? "index.html" : "");
+	for (comp = strtok_r(buf, "/", &save); comp; comp = next) {
+		next = strtok_r(NULL, "/", &save);
+		if (comp[0] == '.' || strchr(comp, '\\')) { /* "..", ".", hidden files */
+			if (fd != dirfd)
+				close(fd);
+			return -1;
+		}
+		int nfd = openat(fd, comp, (next ? O_DIRECTORY : 0) | O_RDONLY | O_NOFOLLOW | O_CLOEXEC | O_NONBLOCK);
+		if (fd != dirfd)
+			close(fd);
+		if ((fd = nfd) < 0)
+			return -1;
+		snprintf(name, n, "%s", comp);
+	}
+	return fd == dirfd ? -1 : fd;
 }
 
-enum MHD_Result http__static(struct MHD_Connection *c, const char *dir, const char *url, const char *method,
-			     void (*count)(int))
+void http__static(struct http_res *r, int dirfd, const char *path, const char *instance)
 {
-	char path[1024];
+	char name[256] = "";
 	struct stat sb;
-	int fd;
 	struct err e = ERR_INIT;
-	if (!safe_path(url))
-		goto missing;
-	snprintf(path, sizeof(path), "%s%s%s", dir, url, url[strlen(url) - 1] == '/' ? "index.html" : "");
-	fd = open(path, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
+	char *body = NULL;
+	int fd = open_beneath(dirfd, path, name, sizeof(name));
 	if (fd < 0)
 		goto missing;
-	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode)) {
-		close(fd);
+	if (fstat(fd, &sb) || !S_ISREG(sb.st_mode) || (size_t)sb.st_size > MAX_FILE)
 		goto missing;
+	body = malloc((size_t)sb.st_size + 1);
+	if (!body)
+		goto missing;
+	for (size_t got = 0; got < (size_t)sb.st_size;) {
+		ssize_t k = read(fd, body + got, (size_t)sb.st_size - got);
+		if (k == 0 || (k < 0 && errno != EINTR))
+			goto missing; /* it shrank, or cannot be read */
+		if (k > 0)
+			got += (size_t)k;
 	}
-	struct MHD_Response *r = !strcmp(method, "HEAD") ? MHD_create_response_from_buffer(0, (void *)"", MHD_RESPMEM_PERSISTENT)
-							 : MHD_create_response_from_fd((uint64_t)sb.st_size, fd);
-	if (!strcmp(method, "HEAD"))
-		close(fd);
-	if (!r)
-		return MHD_NO;
-	MHD_add_response_header(r, "Content-Type", type_of(path));
-	MHD_add_response_header(r, "X-Content-Type-Options", "nosniff");
+	close(fd);
+	const char *type = type_of(name);
+	http__res_body(r, 200, type, body, (size_t)sb.st_size);
+	strbuf_reset(&r->headers); /* static files may be cached, unlike the API */
+	http__res_header(r, "Content-Type", type);
+	http__res_header(r, "X-Content-Type-Options", "nosniff");
 	/* HTML is revalidated so a new release shows at once; assets may be kept */
-	MHD_add_response_header(r, "Cache-Control", strstr(type_of(path), "html") ? "no-cache" : "public, max-age=3600");
-	MHD_add_response_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
-	count(200);
-	enum MHD_Result ret = MHD_queue_response(c, MHD_HTTP_OK, r);
-	MHD_destroy_response(r);
-	return ret;
+	http__res_header(r, "Cache-Control", strstr(type, "html") ? "no-cache" : "public, max-age=3600");
+	http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
+	return;
 missing:
+	free(body);
+	if (fd >= 0)
+		close(fd);
 	err_set(&e, E_NOT_FOUND, NULL, "no such page");
-	return http__problem(c, &e, url);
+	http__problem(r, &e, instance);
 }

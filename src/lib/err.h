@@ -18,6 +18,7 @@
   X(MISSING_FIELD,       400, "Missing field",                             NULL) \
   X(WRONG_TYPE,          400, "Wrong type",                                NULL) \
   X(BAD_CURSOR,          400, "Invalid cursor",                            NULL) \
+  X(BAD_REQUEST,         400, "Malformed HTTP request",                    NULL) \
   X(UNAUTHENTICATED,     401, "Authentication required",                   NULL) \
   X(BAD_CREDENTIALS,     401, "Invalid credentials",                       NULL) \
   X(CSRF,                403, "Missing or invalid CSRF token",             NULL) \
@@ -29,9 +30,12 @@
   X(NOT_EDITABLE,        409, "Work Register is not editable in its state", "R22") \
   X(STALE,               412, "Precondition failed: the resource changed",  "R13") \
   X(TOO_LARGE,           413, "Request body too large",                    NULL) \
+  X(URI_TOO_LONG,        414, "Request target too long",                   NULL) \
   X(MEDIA_TYPE,          415, "Unsupported media type",                    NULL) \
+  X(EXPECTATION,         417, "Expectation failed",                        NULL) \
   X(PRECONDITION_REQUIRED, 428, "If-Match required",                       "R13") \
   X(THROTTLED,           429, "Too many attempts",                         NULL) \
+  X(HEAD_TOO_LARGE,      431, "Request header fields too large",           NULL) \
   X(R1_OWNER,            409, "Owner must be an active Alliance Committee member", "R1") \
   X(R2_ORIGINATING,      409, "Originating Committee must be a committee", "R2") \
   X(R10_PROPOSER,        403, "Work Registers are proposed by a partner's representatives or by host staff", "R10") \
@@ -57,7 +61,9 @@
   X(NOT_VOTER,           403, "Not an eligible voter of this ballot",       NULL) \
   X(BALLOT_CLOSED,       409, "The ballot is closed",                      NULL) \
   X(INTERNAL,            500, "Internal error",                            NULL) \
-  X(UNAVAILABLE,         503, "Service unavailable",                       NULL)
+  X(NOT_IMPLEMENTED,     501, "Not implemented",                           NULL) \
+  X(UNAVAILABLE,         503, "Service unavailable",                       NULL) \
+  X(HTTP_VERSION,        505, "HTTP version not supported",                NULL)
 
 enum err_code {
 #define ERR_ENUM(name, status, title, rule) E_##name,

@@ -120,8 +120,8 @@ static void test_login_failures_look_alike_and_are_throttled(void **state)
 	for (int i = 0; i < 8; i++) {
 		struct resp r = req(&S, "POST", "/api/v1/session", NULL, "{\"email\":\"tc@dmtf.example\",\"password\":\"wrong-pass\"}", NULL);
 		last = r.status;
-		if (r.status == 429)
-			assert_string_equal(r.retry_after, "60");
+		if (r.status == 429) /* the back-off's seconds: 15 at first (THROTTLE_FIRST_WAIT) */
+			assert_true(atoi(r.retry_after) >= 1 && atoi(r.retry_after) <= 15);
 		resp_free(&r);
 	}
 	assert_int_equal(last, 429);

@@ -1,0 +1,50 @@
+/* The connection loop: worker threads on epoll that accept, read strict
+ * HTTP/1.1 (http/wire.h), hand each complete request to one handler and
+ * write its response. What it guarantees against clients that misbehave:
+ *
+ * - a request head must arrive whole within the head deadline, counted
+ *   from the connection's first moment (or from the first byte after a
+ *   kept-alive response); a body within the idle timeout; a waiting
+ *   kept-alive connection is closed after the idle timeout;
+ * - a peer that closes (or half-closes) before its request is complete is
+ *   closed at once: EOF on read is noticed in the same wake-up;
+ * - at most per_ip connections per client address, and at most
+ *   conn_limit in all; when the limit is reached a new connection evicts
+ *   the oldest connection that is idle or still sending its head, so
+ *   newcomers always find room and a flood only churns itself.
+ *
+ * Connections cost a small struct and, while a request is being read, a
+ * buffer; thousands are cheap. The handler runs on the worker thread. */
+#ifndef ENTENTE_HTTP_LOOP_H
+#define ENTENTE_HTTP_LOOP_H
+
+#include <stddef.h>
+
+#include "lib/err.h"
+
+struct http_req;
+struct http_res;
+
+struct loop_config {
+	unsigned threads;
+	unsigned conn_limit, per_ip_limit;
+	unsigned head_timeout_ms, idle_timeout_ms;
+	size_t body_limit;
+	void (*handle)(const struct http_req *req, struct http_res *res);
+};
+
+/* Counters since start, for /metrics. */
+struct loop_stats {
+	unsigned long open, accepted, refused_address, evicted, refused_full, head_timeouts, idle_timeouts,
+		peer_closed, bad_requests, requests;
+};
+
+struct loop;
+
+/* Start the workers on the listening socket fd (not owned). */
+int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct err *e);
+/* Stop the workers, close every connection and free the loop. */
+void loop_stop(struct loop *l);
+void loop_stats(const struct loop *l, struct loop_stats *s);
+
+#endif

@@ -1,0 +1,283 @@
+/* Unit tests of the HTTP framing (http/wire.c) and of the sign-in
+ * throttle (http/throttle.c): pure functions, time as an argument. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "http/throttle.h"
+#include "http/wire.h"
+
+static int parse(const char *text, struct wire_head *h, const char **why)
+{
+	static char buf[WIRE_MAX_HEAD * 2];
+	size_t scanned = 0;
+	snprintf(buf, sizeof(buf), "%s", text);
+	return wire_parse_head(buf, strlen(buf), &scanned, h, why);
+}
+
+static void test_a_plain_request_is_read(void **state)
+{
+	(void)state;
+	struct wire_head h;
+	const char *why;
+	assert_int_equal(parse("\r\nPOST /a%20b?x=1 HTTP/1.1\r\nHost: example.org:8080\r\nContent-Length: 12\r\n"
+			       "X-Spaces: \t padded \t\r\nConnection: keep-alive, Upgrade\r\n\r\nbody", &h, &why), 1);
+	assert_string_equal(h.method, "POST");
+	assert_string_equal(h.target, "/a%20b?x=1");
+	assert_int_equal(h.minor, 1);
+	assert_int_equal(h.content_length, 12);
+	assert_int_equal(h.nheaders, 4);
+	assert_string_equal(h.headers[2].name, "X-Spaces");
+	assert_string_equal(h.headers[2].value, "padded");
+	assert_true(h.keep_alive);
+	assert_false(h.chunked);
+	assert_int_equal(h.head_len, strlen("\r\nPOST /a%20b?x=1 HTTP/1.1\r\nHost: example.org:8080\r\nContent-Length: 12\r\n"
+					   "X-Spaces: \t padded \t\r\nConnection: keep-alive, Upgrade\r\n\r\n"));
+	assert_int_equal(parse("GET / HTTP/1.0\r\n\r\n", &h, &why), 1);
+	assert_false(h.keep_alive); /* HTTP/1.0 closes unless asked */
+	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", &h, &why), 1);
+	assert_false(h.keep_alive);
+	assert_int_equal(parse("POST / HTTP/1.1\r\nHost: x\r\ntransfer-encoding: Chunked\r\n\r\n", &h, &why), 1);
+	assert_true(h.chunked);
+}
+
+/* Each ambiguity a smuggler uses is refused, with its status. */
+static void test_ambiguous_framing_is_refused(void **state)
+{
+	(void)state;
+	static const struct { const char *text; int status; } cases[] = {
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 2\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nContent-Length: 1\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length : 1\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length:\t1, 1\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: -1\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: +1\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: \r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 9999999999999999999\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nContent-Length: 1\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: xchunked\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: gzip, chunked\r\n\r\n", 400 },
+		{ "POST / HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
+		{ "POST / HTTP/1.0\r\nTransfer-Encoding: chunked\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a\r\nHost: b\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: a/b\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nX: a\r\n b\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\n\tX: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\nHost: x\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\rY: z\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nX: a\x7f\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nX\x01: a\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\n: a\r\n\r\n", 400 },
+		{ "GET  / HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1 \r\nHost: x\r\n\r\n", 400 },
+		{ "GET /\xc3\xa9 HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET /a#b HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET http://x/ HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET * HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "G(T / HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET / HTTP/1.2\r\nHost: x\r\n\r\n", 505 },
+		{ "GET / HTTP/2.0\r\nHost: x\r\n\r\n", 505 },
+		{ "GET / HTTPS/1.1\r\nHost: x\r\n\r\n", 400 },
+		{ "GET / HTTP/1.1\r\nHost: x\r\nExpect: 200-ok\r\n\r\n", 417 },
+		{ "ABCDEFGHIJKLMNOPQRSTUVWXYZ / HTTP/1.1\r\nHost: x\r\n\r\n", 501 },
+		{ "\r\n\r\n\r\n\r\n\r\n\r\nGET / HTTP/1.1\r\nHost: x\r\n\r\n", 400 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct wire_head h;
+		const char *why = NULL;
+		int r = parse(cases[i].text, &h, &why);
+		if (r != cases[i].status)
+			fail_msg("case %zu: %d, want %d (%s)", i, r, cases[i].status, why ? why : "");
+		assert_true(why && *why); /* every refusal says why */
+	}
+}
+
+/* A bad line end is refused as soon as it arrives, not at the end of the
+ * head; an incomplete head is left intact for the next try. */
+static void test_incomplete_heads_wait_and_stay_intact(void **state)
+{
+	(void)state;
+	char buf[256] = "GET /x HTTP/1.1\r\nHost: x\r\nX-A: b";
+	size_t scanned = 0, len = strlen(buf);
+	struct wire_head h;
+	const char *why;
+	assert_int_equal(wire_parse_head(buf, len, &scanned, &h, &why), 0);
+	assert_string_equal(buf, "GET /x HTTP/1.1\r\nHost: x\r\nX-A: b"); /* untouched */
+	assert_true(scanned > 0 && scanned <= len);
+	strcat(buf, "\r\n\r");
+	len = strlen(buf);
+	assert_int_equal(wire_parse_head(buf, len, &scanned, &h, &why), 0);
+	strcat(buf, "\n");
+	len = strlen(buf);
+	assert_int_equal(wire_parse_head(buf, len, &scanned, &h, &why), 1);
+	assert_string_equal(h.target, "/x");
+	assert_string_equal(h.headers[1].value, "b");
+	char bad[64] = "GET / HTTP/1.1\nHo";
+	scanned = 0;
+	assert_int_equal(wire_parse_head(bad, strlen(bad), &scanned, &h, &why), 400);
+	/* a head that never ends is refused at the limit */
+	static char big[WIRE_MAX_HEAD + 10];
+	memset(big, 'a', sizeof(big) - 1);
+	memcpy(big, "GET / HTTP/1.1\r\nX: ", 19);
+	scanned = 0;
+	assert_int_equal(wire_parse_head(big, sizeof(big) - 1, &scanned, &h, &why), 431);
+	memset(big, 'a', sizeof(big) - 1);
+	memcpy(big, "GET /", 5);
+	scanned = 0;
+	assert_int_equal(wire_parse_head(big, sizeof(big) - 1, &scanned, &h, &why), 414);
+}
+
+static void test_too_many_headers(void **state)
+{
+	(void)state;
+	static char buf[WIRE_MAX_HEAD];
+	size_t n = (size_t)snprintf(buf, sizeof(buf), "GET / HTTP/1.1\r\nHost: x\r\n");
+	for (unsigned i = 0; i < WIRE_MAX_HEADERS; i++)
+		n += (size_t)snprintf(buf + n, sizeof(buf) - n, "X%u: y\r\n", i);
+	n += (size_t)snprintf(buf + n, sizeof(buf) - n, "\r\n");
+	size_t scanned = 0;
+	struct wire_head h;
+	const char *why;
+	assert_int_equal(wire_parse_head(buf, n, &scanned, &h, &why), 431);
+}
+
+/* Decoding a chunked body gives the same bytes however it is split. */
+static void test_chunked_bodies(void **state)
+{
+	(void)state;
+	const char *wire = "4\r\nWiki\r\n5;name=val\r\npedia\r\nE\r\n in\r\n\r\nchunks.\r\n0\r\nX-T: 1\r\n\r\nNEXT";
+	size_t total = strlen(wire) - 4;
+	for (size_t split = 0; split <= strlen(wire); split++) {
+		char buf[128];
+		struct wire_chunks c = { 0 };
+		const char *why;
+		memcpy(buf, wire, split);
+		int r = wire_dechunk(buf, split, &c, 1000, &why);
+		assert_true(r == 0 || r == 1);
+		memcpy(buf + split, wire + split, strlen(wire) - split);
+		r = wire_dechunk(buf, strlen(wire), &c, 1000, &why);
+		assert_int_equal(r, 1);
+		assert_int_equal(c.out, 23);
+		assert_memory_equal(buf, "Wikipedia in\r\n\r\nchunks.", 23);
+		assert_int_equal(c.in, total); /* what follows is the next request */
+	}
+	static const struct { const char *text; int status; } bad[] = {
+		{ "x\r\n", 400 }, { "\r\n", 400 }, { "4\r\nWikiX\r\n", 400 }, { "4\nWiki", 400 },
+		{ "00000000000000001\r\n", 400 }, { "11111\r\n", 413 }, { "FFFFFFFF\r\n", 413 }, { "0\r\nX\n", 400 },
+	};
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		char buf[64];
+		struct wire_chunks c = { 0 };
+		const char *why;
+		snprintf(buf, sizeof(buf), "%s", bad[i].text);
+		assert_int_equal(wire_dechunk(buf, strlen(buf), &c, 1000, &why), bad[i].status);
+	}
+}
+
+static void test_unescape(void **state)
+{
+	(void)state;
+	char out[64];
+	assert_int_equal(wire_unescape("/a%20b+c", 8, out, 0), 6);
+	assert_string_equal(out, "/a b+c");
+	assert_int_equal(wire_unescape("a+b%2B", 6, out, 1), 4);
+	assert_string_equal(out, "a b+");
+	assert_int_equal(wire_unescape("%ff", 3, out, 0), 1);
+	assert_int_equal((unsigned char)out[0], 0xff);
+	assert_int_equal(wire_unescape("%00", 3, out, 0), -1);
+	assert_int_equal(wire_unescape("%f", 2, out, 0), -1);
+	assert_int_equal(wire_unescape("%gg", 3, out, 0), -1);
+}
+
+/* ---- the throttle ---- */
+
+static void fail_n(const char *acct, const char *addr, int n, int64_t now)
+{
+	for (int i = 0; i < n; i++) {
+		struct throttle_ticket t;
+		assert_int_equal(throttle_begin(acct, addr, now, &t), 0);
+		throttle_end(&t, acct, addr, now, 0);
+	}
+}
+
+static void test_throttle_counts_before_checking(void **state)
+{
+	(void)state;
+	throttle_reset();
+	struct throttle_ticket t[THROTTLE_PAIR_FREE + 1];
+	/* attempts in flight count: the sixth waits though none has failed yet */
+	for (int i = 0; i < THROTTLE_PAIR_FREE; i++)
+		assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100, &t[i]), 0);
+	assert_true(throttle_begin("a@x", "1.1.1.1", 100, &t[THROTTLE_PAIR_FREE]) > 0);
+	for (int i = 0; i < THROTTLE_PAIR_FREE; i++)
+		throttle_end(&t[i], "a@x", "1.1.1.1", 100, 0);
+	/* back-off doubles: 15, 30, 60 ... never past the maximum */
+	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100, &t[0]), THROTTLE_FIRST_WAIT);
+	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 0);
+	throttle_end(&t[0], "a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, 0);
+	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 2 * THROTTLE_FIRST_WAIT);
+	int64_t now = 1000;
+	int w = 0, prev = 0;
+	for (int i = 0; i < 40 && w != THROTTLE_MAX_WAIT; i++) {
+		w = throttle_begin("a@x", "1.1.1.1", now, &t[0]);
+		if (!w) {
+			throttle_end(&t[0], "a@x", "1.1.1.1", now, 0);
+			continue;
+		}
+		assert_true(w > prev && w <= THROTTLE_MAX_WAIT); /* each wait longer, up to the cap */
+		prev = w;
+		if (w != THROTTLE_MAX_WAIT)
+			now += w;
+	}
+	assert_int_equal(w, THROTTLE_MAX_WAIT);
+	/* the address is not held back on another account by this pair */
+	assert_int_equal(throttle_begin("other@x", "1.1.1.1", now, &t[0]), 0);
+	throttle_end(&t[0], "other@x", "1.1.1.1", now, 1);
+	/* failures are forgotten after a quiet while */
+	assert_int_equal(throttle_begin("a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, &t[0]), 0);
+	throttle_end(&t[0], "a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, 1);
+}
+
+static void test_throttle_spares_the_owners_address(void **state)
+{
+	(void)state;
+	throttle_reset();
+	struct throttle_ticket t;
+	assert_int_equal(throttle_begin("b@x", "10.0.0.1", 50, &t), 0);
+	throttle_end(&t, "b@x", "10.0.0.1", 50, 1); /* the owner signs in */
+	char addr[32];
+	for (int i = 0; i < THROTTLE_ACCOUNT_FREE; i++) { /* one guess from each of many addresses */
+		snprintf(addr, sizeof(addr), "10.1.0.%d", i);
+		fail_n("b@x", addr, 1, 60);
+	}
+	assert_true(throttle_begin("b@x", "10.2.0.1", 60, &t) > 0); /* a new address waits */
+	assert_int_equal(throttle_begin("b@x", "10.0.0.1", 60, &t), 0); /* the owner does not */
+	throttle_end(&t, "b@x", "10.0.0.1", 60, 1);
+	/* one address spraying many accounts is slowed too */
+	for (int i = 0; i < THROTTLE_ADDRESS_FREE; i++) {
+		snprintf(addr, sizeof(addr), "user%d@x", i);
+		fail_n(addr, "10.9.9.9", 1, 70);
+	}
+	assert_true(throttle_begin("fresh@x", "10.9.9.9", 70, &t) > 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_a_plain_request_is_read),
+		cmocka_unit_test(test_ambiguous_framing_is_refused),
+		cmocka_unit_test(test_incomplete_heads_wait_and_stay_intact),
+		cmocka_unit_test(test_too_many_headers),
+		cmocka_unit_test(test_chunked_bodies),
+		cmocka_unit_test(test_unescape),
+		cmocka_unit_test(test_throttle_counts_before_checking),
+		cmocka_unit_test(test_throttle_spares_the_owners_address),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
