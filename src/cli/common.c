@@ -137,7 +137,8 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 {
 	const struct action_info *ai = core_action_info(cmd->action);
 	json_t *params = json_object(), *body = NULL, *out = NULL;
-	const char *if_match = (ai->flags & A_IFMATCH) ? "*" : NULL; /* the operator's edit is deliberate */
+	const char *if_match = NULL;
+	char etag[32];
 	int as_json = 0, ret = 2;
 
 	for (int i = 1; i < argc; i++) {
@@ -225,6 +226,20 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 	}
 	if (!body && ai->body && (ai->flags & A_CREATE))
 		body = json_object();
+	/* R13: the operator's edit presents the revision it was made on too;
+	 * without --if-match, the one just read (the CLI's edit is deliberate) */
+	if ((ai->flags & A_IFMATCH) && !if_match && json_object_get(params, "id")) {
+		json_t *cur = NULL, *idp = json_pack("{sO}", "id", json_object_get(params, "id"));
+		int bad = cli_call(c, "wr.get", idp, NULL, &cur);
+		json_decref(idp);
+		if (bad) {
+			ret = 1;
+			goto out;
+		}
+		core_etag(json_integer_value(json_object_get(cur, "revision")), etag);
+		json_decref(cur);
+		if_match = etag;
+	}
 	if (cli_call_if(c, ai->name, params, body, if_match, &out)) {
 		ret = 1;
 		goto out;

@@ -133,6 +133,23 @@ static int grants_allow(struct ctx *x, unsigned g)
 
 int core__grants_allow(struct ctx *x, unsigned grants) { return grants_allow(x, grants); }
 
+/* Who may set which field is part of the action table: a field with
+ * grants of its own refuses everyone else, whatever the action allows
+ * them. Partner representatives revise a WR's content (R13), never the
+ * host's roles: its owner (R1, R11) or its Originating Committee (R2). */
+static int field_grants_check(struct ctx *x, const struct jfield *spec, const json_t *body, struct err *e)
+{
+	for (const struct jfield *f = spec; f->name; f++) {
+		if (!f->who || !json_object_get(body, f->name) || grants_allow(x, f->who))
+			continue;
+		err_set(e, E_FIELD_FORBIDDEN, f->name, "%s may not set %s", x->actor.label, f->name);
+		if (f->rule)
+			snprintf(e->rule, sizeof(e->rule), "%s", f->rule);
+		return -1;
+	}
+	return 0;
+}
+
 /* R13: a change to a Work Register presents the revision it was made on. */
 static int revision_check(struct ctx *x, struct err *e)
 {
@@ -146,8 +163,7 @@ static int revision_check(struct ctx *x, struct err *e)
 				       "send the ETag of the Work Register you edited in If-Match");
 		return 0;
 	}
-	if (!strcmp(im, "*"))
-		return 0;
+	/* "*" would match any revision and so defeat R13: the ETag itself is needed */
 	core_etag(json_integer_value(json_object_get(x->scope.wr, "revision")), etag);
 	/* accept the weak form too: W/"rev-3" */
 	if (!strncmp(im, "W/", 2))
@@ -215,7 +231,8 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 			err_set(e, E_INVALID, "", "this request takes no body");
 			goto out;
 		}
-		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e))
+		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e) ||
+		    field_grants_check(&x, a->info.body, c->body, e))
 			goto out;
 	} else if (a->info.body && (a->info.flags & A_CREATE)) {
 		err_set(e, E_MISSING_FIELD, "", "a JSON body is required");

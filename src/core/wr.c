@@ -22,8 +22,9 @@ static const char *const *wr_statuses = core__states;
 const struct jfield core__wr_spec[] = {
 	{ .name = "partner_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R10" },
 	{ .name = "title", .type = JT_STR, .flags = JF_REQUIRED, .max = 300, .rule = "R12" },
-	{ .name = "originating_body_id", .type = JT_ID, .rule = "R2" },
-	{ .name = "owner_id", .type = JT_ID, .rule = "R1" },
+	/* the host's roles: chosen by host staff, never by the partner (R2, R11) */
+	{ .name = "originating_body_id", .type = JT_ID, .rule = "R2", .who = G_STAFF | G_VP | G_ADMIN },
+	{ .name = "owner_id", .type = JT_ID, .rule = "R11", .who = G_STAFF | G_VP | G_ADMIN },
 	{ .name = "proposed_by", .type = JT_ENUM, .enums = proposers, .rule = "R10" },
 	{ .name = "scope", .type = JT_TEXT, .max = 20000, .rule = "R12" },
 	{ .name = "benefits", .type = JT_TEXT, .max = 20000, .rule = "R12" },

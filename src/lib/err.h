@@ -23,6 +23,7 @@
   X(BAD_CREDENTIALS,     401, "Invalid credentials",                       NULL) \
   X(CSRF,                403, "Missing or invalid CSRF token",             NULL) \
   X(FORBIDDEN,           403, "Forbidden",                                 NULL) \
+  X(FIELD_FORBIDDEN,     403, "This field is not yours to set",            NULL) \
   X(NOT_FOUND,           404, "Not found",                                 NULL) \
   X(METHOD,              405, "Method not allowed",                        NULL) \
   X(CONFLICT,            409, "Conflict",                                  NULL) \

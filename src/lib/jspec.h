@@ -36,6 +36,8 @@ struct jfield {
 	long long min;              /* JT_INT: min; JT_ARRAY: min items */
 	const char *rule;           /* rule cited when this field is refused */
 	const struct jfield *items; /* JT_ARRAY: the spec of each element */
+	unsigned who;               /* grants that may set this field (core's G_*); 0: whoever
+				     * may take the action. Checked by core's door, not here */
 };
 
 /* Check obj against spec (terminated by a {NULL} row). creating: enforce

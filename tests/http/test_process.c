@@ -646,7 +646,11 @@ static void test_R17_submission_ballots_the_frozen_draft_in_the_originating_comm
 	r = as(&S, VP, "GET", wpath(id, path), NULL);
 	assert_true(json_is_true(json_object_get(r.json, "frozen")));
 	resp_free(&r);
-	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), "*", "{ss}", "title", "Changed during the ballot");
+	r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Changed during the ballot");
 	expect_status(r, 409);
 	resp_free(&r);
 }
@@ -813,7 +817,11 @@ static void test_R22_partner_changes_are_reballoted_in_the_originating_committee
 {
 	(void)state;
 	long long id = established(0);
-	struct resp r = as_if(&S, SAM, "PATCH", wpath(id, ""), "*", "{ss}", "title", "Edited in place");
+	struct resp r = as(&S, SAM, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Edited in place");
 	expect_rule(r, 409, "R22"); /* no editing an approved WR */
 	resp_free(&r);
 	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Retitle", "changes", "title", "SNIA and DMTF: storage");
