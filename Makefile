@@ -18,7 +18,7 @@ UNIT    := $(wildcard tests/unit/test_*.c)
 DB      ?= var/entente.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-test run test check bench clean docs asan fuzz
+.PHONY: all deps deps-test run test check bench load clean docs asan fuzz
 
 all: build/entente
 
@@ -94,6 +94,10 @@ docs: build/entente
 
 bench: deps-test build/entente
 	@sh bench/run.sh
+
+# A normal client's figures under slow-loris and connection bursts (loopback).
+load: deps-test build/entente
+	@sh bench/load.sh
 
 # Bounded fuzzing runs (clang's libFuzzer): fuzz_body over the request-body
 # parsers, fuzz_wire over the HTTP framing (corpus in tests/fuzz/corpus-wire).
