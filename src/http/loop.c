@@ -56,6 +56,9 @@ struct worker {
 	int ep;
 	unsigned count;                /* connections held by this worker */
 	struct list lists[S_NSTATES];
+	atomic_uint evictable;         /* idle or head connections, read by other workers */
+	atomic_uint evict_pending;     /* evictions other workers asked of this one */
+	int wake_fd;                   /* an eventfd: "evict_pending grew" */
 };
 
 /* Connections per client address, across workers. */
@@ -149,6 +152,8 @@ static void unlink_conn(struct worker *w, struct conn *c)
 	if (!c->linked)
 		return;
 	c->linked = 0;
+	if (c->state == S_IDLE || c->state == S_HEAD)
+		atomic_fetch_sub(&w->evictable, 1);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -173,6 +178,8 @@ static void enter(struct worker *w, struct conn *c, enum state s, int64_t now)
 	c->state = s;
 	c->deadline = now + timeout_of(w->loop, s);
 	c->linked = 1;
+	if (s == S_IDLE || s == S_HEAD)
+		atomic_fetch_add(&w->evictable, 1);
 	c->prev = li->last;
 	if (li->last)
 		li->last->next = c;
@@ -520,13 +527,38 @@ static int evict(struct worker *w)
 	return 0;
 }
 
-static void refuse_busy(int fd)
+/* Ask the worker holding the most evictable connections to let its
+ * oldest go; 0 when one was asked. The newcomer is taken meanwhile, so
+ * the total may pass the limit by the evictions in flight. */
+static int evict_elsewhere(struct worker *w)
 {
-	static const char body[] = "{\"type\":\"urn:entente:problem:UNAVAILABLE\",\"title\":\"Service unavailable\","
-				   "\"status\":503,\"detail\":\"too many connections from this address\"}";
-	char msg[512];
+	struct loop *l = w->loop;
+	struct worker *best = NULL;
+	unsigned most = 0;
+	for (unsigned i = 0; i < l->nworkers; i++) {
+		struct worker *o = &l->workers[i];
+		unsigned n = atomic_load(&o->evictable), pending = atomic_load(&o->evict_pending);
+		if (o != w && n > pending && n - pending > most) {
+			most = n - pending;
+			best = o;
+		}
+	}
+	if (!best)
+		return -1;
+	uint64_t one = 1;
+	atomic_fetch_add(&best->evict_pending, 1);
+	if (write(best->wake_fd, &one, sizeof(one)) < 0)
+		log_line("loop: cannot wake a worker");
+	return 0;
+}
+
+static void refuse_busy(int fd, const char *why)
+{
+	char body[256], msg[512];
+	int bn = snprintf(body, sizeof(body), "{\"type\":\"urn:entente:problem:UNAVAILABLE\",\"title\":\"Service unavailable\","
+			  "\"status\":503,\"detail\":\"%s\"}", why);
 	int n = snprintf(msg, sizeof(msg), "HTTP/1.1 503 Service Unavailable\r\nContent-Type: application/problem+json\r\n"
-			 "Retry-After: 5\r\nConnection: close\r\nContent-Length: %zu\r\n\r\n%s", sizeof(body) - 1, body);
+			 "Retry-After: 5\r\nConnection: close\r\nContent-Length: %d\r\n\r\n%s", bn, body);
 	/* best effort: the socket is new, its buffer empty */
 	if (send(fd, msg, (size_t)n, MSG_NOSIGNAL | MSG_DONTWAIT) < 0)
 		(void)0;
@@ -546,14 +578,15 @@ static void accept_all(struct worker *w, int64_t now)
 		struct addr *a = addr_take(l, &ss);
 		if (!a) {
 			atomic_fetch_add(&l->refused_address, 1);
-			refuse_busy(fd);
+			refuse_busy(fd, "too many connections from this address");
 			continue;
 		}
-		/* the limit is the server's: evict from this worker's own when full */
-		if (atomic_load(&l->open) >= l->cfg.conn_limit && evict(w)) {
+		/* the limit is the server's: when full, the oldest waiting
+		 * connection goes, this worker's or the busiest other's */
+		if (atomic_load(&l->open) >= l->cfg.conn_limit && evict(w) && evict_elsewhere(w)) {
 			atomic_fetch_add(&l->refused_full, 1);
 			addr_drop(l, a);
-			refuse_busy(fd);
+			refuse_busy(fd, "the server is full of requests in progress");
 			continue;
 		}
 		struct conn *c = calloc(1, sizeof(*c));
@@ -621,6 +654,14 @@ static void *worker_main(void *arg)
 				arrivals = 1;
 				continue;
 			}
+			if (evs[i].data.ptr == &w->wake_fd) { /* evictions asked by other workers */
+				uint64_t asked;
+				if (read(w->wake_fd, &asked, sizeof(asked)) < 0)
+					(void)0;
+				for (unsigned k = atomic_exchange(&w->evict_pending, 0); k > 0 && !evict(w); k--)
+					;
+				continue;
+			}
 			struct conn *c = evs[i].data.ptr;
 			if ((evs[i].events & EPOLLERR) || (c->state != S_WRITE && fill(l, c) < 0)) {
 				conn_close(w, c);
@@ -652,9 +693,12 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 		struct worker *w = &l->workers[i];
 		struct epoll_event lev = { .events = EPOLLIN | EPOLLEXCLUSIVE, .data.ptr = &l->listen_fd };
 		struct epoll_event sev = { .events = EPOLLIN, .data.ptr = &l->stop_fd };
+		struct epoll_event wev = { .events = EPOLLIN, .data.ptr = &w->wake_fd };
 		w->loop = l;
 		w->ep = epoll_create1(EPOLL_CLOEXEC);
-		if (w->ep < 0 || epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &lev) || epoll_ctl(w->ep, EPOLL_CTL_ADD, l->stop_fd, &sev))
+		w->wake_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w->ep < 0 || w->wake_fd < 0 || epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &lev) ||
+		    epoll_ctl(w->ep, EPOLL_CTL_ADD, l->stop_fd, &sev) || epoll_ctl(w->ep, EPOLL_CTL_ADD, w->wake_fd, &wev))
 			goto fail;
 	}
 	for (unsigned i = 0; i < n; i++)
@@ -666,9 +710,12 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 	*out = l;
 	return 0;
 fail:
-	for (unsigned i = 0; l->workers && i < n; i++)
+	for (unsigned i = 0; l->workers && i < n; i++) {
 		if (l->workers[i].ep > 0)
 			close(l->workers[i].ep);
+		if (l->workers[i].wake_fd > 0)
+			close(l->workers[i].wake_fd);
+	}
 	if (l->stop_fd >= 0)
 		close(l->stop_fd);
 	free(l->workers);
@@ -689,6 +736,7 @@ void loop_stop(struct loop *l)
 			while (w->lists[s].first)
 				conn_close(w, w->lists[s].first);
 		close(w->ep);
+		close(w->wake_fd);
 	}
 	close(l->stop_fd);
 	free(l->workers);
