@@ -92,7 +92,8 @@ docs: build/entente
 	./build/entente openapi > docs/openapi.json
 	./build/entente help --man > docs/entente.1
 
-bench: deps-test build/entente
+bench: build/entente
+	@sh scripts/deps.sh bench
 	@sh bench/run.sh
 
 # A normal client's figures under slow-loris and connection bursts (loopback).

@@ -325,7 +325,15 @@ static void reply_json(struct http_res *r, const struct reply *rep)
 		}
 		len = strlen(text);
 	}
-	http__res_body(r, rep->status, rep->body ? "application/json" : NULL, text, len);
+	r->status = rep->status;
+	r->body = text;
+	r->len = len;
+	if (text)
+		http__res_header(r, "Content-Type", "application/json");
+	http__res_header(r, "X-Content-Type-Options", "nosniff");
+	/* not "no-cache" with the ETag: a WR's revision does not yet change on
+	 * every lifecycle step, so it cannot validate a cached copy */
+	http__res_header(r, "Cache-Control", "no-store");
 	if (rep->revision > 0) {
 		char etag[32];
 		core_etag(rep->revision, etag);
