@@ -105,6 +105,13 @@ int server_stop(struct server *s)
 	return WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 }
 
+int server_finish(struct server *s)
+{
+	int st = server_stop(s);
+	server_cleanup(s);
+	return st;
+}
+
 void server_kill9(struct server *s)
 {
 	int st;

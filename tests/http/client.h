@@ -32,6 +32,9 @@ int server_stop(struct server *s);
 void server_kill9(struct server *s);
 /* Remove the directory. */
 void server_cleanup(struct server *s);
+/* Stop (SIGTERM) and remove: the stop's status, 0 after a clean stop, so a
+ * sanitizer report or an unclean stop fails the caller. */
+int server_finish(struct server *s);
 
 /* Run `entente --db DB <args>`; stdout into out (may be NULL); returns the exit status. */
 int cli(struct server *s, char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));

@@ -36,9 +36,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	int st = server_stop(&S);
-	server_cleanup(&S);
-	return st; /* a sanitizer report or an unclean stop fails the group */
+	return server_finish(&S); /* a sanitizer report or an unclean stop fails the group */
 }
 
 static void test_healthz_needs_no_auth_and_api_does(void **state)
@@ -698,8 +696,7 @@ static void test_body_limit(void **state)
 	r = req(&small, "POST", "/api/v1/organizations", out, "{\"name\":\"Small\",\"short_name\":\"SM\"}", NULL);
 	expect_status(r, 201);
 	resp_free(&r);
-	assert_int_equal(server_stop(&small), 0);
-	server_cleanup(&small);
+	assert_int_equal(server_finish(&small), 0);
 }
 
 /* An answered write survives a restart and kill -9. */
@@ -729,8 +726,7 @@ static void test_persistence(void **state)
 	}
 	assert_int_equal(found, 2);
 	resp_free(&r);
-	assert_int_equal(server_stop(&p), 0);
-	server_cleanup(&p);
+	assert_int_equal(server_finish(&p), 0);
 }
 
 /* Every audit event is written with its change; the log never changes. */

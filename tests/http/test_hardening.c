@@ -40,9 +40,7 @@ static int setup(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	int st = server_stop(&S);
-	server_cleanup(&S);
-	return st;
+	return server_finish(&S); /* a sanitizer report or an unclean stop fails the group */
 }
 
 /* ---- raw sockets ---- */
@@ -289,8 +287,7 @@ static void test_metrics_are_for_administrators(void **state)
 	r = req(&m, "GET", "/metrics", NULL, NULL, NULL);
 	expect_status(r, 401);
 	resp_free(&r);
-	assert_int_equal(server_stop(&m), 0);
-	server_cleanup(&m);
+	assert_int_equal(server_finish(&m), 0);
 }
 
 /* ---- 1. availability ---- */
@@ -359,8 +356,7 @@ static void test_vanished_peers_are_let_go_at_once(void **state)
 	expect_status(r, 200);
 	resp_free(&r);
 	assert_true(metric(&s, "entente_http_connections_total{outcome=\"peer_closed_mid_request\"}") >= 800);
-	assert_int_equal(server_stop(&s), 0);
-	server_cleanup(&s);
+	assert_int_equal(server_finish(&s), 0);
 }
 
 /* A dribbling head is cut at the head deadline however steadily it
@@ -394,8 +390,7 @@ static void test_head_deadline_cuts_slow_loris(void **state)
 	close(slow);
 	close(silent);
 	assert_true(metric(&s, "entente_http_connections_total{outcome=\"head_timeout\"}") >= 2);
-	assert_int_equal(server_stop(&s), 0);
-	server_cleanup(&s);
+	assert_int_equal(server_finish(&s), 0);
 }
 
 /* A full server makes room for a newcomer by letting the oldest waiting
@@ -433,8 +428,7 @@ static void test_limits_leave_room_for_others(void **state)
 	}
 	for (int i = 0; i < n; i++)
 		close(fds[i]);
-	assert_int_equal(server_stop(&s), 0);
-	server_cleanup(&s);
+	assert_int_equal(server_finish(&s), 0);
 }
 
 /* ---- 5. sign-in ---- */
@@ -519,8 +513,7 @@ static void test_owner_is_not_locked_out_by_a_distributed_guesser(void **state)
 	/* the back-off ends: 16 minutes later a new address gets in */
 	s.now += 16 * 60;
 	assert_int_equal(sign_in_from(&s, "127.0.0.71", right), 201);
-	assert_int_equal(server_stop(&s), 0);
-	server_cleanup(&s);
+	assert_int_equal(server_finish(&s), 0);
 }
 
 /* ---- 6. static files ---- */
@@ -570,8 +563,7 @@ static void test_static_files_never_follow_links(void **state)
 	expect_status(r, 200);
 	assert_string_equal(r.ctype, "text/javascript; charset=utf-8");
 	resp_free(&r);
-	assert_int_equal(server_stop(&s), 0);
-	server_cleanup(&s);
+	assert_int_equal(server_finish(&s), 0);
 }
 
 int main(void)
