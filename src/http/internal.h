@@ -34,8 +34,9 @@ struct http_res {
 const char *http__header(const struct http_req *q, const char *name);
 /* Add a response header; CR and LF in the value are dropped. */
 void http__res_header(struct http_res *r, const char *name, const char *value);
-/* Set status, Content-Type (may be NULL) and body (taken: freed by the loop). */
-void http__res_body(struct http_res *r, int status, const char *type, char *body, size_t len);
+/* Set status, Content-Type (may be NULL), Cache-Control (NULL: no-store)
+ * and body (taken: freed by the loop). */
+void http__res_body(struct http_res *r, int status, const char *type, const char *cache, char *body, size_t len);
 /* An RFC 9457 problem for e; instance must be ASCII (a raw path). */
 void http__problem(struct http_res *r, const struct err *e, const char *instance);
 

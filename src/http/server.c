@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -74,7 +75,7 @@ static int64_t clock_now(const struct http_req *q)
 const char *http__header(const struct http_req *q, const char *name)
 {
 	for (size_t i = 0; i < q->head->nheaders; i++)
-		if (wire_token_eq(q->head->headers[i].name, name))
+		if (!strcasecmp(q->head->headers[i].name, name))
 			return q->head->headers[i].value;
 	return NULL;
 }
@@ -89,7 +90,7 @@ void http__res_header(struct http_res *r, const char *name, const char *value)
 	strbuf_addstr(&r->headers, "\r\n");
 }
 
-void http__res_body(struct http_res *r, int status, const char *type, char *body, size_t len)
+void http__res_body(struct http_res *r, int status, const char *type, const char *cache, char *body, size_t len)
 {
 	r->status = status;
 	free(r->body);
@@ -98,7 +99,7 @@ void http__res_body(struct http_res *r, int status, const char *type, char *body
 	if (type)
 		http__res_header(r, "Content-Type", type);
 	http__res_header(r, "X-Content-Type-Options", "nosniff");
-	http__res_header(r, "Cache-Control", "no-store");
+	http__res_header(r, "Cache-Control", cache ? cache : "no-store");
 }
 
 void http__problem(struct http_res *r, const struct err *e, const char *instance)
@@ -123,7 +124,7 @@ void http__problem(struct http_res *r, const struct err *e, const char *instance
 	if (!text) /* a string that is not UTF-8 slipped in: still answer */
 		text = strdup("{\"title\":\"Internal error\",\"status\":500}"), status = 500;
 	strbuf_reset(&r->headers);
-	http__res_body(r, status, "application/problem+json", text, text ? strlen(text) : 0);
+	http__res_body(r, status, "application/problem+json", NULL, text, text ? strlen(text) : 0);
 	if (status == 401)
 		http__res_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
 }
@@ -140,7 +141,7 @@ static const char *cookie_value(const struct http_req *q, const char *name, char
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i < q->head->nheaders; i++) {
-		if (!wire_token_eq(q->head->headers[i].name, "Cookie"))
+		if (strcasecmp(q->head->headers[i].name, "Cookie"))
 			continue;
 		for (const char *p = q->head->headers[i].value; *p;) {
 			while (*p == ' ' || *p == ';')
@@ -325,15 +326,9 @@ static void reply_json(struct http_res *r, const struct reply *rep)
 		}
 		len = strlen(text);
 	}
-	r->status = rep->status;
-	r->body = text;
-	r->len = len;
-	if (text)
-		http__res_header(r, "Content-Type", "application/json");
-	http__res_header(r, "X-Content-Type-Options", "nosniff");
-	/* not "no-cache" with the ETag: a WR's revision does not yet change on
+	/* no-store even with an ETag: a WR's revision does not yet change on
 	 * every lifecycle step, so it cannot validate a cached copy */
-	http__res_header(r, "Cache-Control", "no-store");
+	http__res_body(r, rep->status, text ? "application/json" : NULL, NULL, text, len);
 	if (rep->revision > 0) {
 		char etag[32];
 		core_etag(rep->revision, etag);
@@ -374,7 +369,7 @@ static void metrics_text(struct http_res *r)
 	strbuf_addf(&sb, "# HELP entente_http_requests_total Requests read whole.\n"
 			 "# TYPE entente_http_requests_total counter\nentente_http_requests_total %lu\n", ls.requests);
 	size_t len = sb.len;
-	http__res_body(r, 200, "text/plain; version=0.0.4", strbuf_detach(&sb), len);
+	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }
 
 /* Is the peer one of the addresses allowed to scrape /metrics? */
@@ -494,7 +489,7 @@ static void handle_raw(const struct http_req *q, const struct route *route, stru
 		if (n < 0)
 			problem_code(r, E_INTERNAL, NULL, "out of memory", q->raw_path);
 		else
-			http__res_body(r, 200, "application/json", text, (size_t)n);
+			http__res_body(r, 200, "application/json", NULL, text, (size_t)n);
 		return;
 	}
 	/* openapi */
@@ -504,7 +499,7 @@ static void handle_raw(const struct http_req *q, const struct route *route, stru
 	if (!text)
 		problem_code(r, E_INTERNAL, NULL, "out of memory", q->raw_path);
 	else
-		http__res_body(r, 200, "application/json", text, strlen(text));
+		http__res_body(r, 200, "application/json", NULL, text, strlen(text));
 }
 
 static void handle_html(const struct http_req *q, const struct route *route, struct http_res *r)
@@ -535,7 +530,7 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 		json_decref(params);
 	}
 	size_t len = sb.len;
-	http__res_body(r, status, type, strbuf_detach(&sb), len);
+	http__res_body(r, status, type, NULL, strbuf_detach(&sb), len);
 	http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
 }
 

@@ -89,12 +89,9 @@ void http__static(struct http_res *r, int dirfd, const char *path, const char *i
 	}
 	close(fd);
 	const char *type = type_of(name);
-	http__res_body(r, 200, type, body, (size_t)sb.st_size);
-	strbuf_reset(&r->headers); /* static files may be cached, unlike the API */
-	http__res_header(r, "Content-Type", type);
-	http__res_header(r, "X-Content-Type-Options", "nosniff");
-	/* HTML is revalidated so a new release shows at once; assets may be kept */
-	http__res_header(r, "Cache-Control", strstr(type, "html") ? "no-cache" : "public, max-age=3600");
+	/* static files may be cached, unlike the API: HTML is revalidated so a
+	 * new release shows at once, assets may be kept */
+	http__res_body(r, 200, type, strstr(type, "html") ? "no-cache" : "public, max-age=3600", body, (size_t)sb.st_size);
 	http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
 	return;
 missing:

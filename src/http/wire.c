@@ -8,6 +8,7 @@
 #include "http/wire.h"
 
 #include <string.h>
+#include <strings.h>
 
 static int is_tchar(unsigned char ch)
 {
@@ -17,14 +18,6 @@ static int is_tchar(unsigned char ch)
 }
 
 static int lower(int ch) { return ch >= 'A' && ch <= 'Z' ? ch - 'A' + 'a' : ch; }
-
-int wire_token_eq(const char *a, const char *b)
-{
-	for (; *a && *b; a++, b++)
-		if (lower((unsigned char)*a) != lower((unsigned char)*b))
-			return 0;
-	return *a == *b;
-}
 
 /* Does the comma-separated list v contain token t? */
 static int list_has(const char *v, const char *t)
@@ -39,13 +32,8 @@ static int list_has(const char *v, const char *t)
 		const char *e = v;
 		while (e > s && (e[-1] == ' ' || e[-1] == '\t'))
 			e--;
-		if ((size_t)(e - s) == n) {
-			size_t i = 0;
-			while (i < n && lower((unsigned char)s[i]) == lower((unsigned char)t[i]))
-				i++;
-			if (i == n)
-				return 1;
-		}
+		if ((size_t)(e - s) == n && !strncasecmp(s, t, n))
+			return 1;
 	}
 	return 0;
 }
@@ -128,7 +116,7 @@ static int interpret(struct wire_head *h, const char **why)
 	int hosts = 0, lengths = 0, encodings = 0, keep = h->minor == 1;
 	for (size_t i = 0; i < h->nheaders; i++) {
 		const char *n = h->headers[i].name, *v = h->headers[i].value;
-		if (wire_token_eq(n, "Content-Length")) {
+		if (!strcasecmp(n, "Content-Length")) {
 			uint64_t x = 0;
 			size_t digits = 0;
 			if (lengths++)
@@ -141,24 +129,24 @@ static int interpret(struct wire_head *h, const char **why)
 			if (!digits || digits > 18)
 				FAIL(400, "Content-Length is not a number");
 			h->content_length = x;
-		} else if (wire_token_eq(n, "Transfer-Encoding")) {
+		} else if (!strcasecmp(n, "Transfer-Encoding")) {
 			if (encodings++)
 				FAIL(400, "more than one Transfer-Encoding");
-			if (!wire_token_eq(v, "chunked"))
+			if (strcasecmp(v, "chunked"))
 				FAIL(400, "the only transfer coding accepted is chunked");
 			h->chunked = 1;
-		} else if (wire_token_eq(n, "Host")) {
+		} else if (!strcasecmp(n, "Host")) {
 			if (hosts++)
 				FAIL(400, "more than one Host");
 			if (!valid_host(v))
 				FAIL(400, "malformed Host");
-		} else if (wire_token_eq(n, "Connection")) {
+		} else if (!strcasecmp(n, "Connection")) {
 			if (list_has(v, "close"))
 				keep = 0;
 			else if (list_has(v, "keep-alive"))
 				keep = 1;
-		} else if (wire_token_eq(n, "Expect")) {
-			if (!wire_token_eq(v, "100-continue"))
+		} else if (!strcasecmp(n, "Expect")) {
+			if (strcasecmp(v, "100-continue"))
 				FAIL(417, "the only expectation met is 100-continue");
 			h->expect_continue = 1;
 		}

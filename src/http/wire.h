@@ -60,7 +60,4 @@ int wire_dechunk(char *buf, size_t len, struct wire_chunks *c, uint64_t limit, c
  * decoded length, or -1 for a bad escape or a NUL byte. */
 long wire_unescape(const char *src, size_t n, char *dst, int form);
 
-/* Case-insensitive comparison of header names and tokens. */
-int wire_token_eq(const char *a, const char *b);
-
 #endif
