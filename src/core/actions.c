@@ -104,7 +104,7 @@ const struct action core__actions[] = {
 
 	{ { "wr.list", R, "signed-in people (partners see their own)", NULL, "list Work Registers", NULL, LIST ",status,partner_id,owner_id" },
 	  G_ANY, core__scope_none, core__wr_list },
-	{ { "wr.get", R, "staff, the partner's representatives", NULL, "read a Work Register", NULL, NULL },
+	{ { "wr.get", R | A_CACHE, "staff, the partner's representatives", NULL, "read a Work Register", NULL, NULL },
 	  G_ANY, core__scope_wr, core__wr_get },
 	{ { "wr.create", W | A_CREATE, "staff of a member company, the partner's representatives", "R10", "propose a Work Register for this partner", core__wr_spec, NULL },
 	  G_STAFF | G_PARTNER, core__scope_wr_create, core__wr_create },
@@ -158,11 +158,11 @@ const struct action core__actions[] = {
 	STEP("cancel_removal", note_spec, 0, core__scope_wr, "withdraw the removal recommendation"),
 	STEP("schedule_removal", note_spec, 0, core__scope_wr, "schedule the Board's removal ballot"),
 #undef STEP
-	{ { "public.list", R | A_PUBLIC, "anyone", "R21", "read the public work-register site", NULL, NULL },
+	{ { "public.list", R | A_PUBLIC | A_CACHE, "anyone", "R21", "read the public work-register site", NULL, NULL },
 	  0, core__scope_none, core__public_list },
-	{ { "public.get", R | A_PUBLIC, "anyone", "R21", "read an approved Work Register", NULL, NULL },
+	{ { "public.get", R | A_PUBLIC | A_CACHE, "anyone", "R21", "read an approved Work Register", NULL, NULL },
 	  0, core__scope_none, core__public_get },
-	{ { "public.feed", R | A_PUBLIC, "anyone", "R21", "read the feed of approvals and updates", NULL, NULL },
+	{ { "public.feed", R | A_PUBLIC | A_CACHE, "anyone", "R21", "read the feed of approvals and updates", NULL, NULL },
 	  0, core__scope_none, core__public_feed },
 	{ { "wr.actions", R, "staff, the partner's representatives", NULL, "see what they may do next", NULL, NULL },
 	  G_ANY, core__scope_wr, core__wr_actions },

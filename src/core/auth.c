@@ -138,11 +138,14 @@ int core__session_delete(struct ctx *x, struct err *e)
 	return 0;
 }
 
-int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
-		      int64_t *person_id, char csrf[65], struct err *e)
+/* x: the call whose snapshot may reuse a kept row (every change to sessions
+ * and tokens is a call of the door, so it moves the generation); NULL: look
+ * it up. */
+static int authenticate(struct ctx *x, struct store *st, const char *kind, const char *secret, int64_t now,
+			int64_t *person_id, char csrf[65], struct err *e)
 {
-	char h[65];
-	json_t *row = NULL, *where;
+	char h[65], key[80];
+	json_t *row = NULL, *where = NULL;
 	int session = !strcmp(kind, "session"), ret = -1;
 	*person_id = 0;
 	if (csrf)
@@ -150,11 +153,17 @@ int core_authenticate(struct store *st, const char *kind, const char *secret, in
 	if (!secret || !*secret || strlen(secret) > 200)
 		return err_set(e, E_UNAUTHENTICATED, NULL, "invalid credentials");
 	hash_hex(secret, h);
-	where = json_pack("{ss}", session ? "id_hash" : "token_hash", h);
-	if (store_find_one(st, session ? "sessions" : "tokens", where, &row, e)) {
-		if (e->code == E_NOT_FOUND)
-			err_set(e, E_UNAUTHENTICATED, NULL, session ? "the session has ended: sign in again" : "unknown or revoked token");
-		goto out;
+	snprintf(key, sizeof(key), "%s|%s", kind, h);
+	if (!x || !(row = core__row_kept(x, key))) {
+		where = json_pack("{ss}", session ? "id_hash" : "token_hash", h);
+		if (store_find_one(st, session ? "sessions" : "tokens", where, &row, e)) {
+			if (e->code == E_NOT_FOUND)
+				err_set(e, E_UNAUTHENTICATED, NULL,
+					session ? "the session has ended: sign in again" : "unknown or revoked token");
+			goto out;
+		}
+		if (x)
+			core__row_keep(x, key, row);
 	}
 	if (session && json_integer_value(json_object_get(row, "expires_at")) <= now) {
 		err_set(e, E_UNAUTHENTICATED, NULL, "the session has expired: sign in again");
@@ -172,6 +181,18 @@ out:
 	json_decref(where);
 	json_decref(row);
 	return ret;
+}
+
+int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
+		      int64_t *person_id, char csrf[65], struct err *e)
+{
+	return authenticate(NULL, st, kind, secret, now, person_id, csrf, e);
+}
+
+int core__authenticate(struct ctx *x, const char *kind, const char *secret, int64_t *person_id, char csrf[65],
+		       struct err *e)
+{
+	return authenticate(x, x->st, kind, secret, x->call->now, person_id, csrf, e);
 }
 
 int core__me_get(struct ctx *x, struct err *e)

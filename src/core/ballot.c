@@ -83,13 +83,24 @@ int core__board_ballot_open(struct ctx *x, const char *purpose, int64_t amendmen
 
 /* The tally by the body's rules: quorum of the eligible voters, majority
  * of the yes and no votes cast (RULES.md, what the seed leaves open). */
-static json_t *tally(json_t *ballot, json_t *votes)
+static json_t *tally_counts(json_t *ballot, long yes, long no, long abstain)
 {
 	json_t *eligible = json_object_get(ballot, "eligible");
-	long yes = 0, no = 0, abstain = 0, n = (long)json_array_size(eligible);
+	long n = (long)json_array_size(eligible);
 	long q = (long)json_integer_value(json_object_get(ballot, "quorum_percent"));
 	long num = (long)json_integer_value(json_object_get(ballot, "majority_num"));
 	long den = (long)json_integer_value(json_object_get(ballot, "majority_den"));
+	long cast = yes + no + abstain, needed = (q * n + 99) / 100;
+	int quorum = cast >= needed && cast > 0;
+	int majority = yes + no > 0 && yes * den >= num * (yes + no);
+	return json_pack("{si si si si si si sb sb sb}", "eligible", (int)n, "cast", (int)cast, "yes", (int)yes, "no", (int)no,
+			 "abstain", (int)abstain, "quorum_needed", (int)needed, "quorum_met", quorum, "majority_met", majority,
+			 "passed", quorum && majority);
+}
+
+static json_t *tally(json_t *ballot, json_t *votes)
+{
+	long yes = 0, no = 0, abstain = 0;
 	for (size_t i = 0; i < json_array_size(votes); i++) {
 		const char *c = json_string_value(json_object_get(json_array_get(votes, i), "choice"));
 		if (!strcmp(c, "yes"))
@@ -99,12 +110,21 @@ static json_t *tally(json_t *ballot, json_t *votes)
 		else
 			abstain++;
 	}
-	long cast = yes + no + abstain, needed = (q * n + 99) / 100;
-	int quorum = cast >= needed && cast > 0;
-	int majority = yes + no > 0 && yes * den >= num * (yes + no);
-	return json_pack("{si si si si si si sb sb sb}", "eligible", (int)n, "cast", (int)cast, "yes", (int)yes, "no", (int)no,
-			 "abstain", (int)abstain, "quorum_needed", (int)needed, "quorum_met", quorum, "majority_met", majority,
-			 "passed", quorum && majority);
+	return tally_counts(ballot, yes, no, abstain);
+}
+
+/* The tally from the database's count of each choice: one statement,
+ * however many have voted. */
+static json_t *tally_counted(struct ctx *x, json_t *ballot, struct err *e)
+{
+	json_t *where = json_pack("{sO}", "ballot_id", json_object_get(ballot, "id")), *counts = NULL, *t = NULL;
+	if (!store_count_by(x->st, "votes", where, "choice", &counts, e))
+		t = tally_counts(ballot, (long)json_integer_value(json_object_get(counts, "yes")),
+				 (long)json_integer_value(json_object_get(counts, "no")),
+				 (long)json_integer_value(json_object_get(counts, "abstain")));
+	json_decref(where);
+	json_decref(counts);
+	return t;
 }
 
 static json_t *votes_of(struct ctx *x, int64_t ballot_id, struct err *e)
@@ -269,14 +289,29 @@ static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
 		json_object_set_new(r, "tally", tally(b, votes));
 	if (x->actor.system || x->actor.admin || core__seat(x, body, NULL) || core__seat(x, body, "observer")) {
 		/* who voted how, by name */
-		json_t *named = json_deep_copy(votes);
+		json_t *named = json_deep_copy(votes), *ids = json_array(), *people = NULL, *names = json_object();
+		for (size_t i = 0; i < json_array_size(named); i++)
+			json_array_append(ids, json_object_get(json_array_get(named, i), "person_id"));
+		json_t *where = json_pack("{so}", "id", ids); /* the voters, in one statement */
+		struct store_query q = { .where = where };
+		struct err ignored = ERR_INIT;
+		if (!store_find(x->st, "people", &q, &people, &ignored))
+			for (size_t i = 0; i < json_array_size(people); i++) {
+				char key[24];
+				json_t *p = json_array_get(people, i);
+				snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(p, "id")));
+				json_object_set(names, key, json_object_get(p, "name"));
+			}
 		for (size_t i = 0; i < json_array_size(named); i++) {
-			json_t *v = json_array_get(named, i), *p = NULL;
-			struct err ignored = ERR_INIT;
-			if (!store_get(x->st, "people", json_integer_value(json_object_get(v, "person_id")), &p, &ignored))
-				json_object_set(v, "name", json_object_get(p, "name"));
-			json_decref(p);
+			char key[24];
+			json_t *v = json_array_get(named, i);
+			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "person_id")));
+			if (json_object_get(names, key))
+				json_object_set(v, "name", json_object_get(names, key));
 		}
+		json_decref(where);
+		json_decref(people);
+		json_decref(names);
 		json_object_set_new(r, "votes", named);
 	}
 	for (size_t i = 0; i < json_array_size(votes); i++) {
@@ -316,7 +351,7 @@ int core__ballot_list(struct ctx *x, struct err *e)
 
 int core__ballot_vote(struct ctx *x, struct err *e)
 {
-	json_t *b = x->scope.ballot, *where = NULL, *cur = NULL, *row = NULL, *votes = NULL;
+	json_t *b = x->scope.ballot, *where = NULL, *cur = NULL, *row = NULL;
 	const char *choice = json_string_value(json_object_get(x->call->body, "choice"));
 	json_t *comment = json_object_get(x->call->body, "comment");
 	int64_t id = json_integer_value(json_object_get(b, "id")), vid;
@@ -343,25 +378,33 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 	}
 	core__audit(x, "vote", vid, cur, json_pack("{sI ss}", "ballot_id", (json_int_t)id, "choice", choice));
 	cur = NULL;
+	/* the reply: the ballot, its tally and the vote; who voted how is the
+	 * ballot's own page (GET), so a cast costs the same with 10 voters or
+	 * 1,000 */
+	json_t *t = tally_counted(x, b, e), *fresh = NULL, *mine = NULL;
+	if (!t)
+		goto out;
 	/* closes early once every eligible voter has voted */
-	if (!(votes = votes_of(x, id, e)))
+	if (json_integer_value(json_object_get(t, "cast")) >= (json_int_t)json_array_size(json_object_get(b, "eligible")) &&
+	    core__ballot_close(x, id, "every eligible voter voted", e)) {
+		json_decref(t);
 		goto out;
-	if (json_array_size(votes) >= json_array_size(json_object_get(b, "eligible")) &&
-	    core__ballot_close(x, id, "every eligible voter voted", e))
+	}
+	if (store_get(x->st, "ballots", id, &fresh, e) || store_get(x->st, "votes", vid, &mine, e)) {
+		json_decref(t);
+		json_decref(fresh);
 		goto out;
-	json_t *fresh = NULL;
-	if (store_get(x->st, "ballots", id, &fresh, e))
-		goto out;
-	json_t *shown = ballot_present(x, fresh, e);
-	json_decref(fresh);
-	if (!shown)
-		goto out;
-	core__reply(x, 200, shown);
+	}
+	if (!strcmp(json_string_value(json_object_get(fresh, "status")), "open"))
+		json_object_set_new(fresh, "tally", t);
+	else
+		json_decref(t); /* closed: the tally the close recorded */
+	json_object_set_new(fresh, "my_vote", mine);
+	core__reply(x, 200, fresh);
 	ret = 0;
 out:
 	json_decref(where);
 	json_decref(cur);
 	json_decref(row);
-	json_decref(votes);
 	return ret;
 }

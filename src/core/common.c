@@ -169,6 +169,8 @@ int core__actor_load(struct ctx *x, struct err *e)
 		snprintf(a->label, sizeof(a->label), "%s", a->system ? "system" : "anonymous");
 		return 0;
 	}
+	if (core__actor_kept(x))
+		return 0;
 	if (store_get(x->st, "people", x->call->person_id, &p, e) || json_is_true(json_object_get(p, "disabled"))) {
 		err_set(e, E_UNAUTHENTICATED, NULL, "the account is not active");
 		goto out;
@@ -208,6 +210,7 @@ int core__actor_load(struct ctx *x, struct err *e)
 		else if (!strcmp(role, "vp_alliances"))
 			a->vp = 1;
 	}
+	core__actor_keep(x);
 	ret = 0;
 out:
 	json_decref(p);
@@ -288,8 +291,15 @@ int core__scope_wr(struct ctx *x, struct err *e)
 {
 	int64_t id = 0;
 	json_t *wr = NULL;
-	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e))
+	char key[40];
+	if (core__path_id(x, "id", &id, e))
 		return err_set(e, E_NOT_FOUND, NULL, "no such Work Register");
+	snprintf(key, sizeof(key), "wr|%lld", (long long)id);
+	if (!(wr = core__row_kept(x, key))) {
+		if (store_get(x->st, "work_registers", id, &wr, e))
+			return err_set(e, E_NOT_FOUND, NULL, "no such Work Register");
+		core__row_keep(x, key, wr);
+	}
 	x->scope.org_id = json_integer_value(json_object_get(wr, "partner_id"));
 	if (!visible_org(x, x->scope.org_id)) {
 		json_decref(wr);

@@ -22,9 +22,23 @@ struct call {
 	json_t *params;          /* path and query parameters, string values; may be NULL */
 	json_t *body;            /* request body or NULL (borrowed) */
 	const char *if_match;    /* ETag presented, or NULL */
-	const char *session_hash;/* hash of the session the call came with, or NULL */
+	const char *session_hash;/* hash of the session the call came with, or NULL
+				  * (set by the door from session) */
+	/* credentials presented, looked up by the door in the call's own
+	 * snapshot; person_id is then their person */
+	const char *token;       /* a bearer token, or NULL */
+	const char *session;     /* a session id (the cookie), or NULL */
+	const char *csrf;        /* the CSRF token presented, or NULL */
+	int state_change;        /* a session-authenticated call must then carry
+				  * its session's CSRF token */
 	int64_t now;             /* seconds since the epoch, from the caller */
+	const char *render;      /* how the caller serializes the reply ("json",
+				  * "html", "atom http://host"): part of the key
+				  * of a cached page; NULL for none */
 };
+
+#define CORE_CACHE_KEY 160
+struct core_page;                /* a serialized reply kept by core (cache.c) */
 
 struct reply {
 	int status;              /* 200, 201 or 204 */
@@ -33,12 +47,29 @@ struct reply {
 	char location[128];      /* Location of a created resource, "" when none */
 	char session_id[65];     /* a new session id to set as a cookie, "" when none */
 	int end_session;         /* the session was ended: clear the cookie */
+	/* a reading action flagged A_CACHE: either the page kept from an
+	 * earlier call at the same generation (then no body), or, when
+	 * cache_key is set, the caller may keep what it makes of the body
+	 * with core_cache_put */
+	const struct core_page *page;
+	int64_t generation;
+	char today[11];
+	char cache_key[CORE_CACHE_KEY];
 };
 
-#define REPLY_INIT { 0, NULL, 0, "", "", 0 }
+#define REPLY_INIT { .status = 0 }
 
 int core_call(struct store *st, const struct call *c, struct reply *r, struct err *e);
 void reply_release(struct reply *r);
+
+/* A kept page's bytes and media type (valid while the reply holds it). */
+const char *core_page_bytes(const struct core_page *p, size_t *len, const char **type);
+void core_page_release(const struct core_page *p);
+/* Keep the bytes made of a cacheable reply (no-op for another reply). */
+void core_cache_put(const struct reply *r, const char *type, const char *bytes, size_t len);
+/* Pages served from the cache, pages built, bytes held. */
+void core_cache_stats(unsigned long *hits, unsigned long *misses, size_t *bytes);
+void core_cache_clear(void);
 
 /* Format a revision as an ETag ("\"rev-3\"") into out (32 bytes). */
 void core_etag(int64_t revision, char out[32]);
@@ -49,6 +80,8 @@ void core_etag(int64_t revision, char out[32]);
 #define A_REVISION 4u /* changes a Work Register: If-Match checked when sent (R13) */
 #define A_IFMATCH 8u  /* If-Match is required (R13): updates and deletions */
 #define A_CREATE 16u  /* creates: the body's required fields must be present */
+#define A_CACHE  32u  /* a read whose reply depends on the data and the date
+		       * only, not on who asks: kept by generation (cache.c) */
 
 struct action_info {
 	const char *name;

@@ -13,6 +13,9 @@ void reply_release(struct reply *r)
 {
 	json_decref(r->body);
 	r->body = NULL;
+	core_page_release(r->page);
+	r->page = NULL;
+	r->cache_key[0] = '\0';
 }
 
 static const struct action *action_find(const char *name)
@@ -82,6 +85,20 @@ static int params_check(struct ctx *x, struct err *e)
 		return err_set(e, E_UNKNOWN_FIELD, key, "unknown query parameter");
 	}
 	return 0;
+}
+
+/* Whether the call's parameters are at most its path id: a kept page is
+ * keyed by action and id only. */
+static int only_id(const json_t *params)
+{
+	const char *key;
+	json_t *v;
+	json_object_foreach((json_t *)params, key, v) {
+		(void)v;
+		if (strcmp(key, "id"))
+			return 0;
+	}
+	return 1;
 }
 
 static int voter(struct ctx *x)
@@ -173,9 +190,31 @@ static int revision_check(struct ctx *x, struct err *e)
 	return 0;
 }
 
-int core_call(struct store *st, const struct call *c, struct reply *r, struct err *e)
+/* The credentials of a call, looked up in its snapshot: the person they
+ * name goes into cc, and a session's hash (for signing out). A cookie-
+ * authenticated change must carry its session's CSRF token. */
+static int credentials(struct ctx *x, struct call *cc, char sess_hash[65], struct err *e)
 {
-	const struct action *a = action_find(c->action);
+	char csrf[65];
+	if (cc->token)
+		return core__authenticate(x, "token", cc->token, &cc->person_id, NULL, e);
+	if (!cc->session)
+		return 0;
+	if (core__authenticate(x, "session", cc->session, &cc->person_id, csrf, e))
+		return -1;
+	hash_hex(cc->session, sess_hash);
+	cc->session_hash = sess_hash;
+	if (cc->state_change && (!cc->csrf || !secure_streq(cc->csrf, csrf)))
+		return err_set(e, E_CSRF, "X-CSRF-Token", "send the csrf_token of your session in X-CSRF-Token");
+	return 0;
+}
+
+int core_call(struct store *st, const struct call *call, struct reply *r, struct err *e)
+{
+	const struct action *a = action_find(call->action);
+	struct call cc = *call;
+	const struct call *c = &cc;
+	char sess_hash[65];
 	struct ctx x;
 	int ret = -1, writing;
 	memset(&x, 0, sizeof(x));
@@ -184,6 +223,9 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 	r->revision = 0;
 	r->location[0] = r->session_id[0] = '\0';
 	r->end_session = 0;
+	r->page = NULL;
+	r->cache_key[0] = '\0';
+	r->generation = 0;
 	if (!a)
 		return err_set(e, E_INTERNAL, NULL, "unknown action %s", c->action);
 	x.st = st;
@@ -194,10 +236,13 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 	time_date(c->now, x.today);
 	writing = !!(a->info.flags & A_WRITE);
 
-	if (!(a->info.flags & A_PUBLIC) && !c->system && !c->person_id)
+	if (!(a->info.flags & A_PUBLIC) && !c->system && !c->person_id && !c->token && !c->session)
 		return err_set(e, E_UNAUTHENTICATED, NULL, "sign in or send a bearer token");
 	if (store_begin(st, writing, e))
 		return -1;
+	/* the state this call sees, named by its last audit event (cache.c) */
+	if (store_max_id(st, "audit", &x.generation, e) || credentials(&x, &cc, sess_hash, e))
+		goto out;
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;
 	if (a->scope(&x, e))
@@ -240,7 +285,12 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 	}
 	if ((a->info.flags & A_REVISION) && revision_check(&x, e))
 		goto out;
-	if (a->run(&x, e))
+	/* a page kept from an earlier call at the same generation: the
+	 * grants above were checked all the same */
+	int kept = 0;
+	if ((a->info.flags & A_CACHE) && only_id(c->params) && (kept = core__cache_lookup(&x, e)) < 0)
+		goto out;
+	if (!kept && a->run(&x, e))
 		goto out;
 	if (writing) {
 		if (audit_write(&x, e) || store_commit(st, e))

@@ -50,6 +50,7 @@ struct ctx {
 	struct reply *reply;
 	char now_iso[21];
 	char today[11];
+	int64_t generation;      /* the last audit id in the call's snapshot */
 	/* the audit event of a write, filled by the handler */
 	const char *target_type;
 	int64_t target_id;
@@ -273,5 +274,20 @@ extern const struct jfield core__org_spec[], core__person_spec[], core__body_spe
 	core__member_spec[], core__officer_spec[], core__wr_spec[], core__milestone_spec[],
 	core__contact_spec[], core__standard_spec[], core__session_spec[], core__replace_spec[],
 	core__token_spec[], core__password_spec[];
+
+/* cache.c: 1 and the page in the reply, 0 (a miss, the reply marked), -1 */
+int core__cache_lookup(struct ctx *x, struct err *e);
+/* An actor kept at the call's generation and date (1, x->actor filled);
+ * keep the one just loaded. */
+int core__actor_kept(struct ctx *x);
+/* core_authenticate in the call's snapshot, with its kept rows. */
+int core__authenticate(struct ctx *x, const char *kind, const char *secret, int64_t *person_id, char csrf[65],
+		       struct err *e);
+/* A row kept by key at the call's generation and date (a new reference),
+ * or NULL; keep one (shared: never change a kept row). */
+json_t *core__row_kept(struct ctx *x, const char *key);
+void core__row_keep(struct ctx *x, const char *key, json_t *row);
+void core__actor_keep(struct ctx *x);
+const struct core_page *core__cache_get(const char *key, int64_t generation, const char *today);
 
 #endif

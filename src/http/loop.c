@@ -25,7 +25,7 @@
 #include "http/loop.h"
 #include "lib/util.h"
 
-enum state { S_HEAD, S_BODY, S_WRITE, S_IDLE, S_NSTATES };
+enum state { S_HEAD, S_BODY, S_WRITE, S_IDLE, S_NSTATES, S_PARKED /* with the writer: on no list */ };
 
 struct conn {
 	int fd;
@@ -46,6 +46,18 @@ struct conn {
 	size_t body_len, sent;         /* sent counts out then body */
 	int eof;                       /* the peer closed its side */
 	int close_after;
+	struct job *job;               /* while parked: the request with the writer */
+};
+
+/* A request handed to the writer thread, and its response coming back. */
+struct job {
+	struct job *next;
+	struct conn *conn;
+	struct worker *worker;
+	struct http_req req;
+	char *path, *raw_path;
+	size_t consume;                /* bytes of the buffer the request used */
+	struct http_res res;
 };
 
 struct list { struct conn *first, *last; };
@@ -58,7 +70,9 @@ struct worker {
 	struct list lists[S_NSTATES];
 	atomic_uint evictable;         /* idle or head connections, read by other workers */
 	atomic_uint evict_pending;     /* evictions other workers asked of this one */
-	int wake_fd;                   /* an eventfd: "evict_pending grew" */
+	int wake_fd;                   /* an eventfd: "evict_pending grew" or "jobs done" */
+	pthread_mutex_t done_lock;
+	struct job *done;              /* answered by the writer, to be sent */
 };
 
 /* Connections per client address, across workers. */
@@ -78,6 +92,13 @@ struct loop {
 	struct addr *buckets[ADDR_BUCKETS];
 	atomic_ulong open, accepted, refused_address, evicted, refused_full, head_timeouts, idle_timeouts, peer_closed,
 		bad_requests, requests;
+	/* the writer: requests that change state, answered a batch at a time */
+	pthread_t writer;
+	int have_writer, writer_stop;
+	pthread_mutex_t queue_lock;
+	pthread_cond_t queue_cond;
+	struct job *queue, **queue_tail;
+	atomic_ulong batches, batched;
 };
 
 static int64_t now_ms(void)
@@ -363,8 +384,57 @@ static int split_target(const char *target, char **path, char **raw_path, const 
 	return wire_unescape(target, plen, *path, 0) < 0 ? -1 : 0;
 }
 
-static void run_request(struct loop *l, struct conn *c, const char *body, size_t body_len)
+/* Drop the request just answered from the buffer; what follows it
+ * (a pipelined request) stays. */
+static void consume_request(struct conn *c, size_t n)
 {
+	memmove(c->buf, c->buf + n, c->len - n);
+	c->len -= n;
+	memset(&c->head, 0, sizeof(c->head));
+	memset(&c->chunks, 0, sizeof(c->chunks));
+	c->body_at = 0;
+	c->scanned = 0;
+}
+
+/* Hand a request to the writer: the connection leaves the worker's epoll
+ * set and lists (no event, deadline or eviction touches it) until the
+ * writer's batch is committed and its response comes back. */
+static void park(struct worker *w, struct conn *c, struct http_req *q, char *path, char *raw_path, size_t consume)
+{
+	struct loop *l = w->loop;
+	struct job *j = calloc(1, sizeof(*j));
+	if (!j) {
+		struct http_res res = { .headers = STRBUF_INIT };
+		l->cfg.handle(q, &res); /* out of memory: answer here, unbatched */
+		queue_response(c, &res, q->is_head);
+		free(path);
+		free(raw_path);
+		consume_request(c, consume);
+		return;
+	}
+	j->conn = c;
+	j->worker = w;
+	j->req = *q;
+	j->path = path;
+	j->raw_path = raw_path;
+	j->consume = consume;
+	j->res.headers = (struct strbuf)STRBUF_INIT;
+	unlink_conn(w, c);
+	c->state = S_PARKED;
+	c->job = j;
+	epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
+	pthread_mutex_lock(&l->queue_lock);
+	*l->queue_tail = j;
+	l->queue_tail = &j->next;
+	pthread_cond_signal(&l->queue_cond);
+	pthread_mutex_unlock(&l->queue_lock);
+}
+
+/* Answer the request whose body is body..body_len and which used the first
+ * consume bytes of the buffer: here, or parked with the writer (1). */
+static int run_request(struct worker *w, struct conn *c, const char *body, size_t body_len, size_t consume)
+{
+	struct loop *l = w->loop;
 	struct http_res res = { .headers = STRBUF_INIT };
 	char *path = NULL, *raw_path = NULL;
 	const char *query;
@@ -376,26 +446,20 @@ static void run_request(struct loop *l, struct conn *c, const char *body, size_t
 		struct http_req q = { .method = c->head.method, .target = c->head.target, .path = path, .raw_path = raw_path,
 				      .query = query, .head = &c->head, .body = body, .body_len = body_len, .peer = c->peer,
 				      .is_head = !strcmp(c->head.method, "HEAD") };
+		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q)) {
+			park(w, c, &q, path, raw_path, consume);
+			return 1;
+		}
 		l->cfg.handle(&q, &res);
 		queue_response(c, &res, q.is_head);
 	}
 	free(path);
 	free(raw_path);
+	consume_request(c, consume);
+	return 0;
 }
 
-/* Drop the request just answered from the buffer; what follows it
- * (a pipelined request) stays. */
-static void consume(struct conn *c, size_t n)
-{
-	memmove(c->buf, c->buf + n, c->len - n);
-	c->len -= n;
-	memset(&c->head, 0, sizeof(c->head));
-	memset(&c->chunks, 0, sizeof(c->chunks));
-	c->body_at = 0;
-	c->scanned = 0;
-}
-
-enum { WAIT, ANSWER, CLOSED };
+enum { WAIT, ANSWER, CLOSED, PARKED };
 
 /* Read the next request from the buffer and answer it into c->out:
  * ANSWER when a response is queued, WAIT for more bytes, CLOSED. */
@@ -442,12 +506,8 @@ static int next_request(struct worker *w, struct conn *c, int64_t now)
 			return ANSWER;
 		}
 		size_t end = c->body_at + k->in, body = k->out;
-		if (r == 1) {
-			run_request(l, c, b, body);
-			/* the decoded body sits before end; drop both */
-			consume(c, end);
-			return ANSWER;
-		}
+		if (r == 1) /* the decoded body sits before end; both go */
+			return run_request(w, c, b, body, end) ? PARKED : ANSWER;
 		/* drop the framing already decoded so the buffer holds the body and
 		 * the undecoded rest only: its size stays within the body limit */
 		memmove(b + k->out, b + k->in, c->len - end);
@@ -457,9 +517,8 @@ static int next_request(struct worker *w, struct conn *c, int64_t now)
 	}
 	if (c->len - c->body_at < c->head.content_length)
 		goto more;
-	run_request(l, c, c->buf + c->body_at, (size_t)c->head.content_length);
-	consume(c, c->body_at + (size_t)c->head.content_length);
-	return ANSWER;
+	return run_request(w, c, c->buf + c->body_at, (size_t)c->head.content_length,
+			   c->body_at + (size_t)c->head.content_length) ? PARKED : ANSWER;
 more:
 	if (c->eof) { /* the peer closed: what is here can never be completed */
 		if (c->len)
@@ -473,14 +532,15 @@ more:
 /* Answer every complete request the buffer holds, writing as far as the
  * socket takes; a loop, not recursion, so pipelining cannot deepen the
  * stack. */
-static void drive(struct worker *w, struct conn *c, int64_t now)
+static void drive(struct worker *w, struct conn *c, int64_t now, int answered)
 {
 	for (;;) {
-		if (c->state != S_WRITE) {
+		if (!answered && c->state != S_WRITE) {
 			int r = next_request(w, c, now);
 			if (r != ANSWER)
 				return;
 		}
+		answered = 0;
 		int f = flush_out(c);
 		if (f < 0) {
 			conn_close(w, c);
@@ -636,6 +696,90 @@ static int expire(struct worker *w, int64_t now)
 	return (int)(next - now);
 }
 
+/* ---- the writer ---- */
+
+/* The connection's request is answered: back into the epoll set, the
+ * response queued, and on to what it sends next. */
+static void unpark(struct worker *w, struct job *j, int64_t now)
+{
+	struct conn *c = j->conn;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
+	queue_response(c, &j->res, j->req.is_head);
+	consume_request(c, j->consume);
+	free(j->path);
+	free(j->raw_path);
+	free(j);
+	c->job = NULL;
+	c->state = S_BODY;
+	enter(w, c, S_BODY, now);
+	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev)) {
+		conn_close(w, c);
+		return;
+	}
+	drive(w, c, now, 1);
+}
+
+static void answer_done(struct worker *w, int64_t now)
+{
+	pthread_mutex_lock(&w->done_lock);
+	struct job *j = w->done;
+	w->done = NULL;
+	pthread_mutex_unlock(&w->done_lock);
+	while (j) {
+		struct job *next = j->next;
+		unpark(w, j, now);
+		j = next;
+	}
+}
+
+/* The writer thread: takes every request waiting, runs them between
+ * batch_begin and batch_commit (one transaction, one sync to the disk for
+ * all), and only then hands each response back to its worker. When the
+ * commit fails, every response of the batch becomes the failure's. */
+static void *writer_main(void *arg)
+{
+	struct loop *l = arg;
+	for (;;) {
+		pthread_mutex_lock(&l->queue_lock);
+		while (!l->queue && !l->writer_stop)
+			pthread_cond_wait(&l->queue_cond, &l->queue_lock);
+		struct job *batch = l->queue;
+		l->queue = NULL;
+		l->queue_tail = &l->queue;
+		int stop = l->writer_stop;
+		pthread_mutex_unlock(&l->queue_lock);
+		if (!batch && stop)
+			return NULL;
+		unsigned long n = 0;
+		int began = l->cfg.batch_begin() == 0;
+		for (struct job *j = batch; j; j = j->next, n++)
+			if (began)
+				l->cfg.handle(&j->req, &j->res);
+		if (!began || l->cfg.batch_commit())
+			for (struct job *j = batch; j; j = j->next) {
+				free(j->res.body);
+				strbuf_release(&j->res.headers);
+				memset(&j->res, 0, sizeof(j->res));
+				j->res.headers = (struct strbuf)STRBUF_INIT;
+				l->cfg.batch_failed(&j->req, &j->res);
+			}
+		atomic_fetch_add(&l->batches, 1);
+		atomic_fetch_add(&l->batched, n);
+		while (batch) {
+			struct job *next = batch->next;
+			struct worker *w = batch->worker;
+			uint64_t one = 1;
+			pthread_mutex_lock(&w->done_lock);
+			batch->next = w->done;
+			w->done = batch;
+			pthread_mutex_unlock(&w->done_lock);
+			if (write(w->wake_fd, &one, sizeof(one)) < 0)
+				(void)0; /* the counter is full: the worker is waking anyway */
+			batch = next;
+		}
+	}
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -660,6 +804,7 @@ static void *worker_main(void *arg)
 					(void)0;
 				for (unsigned k = atomic_exchange(&w->evict_pending, 0); k > 0 && !evict(w); k--)
 					;
+				answer_done(w, now);
 				continue;
 			}
 			struct conn *c = evs[i].data.ptr;
@@ -667,7 +812,7 @@ static void *worker_main(void *arg)
 				conn_close(w, c);
 				continue;
 			}
-			drive(w, c, now);
+			drive(w, c, now, 0);
 		}
 		/* last: accepting may evict a connection whose event is in this batch */
 		if (arrivals)
@@ -701,6 +846,19 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 		    epoll_ctl(w->ep, EPOLL_CTL_ADD, l->stop_fd, &sev) || epoll_ctl(w->ep, EPOLL_CTL_ADD, w->wake_fd, &wev))
 			goto fail;
 	}
+	pthread_mutex_init(&l->queue_lock, NULL);
+	pthread_cond_init(&l->queue_cond, NULL);
+	l->queue_tail = &l->queue;
+	for (unsigned i = 0; i < n; i++)
+		pthread_mutex_init(&l->workers[i].done_lock, NULL);
+	if (cfg->serial) {
+		if (pthread_create(&l->writer, NULL, writer_main, l)) {
+			l->nworkers = 0;
+			loop_stop(l);
+			return err_set(e, E_INTERNAL, NULL, "cannot start the server's writer thread");
+		}
+		l->have_writer = 1;
+	}
 	for (unsigned i = 0; i < n; i++)
 		if (pthread_create(&l->workers[i].thread, NULL, worker_main, &l->workers[i])) {
 			l->nworkers = i;
@@ -730,14 +888,33 @@ void loop_stop(struct loop *l)
 		log_line("loop: cannot signal the workers");
 	for (unsigned i = 0; i < l->nworkers; i++)
 		pthread_join(l->workers[i].thread, NULL);
+	if (l->have_writer) { /* the workers are gone: the writer answers what it holds, and stops */
+		pthread_mutex_lock(&l->queue_lock);
+		l->writer_stop = 1;
+		pthread_cond_signal(&l->queue_cond);
+		pthread_mutex_unlock(&l->queue_lock);
+		pthread_join(l->writer, NULL);
+	}
 	for (unsigned i = 0; i < l->nworkers; i++) {
 		struct worker *w = &l->workers[i];
 		for (int s = 0; s < S_NSTATES; s++)
 			while (w->lists[s].first)
 				conn_close(w, w->lists[s].first);
+		for (struct job *j = w->done, *next; j; j = next) { /* answered, never sent */
+			next = j->next;
+			free(j->res.body);
+			strbuf_release(&j->res.headers);
+			free(j->path);
+			free(j->raw_path);
+			conn_close(w, j->conn);
+			free(j);
+		}
+		pthread_mutex_destroy(&w->done_lock);
 		close(w->ep);
 		close(w->wake_fd);
 	}
+	pthread_mutex_destroy(&l->queue_lock);
+	pthread_cond_destroy(&l->queue_cond);
 	close(l->stop_fd);
 	free(l->workers);
 	pthread_mutex_destroy(&l->addr_lock);
@@ -756,4 +933,6 @@ void loop_stats(const struct loop *l, struct loop_stats *s)
 	s->peer_closed = atomic_load(&l->peer_closed);
 	s->bad_requests = atomic_load(&l->bad_requests);
 	s->requests = atomic_load(&l->requests);
+	s->batches = atomic_load(&l->batches);
+	s->batched = atomic_load(&l->batched);
 }

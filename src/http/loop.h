@@ -14,7 +14,8 @@
  *   newcomers always find room and a flood only churns itself.
  *
  * Connections cost a small struct and, while a request is being read, a
- * buffer; thousands are cheap. The handler runs on the worker thread. */
+ * buffer; thousands are cheap. The handler runs on the worker thread,
+ * except for the requests given to the writer (group commit, below). */
 #ifndef ENTENTE_HTTP_LOOP_H
 #define ENTENTE_HTTP_LOOP_H
 
@@ -31,12 +32,22 @@ struct loop_config {
 	unsigned head_timeout_ms, idle_timeout_ms;
 	size_t body_limit;
 	void (*handle)(const struct http_req *req, struct http_res *res);
+	/* Group commit (optional): requests for which serial() answers 1 are
+	 * handled by one writer thread, a batch at a time, between
+	 * batch_begin() and batch_commit() (0 on success), and their
+	 * responses are sent only after the commit returned; when it fails,
+	 * batch_failed() makes each response of the batch. */
+	int (*serial)(const struct http_req *req);
+	int (*batch_begin)(void);
+	int (*batch_commit)(void);
+	void (*batch_failed)(const struct http_req *req, struct http_res *res);
 };
 
 /* Counters since start, for /metrics. */
 struct loop_stats {
 	unsigned long open, accepted, refused_address, evicted, refused_full, head_timeouts, idle_timeouts,
 		peer_closed, bad_requests, requests;
+	unsigned long batches, batched; /* the writer's commits, and the requests they held */
 };
 
 struct loop;

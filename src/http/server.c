@@ -267,37 +267,25 @@ static int is_write(const char *method) { return strcmp(method, "GET") && strcmp
 
 /* Who the request is from: a bearer token, or a session cookie whose
  * state changes carry the session's CSRF token. -1 with the problem set. */
-static int authenticate(const struct http_req *q, struct store *st, struct call *call, char sess_hash[65], int login,
-			struct http_res *r)
+/* The credentials a request presents, for the door to look up in the
+ * call's own snapshot: a bearer token, or the session cookie (not on the
+ * sign-in itself) with its CSRF token for a change. */
+static int credentials(const struct http_req *q, struct call *call, char cookie_buf[130], int login, struct http_res *r)
 {
-	struct err e = ERR_INIT;
-	char csrf[65] = "", cookie_buf[130];
 	const char *auth = http__header(q, "Authorization");
-	const char *cookie = cookie_value(q, COOKIE, cookie_buf, sizeof(cookie_buf));
+	const char *cookie = cookie_value(q, COOKIE, cookie_buf, 130);
 	if (auth) {
 		if (strncmp(auth, "Bearer ", 7)) {
 			problem_code(r, E_UNAUTHENTICATED, "Authorization", "use Authorization: Bearer <token>", q->raw_path);
 			return -1;
 		}
-		if (core_authenticate(st, "token", auth + 7, call->now, &call->person_id, NULL, &e))
-			goto fail;
+		call->token = auth + 7;
 	} else if (cookie && !login) {
-		if (core_authenticate(st, "session", cookie, call->now, &call->person_id, csrf, &e))
-			goto fail;
-		hash_hex(cookie, sess_hash);
-		call->session_hash = sess_hash;
-		if (is_write(q->method)) {
-			const char *t = http__header(q, "X-CSRF-Token");
-			if (!t || !secure_streq(t, csrf)) {
-				problem_code(r, E_CSRF, "X-CSRF-Token", "send the csrf_token of your session in X-CSRF-Token", q->raw_path);
-				return -1;
-			}
-		}
+		call->session = cookie;
+		call->csrf = http__header(q, "X-CSRF-Token");
+		call->state_change = is_write(q->method);
 	}
 	return 0;
-fail:
-	http__problem(r, &e, q->raw_path);
-	return -1;
 }
 
 /* The sign-in's throttle keys: the e-mail folded to lower case, and the
@@ -314,17 +302,33 @@ static void throttle_keys(const struct http_req *q, const json_t *body, char acc
 
 /* ---- the handlers ---- */
 
+/* A kept page's bytes, as the response's own copy (NULL: out of memory). */
+static char *page_copy(const struct core_page *page, size_t *len, const char **type)
+{
+	const char *t, *bytes = core_page_bytes(page, len, &t);
+	char *copy = malloc(*len + 1);
+	if (copy)
+		memcpy(copy, bytes, *len + 1);
+	if (type)
+		*type = t;
+	return copy;
+}
+
 static void reply_json(struct http_res *r, const struct reply *rep)
 {
 	char *text = NULL;
 	size_t len = 0;
-	if (rep->body) {
+	if (rep->page) {
+		text = page_copy(rep->page, &len, NULL);
+	} else if (rep->body) {
 		text = json_dumps(rep->body, JSON_COMPACT | JSON_ENSURE_ASCII);
-		if (!text) {
-			problem_code(r, E_INTERNAL, NULL, "the reply could not be encoded", "");
-			return;
-		}
-		len = strlen(text);
+		len = text ? strlen(text) : 0;
+		if (text)
+			core_cache_put(rep, "application/json", text, len);
+	}
+	if ((rep->page || rep->body) && !text) {
+		problem_code(r, E_INTERNAL, NULL, "the reply could not be encoded", "");
+		return;
 	}
 	/* no-store even with an ETag: a WR's revision does not yet change on
 	 * every lifecycle step, so it cannot validate a cached copy */
@@ -366,8 +370,22 @@ static void metrics_text(struct http_res *r)
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
 		strbuf_addf(&sb, "entente_http_connections_total{outcome=\"%s\"} %lu\n", rows[i].what, rows[i].n);
+	strbuf_addf(&sb, "# HELP entente_write_batches_total Transactions of the writer (group commit), and the changes they held.\n"
+			 "# TYPE entente_write_batches_total counter\nentente_write_batches_total %lu\n"
+			 "# TYPE entente_write_batched_total counter\nentente_write_batched_total %lu\n", ls.batches, ls.batched);
 	strbuf_addf(&sb, "# HELP entente_http_requests_total Requests read whole.\n"
 			 "# TYPE entente_http_requests_total counter\nentente_http_requests_total %lu\n", ls.requests);
+	unsigned long hits, misses;
+	size_t held;
+	core_cache_stats(&hits, &misses, &held);
+	strbuf_addf(&sb, "# HELP entente_pages_total Cacheable replies, served from the cache or built.\n"
+			 "# TYPE entente_pages_total counter\nentente_pages_total{outcome=\"kept\"} %lu\n"
+			 "entente_pages_total{outcome=\"built\"} %lu\n", hits, misses);
+	strbuf_addf(&sb, "# HELP entente_pages_bytes Bytes of pages kept.\n"
+			 "# TYPE entente_pages_bytes gauge\nentente_pages_bytes %zu\n", held);
+	strbuf_addf(&sb, "# HELP entente_sql_statements_total SQL statements run.\n"
+			 "# TYPE entente_sql_statements_total counter\nentente_sql_statements_total %lu\n",
+		    store_statements());
 	size_t len = sb.len;
 	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }
@@ -402,7 +420,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	struct call call = { 0 };
 	json_t *params = json_object(), *body = NULL;
 	struct store *st;
-	char sess_hash[65], account[130], address[64];
+	char cookie_buf[130], account[130], address[64];
 	int login = !strcmp(route->action, "session.create"), failed;
 	struct throttle_ticket ticket;
 
@@ -434,12 +452,13 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		}
 	}
 	call.body = body;
+	call.render = "json";
 	call.if_match = http__header(q, "If-Match");
 	if (!(st = thread_store(&e))) {
 		http__problem(r, &e, q->raw_path);
 		goto out;
 	}
-	if (authenticate(q, st, &call, sess_hash, login, r))
+	if (credentials(q, &call, cookie_buf, login, r))
 		goto out;
 	if (login) {
 		/* counted before the password is hashed: simultaneous guesses
@@ -511,11 +530,14 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 	struct store *st = thread_store(&e);
 	struct strbuf sb = STRBUF_INIT;
 	const char *type = "text/html; charset=utf-8", *host = http__header(q, "Host");
-	char base[300];
+	char base[300], render[320];
 	int status = 200;
 	route_match(route->pattern, q->path, params);
 	/* the Host was checked by the parser: letters, digits, dots, colons, brackets */
 	snprintf(base, sizeof(base), "http://%s", host && *host ? host : "localhost");
+	/* the feed names its links from the Host: a page per base */
+	snprintf(render, sizeof(render), "html %s", base);
+	call.render = render;
 	if (!st || core_call(st, &call, &rep, &e)) {
 		json_decref(params);
 		if (e.code != E_NOT_FOUND) {
@@ -524,8 +546,21 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 		}
 		http__render_missing(&sb);
 		status = 404;
+	} else if (rep.page) {
+		size_t len;
+		char *text = page_copy(rep.page, &len, &type);
+		reply_release(&rep);
+		json_decref(params);
+		if (!text) {
+			problem_code(r, E_INTERNAL, NULL, "out of memory", q->raw_path);
+			return;
+		}
+		http__res_body(r, status, type, NULL, text, len);
+		http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
+		return;
 	} else {
 		type = http__render(route->action, rep.body, base, &sb);
+		core_cache_put(&rep, type, sb.buf ? sb.buf : "", sb.len);
 		reply_release(&rep);
 		json_decref(params);
 	}
@@ -539,6 +574,45 @@ static void count(int status)
 	int cls = status / 100;
 	if (cls >= 1 && cls <= 5)
 		atomic_fetch_add(&counts[cls], 1);
+}
+
+/* ---- group commit: the writer thread's side ---- */
+
+/* A request the writer takes: an API route whose action changes state,
+ * except the sign-in (its password hash would hold every write back). */
+static int serial(const struct http_req *q)
+{
+	int known;
+	const struct route *route = route_find(q->method, q->path, &known);
+	const struct action_info *a = route && !(route->flags & (RF_RAW | RF_HTML)) ? core_action_info(route->action) : NULL;
+	return a && (a->flags & A_WRITE) && strcmp(route->action, "session.create");
+}
+
+static int batch_begin(void)
+{
+	struct err e = ERR_INIT;
+	struct store *st = thread_store(&e);
+	if (!st || store_batch_begin(st, &e)) {
+		log_line("error: a batch of changes cannot begin: %s", e.detail);
+		return -1;
+	}
+	return 0;
+}
+
+static int batch_commit(void)
+{
+	struct err e = ERR_INIT;
+	struct store *st = thread_store(&e);
+	if (!st || store_batch_commit(st, &e)) {
+		log_line("error: a batch of changes was not committed: %s", e.detail);
+		return -1;
+	}
+	return 0;
+}
+
+static void batch_failed(const struct http_req *q, struct http_res *r)
+{
+	problem_code(r, E_UNAVAILABLE, NULL, "the change could not be committed and was not made: try again", q->raw_path);
 }
 
 /* The one handler the loop calls. */
@@ -679,7 +753,8 @@ int http_serve(const struct http_config *config, struct err *e)
 	}
 	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
 				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
-				  .body_limit = cfg->body_limit, .handle = handle };
+				  .body_limit = cfg->body_limit, .handle = handle, .serial = serial,
+				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
 	if (loop_start(&the_loop, fd, &lc, e))
 		goto out_fd;
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
@@ -704,6 +779,7 @@ int http_serve(const struct http_config *config, struct err *e)
 		pthread_join(sched, NULL);
 	loop_stop(the_loop);
 	the_loop = NULL;
+	core_cache_clear(); /* every thread is gone: what they kept goes */
 	ret = 0;
 out_fd:
 	close(fd);

@@ -15,6 +15,13 @@ struct store_ops {
 	int (*update)(struct store *st, const char *table, int64_t id, const json_t *changes, struct err *e);
 	int (*delete_row)(struct store *st, const char *table, int64_t id, struct err *e);
 	int (*find)(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e);
+	/* a call inside a batch: SAVEPOINT, RELEASE, ROLLBACK TO and RELEASE */
+	int (*savepoint)(struct store *st, struct err *e);
+	int (*release)(struct store *st, struct err *e);
+	void (*rollback_to)(struct store *st);
+	int (*count_by)(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
+			struct err *e);
+	int (*max_id)(struct store *st, const char *table, int64_t *id, struct err *e);
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 	int (*backup)(struct store *st, const char *dest, struct err *e);
 	void (*close)(struct store *st);
@@ -23,6 +30,7 @@ struct store_ops {
 struct store {
 	const struct store_ops *ops;
 	int in_tx;
+	int batch;               /* inside store_batch_begin: calls are savepoints */
 };
 
 /* Engines. */

@@ -28,7 +28,7 @@ int store_begin(struct store *st, int write, struct err *e)
 {
 	if (st->in_tx)
 		return err_set(e, E_INTERNAL, NULL, "transaction already open");
-	if (st->ops->begin(st, write, e))
+	if (st->batch ? st->ops->savepoint(st, e) : st->ops->begin(st, write, e))
 		return -1;
 	st->in_tx = 1;
 	return 0;
@@ -36,9 +36,9 @@ int store_begin(struct store *st, int write, struct err *e)
 
 int store_commit(struct store *st, struct err *e)
 {
-	int ret = st->ops->commit(st, e);
+	int ret = st->batch ? st->ops->release(st, e) : st->ops->commit(st, e);
 	if (ret)
-		st->ops->rollback(st);
+		st->batch ? st->ops->rollback_to(st) : st->ops->rollback(st);
 	st->in_tx = 0;
 	return ret;
 }
@@ -47,9 +47,32 @@ void store_rollback(struct store *st)
 {
 	if (!st->in_tx)
 		return;
-	st->ops->rollback(st);
+	st->batch ? st->ops->rollback_to(st) : st->ops->rollback(st);
 	st->in_tx = 0;
 }
+
+int store_batch_begin(struct store *st, struct err *e)
+{
+	if (st->in_tx || st->batch)
+		return err_set(e, E_INTERNAL, NULL, "transaction already open");
+	if (st->ops->begin(st, 1, e))
+		return -1;
+	st->batch = 1;
+	return 0;
+}
+
+int store_batch_commit(struct store *st, struct err *e)
+{
+	int ret;
+	if (!st->batch)
+		return err_set(e, E_INTERNAL, NULL, "no batch open");
+	st->batch = 0;
+	if ((ret = st->ops->commit(st, e)))
+		st->ops->rollback(st);
+	return ret;
+}
+
+int store_in_batch(const struct store *st) { return st->batch; }
 
 int store_insert(struct store *st, const char *table, const json_t *row, int64_t *id, struct err *e)
 {
@@ -96,6 +119,17 @@ int store_find_one(struct store *st, const char *table, json_t *where, json_t **
 	*out = json_incref(json_array_get(rows, 0));
 	json_decref(rows);
 	return 0;
+}
+
+int store_count_by(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
+		   struct err *e)
+{
+	return st->ops->count_by(st, table, where, column, counts, e);
+}
+
+int store_max_id(struct store *st, const char *table, int64_t *id, struct err *e)
+{
+	return st->ops->max_id(st, table, id, e);
 }
 
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e)

@@ -35,6 +35,14 @@ int store_schema_version(struct store *st);
 
 /* Transactions: write=1 takes the write lock at once (BEGIN IMMEDIATE). */
 int store_begin(struct store *st, int write, struct err *e);
+/* Group commit: one write transaction for a batch of calls, in which each
+ * store_begin/commit/rollback is a savepoint of its own (a call that fails
+ * rolls back alone). Nothing of the batch is durable, nor may be
+ * acknowledged, before store_batch_commit returns 0; on failure all of it
+ * is rolled back. */
+int store_batch_begin(struct store *st, struct err *e);
+int store_batch_commit(struct store *st, struct err *e);
+int store_in_batch(const struct store *st);
 int store_commit(struct store *st, struct err *e);
 void store_rollback(struct store *st);
 
@@ -48,6 +56,14 @@ int store_find(struct store *st, const char *table, const struct store_query *q,
 /* The first row matching where, or E_NOT_FOUND. */
 int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
 /* Atomically add delta to an integer column; *value gets the new value. */
+/* How many rows of table match where (column = value, all of them), by
+ * the value of column: *counts = {"yes": 3, "no": 1}. */
+int store_count_by(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
+		   struct err *e);
+/* The largest id of a table, 0 when it is empty. */
+int store_max_id(struct store *st, const char *table, int64_t *id, struct err *e);
+/* SQL statements run by this process so far. */
+unsigned long store_statements(void);
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 
 /* Online backup of the whole database to a file. */

@@ -193,7 +193,7 @@ static void test_markdown_is_safe(void **state)
 
 /* ---- store ---- */
 
-static char dir[64];
+static char dir[64], db_path[128];
 static struct store *st;
 
 static int store_setup(void **state)
@@ -205,6 +205,7 @@ static int store_setup(void **state)
 	if (!mkdtemp(dir))
 		return -1;
 	snprintf(path, sizeof(path), "%s/u.db", dir);
+	snprintf(db_path, sizeof(db_path), "%s", path);
 	if (store_open(&st, path, &e) || store_migrate(st, NULL, &e))
 		return -1;
 	return 0;
@@ -423,6 +424,54 @@ static void test_door_a_refused_call_changes_nothing(void **state)
 	json_decref(rows);
 }
 
+/* Group commit: the calls of a batch share one transaction, each in a
+ * savepoint of its own. A refused call in the middle rolls back alone (its
+ * half-made change too), the others stand after the commit, and nothing is
+ * visible to another connection before it. */
+static void test_batch_a_refused_call_rolls_back_alone(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct store *second = NULL;
+	json_t *rows = NULL;
+	int64_t before = audit_count(), half = 0;
+	assert_int_equal(store_open(&second, db_path, &e), 0);
+	assert_int_equal(store_batch_begin(st, &e), 0);
+	assert_true(store_in_batch(st));
+	int64_t a = make(0, "org.create", NULL, json_pack("{ss ss ss}", "name", "Batch One", "short_name", "B1", "kind", "partner"));
+	/* a call that wrote, then failed: what it wrote goes with it */
+	assert_int_equal(store_begin(st, 1, &e), 0);
+	json_t *o = json_pack("{ss ss ss ss ss}", "name", "Half made", "short_name", "HALF", "kind", "partner", "created_at", "t",
+			      "updated_at", "t");
+	assert_int_equal(store_insert(st, "organizations", o, &half, &e), 0);
+	json_decref(o);
+	store_rollback(st);
+	/* a call the door refuses (duplicate short name) */
+	assert_int_equal(call(0, "org.create", NULL, json_pack("{ss ss ss}", "name", "Batch Dup", "short_name", "B1", "kind", "partner"),
+			      NULL, NULL, &e), -1);
+	int64_t b = make(0, "org.create", NULL, json_pack("{ss ss ss}", "name", "Batch Two", "short_name", "B2", "kind", "partner"));
+	/* not yet committed: another connection sees none of it */
+	json_t *where = json_pack("{ss}", "name", "Batch One");
+	assert_int_equal(store_find_one(second, "organizations", where, &rows, &e), -1);
+	assert_int_equal(e.code, E_NOT_FOUND);
+	assert_int_equal(store_batch_commit(st, &e), 0);
+	assert_false(store_in_batch(st));
+	assert_int_equal(store_find_one(second, "organizations", where, &rows, &e), 0);
+	json_decref(rows);
+	json_decref(where);
+	rows = NULL;
+	assert_int_equal(store_get(second, "organizations", b, &rows, &e), 0);
+	json_decref(rows);
+	where = json_pack("{ss}", "name", "Half made"); /* its id may have gone to Batch Two */
+	assert_int_equal(store_find_one(second, "organizations", where, &rows, &e), -1);
+	assert_int_equal(e.code, E_NOT_FOUND);
+	json_decref(where);
+	assert_true(half > 0);
+	assert_true(a > 0 && b > a);
+	assert_int_equal(audit_count(), before + 2); /* the two changes made, nothing of the refused */
+	store_free(second);
+}
+
 static void test_door_permissions(void **state)
 {
 	(void)state;
@@ -533,6 +582,7 @@ int main(void)
 		cmocka_unit_test(test_store_backup),
 		cmocka_unit_test(test_door_setup_as_operator),
 		cmocka_unit_test(test_door_a_refused_call_changes_nothing),
+		cmocka_unit_test(test_batch_a_refused_call_rolls_back_alone),
 		cmocka_unit_test(test_door_permissions),
 		cmocka_unit_test(test_sessions_expire_with_time),
 	};
