@@ -233,6 +233,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "insecure-cookie", no_argument, NULL, 'k' },
 		{ "tick", required_argument, NULL, 'T' },
 		{ "test-clock", no_argument, NULL, 'C' },
+		{ "no-group-commit", no_argument, NULL, 'G' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -251,6 +252,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"                         signing in (a scraper); otherwise administrators only\n"
 		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n"
 		"  --tick SECONDS         scheduler period: ballot deadlines, review reminders (default 60; 0 off)\n"
+		"  --no-group-commit      each change commits on its own on the thread that read it, instead of\n"
+		"                         batches of changes sharing one commit on the writer thread\n"
 		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n";
 	struct http_config hc = { 0 };
 	struct err e = ERR_INIT;
@@ -278,6 +281,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'w': hc.web_dir = optarg; break;
 		case 'r': hc.ready_file = optarg; break;
 		case 'k': hc.cookie_secure = 0; break;
+		case 'G': hc.no_group_commit = 1; break;
 		case 'M': hc.metrics_from = optarg; break;
 		case 'T':
 			if (!end || *end || !*optarg) { /* 0 is allowed: no scheduler */

@@ -154,7 +154,7 @@ static int authenticate(struct ctx *x, struct store *st, const char *kind, const
 		return err_set(e, E_UNAUTHENTICATED, NULL, "invalid credentials");
 	hash_hex(secret, h);
 	snprintf(key, sizeof(key), "%s|%s", kind, h);
-	if (!x || !(row = core__row_kept(x, key))) {
+	if (!x || !(row = core__row_kept(x, key, x->people_stamp))) {
 		where = json_pack("{ss}", session ? "id_hash" : "token_hash", h);
 		if (store_find_one(st, session ? "sessions" : "tokens", where, &row, e)) {
 			if (e->code == E_NOT_FOUND)
@@ -163,7 +163,7 @@ static int authenticate(struct ctx *x, struct store *st, const char *kind, const
 			goto out;
 		}
 		if (x)
-			core__row_keep(x, key, row);
+			core__row_keep(x, key, x->people_stamp, row);
 	}
 	if (session && json_integer_value(json_object_get(row, "expires_at")) <= now) {
 		err_set(e, E_UNAUTHENTICATED, NULL, "the session has expired: sign in again");

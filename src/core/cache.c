@@ -1,12 +1,18 @@
 /* Serialized replies of reading actions, kept while nothing has changed.
  *
  * A page (a WR document's JSON, a public page's HTML) is valid for the
- * database state it was built from. Every change goes through the door and
- * appends one audit event in its own transaction, so the last audit id
- * seen in a read transaction names that state exactly, in this process or
- * any other (the CLI writing while the server runs): the generation. A page
- * also depends on the date (an owner whose Alliance Committee seat ended
- * yesterday is flagged today, R1), so the date is part of its validity.
+ * database state it was built from. Every change made through the door
+ * appends one audit event, and a trigger gives the database a new random
+ * stamp with it (migration m3_stamps); the stamp read in the call's own
+ * snapshot names that state, in this process or any other (the CLI writing
+ * while the server runs): the generation. A second stamp changes only with
+ * who people are (people, organizations, roles, seats, credentials), so a
+ * person's actor and credentials stay kept while votes pour in. Random,
+ * not counted: a change rolled back (a savepoint in a batch, a batch whose
+ * commit failed) never leaves its stamp to a later, different state, so
+ * what a call of a batch keeps is safe. A page also depends on the date (an
+ * owner whose Alliance Committee seat ended yesterday is flagged today,
+ * R1), so the date is part of its validity.
  *
  * Authorization is never cached: the door checks the actor's grants on
  * every call and only then asks for a page, so a page is shared by all
@@ -49,8 +55,8 @@ static unsigned slot_of(const char *key)
 }
 
 /* Actors, by person: who they are, their officer roles and seats, as the
- * door loaded them at a generation and date (the same validity as a page).
- * Four to six statements a call fewer. */
+ * door loaded them at a people stamp and date. Four to six statements a
+ * call fewer. */
 #define ACTOR_SLOTS 256
 struct kept_actor {
 	int64_t generation;
@@ -59,7 +65,7 @@ struct kept_actor {
 };
 static struct kept_actor *actors[ACTOR_SLOTS];
 
-/* Rows by key ("token|<hash>", "wr|<id>"), at a generation and date: the
+/* Rows by key ("token|<hash>", "wr|<id>"), at a stamp and date: the
  * lookups every call repeats. Shared and never changed once kept. */
 #define ROW_SLOTS 512
 struct kept_row {
@@ -104,8 +110,7 @@ const struct core_page *core__cache_get(const char *key, int64_t generation, con
 }
 
 /* Keep the bytes the caller made of a reply that the door marked
- * cacheable (a miss). A page of an older generation never replaces a
- * newer one. */
+ * cacheable (a miss); it takes the place of the page before it. */
 void core_cache_put(const struct reply *r, const char *type, const char *bytes, size_t len)
 {
 	struct core_page *p, *old;
@@ -129,11 +134,6 @@ void core_cache_put(const struct reply *r, const char *type, const char *bytes, 
 	slot = slot_of(p->key);
 	pthread_mutex_lock(&lock);
 	old = slots[slot];
-	if (old && old->generation > p->generation) {
-		pthread_mutex_unlock(&lock);
-		page_unref(p);
-		return;
-	}
 	if (old)
 		held -= old->len;
 	/* over the budget: let the other pages go (they are rebuilt on demand) */
@@ -160,35 +160,31 @@ void core_cache_stats(unsigned long *hit, unsigned long *miss, size_t *bytes)
 
 
 
-json_t *core__row_kept(struct ctx *x, const char *key)
+json_t *core__row_kept(struct ctx *x, const char *key, int64_t stamp)
 {
 	struct kept_row *k;
 	json_t *row = NULL;
 	pthread_mutex_lock(&lock);
 	k = rows[slot_of(key) % ROW_SLOTS];
-	if (k && k->generation == x->generation && !strcmp(k->today, x->today) && !strcmp(k->key, key))
+	if (k && k->generation == stamp && !strcmp(k->today, x->today) && !strcmp(k->key, key))
 		row = json_incref(k->row);
 	pthread_mutex_unlock(&lock);
 	return row;
 }
 
-void core__row_keep(struct ctx *x, const char *key, json_t *row)
+void core__row_keep(struct ctx *x, const char *key, int64_t stamp, json_t *row)
 {
 	struct kept_row *k, *old;
 	unsigned slot = slot_of(key) % ROW_SLOTS;
-	if (store_in_batch(x->st) || strlen(key) >= sizeof(k->key) || !(k = malloc(sizeof(*k))))
+	if (strlen(key) >= sizeof(k->key) || !(k = malloc(sizeof(*k))))
 		return;
-	k->generation = x->generation;
+	k->generation = stamp;
 	snprintf(k->today, sizeof(k->today), "%s", x->today);
 	snprintf(k->key, sizeof(k->key), "%s", key);
 	k->row = json_incref(row);
 	pthread_mutex_lock(&lock);
 	old = rows[slot];
-	if (old && old->generation > k->generation) {
-		old = k;
-	} else {
-		rows[slot] = k;
-	}
+	rows[slot] = k;
 	pthread_mutex_unlock(&lock);
 	if (old) {
 		json_decref(old->row);
@@ -202,7 +198,7 @@ int core__actor_kept(struct ctx *x)
 	int found = 0;
 	pthread_mutex_lock(&lock);
 	k = actors[(uint64_t)x->call->person_id % ACTOR_SLOTS];
-	if (k && k->actor.person_id == x->call->person_id && k->generation == x->generation && !strcmp(k->today, x->today)) {
+	if (k && k->actor.person_id == x->call->person_id && k->generation == x->people_stamp && !strcmp(k->today, x->today)) {
 		x->actor = k->actor;
 		json_incref(x->actor.seats);
 		found = 1;
@@ -215,21 +211,15 @@ void core__actor_keep(struct ctx *x)
 {
 	struct kept_actor *k, *old;
 	unsigned slot = (unsigned)((uint64_t)x->actor.person_id % ACTOR_SLOTS);
-	/* a batch's generation is not committed yet and may never be: what
-	 * it saw is not kept (see store_batch_begin) */
-	if (store_in_batch(x->st) || !(k = malloc(sizeof(*k))))
+	if (!(k = malloc(sizeof(*k))))
 		return;
-	k->generation = x->generation;
+	k->generation = x->people_stamp;
 	snprintf(k->today, sizeof(k->today), "%s", x->today);
 	k->actor = x->actor;
 	json_incref(k->actor.seats);
 	pthread_mutex_lock(&lock);
 	old = actors[slot];
-	if (old && old->generation > k->generation) {
-		old = k; /* keep the newer */
-	} else {
-		actors[slot] = k;
-	}
+	actors[slot] = k;
 	pthread_mutex_unlock(&lock);
 	if (old) {
 		json_decref(old->actor.seats);
@@ -246,8 +236,6 @@ int core__cache_lookup(struct ctx *x, struct err *e)
 	const char *id = core__param(x, "id");
 	int64_t generation = x->generation;
 	(void)e;
-	if (store_in_batch(x->st))
-		return 0;
 	/* the key: the action, its id, and how the caller renders it; a key
 	 * too long to keep whole is not kept (two would share a prefix) */
 	int n = snprintf(r->cache_key, sizeof(r->cache_key), "%s|%s|%s", x->info->name, id ? id : "",

@@ -295,10 +295,10 @@ int core__scope_wr(struct ctx *x, struct err *e)
 	if (core__path_id(x, "id", &id, e))
 		return err_set(e, E_NOT_FOUND, NULL, "no such Work Register");
 	snprintf(key, sizeof(key), "wr|%lld", (long long)id);
-	if (!(wr = core__row_kept(x, key))) {
+	if (!(wr = core__row_kept(x, key, x->generation))) {
 		if (store_get(x->st, "work_registers", id, &wr, e))
 			return err_set(e, E_NOT_FOUND, NULL, "no such Work Register");
-		core__row_keep(x, key, wr);
+		core__row_keep(x, key, x->generation, wr);
 	}
 	x->scope.org_id = json_integer_value(json_object_get(wr, "partner_id"));
 	if (!visible_org(x, x->scope.org_id)) {

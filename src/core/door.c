@@ -209,6 +209,17 @@ static int credentials(struct ctx *x, struct call *cc, char sess_hash[65], struc
 	return 0;
 }
 
+static int stamps(struct ctx *x, struct err *e)
+{
+	json_t *row = NULL;
+	if (store_get(x->st, "stamps", 1, &row, e))
+		return -1;
+	x->generation = json_integer_value(json_object_get(row, "data"));
+	x->people_stamp = json_integer_value(json_object_get(row, "people"));
+	json_decref(row);
+	return 0;
+}
+
 int core_call(struct store *st, const struct call *call, struct reply *r, struct err *e)
 {
 	const struct action *a = action_find(call->action);
@@ -240,8 +251,8 @@ int core_call(struct store *st, const struct call *call, struct reply *r, struct
 		return err_set(e, E_UNAUTHENTICATED, NULL, "sign in or send a bearer token");
 	if (store_begin(st, writing, e))
 		return -1;
-	/* the state this call sees, named by its last audit event (cache.c) */
-	if (store_max_id(st, "audit", &x.generation, e) || credentials(&x, &cc, sess_hash, e))
+	/* the state this call sees, named by its stamps (cache.c) */
+	if (stamps(&x, e) || credentials(&x, &cc, sess_hash, e))
 		goto out;
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;

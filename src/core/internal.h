@@ -50,7 +50,10 @@ struct ctx {
 	struct reply *reply;
 	char now_iso[21];
 	char today[11];
-	int64_t generation;      /* the last audit id in the call's snapshot */
+	/* the stamps of the state the call's snapshot sees (migration
+	 * m3_stamps): kept pages and rows are valid for one (cache.c) */
+	int64_t generation;      /* any change made through the door */
+	int64_t people_stamp;    /* people, organizations, roles, seats, credentials */
 	/* the audit event of a write, filled by the handler */
 	const char *target_type;
 	int64_t target_id;
@@ -285,8 +288,8 @@ int core__authenticate(struct ctx *x, const char *kind, const char *secret, int6
 		       struct err *e);
 /* A row kept by key at the call's generation and date (a new reference),
  * or NULL; keep one (shared: never change a kept row). */
-json_t *core__row_kept(struct ctx *x, const char *key);
-void core__row_keep(struct ctx *x, const char *key, json_t *row);
+json_t *core__row_kept(struct ctx *x, const char *key, int64_t stamp);
+void core__row_keep(struct ctx *x, const char *key, int64_t stamp, json_t *row);
 void core__actor_keep(struct ctx *x);
 const struct core_page *core__cache_get(const char *key, int64_t generation, const char *today);
 

@@ -21,6 +21,7 @@ struct http_config {
 	int cookie_secure;         /* add Secure to the session cookie */
 	int test_clock;            /* honour X-Entente-Now (tests only) */
 	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
+	int no_group_commit;       /* changes commit one by one on the workers */
 };
 
 /* Serve until SIGTERM or SIGINT; returns 0 after a clean stop. */

@@ -753,7 +753,7 @@ int http_serve(const struct http_config *config, struct err *e)
 	}
 	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
 				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
-				  .body_limit = cfg->body_limit, .handle = handle, .serial = serial,
+				  .body_limit = cfg->body_limit, .handle = handle, .serial = cfg->no_group_commit ? NULL : serial,
 				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
 	if (loop_start(&the_loop, fd, &lc, e))
 		goto out_fd;

@@ -21,7 +21,6 @@ struct store_ops {
 	void (*rollback_to)(struct store *st);
 	int (*count_by)(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
 			struct err *e);
-	int (*max_id)(struct store *st, const char *table, int64_t *id, struct err *e);
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 	int (*backup)(struct store *st, const char *dest, struct err *e);
 	void (*close)(struct store *st);

@@ -552,24 +552,6 @@ out:
 	return ret;
 }
 
-static int s_max_id(struct store *st, const char *table, int64_t *id, struct err *e)
-{
-	struct sqlite_store *s = SQ(st);
-	const struct table *t = table_get(s, table, e);
-	char sql[128];
-	sqlite3_stmt *stmt;
-	int rc;
-	if (!t)
-		return -1;
-	snprintf(sql, sizeof(sql), "SELECT coalesce(max(id), 0) FROM \"%s\"", t->name);
-	if (!(stmt = stmt_get(s, sql)))
-		return db_error(s, e, "max id");
-	rc = sqlite3_step(stmt);
-	*id = rc == SQLITE_ROW ? sqlite3_column_int64(stmt, 0) : 0;
-	stmt_done(stmt);
-	return rc == SQLITE_ROW ? 0 : db_error(s, e, "max id");
-}
-
 /* A statement of one step and no result, from the cache. */
 static int run_cached(struct sqlite_store *s, const char *sql, struct err *e)
 {
@@ -695,7 +677,6 @@ static const struct store_ops sqlite_ops = {
 	.find = s_find,
 	.increment = s_increment,
 	.count_by = s_count_by,
-	.max_id = s_max_id,
 	.backup = s_backup,
 	.close = s_close,
 };

@@ -376,8 +376,44 @@ static const char m2_process[] =
 	" ('stagnation_months','24'),"
 	" ('review_reminder_days','90,30,7');";
 
+/* Stamps of the database's state, for what the server keeps (core/cache.c).
+ * `data` changes with every change made through the door (each appends one
+ * audit event); `people` with every change to who someone is: people,
+ * organizations, officer roles, memberships, bodies, credentials. A stamp
+ * is random, not a count: a change rolled back (a savepoint of a batch, a
+ * batch whose commit failed) must never leave its stamp to a later state. */
+static const char m3_stamps[] =
+	"CREATE TABLE stamps ("
+	" id INTEGER PRIMARY KEY CHECK (id = 1),"
+	" data INTEGER NOT NULL,"
+	" people INTEGER NOT NULL);"
+	"INSERT INTO stamps (id, data, people) VALUES (1, random(), random());"
+	"CREATE TRIGGER stamps_audit AFTER INSERT ON audit BEGIN UPDATE stamps SET data = random(); END;"
+	"CREATE TRIGGER stamps_people_insert AFTER INSERT ON people BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_people_update AFTER UPDATE ON people BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_people_delete AFTER DELETE ON people BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_organizations_insert AFTER INSERT ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_organizations_update AFTER UPDATE ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_organizations_delete AFTER DELETE ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_officers_insert AFTER INSERT ON officers BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_officers_update AFTER UPDATE ON officers BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_officers_delete AFTER DELETE ON officers BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_memberships_insert AFTER INSERT ON memberships BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_memberships_update AFTER UPDATE ON memberships BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_memberships_delete AFTER DELETE ON memberships BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_bodies_insert AFTER INSERT ON bodies BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_bodies_update AFTER UPDATE ON bodies BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_bodies_delete AFTER DELETE ON bodies BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_tokens_insert AFTER INSERT ON tokens BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_tokens_update AFTER UPDATE ON tokens BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_tokens_delete AFTER DELETE ON tokens BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_sessions_insert AFTER INSERT ON sessions BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_sessions_update AFTER UPDATE ON sessions BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_sessions_delete AFTER DELETE ON sessions BEGIN UPDATE stamps SET people = random(); END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
+	m3_stamps,
 	NULL,
 };

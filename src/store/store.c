@@ -127,11 +127,6 @@ int store_count_by(struct store *st, const char *table, const json_t *where, con
 	return st->ops->count_by(st, table, where, column, counts, e);
 }
 
-int store_max_id(struct store *st, const char *table, int64_t *id, struct err *e)
-{
-	return st->ops->max_id(st, table, id, e);
-}
-
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e)
 {
 	return st->ops->increment(st, table, id, column, delta, value, e);

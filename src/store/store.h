@@ -60,8 +60,6 @@ int store_find_one(struct store *st, const char *table, json_t *where, json_t **
  * the value of column: *counts = {"yes": 3, "no": 1}. */
 int store_count_by(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
 		   struct err *e);
-/* The largest id of a table, 0 when it is empty. */
-int store_max_id(struct store *st, const char *table, int64_t *id, struct err *e);
 /* SQL statements run by this process so far. */
 unsigned long store_statements(void);
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
