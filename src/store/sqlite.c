@@ -517,6 +517,13 @@ out:
 	return ret;
 }
 
+int store_sync_off(struct store *st, struct err *e)
+{
+	if (st->ops->find != s_find)
+		return err_set(e, E_INTERNAL, NULL, "store_sync_off is SQLite's");
+	return exec(SQ(st), "PRAGMA synchronous=OFF", e);
+}
+
 static int s_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e)
 {
 	struct sqlite_store *s = SQ(st);

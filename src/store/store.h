@@ -49,6 +49,10 @@ int store_find(struct store *st, const char *table, const struct store_query *q,
  * store_find runs for q; *plan: a JSON array of the plan's detail lines
  * ("SEARCH t USING INDEX i (c=?)", "SCAN t", ...), outermost first. */
 int store_explain(struct store *st, const char *table, const struct store_query *q, json_t **plan, struct err *e);
+/* SQLite only, for a database that is rebuilt rather than kept (entente
+ * seed): this connection's commits no longer wait for the disk
+ * (synchronous=OFF), so a crash may lose or corrupt it. */
+int store_sync_off(struct store *st, struct err *e);
 /* The first row matching where, or E_NOT_FOUND. */
 int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
 /* Atomically add delta to an integer column; *value gets the new value. */
