@@ -19,6 +19,7 @@ static int cmd_help(struct cli *c, int argc, char **argv);
 const struct command cli_commands[] = {
 	{ "init", cmd_init, 0, "create the database, the host organization, its bodies and an administrator", NULL },
 	{ "demo", cmd_demo, NEED_DB, "add demonstration data (partners, people, a draft Work Register)", NULL },
+	{ "seed", cmd_seed, NEED_DB, "add many WRs, people and votes through the one door, for measuring (--wrs --people --votes)", NULL },
 	{ "serve", cmd_serve, 0, "serve the API and the web application until SIGTERM", NULL },
 	{ "migrate", cmd_migrate, 0, "apply the database migrations not yet applied", NULL },
 	{ "backup", cmd_backup, NEED_DB, "copy the database to a file while it is in use", NULL },

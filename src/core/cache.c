@@ -3,7 +3,7 @@
  * A page (a WR document's JSON, a public page's HTML) is valid for the
  * database state it was built from. Every change made through the door
  * appends one audit event, and a trigger gives the database a new random
- * stamp with it (migration m3_stamps); the stamp read in the call's own
+ * stamp with it (migration m4_stamps); the stamp read in the call's own
  * snapshot names that state, in this process or any other (the CLI writing
  * while the server runs): the generation. A second stamp changes only with
  * who people are (people, organizations, roles, seats, credentials), so a

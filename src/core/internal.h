@@ -51,7 +51,7 @@ struct ctx {
 	char now_iso[21];
 	char today[11];
 	/* the stamps of the state the call's snapshot sees (migration
-	 * m3_stamps): kept pages and rows are valid for one (cache.c) */
+	 * m4_stamps): kept pages and rows are valid for one (cache.c) */
 	int64_t generation;      /* any change made through the door */
 	int64_t people_stamp;    /* people, organizations, roles, seats, credentials */
 	/* the audit event of a write, filled by the handler */

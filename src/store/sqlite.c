@@ -387,49 +387,47 @@ out:
 	return ret;
 }
 
-static int s_find(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e)
+/* The SELECT store_find runs for q on t, into sql: one text per shape of
+ * query, so the statement cache and EXPLAIN (store_explain) see the same. */
+static int find_sql(const struct table *t, const struct store_query *q, struct strbuf *sql, struct err *e)
 {
-	struct sqlite_store *s = SQ(st);
-	const struct table *t = table_get(s, table, e);
-	struct strbuf sql = STRBUF_INIT;
-	sqlite3_stmt *stmt = NULL;
-	int ret = -1, n = 0, rc;
 	const char *key;
-	json_t *v, *rows = NULL;
-	const struct column *order;
-	*out = NULL;
-	if (!t)
-		return -1;
-	order = column_get(t, q->order ? q->order : "id");
+	json_t *v;
+	const struct column *order = column_get(t, q->order ? q->order : "id");
 	if (!order)
 		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order);
 	if (q->where && check_columns(t, q->where, e))
 		return -1;
-	strbuf_addf(&sql, "SELECT * FROM \"%s\" WHERE 1", t->name);
+	strbuf_addf(sql, "SELECT * FROM \"%s\" WHERE 1", t->name);
 	if (q->where)
 		json_object_foreach(q->where, key, v) {
 			if (json_is_null(v)) {
-				strbuf_addf(&sql, " AND \"%s\" IS NULL", key);
+				strbuf_addf(sql, " AND \"%s\" IS NULL", key);
 			} else if (json_is_array(v)) {
-				strbuf_addf(&sql, " AND \"%s\" IN (", key);
+				strbuf_addf(sql, " AND \"%s\" IN (", key);
 				for (size_t i = 0; i < json_array_size(v); i++)
-					strbuf_addstr(&sql, i ? ", ?" : "?");
-				strbuf_addstr(&sql, json_array_size(v) ? ")" : "NULL)");
+					strbuf_addstr(sql, i ? ", ?" : "?");
+				strbuf_addstr(sql, json_array_size(v) ? ")" : "NULL)");
 			} else {
-				strbuf_addf(&sql, " AND \"%s\" = ?", key);
+				strbuf_addf(sql, " AND \"%s\" = ?", key);
 			}
 		}
 	if (q->after_id)
-		strbuf_addf(&sql, " AND id %s ?", q->desc ? "<" : ">");
-	strbuf_addf(&sql, " ORDER BY \"%s\" %s", order->name, q->desc ? "DESC" : "ASC");
+		strbuf_addf(sql, " AND id %s ?", q->desc ? "<" : ">");
+	strbuf_addf(sql, " ORDER BY \"%s\" %s", order->name, q->desc ? "DESC" : "ASC");
 	if (strcmp(order->name, "id"))
-		strbuf_addf(&sql, ", id %s", q->desc ? "DESC" : "ASC");
+		strbuf_addf(sql, ", id %s", q->desc ? "DESC" : "ASC");
 	if (q->limit > 0)
-		strbuf_addf(&sql, " LIMIT %d", q->limit);
-	if (!(stmt = stmt_get(s, sql.buf))) {
-		db_error(s, e, "find");
-		goto out;
-	}
+		strbuf_addf(sql, " LIMIT %d", q->limit);
+	return 0;
+}
+
+/* Bind q's values to the placeholders find_sql wrote, in its order. */
+static void find_bind(sqlite3_stmt *stmt, const struct table *t, const struct store_query *q)
+{
+	const char *key;
+	json_t *v;
+	int n = 0;
 	if (q->where)
 		json_object_foreach(q->where, key, v) {
 			const struct column *c = column_get(t, key);
@@ -444,6 +442,26 @@ static int s_find(struct store *st, const char *table, const struct store_query 
 		}
 	if (q->after_id)
 		sqlite3_bind_int64(stmt, ++n, q->after_id);
+}
+
+static int s_find(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1, rc;
+	json_t *rows = NULL;
+	*out = NULL;
+	if (!t)
+		return -1;
+	if (find_sql(t, q, &sql, e))
+		goto out;
+	if (!(stmt = stmt_get(s, sql.buf))) {
+		db_error(s, e, "find");
+		goto out;
+	}
+	find_bind(stmt, t, q);
 	rows = json_array();
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
 		json_t *row = json_object();
@@ -466,6 +484,52 @@ out:
 	stmt_done(stmt);
 	strbuf_release(&sql);
 	return ret;
+}
+
+int store_explain(struct store *st, const char *table, const struct store_query *q, json_t **plan, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t;
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1, rc;
+	json_t *rows = NULL;
+	*plan = NULL;
+	if (st->ops->find != s_find)
+		return err_set(e, E_INTERNAL, NULL, "store_explain is SQLite's");
+	if (!(t = table_get(s, table, e)))
+		return -1;
+	strbuf_addstr(&sql, "EXPLAIN QUERY PLAN ");
+	if (find_sql(t, q, &sql, e))
+		goto out;
+	/* prepared apart from the cache: a plan is read once */
+	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
+		db_error(s, e, "explain");
+		goto out;
+	}
+	find_bind(stmt, t, q);
+	rows = json_array();
+	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW)
+		json_array_append_new(rows, json_string((const char *)sqlite3_column_text(stmt, 3)));
+	if (rc != SQLITE_DONE) {
+		db_error(s, e, "explain");
+		goto out;
+	}
+	*plan = rows;
+	rows = NULL;
+	ret = 0;
+out:
+	json_decref(rows);
+	sqlite3_finalize(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+int store_sync_off(struct store *st, struct err *e)
+{
+	if (st->ops->find != s_find)
+		return err_set(e, E_INTERNAL, NULL, "store_sync_off is SQLite's");
+	return exec(SQ(st), "PRAGMA synchronous=OFF", e);
 }
 
 static int s_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e)

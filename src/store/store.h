@@ -53,6 +53,14 @@ int store_delete(struct store *st, const char *table, int64_t id, struct err *e)
 int store_get(struct store *st, const char *table, int64_t id, json_t **out, struct err *e);
 /* *out: a JSON array of row objects. */
 int store_find(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e);
+/* SQLite only, for tests: the EXPLAIN QUERY PLAN of the very statement
+ * store_find runs for q; *plan: a JSON array of the plan's detail lines
+ * ("SEARCH t USING INDEX i (c=?)", "SCAN t", ...), outermost first. */
+int store_explain(struct store *st, const char *table, const struct store_query *q, json_t **plan, struct err *e);
+/* SQLite only, for a database that is rebuilt rather than kept (entente
+ * seed): this connection's commits no longer wait for the disk
+ * (synchronous=OFF), so a crash may lose or corrupt it. */
+int store_sync_off(struct store *st, struct err *e);
 /* The first row matching where, or E_NOT_FOUND. */
 int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
 /* Atomically add delta to an integer column; *value gets the new value. */

@@ -1,6 +1,6 @@
 /* The command line, as an operator uses it: init with a password file, the
  * resource commands, accounts and tokens, backup, migrate, --help and
- * --version, and a clean stop of serve on SIGTERM. */
+ * --version, a clean stop of serve on SIGTERM, and seed. */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -127,9 +127,67 @@ static void test_backup_migrate_help_version(void **state)
 	assert_int_not_equal(cli(&S, out, sizeof(out), "serve --test-clock --listen 127.0.0.1:0"), 0); /* refused without the variable */
 }
 
+/* How many items a list has, read page by page through next_cursor
+ * (query: "" or "?status=...&"). */
+static long count_all(struct server *s, const char *path, const char *query, int page)
+{
+	char url[512], cursor[64] = "";
+	long n = 0;
+	const char *tok = token_for(s, "admin@localhost");
+	for (;;) {
+		snprintf(url, sizeof(url), "%s%slimit=%d%s%s", path, *query ? query : "?", page, *cursor ? "&cursor=" : "", cursor);
+		struct resp r = req(s, "GET", url, tok, NULL, NULL);
+		expect_status(r, 200);
+		n += (long)json_array_size(json_object_get(r.json, "items"));
+		const char *next = jstr(r.json, "next_cursor");
+		snprintf(cursor, sizeof(cursor), "%s", next ? next : "");
+		resp_free(&r);
+		if (!*cursor)
+			return n;
+	}
+}
+
+/* entente seed: every record through the door, so the API counts them and
+ * the audit has one event per change. 200 votes over ballots of 15 of
+ * their 16 eligible voters (16 of the 20 people are DMTF members), two
+ * ballots per balloted WR: 7 WRs in committee_ballots, 14 open ballots. */
+static void test_seed_goes_through_the_door(void **state)
+{
+	(void)state;
+	struct server s;
+	char out[32768];
+	long changes = -1;
+	server_init(&s, 1);
+	server_start(&s, NULL);
+	long wrs = count_all(&s, "/api/v1/work-registers", "", 200), people = count_all(&s, "/api/v1/people", "", 200);
+	long audit = count_all(&s, "/api/v1/audit", "", 200);
+	assert_int_equal(cli(&s, out, sizeof(out), "seed --wrs 30 --people 20 --votes 200"), 0);
+	const char *line = strstr(out, "seeded 30 WRs, 20 people, 200 votes; ");
+	assert_non_null(line);
+	assert_int_equal(sscanf(line, "seeded 30 WRs, 20 people, 200 votes; %ld changes", &changes), 1);
+	/* a page of 7 crosses several cursors */
+	assert_int_equal(count_all(&s, "/api/v1/work-registers", "", 7), wrs + 30);
+	assert_int_equal(count_all(&s, "/api/v1/people", "", 7), people + 20);
+	assert_int_equal(count_all(&s, "/api/v1/work-registers", "?status=committee_ballots&", 3), 7);
+	assert_int_equal(count_all(&s, "/api/v1/ballots", "?status=open&", 5), 14);
+	assert_int_equal(count_all(&s, "/api/v1/audit", "?target_type=vote&", 200), 200);
+	assert_int_equal(count_all(&s, "/api/v1/audit", "", 200), audit + changes);
+	/* and the CLI's list agrees */
+	assert_int_equal(cli(&s, out, sizeof(out), "wr list --status committee_ballots --json"), 0);
+	json_t *j = json_loads(out, 0, NULL);
+	assert_non_null(j);
+	assert_int_equal(json_array_size(json_object_get(j, "items")), 7);
+	json_decref(j);
+	/* a second seed of the same names is refused, not doubled */
+	assert_int_not_equal(cli(&s, out, sizeof(out), "seed --wrs 1 --people 0 --votes 0"), 0);
+	assert_int_not_equal(cli(&s, out, sizeof(out), "seed --wrs 1"), 0); /* every count is needed */
+	assert_int_equal(server_finish(&s), 0);
+}
+
 int main(void)
 {
-	const struct CMUnitTest alone[] = { cmocka_unit_test(test_init_with_password_file_and_sign_in) };
+	const struct CMUnitTest alone[] = { cmocka_unit_test(test_init_with_password_file_and_sign_in),
+					    cmocka_unit_test(test_seed_goes_through_the_door) };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resource_commands),
 		cmocka_unit_test(test_accounts_and_tokens),
