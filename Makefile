@@ -92,9 +92,12 @@ docs: build/entente
 	./build/entente openapi > docs/openapi.json
 	./build/entente help --man > docs/entente.1
 
+# make bench SCALE=1 also seeds 10,000 WRs, 1,000 people and 1,000,000
+# votes through the one door and measures the lists at that size.
 bench: build/entente
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh
+	@if [ -n "$(SCALE)" ]; then SCALE=$(SCALE) sh bench/scale.sh; fi
 
 # A normal client's figures under slow-loris and connection bursts (loopback).
 load: deps-test build/entente

@@ -4,7 +4,7 @@
 set -eu
 pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs libcurl4-openssl-dev wrk nginx-light"
+	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi
 if [ "${1:-}" = test ]; then
 	pkgs="$pkgs libcmocka-dev libcurl4-openssl-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev"

@@ -257,10 +257,19 @@ int cmd_seed(struct cli *c, int argc, char **argv)
 		int ballots = b < balloted && (i + 1) * balloted / wrs > b;
 		int kind = ballots ? 3 : (int)(i % 3); /* 0 proposed, 1 drafting, 2 socialization */
 		int k = (int)(i % SEED_COMMITTEES);
-		char title[96];
-		snprintf(title, sizeof(title), "Seed Work Register %ld", i + 1);
+		/* words that a search can tell apart (bench/scale.sh searches them) */
+		static const char *const subject[] = { "storage", "network", "power", "thermal", "security", "firmware",
+							"telemetry", "identity", "fabric", "memory", "cooling", "accelerator",
+							"chassis", "sensor", "update", "inventory" };
+		static const char *const aspect[] = { "profiles", "schemas", "registries", "events", "redfish", "mappings",
+						      "bindings", "models", "interfaces", "conformance", "discovery",
+						      "provisioning", "monitoring" };
+		char title[96], scope[160];
+		const char *a = subject[i % 16], *b2 = aspect[(i / 16) % 13];
+		snprintf(title, sizeof(title), "Seed Work Register %ld: %s %s", i + 1, a, b2);
+		snprintf(scope, sizeof(scope), "Joint work on %s %s in a management model.", a, b2);
 		json_t *body = json_pack("{sI ss sI ss ss ss}", "partner_id", (json_int_t)partner[i % npartners], "title", title,
-					 "originating_body_id", (json_int_t)committee[k], "scope", "Joint work on a management model.",
+					 "originating_body_id", (json_int_t)committee[k], "scope", scope,
 					 "benefits", "One model instead of two.", "deliverables", "- A joint specification");
 		if (kind && owners)
 			json_object_set_new(body, "owner_id", json_integer(dmtf[i % owners]));

@@ -102,7 +102,7 @@ const struct action core__actions[] = {
 	{ { "member.update", W, "administrator", NULL, "change a membership", core__member_spec, NULL },
 	  G_ADMIN, core__scope_none, core__member_update },
 
-	{ { "wr.list", R, "signed-in people (partners see their own)", NULL, "list Work Registers", NULL, LIST ",status,partner_id,owner_id" },
+	{ { "wr.list", R, "signed-in people (partners see their own)", NULL, "list Work Registers", NULL, LIST ",status,partner_id,owner_id,q" },
 	  G_ANY, core__scope_none, core__wr_list },
 	{ { "wr.get", R | A_CACHE, "staff, the partner's representatives", NULL, "read a Work Register", NULL, NULL },
 	  G_ANY, core__scope_wr, core__wr_get },

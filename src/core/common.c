@@ -49,7 +49,13 @@ int core__query_id(struct ctx *x, const char *key, int64_t *out, struct err *e)
 int core__list(struct ctx *x, const char *table, json_t *where,
 	       json_t *(*present)(struct ctx *, json_t *row), struct err *e)
 {
-	struct store_query q = { .where = where };
+	return core__list_matching(x, table, where, NULL, NULL, present, e);
+}
+
+int core__list_matching(struct ctx *x, const char *table, json_t *where, const char *index, const char *words,
+			json_t *(*present)(struct ctx *, json_t *row), struct err *e)
+{
+	struct store_query q = { .where = where, .match_index = index, .match = words };
 	const char *cursor = core__param(x, "cursor"), *limit = core__param(x, "limit");
 	json_t *rows = NULL, *items;
 	int64_t lim = 50;

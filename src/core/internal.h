@@ -81,6 +81,10 @@ int core__query_id(struct ctx *x, const char *key, int64_t *out, struct err *e);
  * present (may be NULL) which returns a new reference. */
 int core__list(struct ctx *x, const char *table, json_t *where,
 	       json_t *(*present)(struct ctx *, json_t *row), struct err *e);
+/* The same, of the rows the full-text index matches with the words (NULL:
+ * all). */
+int core__list_matching(struct ctx *x, const char *table, json_t *where, const char *index, const char *words,
+			json_t *(*present)(struct ctx *, json_t *row), struct err *e);
 
 /* Record the audit event of this call (references stolen). */
 void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after);

@@ -318,7 +318,14 @@ int core__wr_list(struct ctx *x, struct err *e)
 	/* a partner's representatives see their own organization's WRs only */
 	if (!x->actor.system && !x->actor.staff)
 		json_object_set_new(where, "partner_id", json_integer(x->actor.org_id));
-	return core__list(x, "work_registers", where, NULL, e);
+	/* ?q=words: full text over title, scope and Table 1 (FTS5), with the
+	 * filters and the cursor as ever */
+	const char *words = core__param(x, "q");
+	if (words && (strlen(words) > 200 || !words[strspn(words, " \t\r\n")])) {
+		json_decref(where);
+		return err_set(e, E_INVALID, "q", "one to 200 characters of words to look for");
+	}
+	return core__list_matching(x, "work_registers", where, words ? "wr_text" : NULL, words, NULL, e);
 }
 
 int core__wr_get(struct ctx *x, struct err *e)

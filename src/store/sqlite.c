@@ -389,7 +389,8 @@ out:
 
 /* The SELECT store_find runs for q on t, into sql: one text per shape of
  * query, so the statement cache and EXPLAIN (store_explain) see the same. */
-static int find_sql(const struct table *t, const struct store_query *q, struct strbuf *sql, struct err *e)
+static int find_sql(const struct sqlite_store *s, const struct table *t, const struct store_query *q, struct strbuf *sql,
+		    struct err *e)
 {
 	const char *key;
 	json_t *v;
@@ -412,6 +413,15 @@ static int find_sql(const struct table *t, const struct store_query *q, struct s
 				strbuf_addf(sql, " AND \"%s\" = ?", key);
 			}
 		}
+	if (q->match) {
+		const struct column *rowid = NULL;
+		for (int i = 0; i < s->ntables && !rowid; i++)
+			if (!strcmp(s->tables[i].name, q->match_index ? q->match_index : ""))
+				rowid = column_get(t, "id");
+		if (!rowid)
+			return err_set(e, E_INTERNAL, NULL, "no full-text index %s", q->match_index ? q->match_index : "");
+		strbuf_addf(sql, " AND id IN (SELECT rowid FROM \"%s\" WHERE \"%s\" MATCH ?)", q->match_index, q->match_index);
+	}
 	if (q->after_id)
 		strbuf_addf(sql, " AND id %s ?", q->desc ? "<" : ">");
 	strbuf_addf(sql, " ORDER BY \"%s\" %s", order->name, q->desc ? "DESC" : "ASC");
@@ -420,6 +430,29 @@ static int find_sql(const struct table *t, const struct store_query *q, struct s
 	if (q->limit > 0)
 		strbuf_addf(sql, " LIMIT %d", q->limit);
 	return 0;
+}
+
+/* FTS5's query for words a person typed: each whitespace-separated word
+ * becomes a quoted prefix ("stor"*, its quotes doubled), all of them
+ * required, so no input is query syntax and none is a syntax error.
+ * Allocated (NULL when out of memory: SQLite binds NULL, matching none). */
+static char *match_words(const char *text)
+{
+	struct strbuf sb = STRBUF_INIT;
+	const char *p = text;
+	while (*p) {
+		while (*p == ' ' || *p == '\t' || *p == '\n' || *p == '\r')
+			p++;
+		if (!*p)
+			break;
+		strbuf_addstr(&sb, sb.len ? " \"" : "\"");
+		for (; *p && *p != ' ' && *p != '\t' && *p != '\n' && *p != '\r'; p++)
+			strbuf_addstr(&sb, *p == '"' ? "\"\"" : (char[]){ *p, 0 });
+		strbuf_addstr(&sb, "\"*");
+	}
+	if (!sb.len)
+		strbuf_addstr(&sb, "\"\"");
+	return strbuf_detach(&sb);
 }
 
 /* Bind q's values to the placeholders find_sql wrote, in its order. */
@@ -440,6 +473,8 @@ static void find_bind(sqlite3_stmt *stmt, const struct table *t, const struct st
 				bind_value(stmt, ++n, c, v);
 			}
 		}
+	if (q->match)
+		sqlite3_bind_text(stmt, ++n, match_words(q->match), -1, free);
 	if (q->after_id)
 		sqlite3_bind_int64(stmt, ++n, q->after_id);
 }
@@ -455,7 +490,7 @@ static int s_find(struct store *st, const char *table, const struct store_query 
 	*out = NULL;
 	if (!t)
 		return -1;
-	if (find_sql(t, q, &sql, e))
+	if (find_sql(s, t, q, &sql, e))
 		goto out;
 	if (!(stmt = stmt_get(s, sql.buf))) {
 		db_error(s, e, "find");
@@ -500,7 +535,7 @@ int store_explain(struct store *st, const char *table, const struct store_query 
 	if (!(t = table_get(s, table, e)))
 		return -1;
 	strbuf_addstr(&sql, "EXPLAIN QUERY PLAN ");
-	if (find_sql(t, q, &sql, e))
+	if (find_sql(s, t, q, &sql, e))
 		goto out;
 	/* prepared apart from the cache: a plan is read once */
 	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {

@@ -443,10 +443,30 @@ static const char m4_stamps[] =
 	"CREATE TRIGGER stamps_sessions_update AFTER UPDATE ON sessions BEGIN UPDATE stamps SET people = random(); END;"
 	"CREATE TRIGGER stamps_sessions_delete AFTER DELETE ON sessions BEGIN UPDATE stamps SET people = random(); END;";
 
+/* Full-text search over a WR's title, scope and Table 1 (its current
+ * rows: identifier, type, description, domain), FTS5 with the rowid the
+ * WR's id; triggers keep it with every change, whoever makes it. */
+static const char m5_search[] =
+	"CREATE VIRTUAL TABLE wr_text USING fts5(title, scope, table1, tokenize = 'unicode61 remove_diacritics 2');"
+	"INSERT INTO wr_text (rowid, title, scope, table1) SELECT w.id, w.title, w.scope, coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = w.id AND s.status = 'current'), '') FROM work_registers w;"
+	"CREATE TRIGGER wr_text_insert AFTER INSERT ON work_registers BEGIN"
+	" INSERT INTO wr_text (rowid, title, scope, table1) VALUES (new.id, new.title, new.scope, ''); END;"
+	"CREATE TRIGGER wr_text_update AFTER UPDATE OF title, scope ON work_registers BEGIN"
+	" UPDATE wr_text SET title = new.title, scope = new.scope WHERE rowid = new.id; END;"
+	"CREATE TRIGGER wr_text_delete AFTER DELETE ON work_registers BEGIN DELETE FROM wr_text WHERE rowid = old.id; END;"
+	"CREATE TRIGGER wr_text_standards_insert AFTER INSERT ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = new.wr_id AND s.status = 'current'), '') WHERE rowid = new.wr_id; END;"
+	"CREATE TRIGGER wr_text_standards_update AFTER UPDATE ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = new.wr_id AND s.status = 'current'), '') WHERE rowid = new.wr_id;"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = old.wr_id AND s.status = 'current'), '') WHERE rowid = old.wr_id AND old.wr_id <> new.wr_id; END;"
+	"CREATE TRIGGER wr_text_standards_delete AFTER DELETE ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = old.wr_id AND s.status = 'current'), '') WHERE rowid = old.wr_id; END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
 	m3_list_indexes,
 	m4_stamps,
+	m5_search,
 	NULL,
 };

@@ -22,6 +22,10 @@ struct store_query {
 	int desc;             /* order descending */
 	int64_t after_id;     /* cursor: rows after this id in the order (id order only) */
 	int limit;            /* 0: no limit */
+	/* full text: only rows whose id the FTS5 table match_index (its rowid
+	 * is the row's id) matches with every word of match, each word taken
+	 * as a prefix and as text (no query syntax); NULL: none */
+	const char *match_index, *match;
 };
 
 /* Open (creating if needed) the database at path. */

@@ -1270,6 +1270,20 @@ static void test_concurrent_votes_count_once(void **state)
 	resp_free(&r);
 }
 
+/* The kind of the person's task about ballot b, or "" when none. */
+static const char *my_task_of(const char *who, long long b)
+{
+	static char kind[32];
+	struct resp r = as(&S, who, "GET", "/api/v1/me/tasks", NULL);
+	json_t *items = json_object_get(r.json, "items");
+	kind[0] = '\0';
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (jint(json_array_get(items, i), "ballot_id") == b)
+			snprintf(kind, sizeof(kind), "%s", jstr(json_array_get(items, i), "kind"));
+	resp_free(&r);
+	return kind;
+}
+
 static void test_my_tasks(void **state)
 {
 	(void)state;
@@ -1291,6 +1305,40 @@ static void test_my_tasks(void **state)
 	items = json_object_get(r.json, "items");
 	for (size_t i = 0; i < json_array_size(items); i++)
 		assert_string_not_equal(jstr(json_array_get(items, i), "kind"), "vote");
+	resp_free(&r);
+	/* me/tasks reads the person's bodies' ballots, not every ballot: a
+	 * vote cast turns the task into "ballot_voted", and a seat that ended
+	 * after the ballot opened still leaves the vote to cast (eligibility
+	 * is copied at opening) */
+	long long b = ballot_of(id, 3);
+	assert_string_equal(my_task_of(OWNER, b), "vote");
+	ok_vote(OWNER, b, "yes");
+	assert_string_equal(my_task_of(OWNER, b), "ballot_voted");
+	r = as(&S, ADMIN, "GET", "/api/v1/bodies/3/members", NULL);
+	long long seat = 0;
+	items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (jint(json_array_get(items, i), "person_id") == 2) /* the VP's Alliance Committee seat */
+			seat = jint(json_array_get(items, i), "id");
+	resp_free(&r);
+	char path[80], today[16];
+	time_t t = (time_t)S.now;
+	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
+	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
+	r = as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", today);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_string_equal(my_task_of(VP, b), "vote");
+	r = as(&S, ADMIN, "PATCH", path, "{sn}", "end_date");
+	expect_status(r, 200);
+	resp_free(&r);
+	/* the VP's own: WR 2 of the demo waits for an owner (R11) */
+	r = as(&S, VP, "GET", "/api/v1/me/tasks", NULL);
+	items = json_object_get(r.json, "items");
+	found = 0;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		found |= !strcmp(jstr(json_array_get(items, i), "kind"), "assign_owner") && jint(json_array_get(items, i), "wr_id") == 2;
+	assert_true(found);
 	resp_free(&r);
 }
 
