@@ -97,6 +97,7 @@ struct loop {
 	int have_writer, writer_stop;
 	pthread_mutex_t queue_lock;
 	pthread_cond_t queue_cond;
+	pthread_mutex_t write_token;   /* held by whoever is making changes: the writer, or a worker alone */
 	struct job *queue, **queue_tail;
 	atomic_ulong batches, batched;
 };
@@ -430,6 +431,25 @@ static void park(struct worker *w, struct conn *c, struct http_req *q, char *pat
 	pthread_mutex_unlock(&l->queue_lock);
 }
 
+/* A change with no other waiting and the writer idle is made here, on its
+ * own commit: handing it over would cost two thread wake-ups and batch
+ * nothing. 1 when done (res holds the response). */
+static int write_here(struct loop *l, const struct http_req *q, struct http_res *res)
+{
+	int idle;
+	if (pthread_mutex_trylock(&l->write_token))
+		return 0;
+	pthread_mutex_lock(&l->queue_lock);
+	idle = !l->queue;
+	pthread_mutex_unlock(&l->queue_lock);
+	if (idle)
+		l->cfg.handle(q, res);
+	pthread_mutex_unlock(&l->write_token);
+	if (idle && !res->status)
+		res->status = 500; /* a handler that set nothing */
+	return idle;
+}
+
 /* Answer the request whose body is body..body_len and which used the first
  * consume bytes of the buffer: here, or parked with the writer (1). */
 static int run_request(struct worker *w, struct conn *c, const char *body, size_t body_len, size_t consume)
@@ -446,9 +466,16 @@ static int run_request(struct worker *w, struct conn *c, const char *body, size_
 		struct http_req q = { .method = c->head.method, .target = c->head.target, .path = path, .raw_path = raw_path,
 				      .query = query, .head = &c->head, .body = body, .body_len = body_len, .peer = c->peer,
 				      .is_head = !strcmp(c->head.method, "HEAD") };
-		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q)) {
+		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !write_here(l, &q, &res)) {
 			park(w, c, &q, path, raw_path, consume);
 			return 1;
+		}
+		if (res.status) { /* written here, alone */
+			queue_response(c, &res, q.is_head);
+			free(path);
+			free(raw_path);
+			consume_request(c, consume);
+			return 0;
 		}
 		l->cfg.handle(&q, &res);
 		queue_response(c, &res, q.is_head);
@@ -751,6 +778,7 @@ static void *writer_main(void *arg)
 		if (!batch && stop)
 			return NULL;
 		unsigned long n = 0;
+		pthread_mutex_lock(&l->write_token); /* no change is being made on a worker */
 		int began = l->cfg.batch_begin() == 0;
 		for (struct job *j = batch; j; j = j->next, n++)
 			if (began)
@@ -763,6 +791,7 @@ static void *writer_main(void *arg)
 				j->res.headers = (struct strbuf)STRBUF_INIT;
 				l->cfg.batch_failed(&j->req, &j->res);
 			}
+		pthread_mutex_unlock(&l->write_token);
 		atomic_fetch_add(&l->batches, 1);
 		atomic_fetch_add(&l->batched, n);
 		while (batch) {
@@ -847,6 +876,7 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 			goto fail;
 	}
 	pthread_mutex_init(&l->queue_lock, NULL);
+	pthread_mutex_init(&l->write_token, NULL);
 	pthread_cond_init(&l->queue_cond, NULL);
 	l->queue_tail = &l->queue;
 	for (unsigned i = 0; i < n; i++)
@@ -914,6 +944,7 @@ void loop_stop(struct loop *l)
 		close(w->wake_fd);
 	}
 	pthread_mutex_destroy(&l->queue_lock);
+	pthread_mutex_destroy(&l->write_token);
 	pthread_cond_destroy(&l->queue_cond);
 	close(l->stop_fd);
 	free(l->workers);

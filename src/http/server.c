@@ -583,6 +583,8 @@ static void count(int status)
 static int serial(const struct http_req *q)
 {
 	int known;
+	if (!strcmp(q->method, "GET") || !strcmp(q->method, "HEAD"))
+		return 0; /* reads stay on the workers */
 	const struct route *route = route_find(q->method, q->path, &known);
 	const struct action_info *a = route && !(route->flags & (RF_RAW | RF_HTML)) ? core_action_info(route->action) : NULL;
 	return a && (a->flags & A_WRITE) && strcmp(route->action, "session.create");
