@@ -157,8 +157,8 @@ const taskLabels = {
   handoff: 'Hand-off',
 };
 async function tasksView() {
-  const { json } = await api('GET', '/me/tasks');
-  const rows = json.items.map((t) => h('tr', {},
+  const tasks = await all('/me/tasks');
+  const rows = tasks.map((t) => h('tr', {},
     h('td', {}, taskLabels[t.kind] || t.kind),
     h('td', {}, t.wr_id ? h('a', { href: `#/wr/${t.wr_id}` }, t.wr_title || `Work Register ${t.wr_id}`) : ''),
     h('td', {}, t.what, t.deadline ? h('div', { class: 'muted' }, `deadline ${t.deadline.replace('T', ' ').replace('Z', ' UTC')}`) : '',
@@ -180,7 +180,7 @@ async function wrListView() {
   const q = new URLSearchParams(location.hash.split('?')[1] || '');
   const [{ states }, orgs, people] = await Promise.all([processStates(), all('/organizations'), all('/people')]);
   const params = new URLSearchParams();
-  for (const k of ['status', 'partner_id', 'owner_id']) if (q.get(k)) params.set(k, q.get(k));
+  for (const k of ['status', 'partner_id', 'owner_id', 'q']) if (q.get(k)) params.set(k, q.get(k));
   const wrs = await all('/work-registers' + (params.toString() ? '?' + params : ''));
   const orgName = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
   const status = select('status', [['', 'any'], ...states.map((s) => [s.state, s.state.replaceAll('_', ' ')])], q.get('status'));
@@ -190,7 +190,6 @@ async function wrListView() {
   const soon = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
   const search = input('q', q.get('q'), { type: 'search' });
   const rows = wrs
-    .filter((w) => !q.get('q') || w.title.toLowerCase().includes(q.get('q').toLowerCase()))
     .filter((w) => !q.get('due') || (w.status === 'established' && w.next_review_date && w.next_review_date <= soon))
     .map((w) => h('tr', {}, h('td', {}, h('a', { href: `#/wr/${w.id}` }, w.title)), h('td', {}, orgName[w.partner_id] || w.partner_id),
       h('td', {}, statusBadge(w.status)), h('td', {}, w.next_review_date || ''), h('td', {}, date(w.updated_at))));
@@ -206,7 +205,7 @@ async function wrListView() {
       if (search.value) p.set('q', search.value);
       location.hash = '#/wrs?' + p;
     },
-  }, field('Status', status), field('Partner', partner), field('Owner', owner), field('Review due within 90 days or overdue (R27)', due), field('Search titles', search), h('p', {}, h('button', { type: 'submit' }, 'Filter')));
+  }, field('Status', status), field('Partner', partner), field('Owner', owner), field('Review due within 90 days or overdue (R27)', due), field('Search titles, scopes and Table 1', search), h('p', {}, h('button', { type: 'submit' }, 'Filter')));
   return [h('h1', {}, 'Work Registers'), h('p', {}, h('a', { href: '#/wrs/new' }, 'Propose a Work Register')), form,
     h('table', {}, h('caption', { class: 'muted' }, `${rows.length} Work Register(s)`),
       h('thead', {}, h('tr', {}, ['Title', 'Partner', 'Status', 'Next review', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))];

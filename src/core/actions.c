@@ -102,7 +102,7 @@ const struct action core__actions[] = {
 	{ { "member.update", W, "administrator", NULL, "change a membership", core__member_spec, NULL },
 	  G_ADMIN, core__scope_none, core__member_update },
 
-	{ { "wr.list", R, "signed-in people (partners see their own)", NULL, "list Work Registers", NULL, LIST ",status,partner_id,owner_id,q" },
+	{ { "wr.list", R | A_CACHE | A_VARY_ORG, "signed-in people (partners see their own)", NULL, "list Work Registers", NULL, LIST ",status,partner_id,owner_id,q" },
 	  G_ANY, core__scope_none, core__wr_list },
 	{ { "wr.get", R | A_CACHE, "staff, the partner's representatives", NULL, "read a Work Register", NULL, NULL },
 	  G_ANY, core__scope_wr, core__wr_get },
@@ -211,7 +211,7 @@ const struct action core__actions[] = {
 	  G_STAFF, core__scope_none, core__task_list },
 	{ { "task.complete", W, "the assignee, the VP", "R9", "complete this task", note_spec, NULL },
 	  G_SELF | G_VP, core__scope_task, core__task_complete },
-	{ { "me.tasks", R, "the signed-in person", NULL, "see what waits for them", NULL, NULL },
+	{ { "me.tasks", R | A_CACHE | A_VARY_PERSON, "the signed-in person", NULL, "see what waits for them", NULL, LIST },
 	  G_ANY, core__scope_none, core__me_tasks },
 
 	{ { "review.list", R, "host staff", "R27", "list the reviews due", NULL, "within_days" },

@@ -25,7 +25,7 @@
 
 #include "core/internal.h"
 
-#define PAGE_SLOTS 256
+#define PAGE_SLOTS 1024
 #define PAGE_BUDGET (8u << 20) /* bytes held in all, at most */
 #define PAGE_MAX (512u << 10)  /* a larger reply is not kept */
 
@@ -233,13 +233,21 @@ void core__actor_keep(struct ctx *x)
 int core__cache_lookup(struct ctx *x, struct err *e)
 {
 	struct reply *r = x->reply;
-	const char *id = core__param(x, "id");
 	int64_t generation = x->generation;
+	char viewer[40] = "";
+	char *params = x->call->params ? json_dumps(x->call->params, JSON_COMPACT | JSON_SORT_KEYS) : NULL;
 	(void)e;
-	/* the key: the action, its id, and how the caller renders it; a key
-	 * too long to keep whole is not kept (two would share a prefix) */
-	int n = snprintf(r->cache_key, sizeof(r->cache_key), "%s|%s|%s", x->info->name, id ? id : "",
+	if (x->info->flags & A_VARY_PERSON)
+		snprintf(viewer, sizeof(viewer), "person %lld", (long long)x->actor.person_id);
+	else if (x->info->flags & A_VARY_ORG)
+		snprintf(viewer, sizeof(viewer), x->actor.staff || x->actor.system ? "staff" : "org %lld",
+			 (long long)x->actor.org_id);
+	/* the key: the action, its parameters, the viewer and how the caller
+	 * renders it; a key too long to keep whole is not kept (two would
+	 * share a prefix) */
+	int n = snprintf(r->cache_key, sizeof(r->cache_key), "%s|%s|%s|%s", x->info->name, params ? params : "{}", viewer,
 			 x->call->render ? x->call->render : "");
+	free(params);
 	if (n < 0 || (size_t)n >= sizeof(r->cache_key)) {
 		r->cache_key[0] = '\0';
 		return 0;

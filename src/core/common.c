@@ -46,6 +46,18 @@ int core__query_id(struct ctx *x, const char *key, int64_t *out, struct err *e)
 	return 0;
 }
 
+int core__page_params(struct ctx *x, char kind, int64_t *after, int64_t *limit, struct err *e)
+{
+	const char *cursor = core__param(x, "cursor"), *lim = core__param(x, "limit");
+	*after = 0;
+	*limit = 50;
+	if (lim && (parse_id(lim, limit) || *limit > 200))
+		return err_set(e, E_INVALID, "limit", "must be an integer from 1 to 200");
+	if (cursor && (cursor[0] != kind || parse_id(cursor + 1, after)))
+		return err_set(e, E_BAD_CURSOR, "cursor", "not a cursor this server gave");
+	return 0;
+}
+
 int core__list(struct ctx *x, const char *table, json_t *where,
 	       json_t *(*present)(struct ctx *, json_t *row), struct err *e)
 {
@@ -56,18 +68,11 @@ int core__list_matching(struct ctx *x, const char *table, json_t *where, const c
 			json_t *(*present)(struct ctx *, json_t *row), struct err *e)
 {
 	struct store_query q = { .where = where, .match_index = index, .match = words };
-	const char *cursor = core__param(x, "cursor"), *limit = core__param(x, "limit");
 	json_t *rows = NULL, *items;
-	int64_t lim = 50;
+	int64_t lim;
 	int ret = -1;
-	if (limit && (parse_id(limit, &lim) || lim > 200)) {
-		err_set(e, E_INVALID, "limit", "must be an integer from 1 to 200");
+	if (core__page_params(x, 'c', &q.after_id, &lim, e))
 		goto out;
-	}
-	if (cursor && (cursor[0] != 'c' || parse_id(cursor + 1, &q.after_id))) {
-		err_set(e, E_BAD_CURSOR, "cursor", "not a cursor this server gave");
-		goto out;
-	}
 	q.limit = (int)lim + 1; /* one more tells whether a next page exists */
 	if (store_find(x->st, table, &q, &rows, e))
 		goto out;

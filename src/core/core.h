@@ -37,7 +37,7 @@ struct call {
 				  * of a cached page; NULL for none */
 };
 
-#define CORE_CACHE_KEY 160
+#define CORE_CACHE_KEY 400
 struct core_page;                /* a serialized reply kept by core (cache.c) */
 
 struct reply {
@@ -80,8 +80,11 @@ void core_etag(int64_t revision, char out[32]);
 #define A_REVISION 4u /* changes a Work Register: If-Match checked when sent (R13) */
 #define A_IFMATCH 8u  /* If-Match is required (R13): updates and deletions */
 #define A_CREATE 16u  /* creates: the body's required fields must be present */
-#define A_CACHE  32u  /* a read whose reply depends on the data and the date
-		       * only, not on who asks: kept by generation (cache.c) */
+#define A_CACHE  32u  /* a read whose reply depends on the data, the date and
+		       * the parameters, not on who asks: kept (cache.c) */
+#define A_VARY_ORG 64u     /* kept, and depends on the asker's organization
+			    * (host staff see all, a partner its own) */
+#define A_VARY_PERSON 128u /* kept, and depends on who asks */
 
 struct action_info {
 	const char *name;

@@ -87,20 +87,6 @@ static int params_check(struct ctx *x, struct err *e)
 	return 0;
 }
 
-/* Whether the call's parameters are at most its path id: a kept page is
- * keyed by action and id only. */
-static int only_id(const json_t *params)
-{
-	const char *key;
-	json_t *v;
-	json_object_foreach((json_t *)params, key, v) {
-		(void)v;
-		if (strcmp(key, "id"))
-			return 0;
-	}
-	return 1;
-}
-
 static int voter(struct ctx *x)
 {
 	json_t *el = json_object_get(x->scope.ballot, "eligible");
@@ -299,7 +285,7 @@ int core_call(struct store *st, const struct call *call, struct reply *r, struct
 	/* a page kept from an earlier call at the same generation: the
 	 * grants above were checked all the same */
 	int kept = 0;
-	if ((a->info.flags & A_CACHE) && only_id(c->params) && (kept = core__cache_lookup(&x, e)) < 0)
+	if ((a->info.flags & A_CACHE) && (kept = core__cache_lookup(&x, e)) < 0)
 		goto out;
 	if (!kept && a->run(&x, e))
 		goto out;

@@ -79,6 +79,9 @@ int core__query_id(struct ctx *x, const char *key, int64_t *out, struct err *e);
 /* A page of rows of table matching where (consumed), as
  * {"items": [...], "next_cursor": "..."|null}; each row passed through
  * present (may be NULL) which returns a new reference. */
+/* A page's parameters: ?limit (1-200, default 50) and ?cursor, a letter
+ * (kind) and a number (*after, 0 for the first page); 400 otherwise. */
+int core__page_params(struct ctx *x, char kind, int64_t *after, int64_t *limit, struct err *e);
 int core__list(struct ctx *x, const char *table, json_t *where,
 	       json_t *(*present)(struct ctx *, json_t *row), struct err *e);
 /* The same, of the rows the full-text index matches with the words (NULL:

@@ -282,8 +282,9 @@ int core__me_tasks(struct ctx *x, struct err *e)
 	int ret = -1;
 	int64_t me = x->actor.person_id;
 	char soon[11];
+	int64_t from, lim;
 	date_add_months(x->today, 3, soon);
-	if (wrs_for(x, &wrs, e))
+	if (core__page_params(x, 'o', &from, &lim, e) || wrs_for(x, &wrs, e))
 		goto out;
 	for (size_t i = 0; i < json_array_size(wrs); i++) {
 		json_t *wr = json_array_get(wrs, i);
@@ -325,7 +326,20 @@ int core__me_tasks(struct ctx *x, struct err *e)
 		     json_pack("{sO sO sO sO}", "task_id", json_object_get(t, "id"), "wr_id", json_object_get(t, "wr_id"),
 			       "rule", json_object_get(t, "rule"), "recipients", json_object_get(t, "recipients")));
 	}
-	core__reply(x, 200, json_pack("{sO}", "items", items));
+	/* in pages (a VP among 10,000 WRs may have thousands): the cursor is
+	 * the offset of the next item */
+	json_t *page = json_array();
+	for (size_t i = (size_t)from; i < json_array_size(items) && i < (size_t)(from + lim); i++)
+		json_array_append(page, json_array_get(items, i));
+	json_t *reply = json_pack("{so sI}", "items", page, "total", (json_int_t)json_array_size(items));
+	if ((size_t)(from + lim) < json_array_size(items)) {
+		char next[32];
+		snprintf(next, sizeof(next), "o%lld", (long long)(from + lim));
+		json_object_set_new(reply, "next_cursor", json_string(next));
+	} else {
+		json_object_set_new(reply, "next_cursor", json_null());
+	}
+	core__reply(x, 200, reply);
 	ret = 0;
 out:
 	json_decref(items);

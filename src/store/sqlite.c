@@ -498,13 +498,25 @@ static int s_find(struct store *st, const char *table, const struct store_query 
 	}
 	find_bind(stmt, t, q);
 	rows = json_array();
+	/* each column's name and kind once per statement, not once per value;
+	 * read after the first step, which may have prepared it again */
+	int nc = -1;
+	enum col_kind kinds[64];
+	const char *names[64];
 	while ((rc = sqlite3_step(stmt)) == SQLITE_ROW) {
-		json_t *row = json_object();
-		int nc = sqlite3_column_count(stmt);
-		for (int i = 0; i < nc; i++) {
-			const struct column *c = column_get(t, sqlite3_column_name(stmt, i));
-			json_object_set_new(row, sqlite3_column_name(stmt, i), column_value(stmt, i, c ? c->kind : K_TEXT));
+		if (nc < 0) {
+			if ((nc = sqlite3_column_count(stmt)) > 64) {
+				err_set(e, E_INTERNAL, NULL, "table %s has more than 64 columns", t->name);
+				goto out;
+			}
+			for (int i = 0; i < nc; i++) {
+				const struct column *c = column_get(t, names[i] = sqlite3_column_name(stmt, i));
+				kinds[i] = c ? c->kind : K_TEXT;
+			}
 		}
+		json_t *row = json_object();
+		for (int i = 0; i < nc; i++)
+			json_object_set_new_nocheck(row, names[i], column_value(stmt, i, kinds[i]));
 		json_array_append_new(rows, row);
 	}
 	if (rc != SQLITE_DONE) {

@@ -191,6 +191,47 @@ static void test_the_date_alone_changes_the_document(void **state)
 	resp_free(&back);
 }
 
+/* The ids of a list's items, as "1,2". */
+static const char *list_ids(const char *email, const char *path)
+{
+	static char ids[256];
+	struct resp r = as(&S, email, "GET", path, NULL);
+	json_t *items = json_object_get(r.json, "items");
+	ids[0] = '\0';
+	for (size_t i = 0; i < json_array_size(items); i++)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", i ? "," : "",
+			 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+	resp_free(&r);
+	return ids;
+}
+
+/* A list is kept per viewer: host staff see every partner's WRs, a
+ * representative their own organization's, however the list was kept. */
+static void test_lists_are_kept_per_viewer(void **state)
+{
+	(void)state;
+	assert_string_equal(list_ids("vp@dmtf.example", "/api/v1/work-registers"), "1,2");
+	long long kept = metric("entente_pages_total{outcome=\"kept\"} ");
+	assert_string_equal(list_ids("owner@dmtf.example", "/api/v1/work-registers"), "1,2"); /* the staff's page */
+	assert_true(metric("entente_pages_total{outcome=\"kept\"} ") > kept);
+	assert_string_equal(list_ids("sam@snia.example", "/api/v1/work-registers"), "1");
+	assert_string_equal(list_ids("greta@tgg.example", "/api/v1/work-registers"), "2");
+	assert_string_equal(list_ids("vp@dmtf.example", "/api/v1/work-registers?partner_id=3"), "2"); /* the parameters */
+	/* me/tasks is each person's own: the VP's owner to assign is not Sam's */
+	struct resp v = as(&S, "vp@dmtf.example", "GET", "/api/v1/me/tasks", NULL);
+	assert_non_null(strstr(v.raw, "assign_owner"));
+	struct resp m = as(&S, "sam@snia.example", "GET", "/api/v1/me/tasks", NULL);
+	expect_status(m, 200);
+	assert_null(strstr(m.raw, "assign_owner"));
+	resp_free(&v);
+	resp_free(&m);
+	/* a new WR is in the next list */
+	struct resp c = as(&S, "vp@dmtf.example", "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 3, "title", "Kept lists");
+	expect_status(c, 201);
+	resp_free(&c);
+	assert_string_equal(list_ids("greta@tgg.example", "/api/v1/work-registers"), "2,3");
+}
+
 /* The public pages are kept per Host (the feed's links name it). */
 static void test_public_pages_per_host(void **state)
 {
@@ -217,6 +258,7 @@ int main(void)
 		cmocka_unit_test(test_grants_are_judged_on_every_call),
 		cmocka_unit_test(test_disabled_account_is_refused_at_once),
 		cmocka_unit_test(test_the_date_alone_changes_the_document),
+		cmocka_unit_test(test_lists_are_kept_per_viewer),
 		cmocka_unit_test(test_public_pages_per_host),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

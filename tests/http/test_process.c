@@ -1332,6 +1332,25 @@ static void test_my_tasks(void **state)
 	r = as(&S, ADMIN, "PATCH", path, "{sn}", "end_date");
 	expect_status(r, 200);
 	resp_free(&r);
+	/* in pages: a limit, a cursor that continues, a total; a cursor of
+	 * another kind is refused */
+	r = as(&S, OWNER, "GET", "/api/v1/me/tasks?limit=1", NULL);
+	expect_status(r, 200);
+	long long total = jint(r.json, "total");
+	assert_true(total >= 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	char next[128];
+	snprintf(next, sizeof(next), "/api/v1/me/tasks?limit=200&cursor=%s", jstr(r.json, "next_cursor"));
+	resp_free(&r);
+	r = as(&S, OWNER, "GET", next, NULL);
+	expect_status(r, 200);
+	assert_int_equal((long long)json_array_size(json_object_get(r.json, "items")), total - 1);
+	assert_true(json_is_null(json_object_get(r.json, "next_cursor")));
+	resp_free(&r);
+	r = as(&S, OWNER, "GET", "/api/v1/me/tasks?cursor=c5", NULL);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "cursor");
+	resp_free(&r);
 	/* the VP's own: WR 2 of the demo waits for an owner (R11) */
 	r = as(&S, VP, "GET", "/api/v1/me/tasks", NULL);
 	items = json_object_get(r.json, "items");
