@@ -138,9 +138,9 @@ int core__session_delete(struct ctx *x, struct err *e)
 	return 0;
 }
 
-/* x: the call whose snapshot may reuse a kept row (every change to sessions
- * and tokens is a call of the door, so it moves the generation); NULL: look
- * it up. */
+/* x: the call whose snapshot may reuse a kept row (a trigger renews the
+ * people stamp with every change to sessions and tokens, whoever makes
+ * it); NULL: look it up. */
 static int authenticate(struct ctx *x, struct store *st, const char *kind, const char *secret, int64_t now,
 			int64_t *person_id, char csrf[65], struct err *e)
 {

@@ -46,7 +46,6 @@ struct conn {
 	size_t body_len, sent;         /* sent counts out then body */
 	int eof;                       /* the peer closed its side */
 	int close_after;
-	struct job *job;               /* while parked: the request with the writer */
 };
 
 /* A request handed to the writer thread, and its response coming back. */
@@ -170,9 +169,10 @@ static void addr_drop(struct loop *l, struct addr *a)
 
 static void unlink_conn(struct worker *w, struct conn *c)
 {
-	struct list *li = &w->lists[c->state];
-	if (!c->linked)
+	struct list *li;
+	if (!c->linked) /* a parked connection is on no list: its state has none */
 		return;
+	li = &w->lists[c->state];
 	c->linked = 0;
 	if (c->state == S_IDLE || c->state == S_HEAD)
 		atomic_fetch_sub(&w->evictable, 1);
@@ -422,7 +422,6 @@ static void park(struct worker *w, struct conn *c, struct http_req *q, char *pat
 	j->res.headers = (struct strbuf)STRBUF_INIT;
 	unlink_conn(w, c);
 	c->state = S_PARKED;
-	c->job = j;
 	epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	pthread_mutex_lock(&l->queue_lock);
 	*l->queue_tail = j;
@@ -466,18 +465,13 @@ static int run_request(struct worker *w, struct conn *c, const char *body, size_
 		struct http_req q = { .method = c->head.method, .target = c->head.target, .path = path, .raw_path = raw_path,
 				      .query = query, .head = &c->head, .body = body, .body_len = body_len, .peer = c->peer,
 				      .is_head = !strcmp(c->head.method, "HEAD") };
-		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !write_here(l, &q, &res)) {
+		int here = 0; /* a change, made here alone */
+		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !(here = write_here(l, &q, &res))) {
 			park(w, c, &q, path, raw_path, consume);
 			return 1;
 		}
-		if (res.status) { /* written here, alone */
-			queue_response(c, &res, q.is_head);
-			free(path);
-			free(raw_path);
-			consume_request(c, consume);
-			return 0;
-		}
-		l->cfg.handle(&q, &res);
+		if (!here)
+			l->cfg.handle(&q, &res);
 		queue_response(c, &res, q.is_head);
 	}
 	free(path);
@@ -736,8 +730,6 @@ static void unpark(struct worker *w, struct job *j, int64_t now)
 	free(j->path);
 	free(j->raw_path);
 	free(j);
-	c->job = NULL;
-	c->state = S_BODY;
 	enter(w, c, S_BODY, now);
 	if (epoll_ctl(w->ep, EPOLL_CTL_ADD, c->fd, &ev)) {
 		conn_close(w, c);

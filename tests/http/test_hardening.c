@@ -114,6 +114,39 @@ static void exchange_on(struct server *s, const char *raw, char *out, size_t n, 
 
 static void exchange(const char *raw, char *out, size_t n, int *closed) { exchange_on(&S, raw, out, n, closed); }
 
+/* Changes go to the writer thread and their connection waits for the
+ * commit; what the client pipelined behind a change is read after it, in
+ * order: a change, a read that must see it, a second change. */
+static void test_pipelined_changes_keep_their_order(void **state)
+{
+	(void)state;
+	const char *tok = token_for(&S, "admin@localhost");
+	char raw[2048], out[16384];
+	int closed;
+	snprintf(raw, sizeof(raw),
+		 "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n"
+		 "Content-Type: application/json\r\nContent-Length: 60\r\n\r\n"
+		 "{\"name\":\"Pipelined One\",\"short_name\":\"PL1\",\"kind\":\"partner\"}"
+		 "GET /api/v1/organizations?limit=200 HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\n\r\n"
+		 "POST /api/v1/organizations HTTP/1.1\r\nHost: x\r\nAuthorization: Bearer %s\r\nConnection: close\r\n"
+		 "Content-Type: application/json\r\nContent-Length: 60\r\n\r\n"
+		 "{\"name\":\"Pipelined Two\",\"short_name\":\"PL2\",\"kind\":\"partner\"}",
+		 tok, tok, tok);
+	exchange(raw, out, sizeof(out), &closed);
+	assert_int_equal(responses_in(out), 3);
+	const char *first = strstr(out, "HTTP/1.1 ");
+	const char *second = strstr(first + 9, "HTTP/1.1 ");
+	const char *third = strstr(second + 9, "HTTP/1.1 ");
+	assert_int_equal(atoi(first + 9), 201);
+	assert_int_equal(atoi(second + 9), 200);
+	assert_int_equal(atoi(third + 9), 201);
+	const char *one = strstr(second, "Pipelined One");
+	assert_true(one && one < third); /* the read saw the change before it */
+	const char *two = strstr(second, "Pipelined Two");
+	assert_true(!two || two > third); /* nor the change after it */
+	assert_true(closed);
+}
+
 /* ---- 2. framing ---- */
 
 /* Each of these is refused with 400 and the connection closed, and the
@@ -571,6 +604,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_smuggling_is_refused_and_closes),
 		cmocka_unit_test(test_well_formed_requests_still_work),
+		cmocka_unit_test(test_pipelined_changes_keep_their_order),
 		cmocka_unit_test(test_paths_that_are_not_utf8_get_an_answer),
 		cmocka_unit_test(test_metrics_are_for_administrators),
 		cmocka_unit_test(test_vanished_peers_are_let_go_at_once),
