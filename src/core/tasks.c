@@ -123,7 +123,21 @@ out:
 
 /* ---- my tasks ---- */
 
-static void item(json_t *items, const char *kind, json_t *wr, const char *what, json_t *extra)
+/* The person's tasks as they are found: all are counted, and only those of
+ * the page asked for are made (a voter among 2,000 open ballots). */
+struct tasks {
+	json_t *items;
+	size_t n, from, to;
+};
+
+/* Count one more task; 1 when it falls in the page. */
+static int in_page(struct tasks *t)
+{
+	size_t k = t->n++;
+	return k >= t->from && k < t->to;
+}
+
+static void item_add(json_t *items, const char *kind, json_t *wr, const char *what, json_t *extra)
 {
 	json_t *it = json_pack("{ss ss}", "kind", kind, "what", what);
 	if (wr) {
@@ -135,6 +149,14 @@ static void item(json_t *items, const char *kind, json_t *wr, const char *what, 
 		json_object_update(it, extra);
 	json_decref(extra);
 	json_array_append_new(items, it);
+}
+
+static void item(struct tasks *t, const char *kind, json_t *wr, const char *what, json_t *extra)
+{
+	if (in_page(t))
+		item_add(t->items, kind, wr, what, extra);
+	else
+		json_decref(extra);
 }
 
 static int is_rep(struct ctx *x, json_t *wr)
@@ -173,7 +195,7 @@ static int wrs_for(struct ctx *x, json_t **out, struct err *e)
 	json_array_foreach(filters, i, f) {
 		json_t *rows = NULL, *wr;
 		size_t k;
-		struct store_query q = { .where = f };
+		struct store_query q = { .where = f, .columns = "id,title,status,owner_id,partner_id,board_resolution,next_review_date" };
 		if (store_find(x->st, "work_registers", &q, &rows, e))
 			goto out;
 		json_array_foreach(rows, k, wr) {
@@ -211,66 +233,45 @@ out:
 	return ret;
 }
 
-/* The open ballots the person may vote in, and whether they have: the
- * ballots of the bodies they hold or held a seat in (eligibility is copied
- * when a ballot opens, so a seat ended since still counts), then their
- * votes among them, in two statements. */
-static int ballots_for(struct ctx *x, json_t *items, struct err *e)
+/* The open ballots the person may vote in (ballot_voters: eligibility as
+ * copied when each opened), and whether they have voted: two index
+ * searches that read three columns of each ballot and one of each vote. */
+static int ballots_for(struct ctx *x, struct tasks *t, struct err *e)
 {
-	int64_t me = x->actor.person_id;
-	json_t *where = json_pack("{sI}", "person_id", (json_int_t)me), *seats = NULL, *bodies = json_array(), *ballots = NULL;
-	json_t *mine = json_array(), *votes = NULL, *voted = json_object(), *v;
-	struct store_query qm = { .where = where };
+	json_t *me = json_integer(x->actor.person_id), *open = json_pack("{ss}", "status", "open"), *ballots = NULL;
+	json_t *mine = json_pack("{sO}", "person_id", me), *votes = NULL, *voted = json_object(), *v;
+	struct store_query qb = { .where = open, .in_table = "ballot_voters", .in_column = "ballot_id", .in_key = "person_id",
+				  .in_value = me, .columns = "id,wr_id,deadline" };
+	struct store_query qv = { .where = mine, .columns = "ballot_id" };
 	size_t i;
 	int ret = -1;
-	if (store_find(x->st, "memberships", &qm, &seats, e))
+	if (store_find(x->st, "ballots", &qb, &ballots, e))
 		goto out;
-	json_array_foreach(seats, i, v)
-		json_array_append(bodies, json_object_get(v, "body_id"));
-	json_decref(where);
-	where = json_pack("{ss sO}", "status", "open", "body_id", bodies);
-	struct store_query qb = { .where = where };
-	if (json_array_size(bodies) && store_find(x->st, "ballots", &qb, &ballots, e))
-		goto out;
-	json_array_foreach(ballots, i, v) {
-		json_t *el = json_object_get(v, "eligible"), *p;
-		size_t k;
-		json_array_foreach(el, k, p)
-			if (json_integer_value(p) == me) {
-				json_array_append(mine, v);
-				break;
-			}
-	}
-	json_decref(where);
-	json_t *ids = json_array();
-	json_array_foreach(mine, i, v)
-		json_array_append(ids, json_object_get(v, "id"));
-	where = json_pack("{sI so}", "person_id", (json_int_t)me, "ballot_id", ids);
-	struct store_query qv = { .where = where };
-	if (json_array_size(mine) && store_find(x->st, "votes", &qv, &votes, e))
+	if (json_array_size(ballots) && store_find(x->st, "votes", &qv, &votes, e))
 		goto out;
 	json_array_foreach(votes, i, v) {
 		char key[24];
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "ballot_id")));
 		json_object_set_new(voted, key, json_true());
 	}
-	json_array_foreach(mine, i, v) {
+	json_array_foreach(ballots, i, v) {
 		char key[24], deadline[21];
+		if (!in_page(t))
+			continue;
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "id")));
 		int has = json_object_get(voted, key) != NULL;
 		time_iso(json_integer_value(json_object_get(v, "deadline")), deadline);
-		item(items, has ? "ballot_voted" : "vote", NULL,
+		item_add(t->items, has ? "ballot_voted" : "vote", NULL,
 		     has ? "You voted; you may change your vote until it closes" : "Vote in this ballot",
 		     json_pack("{sO sO ss}", "ballot_id", json_object_get(v, "id"), "wr_id", json_object_get(v, "wr_id"), "deadline",
 			       deadline));
 	}
 	ret = 0;
 out:
-	json_decref(where);
-	json_decref(seats);
-	json_decref(bodies);
-	json_decref(ballots);
+	json_decref(me);
+	json_decref(open);
 	json_decref(mine);
+	json_decref(ballots);
 	json_decref(votes);
 	json_decref(voted);
 	return ret;
@@ -286,6 +287,7 @@ int core__me_tasks(struct ctx *x, struct err *e)
 	date_add_months(x->today, 3, soon);
 	if (core__page_params(x, 'o', &from, &lim, e) || wrs_for(x, &wrs, e))
 		goto out;
+	struct tasks pg = { .items = items, .from = (size_t)from, .to = (size_t)(from + lim) };
 	for (size_t i = 0; i < json_array_size(wrs); i++) {
 		json_t *wr = json_array_get(wrs, i);
 		const char *st = json_string_value(json_object_get(wr, "status"));
@@ -294,25 +296,25 @@ int core__me_tasks(struct ctx *x, struct err *e)
 		if (!x->actor.staff && !rep)
 			continue;
 		if (!strcmp(st, "proposed") && x->actor.vp)
-			item(items, "assign_owner", wr, "Assign an owner to this proposal (R11)", NULL);
+			item(&pg, "assign_owner", wr, "Assign an owner to this proposal (R11)", NULL);
 		if (!strcmp(st, "drafting") && (owner || rep))
-			item(items, "revise_draft", wr, "Revise the draft (R13)", NULL);
+			item(&pg, "revise_draft", wr, "Revise the draft (R13)", NULL);
 		if (!strcmp(st, "socialization") && owner)
-			item(items, "answer_comments", wr, "Close out the comments, then submit (R16, R17)", NULL);
+			item(&pg, "answer_comments", wr, "Close out the comments, then submit (R16, R17)", NULL);
 		if (!strcmp(st, "committee_approved") && core__seat_kind(x, "executive"))
-			item(items, "schedule_board", wr, "Schedule the Board's ballot (R5)", NULL);
+			item(&pg, "schedule_board", wr, "Schedule the Board's ballot (R5)", NULL);
 		if (!strcmp(st, "board_approved") && x->actor.vp && json_is_null(json_object_get(wr, "board_resolution")))
-			item(items, "record_resolution", wr, "Record the Board resolution and date (R7)", NULL);
+			item(&pg, "record_resolution", wr, "Record the Board resolution and date (R7)", NULL);
 		if (!strcmp(st, "board_approved") && owner && !json_is_null(json_object_get(wr, "board_resolution")))
-			item(items, "send_to_partner", wr, "Send the approved Work Register to the partner (R20)", NULL);
+			item(&pg, "send_to_partner", wr, "Send the approved Work Register to the partner (R20)", NULL);
 		if (!strcmp(st, "sent_to_partner") && rep)
-			item(items, "accept", wr, "Accept or decline the Work Register (R20)", NULL);
+			item(&pg, "accept", wr, "Accept or decline the Work Register (R20)", NULL);
 		const char *due = json_string_value(json_object_get(wr, "next_review_date"));
 		if (!strcmp(st, "established") && due && (owner || x->actor.vp) && strcmp(due, soon) <= 0)
-			item(items, strcmp(due, x->today) < 0 ? "review_overdue" : "review_due", wr,
+			item(&pg, strcmp(due, x->today) < 0 ? "review_overdue" : "review_due", wr,
 			     "Update the Work Register (at least every 24 months, R27)", json_pack("{ss}", "due", due));
 	}
-	if (ballots_for(x, items, e))
+	if (ballots_for(x, &pg, e))
 		goto out;
 	where = json_pack("{ss sI}", "status", "open", "assignee_id", (json_int_t)me);
 	struct store_query qt = { .where = where };
@@ -322,17 +324,14 @@ int core__me_tasks(struct ctx *x, struct err *e)
 		goto out;
 	for (size_t i = 0; i < json_array_size(tasks); i++) {
 		json_t *t = json_array_get(tasks, i);
-		item(items, "handoff", NULL, json_string_value(json_object_get(t, "kind")),
+		item(&pg, "handoff", NULL, json_string_value(json_object_get(t, "kind")),
 		     json_pack("{sO sO sO sO}", "task_id", json_object_get(t, "id"), "wr_id", json_object_get(t, "wr_id"),
 			       "rule", json_object_get(t, "rule"), "recipients", json_object_get(t, "recipients")));
 	}
 	/* in pages (a VP among 10,000 WRs may have thousands): the cursor is
 	 * the offset of the next item */
-	json_t *page = json_array();
-	for (size_t i = (size_t)from; i < json_array_size(items) && i < (size_t)(from + lim); i++)
-		json_array_append(page, json_array_get(items, i));
-	json_t *reply = json_pack("{so sI}", "items", page, "total", (json_int_t)json_array_size(items));
-	if ((size_t)(from + lim) < json_array_size(items)) {
+	json_t *reply = json_pack("{sO sI}", "items", items, "total", (json_int_t)pg.n);
+	if (pg.to < pg.n) {
 		char next[32];
 		snprintf(next, sizeof(next), "o%lld", (long long)(from + lim));
 		json_object_set_new(reply, "next_cursor", json_string(next));

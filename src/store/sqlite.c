@@ -232,7 +232,7 @@ static int bind_value(sqlite3_stmt *st, int idx, const struct column *col, const
 {
 	if (json_is_null(v) || !v)
 		return sqlite3_bind_null(st, idx);
-	if (col->kind == K_JSON) {
+	if (col && col->kind == K_JSON) {
 		char *txt = json_dumps(v, JSON_COMPACT | JSON_ENCODE_ANY);
 		if (!txt)
 			return SQLITE_NOMEM;
@@ -399,7 +399,22 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order);
 	if (q->where && check_columns(t, q->where, e))
 		return -1;
-	strbuf_addf(sql, "SELECT * FROM \"%s\" WHERE 1", t->name);
+	if (q->columns) { /* each a column of the table, quoted from the catalogue */
+		strbuf_addstr(sql, "SELECT ");
+		for (const char *c = q->columns; *c;) {
+			size_t n = strcspn(c, ",");
+			char name[64];
+			const struct column *col;
+			snprintf(name, sizeof(name), "%.*s", (int)(n < sizeof(name) ? n : sizeof(name) - 1), c);
+			if (!(col = column_get(t, name)))
+				return err_set(e, E_INTERNAL, name, "table %s has no column %s", t->name, name);
+			strbuf_addf(sql, "%s\"%s\"", c == q->columns ? "" : ", ", col->name);
+			c += n + (c[n] == ',');
+		}
+		strbuf_addf(sql, " FROM \"%s\" WHERE 1", t->name);
+	} else {
+		strbuf_addf(sql, "SELECT * FROM \"%s\" WHERE 1", t->name);
+	}
 	if (q->where)
 		json_object_foreach(q->where, key, v) {
 			if (json_is_null(v)) {
@@ -421,6 +436,16 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 		if (!rowid)
 			return err_set(e, E_INTERNAL, NULL, "no full-text index %s", q->match_index ? q->match_index : "");
 		strbuf_addf(sql, " AND id IN (SELECT rowid FROM \"%s\" WHERE \"%s\" MATCH ?)", q->match_index, q->match_index);
+	}
+	if (q->in_table) {
+		const struct table *it = NULL;
+		for (int i = 0; i < s->ntables && !it; i++)
+			if (!strcmp(s->tables[i].name, q->in_table))
+				it = &s->tables[i];
+		const struct column *ic = it ? column_get(it, q->in_column) : NULL, *ik = it ? column_get(it, q->in_key) : NULL;
+		if (!ic || !ik)
+			return err_set(e, E_INTERNAL, NULL, "no %s.%s or %s", q->in_table, q->in_column, q->in_key);
+		strbuf_addf(sql, " AND id IN (SELECT \"%s\" FROM \"%s\" WHERE \"%s\" = ?)", ic->name, it->name, ik->name);
 	}
 	if (q->after_id)
 		strbuf_addf(sql, " AND id %s ?", q->desc ? "<" : ">");
@@ -475,6 +500,8 @@ static void find_bind(sqlite3_stmt *stmt, const struct table *t, const struct st
 		}
 	if (q->match)
 		sqlite3_bind_text(stmt, ++n, match_words(q->match), -1, free);
+	if (q->in_table)
+		bind_value(stmt, ++n, NULL, q->in_value);
 	if (q->after_id)
 		sqlite3_bind_int64(stmt, ++n, q->after_id);
 }

@@ -462,11 +462,31 @@ static const char m5_search[] =
 	"CREATE TRIGGER wr_text_standards_delete AFTER DELETE ON standards BEGIN"
 	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = old.wr_id AND s.status = 'current'), '') WHERE rowid = old.wr_id; END;";
 
+/* Who may vote in each ballot, a row per voter: the ballot's eligible
+ * list (copied when it opens) as a table, so that "the open ballots this
+ * person may vote in" (me/tasks) is an index search, not a read of every
+ * open ballot's list. Kept by triggers from ballots.eligible. */
+static const char m6_ballot_voters[] =
+	"CREATE TABLE ballot_voters ("
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" ballot_id INTEGER NOT NULL REFERENCES ballots(id),"
+	" PRIMARY KEY (person_id, ballot_id)) WITHOUT ROWID;"
+	"INSERT OR IGNORE INTO ballot_voters (person_id, ballot_id) SELECT j.value, b.id FROM ballots b, json_each(b.eligible) j;"
+	"CREATE TRIGGER ballot_voters_insert AFTER INSERT ON ballots BEGIN"
+	" INSERT OR IGNORE INTO ballot_voters (person_id, ballot_id) SELECT value, new.id FROM json_each(new.eligible); END;"
+	"CREATE TRIGGER ballot_voters_update AFTER UPDATE OF eligible ON ballots BEGIN"
+	" DELETE FROM ballot_voters WHERE ballot_id = old.id;"
+	" INSERT OR IGNORE INTO ballot_voters (person_id, ballot_id) SELECT value, new.id FROM json_each(new.eligible); END;"
+	"CREATE TRIGGER ballot_voters_delete AFTER DELETE ON ballots BEGIN DELETE FROM ballot_voters WHERE ballot_id = old.id; END;"
+	/* and a person's votes, to tell which of those they have cast */
+	"CREATE INDEX votes_person ON votes(person_id);";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
 	m3_list_indexes,
 	m4_stamps,
 	m5_search,
+	m6_ballot_voters,
 	NULL,
 };

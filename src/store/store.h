@@ -26,6 +26,12 @@ struct store_query {
 	 * is the row's id) matches with every word of match, each word taken
 	 * as a prefix and as text (no query syntax); NULL: none */
 	const char *match_index, *match;
+	/* only rows whose id is among in_column of the in_table rows whose
+	 * in_key is in_value (a ballot's eligible voters, say); NULL: none */
+	const char *in_table, *in_column, *in_key;
+	const json_t *in_value;
+	/* the columns to read, comma-separated ("id,wr_id"); NULL: all */
+	const char *columns;
 };
 
 /* Open (creating if needed) the database at path. */

@@ -228,6 +228,34 @@ static void test_a_full_scan_is_caught(void **state)
 	json_decref(none);
 }
 
+/* me/tasks' ballots: the open ones among the person's (ballot_voters), by
+ * the primary key of ballot_voters and the rowid of ballots; its votes by
+ * their voter. Neither reads every ballot nor every vote. */
+static void test_my_ballots_by_index(void **state)
+{
+	(void)state;
+	json_t *open = json_pack("{ss}", "status", "open"), *me = json_integer(3), *mine = json_pack("{si}", "person_id", 3);
+	struct store_query qb = { .where = open, .in_table = "ballot_voters", .in_column = "ballot_id", .in_key = "person_id",
+				  .in_value = me, .columns = "id,wr_id,deadline" };
+	struct store_query qv = { .where = mine, .columns = "ballot_id" };
+	json_t *plan = plan_of("ballots", &qb);
+	const char *why = plan_fault("ballots", &qb, plan);
+	char *text = json_dumps(plan, JSON_COMPACT);
+	if (why)
+		fail_msg("me/tasks ballots: %s; plan %s", why, text);
+	assert_non_null(strstr(text, "ballot_voters")); /* the subquery searches the person's rows */
+	assert_null(strstr(text, "SCAN ballot_voters"));
+	free(text);
+	json_decref(plan);
+	plan = plan_of("votes", &qv);
+	if ((why = plan_fault("votes", &qv, plan)))
+		fail_msg("me/tasks votes: %s", why);
+	json_decref(plan);
+	json_decref(open);
+	json_decref(me);
+	json_decref(mine);
+}
+
 /* store_explain explains what store_find runs: same filters, same order. */
 static void test_explain_follows_the_query(void **state)
 {
@@ -254,6 +282,7 @@ int main(void)
 		cmocka_unit_test(test_every_list_query_uses_an_index),
 		cmocka_unit_test(test_a_full_scan_is_caught),
 		cmocka_unit_test(test_explain_follows_the_query),
+		cmocka_unit_test(test_my_ballots_by_index),
 	};
 	return cmocka_run_group_tests_name("query plans", tests, plans_setup, plans_teardown);
 }
