@@ -134,6 +134,7 @@ struct step {
 #define M_ACCEPTED     2u
 #define M_RESET        4u    /* back to drafting: earlier approvals no longer count */
 #define M_INPUT        8u    /* the guard judges the request body */
+#define M_VERSION      16u   /* changes what the WR is though its state stays: a version (R50) */
 extern const struct step core__steps[];
 extern const char *const core__states[];
 const struct step *core__step_for(const char *action, const char *state);

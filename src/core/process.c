@@ -414,7 +414,7 @@ const struct step core__steps[] = {
 	  "The Board approved" },
 	{ "wr.board_failed", "board_ballot", "drafting", G_SYSTEM, NULL, effect_returned, M_RESET, "R19",
 	  "The Board's ballot failed: back to drafting with every 'no' comment" },
-	{ "wr.record_resolution", "board_approved", NULL, G_VP, NULL, effect_resolution, 0, "R7",
+	{ "wr.record_resolution", "board_approved", NULL, G_VP, NULL, effect_resolution, M_VERSION, "R7",
 	  "The Board resolution and the date of approval are recorded in the Work Register" },
 	{ "wr.send_to_partner", "board_approved", "sent_to_partner", G_OWNER, guard_send, effect_send, 0, "R20",
 	  "The owner sends the approved Work Register to the partner" },
@@ -472,9 +472,13 @@ int core__wr_set_status(struct ctx *x, const char *status, struct err *e)
 	return set_fields(x, json_pack("{ss}", "status", status), e);
 }
 
-/* Apply a step (guard, effect, new state) to the WR in scope. */
+/* Apply a step (guard, effect, new state) to the WR in scope. R50: a step
+ * that changes what the WR is (its state, or its record, M_VERSION) writes
+ * a version with the step's text, unless its effect wrote one already; so
+ * the revision, the WR's ETag, changes with every step too. */
 static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 {
+	json_int_t rev = json_integer_value(json_object_get(x->scope.wr, "revision"));
 	if (s->guard && s->guard(x, e)) {
 		if (!e->rule[0] && s->rule && !err_rule(e->code))
 			snprintf(e->rule, sizeof(e->rule), "%s", s->rule);
@@ -484,6 +488,12 @@ static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 		return -1;
 	if (s->to && core__wr_set_status(x, s->to, e))
 		return -1;
+	if ((s->to || (s->marks & M_VERSION)) && json_integer_value(json_object_get(x->scope.wr, "revision")) == rev) {
+		char summary[300];
+		snprintf(summary, sizeof(summary), "%s (%s)", s->text, s->rule ? s->rule : s->action);
+		if (core__wr_touch(x, wr_id(x), summary, e) || core__wr_reload(x, e))
+			return -1;
+	}
 	return 0;
 }
 

@@ -314,10 +314,42 @@ static char *page_copy(const struct core_page *page, size_t *len, const char **t
 	return copy;
 }
 
-static void reply_json(struct http_res *r, const struct reply *rep)
+/* Whether an If-None-Match list names etag ("*" names any; a weak
+ * comparison, RFC 9110 13.1.2). */
+static int none_match(const char *list, const char *etag)
 {
-	char *text = NULL;
+	size_t n = strlen(etag);
+	if (!list)
+		return 0;
+	for (const char *p = list; *p;) {
+		while (*p == ' ' || *p == '\t' || *p == ',')
+			p++;
+		if (*p == '*')
+			return 1;
+		if (!strncmp(p, "W/", 2))
+			p += 2;
+		size_t len = strcspn(p, ", \t");
+		if (len == n && !strncmp(p, etag, n))
+			return 1;
+		p += len;
+	}
+	return 0;
+}
+
+static void reply_json(const struct http_req *q, struct http_res *r, const struct reply *rep)
+{
+	char *text = NULL, etag[32] = "";
 	size_t len = 0;
+	int get = !strcmp(q->method, "GET") || !strcmp(q->method, "HEAD");
+	if (rep->revision > 0)
+		core_etag(rep->revision, etag);
+	/* the client holds this revision: every change to a WR, its lifecycle
+	 * steps included, writes a new one (R50) */
+	if (get && etag[0] && rep->status == 200 && none_match(http__header(q, "If-None-Match"), etag)) {
+		http__res_body(r, 304, NULL, "private, no-cache", NULL, 0);
+		http__res_header(r, "ETag", etag);
+		return;
+	}
 	if (rep->page) {
 		text = page_copy(rep->page, &len, NULL);
 	} else if (rep->body) {
@@ -330,14 +362,10 @@ static void reply_json(struct http_res *r, const struct reply *rep)
 		problem_code(r, E_INTERNAL, NULL, "the reply could not be encoded", "");
 		return;
 	}
-	/* no-store even with an ETag: a WR's revision does not yet change on
-	 * every lifecycle step, so it cannot validate a cached copy */
-	http__res_body(r, rep->status, text ? "application/json" : NULL, NULL, text, len);
-	if (rep->revision > 0) {
-		char etag[32];
-		core_etag(rep->revision, etag);
+	/* a WR read may be kept by the client and revalidated by its ETag */
+	http__res_body(r, rep->status, text ? "application/json" : NULL, get && etag[0] ? "private, no-cache" : NULL, text, len);
+	if (etag[0])
 		http__res_header(r, "ETag", etag);
-	}
 	if (rep->location[0])
 		http__res_header(r, "Location", rep->location);
 	if (rep->session_id[0] || rep->end_session) {
@@ -485,7 +513,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	} else {
 		if (!rep.status)
 			rep.status = 200;
-		reply_json(r, &rep);
+		reply_json(q, r, &rep);
 	}
 	reply_release(&rep);
 out:

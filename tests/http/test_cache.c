@@ -232,6 +232,54 @@ static void test_lists_are_kept_per_viewer(void **state)
 	assert_string_equal(list_ids("greta@tgg.example", "/api/v1/work-registers"), "2,3");
 }
 
+/* If-None-Match: a client holding the current revision gets 304 and no
+ * body; a lifecycle step writes a new revision (R50), so after one the
+ * old ETag gets the whole document again. */
+static void test_not_modified_until_any_change(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, "vp@dmtf.example", "GET", "/api/v1/work-registers/1", NULL);
+	char etag[64], line[128], weak[128], list[160];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	snprintf(line, sizeof(line), "If-None-Match: %s", etag);
+	snprintf(weak, sizeof(weak), "If-None-Match: W/%s", etag);
+	snprintf(list, sizeof(list), "If-None-Match: \"rev-0\", %s", etag);
+	const char *tok = token_for(&S, "vp@dmtf.example");
+	const char *same[] = { line, NULL }, *weakly[] = { weak, NULL }, *among[] = { list, NULL };
+	const char *other[] = { "If-None-Match: \"rev-0\"", NULL };
+	r = req(&S, "GET", "/api/v1/work-registers/1", tok, NULL, same);
+	expect_status(r, 304);
+	assert_string_equal(r.etag, etag);
+	assert_true(!r.raw || !*r.raw);
+	resp_free(&r);
+	r = req(&S, "GET", "/api/v1/work-registers/1", tok, NULL, weakly);
+	expect_status(r, 304);
+	resp_free(&r);
+	r = req(&S, "GET", "/api/v1/work-registers/1", tok, NULL, among);
+	expect_status(r, 304);
+	resp_free(&r);
+	r = req(&S, "GET", "/api/v1/work-registers/1", tok, NULL, other);
+	expect_status(r, 200);
+	resp_free(&r);
+	/* who may not read it gets no 304 either */
+	r = req(&S, "GET", "/api/v1/work-registers/1", token_for(&S, "greta@tgg.example"), NULL, same);
+	expect_status(r, 404);
+	resp_free(&r);
+	/* a lifecycle step: the draft goes out for feedback (R15) */
+	r = as(&S, "owner@dmtf.example", "POST", "/api/v1/work-registers/1/socialize", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = req(&S, "GET", "/api/v1/work-registers/1", tok, NULL, same);
+	expect_status(r, 200);
+	assert_string_not_equal(r.etag, etag);
+	assert_string_equal(jstr(r.json, "status"), "socialization");
+	resp_free(&r);
+	r = as(&S, "owner@dmtf.example", "POST", "/api/v1/work-registers/1/revise", NULL); /* back, for the others */
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
 /* The public pages are kept per Host (the feed's links name it). */
 static void test_public_pages_per_host(void **state)
 {
@@ -259,6 +307,7 @@ int main(void)
 		cmocka_unit_test(test_disabled_account_is_refused_at_once),
 		cmocka_unit_test(test_the_date_alone_changes_the_document),
 		cmocka_unit_test(test_lists_are_kept_per_viewer),
+		cmocka_unit_test(test_not_modified_until_any_change),
 		cmocka_unit_test(test_public_pages_per_host),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -627,16 +627,19 @@ static void test_R17_submission_ballots_the_frozen_draft_in_the_originating_comm
 	expect_rule(r, 409, "R17"); /* not socialized yet */
 	resp_free(&r);
 	ok_step(OWNER, id, "socialize");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	long long rev = jint(r.json, "revision"); /* the draft as socialized */
+	resp_free(&r);
 	ok_step(OWNER, id, "submit");
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
-	long long rev = jint(r.json, "revision");
+	assert_int_equal(jint(r.json, "revision"), rev + 1); /* the submission is a version of its own (R50) */
 	resp_free(&r);
 	long long b = ballot_of(id, 3);
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
 	r = as(&S, VP, "GET", path, NULL);
 	expect_status(r, 200);
-	assert_int_equal(jint(r.json, "revision"), rev);
+	assert_int_equal(jint(r.json, "revision"), rev); /* the ballot is on the draft it froze */
 	assert_string_equal(jstr(r.json, "purpose"), "committee");
 	assert_int_equal(json_array_size(json_object_get(r.json, "eligible")), 3);
 	resp_free(&r);
@@ -1126,6 +1129,17 @@ static void test_R50_change_history_and_versions(void **state)
 	assert_true(n >= 5);
 	assert_string_equal(jstr(json_array_get(items, 0), "summary"), "Proposed");
 	assert_non_null(strstr(jstr(json_array_get(items, n - 1), "summary"), "accepted by the partner"));
+	/* every step that changed what the WR is left a version: socialized,
+	 * frozen and balloted, approved by the committees and the Board, the
+	 * resolution recorded, sent to the partner */
+	static const char *const steps[] = { "(R15)", "(R17)", "(R4)", "(R19)", "(R7)", "(R20)" };
+	for (size_t k = 0; k < sizeof(steps) / sizeof(*steps); k++) {
+		int seen = 0;
+		for (size_t i = 0; i < n; i++)
+			seen |= strstr(jstr(json_array_get(items, i), "summary"), steps[k]) != NULL;
+		if (!seen)
+			fail_msg("no version in the history for the step %s", steps[k]);
+	}
 	for (size_t i = 0; i < n; i++) {
 		assert_non_null(jstr(json_array_get(items, i), "date"));
 		assert_non_null(jstr(json_array_get(items, i), "author"));
