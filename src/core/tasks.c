@@ -234,20 +234,35 @@ out:
 }
 
 /* The open ballots the person may vote in (ballot_voters: eligibility as
- * copied when each opened), and whether they have voted: two index
- * searches that read three columns of each ballot and one of each vote. */
+ * copied when each opened), and whether they have voted: counted by index,
+ * and only the page's ballots read, with the person's votes among them. */
 static int ballots_for(struct ctx *x, struct tasks *t, struct err *e)
 {
 	json_t *me = json_integer(x->actor.person_id), *open = json_pack("{ss}", "status", "open"), *ballots = NULL;
-	json_t *mine = json_pack("{sO}", "person_id", me), *votes = NULL, *voted = json_object(), *v;
+	json_t *mine = NULL, *ids = json_array(), *votes = NULL, *voted = json_object(), *v;
 	struct store_query qb = { .where = open, .in_table = "ballot_voters", .in_column = "ballot_id", .in_key = "person_id",
 				  .in_value = me, .columns = "id,wr_id,deadline" };
-	struct store_query qv = { .where = mine, .columns = "ballot_id" };
-	size_t i;
+	int64_t n = 0;
+	size_t i, first = t->n;
 	int ret = -1;
+	if (store_count(x->st, "ballots", &qb, &n, e))
+		goto out;
+	t->n += (size_t)n;
+	/* the part of [first, first + n) that falls in the page */
+	size_t from = t->from > first ? t->from : first, to = t->to < t->n ? t->to : t->n;
+	if (from >= to) {
+		ret = 0;
+		goto out;
+	}
+	qb.offset = (int)(from - first);
+	qb.limit = (int)(to - from);
 	if (store_find(x->st, "ballots", &qb, &ballots, e))
 		goto out;
-	if (json_array_size(ballots) && store_find(x->st, "votes", &qv, &votes, e))
+	json_array_foreach(ballots, i, v)
+		json_array_append(ids, json_object_get(v, "id"));
+	mine = json_pack("{sO sO}", "person_id", me, "ballot_id", ids);
+	struct store_query qv = { .where = mine, .columns = "ballot_id" };
+	if (json_array_size(ids) && store_find(x->st, "votes", &qv, &votes, e))
 		goto out;
 	json_array_foreach(votes, i, v) {
 		char key[24];
@@ -256,21 +271,20 @@ static int ballots_for(struct ctx *x, struct tasks *t, struct err *e)
 	}
 	json_array_foreach(ballots, i, v) {
 		char key[24], deadline[21];
-		if (!in_page(t))
-			continue;
 		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "id")));
 		int has = json_object_get(voted, key) != NULL;
 		time_iso(json_integer_value(json_object_get(v, "deadline")), deadline);
 		item_add(t->items, has ? "ballot_voted" : "vote", NULL,
-		     has ? "You voted; you may change your vote until it closes" : "Vote in this ballot",
-		     json_pack("{sO sO ss}", "ballot_id", json_object_get(v, "id"), "wr_id", json_object_get(v, "wr_id"), "deadline",
-			       deadline));
+			 has ? "You voted; you may change your vote until it closes" : "Vote in this ballot",
+			 json_pack("{sO sO ss}", "ballot_id", json_object_get(v, "id"), "wr_id", json_object_get(v, "wr_id"), "deadline",
+				   deadline));
 	}
 	ret = 0;
 out:
 	json_decref(me);
 	json_decref(open);
 	json_decref(mine);
+	json_decref(ids);
 	json_decref(ballots);
 	json_decref(votes);
 	json_decref(voted);

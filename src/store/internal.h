@@ -19,6 +19,7 @@ struct store_ops {
 	int (*savepoint)(struct store *st, struct err *e);
 	int (*release)(struct store *st, struct err *e);
 	void (*rollback_to)(struct store *st);
+	int (*count)(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e);
 	int (*count_by)(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
 			struct err *e);
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);

@@ -390,7 +390,7 @@ out:
 /* The SELECT store_find runs for q on t, into sql: one text per shape of
  * query, so the statement cache and EXPLAIN (store_explain) see the same. */
 static int find_sql(const struct sqlite_store *s, const struct table *t, const struct store_query *q, struct strbuf *sql,
-		    struct err *e)
+		    int count, struct err *e)
 {
 	const char *key;
 	json_t *v;
@@ -399,7 +399,9 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order);
 	if (q->where && check_columns(t, q->where, e))
 		return -1;
-	if (q->columns) { /* each a column of the table, quoted from the catalogue */
+	if (count) {
+		strbuf_addf(sql, "SELECT count(*) FROM \"%s\" WHERE 1", t->name);
+	} else if (q->columns) { /* each a column of the table, quoted from the catalogue */
 		strbuf_addstr(sql, "SELECT ");
 		for (const char *c = q->columns; *c;) {
 			size_t n = strcspn(c, ",");
@@ -449,11 +451,15 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 	}
 	if (q->after_id)
 		strbuf_addf(sql, " AND id %s ?", q->desc ? "<" : ">");
+	if (count)
+		return 0;
 	strbuf_addf(sql, " ORDER BY \"%s\" %s", order->name, q->desc ? "DESC" : "ASC");
 	if (strcmp(order->name, "id"))
 		strbuf_addf(sql, ", id %s", q->desc ? "DESC" : "ASC");
-	if (q->limit > 0)
-		strbuf_addf(sql, " LIMIT %d", q->limit);
+	if (q->limit > 0 || q->offset > 0)
+		strbuf_addf(sql, " LIMIT %d", q->limit > 0 ? q->limit : -1);
+	if (q->offset > 0)
+		strbuf_addf(sql, " OFFSET %d", q->offset);
 	return 0;
 }
 
@@ -517,7 +523,7 @@ static int s_find(struct store *st, const char *table, const struct store_query 
 	*out = NULL;
 	if (!t)
 		return -1;
-	if (find_sql(s, t, q, &sql, e))
+	if (find_sql(s, t, q, &sql, 0, e))
 		goto out;
 	if (!(stmt = stmt_get(s, sql.buf))) {
 		db_error(s, e, "find");
@@ -574,7 +580,7 @@ int store_explain(struct store *st, const char *table, const struct store_query 
 	if (!(t = table_get(s, table, e)))
 		return -1;
 	strbuf_addstr(&sql, "EXPLAIN QUERY PLAN ");
-	if (find_sql(s, t, q, &sql, e))
+	if (find_sql(s, t, q, &sql, 0, e))
 		goto out;
 	/* prepared apart from the cache: a plan is read once */
 	if (sqlite3_prepare_v2(s->db, sql.buf, -1, &stmt, NULL) != SQLITE_OK) {
@@ -634,6 +640,35 @@ static int s_increment(struct store *st, const char *table, int64_t id, const ch
 	}
 	if (value)
 		*value = sqlite3_column_int64(stmt, 0);
+	ret = 0;
+out:
+	stmt_done(stmt);
+	strbuf_release(&sql);
+	return ret;
+}
+
+static int s_count(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e)
+{
+	struct sqlite_store *s = SQ(st);
+	const struct table *t = table_get(s, table, e);
+	struct strbuf sql = STRBUF_INIT;
+	sqlite3_stmt *stmt = NULL;
+	int ret = -1;
+	*n = 0;
+	if (!t)
+		return -1;
+	if (find_sql(s, t, q, &sql, 1, e))
+		goto out;
+	if (!(stmt = stmt_get(s, sql.buf))) {
+		db_error(s, e, "count");
+		goto out;
+	}
+	find_bind(stmt, t, q);
+	if (sqlite3_step(stmt) != SQLITE_ROW) {
+		db_error(s, e, "count");
+		goto out;
+	}
+	*n = sqlite3_column_int64(stmt, 0);
 	ret = 0;
 out:
 	stmt_done(stmt);
@@ -814,6 +849,7 @@ static const struct store_ops sqlite_ops = {
 	.delete_row = s_delete,
 	.find = s_find,
 	.increment = s_increment,
+	.count = s_count,
 	.count_by = s_count_by,
 	.backup = s_backup,
 	.close = s_close,

@@ -121,6 +121,11 @@ int store_find_one(struct store *st, const char *table, json_t *where, json_t **
 	return 0;
 }
 
+int store_count(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e)
+{
+	return st->ops->count(st, table, q, n, e);
+}
+
 int store_count_by(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
 		   struct err *e)
 {

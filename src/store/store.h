@@ -22,6 +22,7 @@ struct store_query {
 	int desc;             /* order descending */
 	int64_t after_id;     /* cursor: rows after this id in the order (id order only) */
 	int limit;            /* 0: no limit */
+	int offset;           /* rows to skip first (a page of a list counted apart) */
 	/* full text: only rows whose id the FTS5 table match_index (its rowid
 	 * is the row's id) matches with every word of match, each word taken
 	 * as a prefix and as text (no query syntax); NULL: none */
@@ -74,6 +75,9 @@ int store_sync_off(struct store *st, struct err *e);
 /* The first row matching where, or E_NOT_FOUND. */
 int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
 /* Atomically add delta to an integer column; *value gets the new value. */
+/* How many rows store_find would give for q (its order, limit, offset
+ * and columns aside). */
+int store_count(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e);
 /* How many rows of table match where (column = value, all of them), by
  * the value of column: *counts = {"yes": 3, "no": 1}. */
 int store_count_by(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,

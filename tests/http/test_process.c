@@ -1361,6 +1361,35 @@ static void test_my_tasks(void **state)
 	assert_int_equal((long long)json_array_size(json_object_get(r.json, "items")), total - 1);
 	assert_true(json_is_null(json_object_get(r.json, "next_cursor")));
 	resp_free(&r);
+	/* pages of one, followed to the end, are the whole list in its order:
+	 * across the WRs', the ballots' and the hand-offs' parts */
+	char whole[4096] = "", paged[4096] = "", path2[128] = "/api/v1/me/tasks?limit=200";
+	r = as(&S, OWNER, "GET", path2, NULL);
+	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++) {
+		json_t *it = json_array_get(json_object_get(r.json, "items"), i);
+		snprintf(whole + strlen(whole), sizeof(whole) - strlen(whole), "%s:%lld:%lld ", jstr(it, "kind"), jint(it, "wr_id"),
+			 jint(it, "ballot_id"));
+	}
+	resp_free(&r);
+	snprintf(path2, sizeof(path2), "/api/v1/me/tasks?limit=1");
+	for (int k = 0; k < 100; k++) {
+		r = as(&S, OWNER, "GET", path2, NULL);
+		expect_status(r, 200);
+		for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++) {
+			json_t *it = json_array_get(json_object_get(r.json, "items"), i);
+			snprintf(paged + strlen(paged), sizeof(paged) - strlen(paged), "%s:%lld:%lld ", jstr(it, "kind"),
+				 jint(it, "wr_id"), jint(it, "ballot_id"));
+		}
+		const char *nc = jstr(r.json, "next_cursor");
+		if (!nc) {
+			resp_free(&r);
+			break;
+		}
+		snprintf(path2, sizeof(path2), "/api/v1/me/tasks?limit=1&cursor=%s", nc);
+		resp_free(&r);
+	}
+	assert_string_equal(paged, whole);
+	assert_non_null(strstr(whole, "vote")); /* the ballots' part is in it */
 	r = as(&S, OWNER, "GET", "/api/v1/me/tasks?cursor=c5", NULL);
 	expect_status(r, 400);
 	assert_string_equal(jstr(r.json, "field"), "cursor");
