@@ -618,27 +618,20 @@ static int serial(const struct http_req *q)
 	return a && (a->flags & A_WRITE) && strcmp(route->action, "session.create");
 }
 
-static int batch_begin(void)
+/* Begin or commit the writer's batch on its own connection. */
+static int batch_do(int (*fn)(struct store *, struct err *), const char *what)
 {
 	struct err e = ERR_INIT;
 	struct store *st = thread_store(&e);
-	if (!st || store_batch_begin(st, &e)) {
-		log_line("error: a batch of changes cannot begin: %s", e.detail);
+	if (!st || fn(st, &e)) {
+		log_line("error: a batch of changes %s: %s", what, e.detail);
 		return -1;
 	}
 	return 0;
 }
 
-static int batch_commit(void)
-{
-	struct err e = ERR_INIT;
-	struct store *st = thread_store(&e);
-	if (!st || store_batch_commit(st, &e)) {
-		log_line("error: a batch of changes was not committed: %s", e.detail);
-		return -1;
-	}
-	return 0;
-}
+static int batch_begin(void) { return batch_do(store_batch_begin, "cannot begin"); }
+static int batch_commit(void) { return batch_do(store_batch_commit, "was not committed"); }
 
 static void batch_failed(const struct http_req *q, struct http_res *r)
 {

@@ -355,3 +355,14 @@ static json_t *walk(json_t *o, const char *path)
 
 const char *jstr(json_t *o, const char *path) { return json_string_value(walk(o, path)); }
 long long jint(json_t *o, const char *path) { return json_integer_value(walk(o, path)); }
+
+const char *jids(json_t *o)
+{
+	static char ids[1024];
+	json_t *items = json_object_get(o, "items");
+	ids[0] = '\0';
+	for (size_t i = 0; i < json_array_size(items); i++)
+		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", i ? "," : "",
+			 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+	return ids;
+}

@@ -55,6 +55,8 @@ void resp_free(struct resp *r);
 /* Field helpers on the parsed body. */
 const char *jstr(json_t *o, const char *path);   /* "a.b" */
 long long jint(json_t *o, const char *path);
+/* The ids of a list's items, "1,2" ("" for none); overwritten by the next call. */
+const char *jids(json_t *o);
 
 /* Assert status; on mismatch print the body. */
 #define expect_status(r, code) do { if ((r).status != (code)) fprintf(stderr, "%s:%d: status %ld (want %d): %s\n", __FILE__, __LINE__, (r).status, (code), (r).raw ? (r).raw : ""); assert_int_equal((r).status, (code)); } while (0)

@@ -194,13 +194,8 @@ static void test_the_date_alone_changes_the_document(void **state)
 /* The ids of a list's items, as "1,2". */
 static const char *list_ids(const char *email, const char *path)
 {
-	static char ids[256];
 	struct resp r = as(&S, email, "GET", path, NULL);
-	json_t *items = json_object_get(r.json, "items");
-	ids[0] = '\0';
-	for (size_t i = 0; i < json_array_size(items); i++)
-		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", i ? "," : "",
-			 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+	const char *ids = jids(r.json);
 	resp_free(&r);
 	return ids;
 }

@@ -228,6 +228,19 @@ static int outbox_has(long long wr, const char *event, const char *email)
 
 /* ---- one test per rule ---- */
 
+/* A seat of the Alliance Committee (body 3) ends today (S.now), or, with
+ * 0, holds again. */
+static void seat_ends(long long seat, int today)
+{
+	char path[80], date[16];
+	time_t t = (time_t)S.now;
+	strftime(date, sizeof(date), "%Y-%m-%d", gmtime(&t));
+	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
+	struct resp r = today ? as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", date) : as(&S, ADMIN, "PATCH", path, "{sn}", "end_date");
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
 static void test_R1_owner_is_an_active_alliance_committee_member(void **state)
 {
 	(void)state;
@@ -247,13 +260,7 @@ static void test_R1_owner_is_an_active_alliance_committee_member(void **state)
 	long long id = jint(r.json, "id");
 	assert_int_equal(json_array_size(json_object_get(r.json, "warnings")), 0);
 	resp_free(&r);
-	char path[80], today[11];
-	time_t t = (time_t)S.now;
-	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
-	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
-	r = as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", today);
-	expect_status(r, 200);
-	resp_free(&r);
+	seat_ends(seat, 1);
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "warnings.0.rule"), "R1");
 	resp_free(&r);
@@ -1335,17 +1342,9 @@ static void test_my_tasks(void **state)
 		if (jint(json_array_get(items, i), "person_id") == 2) /* the VP's Alliance Committee seat */
 			seat = jint(json_array_get(items, i), "id");
 	resp_free(&r);
-	char path[80], today[16];
-	time_t t = (time_t)S.now;
-	strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&t));
-	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
-	r = as(&S, ADMIN, "PATCH", path, "{ss}", "end_date", today);
-	expect_status(r, 200);
-	resp_free(&r);
+	seat_ends(seat, 1);
 	assert_string_equal(my_task_of(VP, b), "vote");
-	r = as(&S, ADMIN, "PATCH", path, "{sn}", "end_date");
-	expect_status(r, 200);
-	resp_free(&r);
+	seat_ends(seat, 0);
 	/* in pages: a limit, a cursor that continues, a total; a cursor of
 	 * another kind is refused */
 	r = as(&S, OWNER, "GET", "/api/v1/me/tasks?limit=1", NULL);

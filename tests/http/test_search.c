@@ -42,16 +42,10 @@ static const char *found(const char *who, const char *query)
 	char path[400];
 	snprintf(path, sizeof(path), "/api/v1/work-registers?%s", query);
 	struct resp r = as(&S, who, "GET", path, NULL);
-	ids[0] = '\0';
-	if (r.status != 200) {
+	if (r.status != 200)
 		snprintf(ids, sizeof(ids), "status %ld", r.status);
-		resp_free(&r);
-		return ids;
-	}
-	json_t *items = json_object_get(r.json, "items");
-	for (size_t i = 0; i < json_array_size(items); i++)
-		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", i ? "," : "",
-			 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
+	else
+		snprintf(ids, sizeof(ids), "%s", jids(r.json));
 	resp_free(&r);
 	return ids;
 }
