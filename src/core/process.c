@@ -264,10 +264,33 @@ static int effect_board(struct ctx *x, struct err *e)
 	return core__board_ballot_open(x, "board", 0, &id, e);
 }
 
+/* R7: the resolution is the one of the Board ballot that passed in this
+ * round (a decline or a failed ballot cleared the last round's), and it is
+ * not dated before that ballot closed. */
 static int effect_resolution(struct ctx *x, struct err *e)
 {
-	return set_fields(x, json_pack("{ss ss}", "board_resolution", body_str(x, "resolution"), "board_approval_date",
-				       body_str(x, "approval_date")), e);
+	const char *date = body_str(x, "approval_date");
+	json_t *where = json_pack("{sI ss ss}", "wr_id", (json_int_t)wr_id(x), "purpose", "board", "status", "passed"), *rows = NULL;
+	struct store_query q = { .where = where, .desc = 1, .limit = 1, .columns = "id,closed_at" };
+	int ret = store_find(x->st, "ballots", &q, &rows, e);
+	json_decref(where);
+	if (ret)
+		return -1;
+	const char *closed = json_string_value(json_object_get(json_array_get(rows, 0), "closed_at"));
+	if (closed && date && strncmp(date, closed, 10) < 0) {
+		err_set(e, E_R7_RESOLUTION, "approval_date", "the Board's ballot %lld passed on %.10s: its resolution cannot be dated before",
+			(long long)json_integer_value(json_object_get(json_array_get(rows, 0), "id")), closed);
+		json_decref(rows);
+		return -1;
+	}
+	json_decref(rows);
+	return set_fields(x, json_pack("{ss ss}", "board_resolution", body_str(x, "resolution"), "board_approval_date", date), e);
+}
+
+/* R7: back to drafting, the last round's resolution goes with its round. */
+static int resolution_clear(struct ctx *x, struct err *e)
+{
+	return set_fields(x, json_pack("{sn sn}", "board_resolution", "board_approval_date"), e);
 }
 
 static int effect_send(struct ctx *x, struct err *e)
@@ -325,7 +348,7 @@ int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, 
 static int effect_decline(struct ctx *x, struct err *e)
 {
 	const char *reason = body_str(x, "reason");
-	if (set_fields(x, json_pack("{ss}", "decline_reason", reason), e) ||
+	if (set_fields(x, json_pack("{ss sn sn}", "decline_reason", reason, "board_resolution", "board_approval_date"), e) ||
 	    add_comment(x, reason, 0, 0, x->actor.label, x->actor.person_id, e))
 		return -1;
 	return core__notify(x, "wr.declined", x->scope.wr, "The partner declined the Work Register", NULL, e);
@@ -363,7 +386,7 @@ static int effect_removal_ballot(struct ctx *x, struct err *e)
 
 static int effect_returned(struct ctx *x, struct err *e)
 {
-	return core__ballot_cancel_open(x, wr_id(x), e) ? -1 :
+	return core__ballot_cancel_open(x, wr_id(x), e) || resolution_clear(x, e) ? -1 :
 		core__notify(x, "wr.returned", x->scope.wr, "The Work Register returned to drafting", NULL, e);
 }
 

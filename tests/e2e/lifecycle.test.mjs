@@ -5,6 +5,9 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { startServer, launch, signIn, shot, axe } from './server.mjs';
 
+// the day the Board's ballot closes in this run, and so its resolution's date (R7)
+const approvalDate = new Date().toISOString().slice(0, 10);
+
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
@@ -81,7 +84,8 @@ test('from proposal to establishment, as each role', async () => {
   await as('vp@dmtf.example', '#/wr/1', async (page) => {
     await statusIs(page, 'board approved');
     await page.getByLabel('Board resolution').fill('RESOLVED, that the Board approves the SNIA Work Register.');
-    await page.getByLabel('Date of approval (YYYY-MM-DD)').fill('2026-12-15');
+    // the Board's ballot closed today: its resolution is dated no earlier (R7)
+    await page.getByLabel('Date of approval (YYYY-MM-DD)').fill(approvalDate);
     await page.getByRole('button', { name: 'record resolution' }).click();
     await page.getByText('Done: record resolution').waitFor();
   });
@@ -101,7 +105,7 @@ test('from proposal to establishment, as each role', async () => {
     await page.goto(srv.url + '/registers');
     await page.getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
     await page.getByText('RESOLVED, that the Board approves the SNIA Work Register.').waitFor();
-    assert.equal(await page.getByText('2026-12-15').count() > 0, true);
+    assert.equal(await page.getByText(approvalDate).count() > 0, true);
     const feed = await (await fetch(srv.url + '/registers/feed.atom')).text();
     assert.match(feed, /<entry><title>SNIA and DMTF: storage management standards<\/title>/);
     assert.match(feed, /accepted by the partner/);

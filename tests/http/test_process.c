@@ -193,10 +193,19 @@ static void approve_board(long long id)
 	assert_string_equal(status_of(id), "board_approved");
 }
 
+/* The test clock's date (YYYY-MM-DD): a Board ballot closed today. */
+static const char *today(void)
+{
+	static char d[16];
+	time_t t = (time_t)S.now;
+	strftime(d, sizeof(d), "%Y-%m-%d", gmtime(&t));
+	return d;
+}
+
 static void establish(long long id)
 {
 	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED, that the Board approves the Work Register",
-			     "approval_date", "2026-12-01");
+			     "approval_date", today());
 	expect_status(r, 200);
 	resp_free(&r);
 	ok_step(OWNER, id, "send-to-partner");
@@ -380,12 +389,48 @@ static void test_R7_resolution_and_date_recorded_before_sending(void **state)
 	expect_status(r, 400);
 	assert_string_equal(jstr(r.json, "field"), "approval_date");
 	resp_free(&r);
-	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED: approved", "approval_date", "2026-12-01");
+	/* not before the Board's ballot closed (today) */
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED: approved", "approval_date", "2020-01-01");
+	expect_rule(r, 409, "R7");
+	assert_string_equal(jstr(r.json, "field"), "approval_date");
+	resp_free(&r);
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED: approved", "approval_date", today());
 	expect_status(r, 200);
 	assert_string_equal(jstr(r.json, "board_resolution"), "RESOLVED: approved");
-	assert_string_equal(jstr(r.json, "board_approval_date"), "2026-12-01");
+	assert_string_equal(jstr(r.json, "board_approval_date"), today());
 	resp_free(&r);
 	ok_step(OWNER, id, "send-to-partner");
+	/* the partner declines: the round's resolution goes with it, and the
+	 * next Board approval needs one of its own */
+	r = step(SAM, id, "decline", "{ss}", "reason", "Not this scope");
+	expect_status(r, 200);
+	assert_true(json_is_null(json_object_get(r.json, "board_resolution")));
+	assert_true(json_is_null(json_object_get(r.json, "board_approval_date")));
+	resp_free(&r);
+	S.now += 3 * DAY;
+	/* the decline's reason is an open comment (R16): answered first */
+	r = as(&S, OWNER, "GET", wpath(id, "/comments?status=open"), NULL);
+	char cpath[128];
+	snprintf(cpath, sizeof(cpath), "/api/v1/work-registers/%lld/comments/%lld/resolve", id, jint(r.json, "items.0.id"));
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", cpath, "{ss ss}", "status", "accepted", "resolution", "Scope narrowed");
+	expect_status(r, 200);
+	resp_free(&r);
+	approve_committees(id, 0);
+	approve_board(id);
+	r = step(OWNER, id, "send-to-partner", NULL);
+	expect_rule(r, 409, "R7");
+	resp_free(&r);
+	S.now -= 3 * DAY;
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED again", "approval_date", today());
+	expect_rule(r, 409, "R7"); /* round one's date: before round two's ballot */
+	resp_free(&r);
+	S.now += 3 * DAY;
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED again", "approval_date", today());
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(OWNER, id, "send-to-partner");
+	S.now -= 3 * DAY;
 }
 
 static void test_R8_the_vp_of_alliances_shepherds(void **state)
@@ -394,7 +439,7 @@ static void test_R8_the_vp_of_alliances_shepherds(void **state)
 	long long id = draft(0);
 	approve_committees(id, 0);
 	approve_board(id);
-	struct resp r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "x", "approval_date", "2026-12-01");
+	struct resp r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "x", "approval_date", today());
 	expect_rule(r, 403, "R7");
 	resp_free(&r);
 	/* the VP's rights come with the officer role */
@@ -402,7 +447,7 @@ static void test_R8_the_vp_of_alliances_shepherds(void **state)
 	expect_status(r, 201);
 	long long off = jint(r.json, "id");
 	resp_free(&r);
-	r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", "2026-12-01");
+	r = step(MKT, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", today());
 	expect_status(r, 200);
 	resp_free(&r);
 	char path[64], today[11];
@@ -713,7 +758,7 @@ static void test_R20_only_the_partners_acceptance_establishes(void **state)
 	long long id = draft(0);
 	approve_committees(id, 0);
 	approve_board(id);
-	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", "2026-12-01");
+	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", today());
 	resp_free(&r);
 	r = step(SAM, id, "accept", NULL);
 	expect_rule(r, 409, "R20"); /* not sent yet */
@@ -753,7 +798,7 @@ static void test_R21_approved_work_registers_are_public(void **state)
 	expect_status(r, 200);
 	assert_non_null(strstr(r.ctype, "text/html"));
 	assert_non_null(strstr(r.raw, "RESOLVED, that the Board approves the Work Register"));
-	assert_non_null(strstr(r.raw, "2026-12-01"));
+	assert_non_null(strstr(r.raw, today()));
 	assert_null(strstr(r.raw, "sam@snia.example")); /* contacts' addresses stay private */
 	assert_null(strstr(r.raw, "<script"));
 	resp_free(&r);
