@@ -485,7 +485,7 @@ const wrTabs = {
   },
   async amendments(wr, etag, id) {
     const { json } = await api('GET', `/work-registers/${id}/amendments`);
-    const f = { class: select('class', [['contacts', 'contacts only (R24)'], ['deliverables', 'deliverable adjustment (R28)'], ['scope', 'scope extension (R29)'], ['other', 'other change (R22)']]),
+    const f = { class: select('class', [['contacts', 'contacts only: the Originating Committee, no Board (R24)'], ['deliverables', 'deliverable adjustment (R28)'], ['scope', 'scope extension (R29)'], ['other', 'other change (R22)']]),
       significant: h('input', { type: 'checkbox' }), summary: input('summary'), title: input('title'), scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables') };
     return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status)),
       a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind}${m.body_id ? ' ' + m.body_id : ''} (${m.rule})`).join(', ')) : '',

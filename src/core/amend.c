@@ -1,6 +1,6 @@
 /* Change control of an established WR. An amendment carries its class and
  * the changed sections; the engine derives the approvals it needs:
- *   contacts only      none (R24): applied at once
+ *   contacts only      Originating Committee (R24 spares it the Board only), partner
  *   deliverables       Originating Committee, every other affected committee, partner (R28)
  *   scope extension    Originating Committee, Board, partner (R29)
  *   other change       Originating Committee (R22), Board when significant (R23), partner
@@ -353,37 +353,34 @@ int core__amendment_create(struct ctx *x, struct err *e)
 		json_object_set_new(row, "proposer_id", json_integer(x->actor.person_id));
 	if (store_insert(x->st, "amendments", row, &id, e))
 		goto out;
-	if (strcmp(cls, "contacts")) {
-		/* R22: the Originating Committee re-ballots every other change */
-		int64_t bid;
-		json_t *aff = !strcmp(cls, "deliverables") ? affected_committees(x, json_object_get(ch, "milestones")) : json_array();
-		int bad = approval_add(x, id, "committee", orig, "R22", 0, e);
-		for (size_t i = 0; !bad && i < json_array_size(aff); i++)
-			bad = approval_add(x, id, "committee", json_integer_value(json_array_get(aff, i)), "R28", 0, e);
-		json_decref(aff);
-		if (bad || (((!strcmp(cls, "scope")) || (!strcmp(cls, "other") && significant)) &&
-			    approval_add(x, id, "board", 0, !strcmp(cls, "scope") ? "R29" : "R23", 0, e)) ||
-		    approval_add(x, id, "partner", 0, "R28", by_partner, e))
-			goto out;
-		/* open the committee ballots now */
-		json_t *ap = approvals_of(x, id);
-		for (size_t i = 0; !bad && i < json_array_size(ap); i++) {
-			json_t *r = json_array_get(ap, i);
-			if (strcmp(json_string_value(json_object_get(r, "kind")), "committee"))
-				continue;
-			bad = core__ballot_open(x, json_integer_value(json_object_get(r, "body_id")), "amendment", id, &bid, e);
-			if (!bad) {
-				json_t *c = json_pack("{sI ss}", "ballot_id", (json_int_t)bid, "updated_at", x->now_iso);
-				bad = store_update(x->st, "approvals", json_integer_value(json_object_get(r, "id")), c, e);
-				json_decref(c);
-			}
-		}
-		json_decref(ap);
-		if (bad || core__notify(x, "amendment.proposed", NULL, "An amendment to an approved Work Register", NULL, e))
-			goto out;
-	} else if (advance(x, id, e)) { /* R24: no approval needed */
+	/* R22: the Originating Committee re-ballots every change; R24
+	 * spares a change of the contacts only the Board, not it */
+	int64_t bid;
+	json_t *aff = !strcmp(cls, "deliverables") ? affected_committees(x, json_object_get(ch, "milestones")) : json_array();
+	int bad = approval_add(x, id, "committee", orig, strcmp(cls, "contacts") ? "R22" : "R24", 0, e);
+	for (size_t i = 0; !bad && i < json_array_size(aff); i++)
+		bad = approval_add(x, id, "committee", json_integer_value(json_array_get(aff, i)), "R28", 0, e);
+	json_decref(aff);
+	if (bad || (((!strcmp(cls, "scope")) || (!strcmp(cls, "other") && significant)) &&
+		    approval_add(x, id, "board", 0, !strcmp(cls, "scope") ? "R29" : "R23", 0, e)) ||
+	    approval_add(x, id, "partner", 0, "R28", by_partner, e))
 		goto out;
+	/* open the committee ballots now */
+	json_t *ap = approvals_of(x, id);
+	for (size_t i = 0; !bad && i < json_array_size(ap); i++) {
+		json_t *r = json_array_get(ap, i);
+		if (strcmp(json_string_value(json_object_get(r, "kind")), "committee"))
+			continue;
+		bad = core__ballot_open(x, json_integer_value(json_object_get(r, "body_id")), "amendment", id, &bid, e);
+		if (!bad) {
+			json_t *c = json_pack("{sI ss}", "ballot_id", (json_int_t)bid, "updated_at", x->now_iso);
+			bad = store_update(x->st, "approvals", json_integer_value(json_object_get(r, "id")), c, e);
+			json_decref(c);
+		}
 	}
+	json_decref(ap);
+	if (bad || core__notify(x, "amendment.proposed", NULL, "An amendment to an approved Work Register", NULL, e))
+		goto out;
 	if (store_get(x->st, "amendments", id, &made, e))
 		goto out;
 	snprintf(x->reply->location, sizeof(x->reply->location), "/api/v1/work-registers/%lld/amendments/%lld", (long long)wr_id(x),

@@ -927,7 +927,7 @@ static void test_R23_significant_changes_need_the_board(void **state)
 	assert_string_equal(amendment_status(id, aid), "applied");
 }
 
-static void test_R24_contact_changes_need_no_ballot(void **state)
+static void test_R24_contact_changes_need_the_originating_committee_only(void **state)
 {
 	(void)state;
 	long long id = established(0);
@@ -937,9 +937,17 @@ static void test_R24_contact_changes_need_no_ballot(void **state)
 	r = amend(SAM, id, "{ss ss s{s[{ss ss ss}]}}", "class", "contacts", "summary", "New representative", "changes", "contacts", "name",
 		  "Ann Lee", "email", "ann@snia.example", "role", "board_rep");
 	expect_status(r, 201);
-	assert_string_equal(jstr(r.json, "status"), "applied");
-	assert_int_equal(json_array_size(json_object_get(r.json, "approvals")), 0);
+	/* spared the Board, not the Originating Committee (R22, R24) */
+	long long aid = jint(r.json, "id");
+	assert_string_equal(jstr(r.json, "status"), "pending");
+	assert_int_equal(approvals_with(r.json, "committee", 3), 1);
+	assert_int_equal(approvals_with(r.json, "board", 0), 0);
 	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_not_equal(jstr(r.json, "contacts.0.email"), "ann@snia.example"); /* not before the ballot */
+	resp_free(&r);
+	pass_alliance(id);
+	assert_string_equal(amendment_status(id, aid), "applied"); /* the partner proposed it: its approval is given */
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "contacts.0.email"), "ann@snia.example");
 	assert_int_equal(json_array_size(json_object_get(r.json, "contacts")), 1);
@@ -1520,7 +1528,7 @@ int main(void)
 		cmocka_unit_test(test_R21_approved_work_registers_are_public),
 		cmocka_unit_test(test_R22_partner_changes_are_reballoted_in_the_originating_committee),
 		cmocka_unit_test(test_R23_significant_changes_need_the_board),
-		cmocka_unit_test(test_R24_contact_changes_need_no_ballot),
+		cmocka_unit_test(test_R24_contact_changes_need_the_originating_committee_only),
 		cmocka_unit_test(test_R25_announcement_coordinated_with_marketing),
 		cmocka_unit_test(test_R26_updates_as_deliverables_complete),
 		cmocka_unit_test(test_R27_reviewed_at_least_every_24_months),
