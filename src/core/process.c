@@ -631,7 +631,8 @@ static int state_index(const char *s)
 
 /* Explore (state, marks) pairs from "proposed" (wr.create also starts in
  * drafting). Fails on an unknown state, an unreachable state, a non-final
- * state with no way out, or a way into "established" without a passed Board
+ * state with no way out, a state from which no way leads to a final one (a
+ * loop with no exit), or a way into "established" without a passed Board
  * ballot and the partner's acceptance since the last return to drafting. */
 int core__process_check_steps(const struct step *steps, char *report, size_t n)
 {
@@ -689,6 +690,22 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 			}
 		}
 	}
+	/* every WR can always end: from each state some way leads to a final
+	 * one (a fixed point over the steps; a loop with no exit fails it) */
+	int ends[NS] = { 0 }, grew = 1;
+	for (int i = 0; i < nstates; i++)
+		ends[i] = final_state(core__states[i]);
+	while (grew) {
+		grew = 0;
+		for (const struct step *s = steps; s->action; s++) {
+			int to = s->to ? state_index(s->to) : -1;
+			if (to < 0 || !ends[to])
+				continue;
+			for (int i = 0; i < nstates; i++)
+				if (!ends[i] && list_has_state(s->from, core__states[i]))
+					ends[i] = grew = 1;
+		}
+	}
 	for (int i = 0; i < nstates; i++) {
 		if (!reached[i]) {
 			SAY("state %s is unreachable\n", core__states[i]);
@@ -698,9 +715,13 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 			SAY("state %s is not final and has no way out\n", core__states[i]);
 			bad = 1;
 		}
+		if (reached[i] && !ends[i]) {
+			SAY("state %s can never reach a final state\n", core__states[i]);
+			bad = 1;
+		}
 	}
 	if (!bad)
-		SAY("process ok: %d states, every one reachable, no dead end, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
+		SAY("process ok: %d states, every one reachable, no dead end, every WR can end, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
 #undef SAY
 	return bad ? -1 : 0;
 }

@@ -569,6 +569,14 @@ static void test_process_table_is_sound(void **state)
 			bad[i].to = NULL; /* sent_to_partner can only decline: established unreachable */
 	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "state established is unreachable"));
+	/* a loop with no exit: removal and dissolution lead back to removal */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.removal_passed") || !strcmp(bad[i].action, "wr.dissolution_passed"))
+			bad[i].to = "removal_proposed";
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "state established can never reach a final state"));
+	assert_null(strstr(report, "state drafting can never")); /* drafting may still be withdrawn */
 	free(bad);
 }
 
