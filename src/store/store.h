@@ -74,7 +74,6 @@ int store_explain(struct store *st, const char *table, const struct store_query 
 int store_sync_off(struct store *st, struct err *e);
 /* The first row matching where, or E_NOT_FOUND. */
 int store_find_one(struct store *st, const char *table, json_t *where, json_t **out, struct err *e);
-/* Atomically add delta to an integer column; *value gets the new value. */
 /* How many rows store_find would give for q (its order, limit, offset
  * and columns aside). */
 int store_count(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e);
@@ -84,6 +83,7 @@ int store_count_by(struct store *st, const char *table, const json_t *where, con
 		   struct err *e);
 /* SQL statements run by this process so far. */
 unsigned long store_statements(void);
+/* Atomically add delta to an integer column; *value gets the new value. */
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 
 /* Online backup of the whole database to a file. */
