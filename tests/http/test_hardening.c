@@ -464,6 +464,32 @@ static void test_limits_leave_room_for_others(void **state)
 	assert_int_equal(server_finish(&s), 0);
 }
 
+/* A client refused on its address's limit reads the 503 even when it sent
+ * its request at once, before reading (a close with its request unread
+ * could reset the connection and take the answer with it). */
+static void test_a_refusal_is_read_by_a_client_that_sent_at_once(void **state)
+{
+	(void)state;
+	struct server s;
+	server_init(&s, 0);
+	server_start(&s, "--per-ip", "1", "--head-timeout", "60", "--timeout", "60", NULL);
+	int held = dial(&s, "127.0.0.42");
+	struct timespec pause = { 0, 100 * 1000 * 1000 };
+	nanosleep(&pause, NULL); /* held is counted before the next arrives */
+	int fd = dial(&s, "127.0.0.42");
+	const char *get = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+	assert_int_equal(send(fd, get, strlen(get), MSG_NOSIGNAL), (ssize_t)strlen(get));
+	nanosleep(&pause, NULL); /* refused and closed by now */
+	char out[1024];
+	int closed;
+	read_all(fd, out, sizeof(out), 2000, &closed);
+	if (strncmp(out, "HTTP/1.1 503 ", 13))
+		fail_msg("the refusal was not read: \"%.60s\" (errno %d)", out, errno);
+	close(fd);
+	close(held);
+	assert_int_equal(server_finish(&s), 0);
+}
+
 /* ---- 5. sign-in ---- */
 
 static const char *wrong = "{\"email\":\"tc@dmtf.example\",\"password\":\"not-the-one\"}";
@@ -605,6 +631,7 @@ int main(void)
 		cmocka_unit_test(test_smuggling_is_refused_and_closes),
 		cmocka_unit_test(test_well_formed_requests_still_work),
 		cmocka_unit_test(test_pipelined_changes_keep_their_order),
+		cmocka_unit_test(test_a_refusal_is_read_by_a_client_that_sent_at_once),
 		cmocka_unit_test(test_paths_that_are_not_utf8_get_an_answer),
 		cmocka_unit_test(test_metrics_are_for_administrators),
 		cmocka_unit_test(test_vanished_peers_are_let_go_at_once),
