@@ -299,13 +299,13 @@ static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
 			for (size_t i = 0; i < json_array_size(people); i++) {
 				char key[24];
 				json_t *p = json_array_get(people, i);
-				snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(p, "id")));
+				core__id_key(json_object_get(p, "id"), key);
 				json_object_set(names, key, json_object_get(p, "name"));
 			}
 		for (size_t i = 0; i < json_array_size(named); i++) {
 			char key[24];
 			json_t *v = json_array_get(named, i);
-			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "person_id")));
+			core__id_key(json_object_get(v, "person_id"), key);
 			if (json_object_get(names, key))
 				json_object_set(v, "name", json_object_get(names, key));
 		}

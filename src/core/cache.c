@@ -95,7 +95,7 @@ const char *core_page_bytes(const struct core_page *p, size_t *len, const char *
 }
 
 /* The page for key if it was built at this generation on this date. */
-const struct core_page *core__cache_get(const char *key, int64_t generation, const char *today)
+static const struct core_page *cache_get(const char *key, int64_t generation, const char *today)
 {
 	struct core_page *p;
 	pthread_mutex_lock(&lock);
@@ -254,7 +254,7 @@ int core__cache_lookup(struct ctx *x, struct err *e)
 	}
 	r->generation = generation;
 	snprintf(r->today, sizeof(r->today), "%s", x->today);
-	if (!(r->page = core__cache_get(r->cache_key, generation, x->today)))
+	if (!(r->page = cache_get(r->cache_key, generation, x->today)))
 		return 0;
 	r->status = r->page->status;
 	r->revision = r->page->revision;

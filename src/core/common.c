@@ -46,6 +46,8 @@ int core__query_id(struct ctx *x, const char *key, int64_t *out, struct err *e)
 	return 0;
 }
 
+void core__id_key(const json_t *id, char key[24]) { snprintf(key, 24, "%lld", (long long)json_integer_value(id)); }
+
 int core__page_params(struct ctx *x, char kind, int64_t *after, int64_t *limit, struct err *e)
 {
 	const char *cursor = core__param(x, "cursor"), *lim = core__param(x, "limit");

@@ -286,6 +286,9 @@ extern const struct jfield core__org_spec[], core__person_spec[], core__body_spe
 	core__contact_spec[], core__standard_spec[], core__session_spec[], core__replace_spec[],
 	core__token_spec[], core__password_spec[];
 
+/* An id as a JSON object's key ("12"), for sets and maps of ids. */
+void core__id_key(const json_t *id, char key[24]);
+
 /* cache.c: 1 and the page in the reply, 0 (a miss, the reply marked), -1 */
 int core__cache_lookup(struct ctx *x, struct err *e);
 /* An actor kept at the call's generation and date (1, x->actor filled);
@@ -299,6 +302,5 @@ int core__authenticate(struct ctx *x, const char *kind, const char *secret, int6
 json_t *core__row_kept(struct ctx *x, const char *key, int64_t stamp);
 void core__row_keep(struct ctx *x, const char *key, int64_t stamp, json_t *row);
 void core__actor_keep(struct ctx *x);
-const struct core_page *core__cache_get(const char *key, int64_t generation, const char *today);
 
 #endif

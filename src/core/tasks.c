@@ -164,11 +164,6 @@ static int is_rep(struct ctx *x, json_t *wr)
 	return !x->actor.staff && json_integer_value(json_object_get(wr, "partner_id")) == x->actor.org_id;
 }
 
-/* The WRs that may hold a task for the person, from a few indexed queries
- * rather than every WR (the scale issue: me/tasks within 10 ms among
- * 10,000 WRs): those they own, their organization's (a representative),
- * and the states that wait on the VP (R7, R11, R27) or the Executive
- * Committee (R5). In id order, each once. */
 static int by_id(const void *a, const void *b)
 {
 	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id"));
@@ -176,6 +171,11 @@ static int by_id(const void *a, const void *b)
 	return x < y ? -1 : x > y;
 }
 
+/* The WRs that may hold a task for the person, from a few indexed queries
+ * rather than every WR (the scale issue: me/tasks within 10 ms among
+ * 10,000 WRs): those they own, their organization's (a representative),
+ * and the states that wait on the VP (R7, R11, R27) or the Executive
+ * Committee (R5). In id order, each once. */
 static int wrs_for(struct ctx *x, json_t **out, struct err *e)
 {
 	json_t *filters = json_array(), *seen = json_object(), *all = json_array(), *f;
@@ -200,7 +200,7 @@ static int wrs_for(struct ctx *x, json_t **out, struct err *e)
 			goto out;
 		json_array_foreach(rows, k, wr) {
 			char key[24];
-			snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(wr, "id")));
+			core__id_key(json_object_get(wr, "id"), key);
 			if (!json_object_get(seen, key)) {
 				json_object_set_new(seen, key, json_true());
 				json_array_append(all, wr);
@@ -266,12 +266,12 @@ static int ballots_for(struct ctx *x, struct tasks *t, struct err *e)
 		goto out;
 	json_array_foreach(votes, i, v) {
 		char key[24];
-		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "ballot_id")));
+		core__id_key(json_object_get(v, "ballot_id"), key);
 		json_object_set_new(voted, key, json_true());
 	}
 	json_array_foreach(ballots, i, v) {
 		char key[24], deadline[21];
-		snprintf(key, sizeof(key), "%lld", (long long)json_integer_value(json_object_get(v, "id")));
+		core__id_key(json_object_get(v, "id"), key);
 		int has = json_object_get(voted, key) != NULL;
 		time_iso(json_integer_value(json_object_get(v, "deadline")), deadline);
 		item_add(t->items, has ? "ballot_voted" : "vote", NULL,

@@ -399,20 +399,14 @@ static void consume_request(struct conn *c, size_t n)
 
 /* Hand a request to the writer: the connection leaves the worker's epoll
  * set and lists (no event, deadline or eviction touches it) until the
- * writer's batch is committed and its response comes back. */
-static void park(struct worker *w, struct conn *c, struct http_req *q, char *path, char *raw_path, size_t consume)
+ * writer's batch is committed and its response comes back. 0 when out of
+ * memory: the caller answers it here, unbatched. */
+static int park(struct worker *w, struct conn *c, struct http_req *q, char *path, char *raw_path, size_t consume)
 {
 	struct loop *l = w->loop;
 	struct job *j = calloc(1, sizeof(*j));
-	if (!j) {
-		struct http_res res = { .headers = STRBUF_INIT };
-		l->cfg.handle(q, &res); /* out of memory: answer here, unbatched */
-		queue_response(c, &res, q->is_head);
-		free(path);
-		free(raw_path);
-		consume_request(c, consume);
-		return;
-	}
+	if (!j)
+		return 0;
 	j->conn = c;
 	j->worker = w;
 	j->req = *q;
@@ -428,6 +422,7 @@ static void park(struct worker *w, struct conn *c, struct http_req *q, char *pat
 	l->queue_tail = &j->next;
 	pthread_cond_signal(&l->queue_cond);
 	pthread_mutex_unlock(&l->queue_lock);
+	return 1;
 }
 
 /* A change with no other waiting and the writer idle is made here, on its
@@ -466,10 +461,9 @@ static int run_request(struct worker *w, struct conn *c, const char *body, size_
 				      .query = query, .head = &c->head, .body = body, .body_len = body_len, .peer = c->peer,
 				      .is_head = !strcmp(c->head.method, "HEAD") };
 		int here = 0; /* a change, made here alone */
-		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !(here = write_here(l, &q, &res))) {
-			park(w, c, &q, path, raw_path, consume);
+		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !(here = write_here(l, &q, &res)) &&
+		    park(w, c, &q, path, raw_path, consume))
 			return 1;
-		}
 		if (!here)
 			l->cfg.handle(&q, &res);
 		queue_response(c, &res, q.is_head);
