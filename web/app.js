@@ -311,7 +311,7 @@ async function wrView(id, tab = 'document') {
   const [{ json: wr, etag }, { json: next }, table] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates()]);
   const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
   const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
-    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · revision ${wr.revision}`),
+    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`),
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
   diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && stepInputs[a.action]) ? await stepChoices() : {}),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
@@ -462,7 +462,7 @@ const wrTabs = {
   },
   async versions(wr, etag, id) {
     const items = await all(`/work-registers/${id}/versions`);
-    const opts = items.map((v) => [v.revision, `revision ${v.revision}: ${v.summary}`]);
+    const opts = items.map((v) => [v.revision, `${v.label || v.revision}: ${v.summary}`]);
     const a = select('a', opts, items.length > 1 ? items[items.length - 2].revision : items[0]?.revision);
     const b = select('b', opts, items[items.length - 1]?.revision);
     const out = h('div', {});
@@ -503,8 +503,8 @@ const wrTabs = {
   },
   async history(wr, etag, id) {
     const { json } = await api('GET', `/work-registers/${id}/history`);
-    return h('table', {}, h('caption', { class: 'muted' }, 'Change history'), h('thead', {}, h('tr', {}, ['Revision', 'Date', 'Author', 'Summary'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, json.items.map((r) => h('tr', {}, h('td', {}, r.revision), h('td', {}, r.date), h('td', {}, r.author), h('td', {}, r.summary)))));
+    return h('table', {}, h('caption', { class: 'muted' }, 'Change history'), h('thead', {}, h('tr', {}, ['Version', 'Date', 'Author', 'Summary'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, json.items.map((r) => h('tr', {}, h('td', {}, r.version), h('td', {}, r.date), h('td', {}, r.author), h('td', {}, r.summary)))));
   },
 };
 

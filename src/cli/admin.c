@@ -191,7 +191,10 @@ int cmd_process(struct cli *c, int argc, char **argv)
 		printf("usage: entente process show [--dot] | check\n\n"
 		       "show prints the lifecycle table of DSP4003 (--dot: a Graphviz graph);\n"
 		       "check explores it and fails if a state is unreachable, a non-final state has no way\n"
-		       "out, or a path reaches established without a passed Board ballot and the partner's acceptance.\n");
+		       "out or none leads to an end, a ballot result is followed where no such ballot is open,\n"
+		       "the Board's ballot opens before every involved committee approved, removal or dissolution\n"
+		       "happens without a passed Board ballot, or a path reaches established without a passed\n"
+		       "Board ballot and the partner's acceptance.\n");
 		return strcmp(sub, "--help") ? 2 : 0;
 	}
 	if (!strcmp(sub, "check")) {
@@ -207,11 +210,16 @@ int cmd_process(struct cli *c, int argc, char **argv)
 	printf("%-22s %-34s %-18s %-5s %s\n", "action", "from", "to", "rule", "who");
 	for (size_t i = 0; i < json_array_size(steps); i++) {
 		json_t *s = json_array_get(steps, i);
-		printf("%-22s %-34s %-18s %-5s %s\n   %s\n", json_string_value(json_object_get(s, "action")),
+		const char *on = json_string_value(json_object_get(s, "on")), *opens = json_string_value(json_object_get(s, "opens"));
+		char how[120] = "";
+		if (on || opens)
+			snprintf(how, sizeof(how), " [%s%s%s%s]", on ? "on " : "", on ? on : "", opens ? (on ? "; opens " : "opens ") : "",
+				 opens ? opens : "");
+		printf("%-22s %-34s %-18s %-5s %s\n   %s%s\n", json_string_value(json_object_get(s, "action")),
 		       json_string_value(json_object_get(s, "from")),
 		       json_is_string(json_object_get(s, "to")) ? json_string_value(json_object_get(s, "to")) : "(same)",
 		       json_string_value(json_object_get(s, "rule")), json_string_value(json_object_get(s, "who")),
-		       json_string_value(json_object_get(s, "text")));
+		       json_string_value(json_object_get(s, "text")), how);
 	}
 	json_decref(t);
 	return 0;

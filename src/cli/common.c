@@ -42,7 +42,8 @@ int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body,
 }
 
 static const char *const columns[] = { "status", "short_name", "name", "title", "email", "role", "kind", "person_id",
-				       "body_id", "ap_id", "revision", "summary", "action", "target_type", "at", NULL };
+				       "body_id", "ap_id", "version", "label", "revision", "date", "author", "summary", "action",
+				       "target_type", "at", NULL };
 
 void cli_print(json_t *v, int as_json)
 {
@@ -62,18 +63,20 @@ void cli_print(json_t *v, int as_json)
 	for (int i = 0; columns[i] && n < 5; i++)
 		if (first && json_object_get(first, columns[i]))
 			cols[n++] = columns[i];
-	printf("%-6s", "id");
+	int ids = first && json_object_get(first, "id"); /* a change history has none */
+	if (ids)
+		printf("%-6s", "id");
 	for (int i = 0; i < n; i++)
-		printf("  %-20s", cols[i]);
+		printf(ids || i ? "  %-20s" : "%-20s", cols[i]);
 	putchar('\n');
 	for (size_t k = 0; k < json_array_size(items); k++) {
 		json_t *it = json_array_get(items, k);
-		json_t *id = json_object_get(it, "id");
-		printf("%-6lld", (long long)json_integer_value(id));
+		if (ids)
+			printf("%-6lld", (long long)json_integer_value(json_object_get(it, "id")));
 		for (int i = 0; i < n; i++) {
 			json_t *f = json_object_get(it, cols[i]);
 			char *s = json_is_string(f) ? strdup(json_string_value(f)) : json_dumps(f, JSON_ENCODE_ANY);
-			printf("  %-20.60s", s ? s : "");
+			printf(ids || i ? "  %-20.60s" : "%-20.60s", s ? s : "");
 			free(s);
 		}
 		putchar('\n');

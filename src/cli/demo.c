@@ -90,6 +90,20 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if (!(wg = cli_make(c, "body.create", NULL, json_pack("{ss ss sI}", "name", "Storage Management Working Group",
 							   "kind", "working_group", "parent_id", (json_int_t)tc))))
 		return 1;
+	/* R44: the register of DMTF standards that change requests name */
+	static const struct { const char *dsp, *title, *version; int wg; } dsps[] = {
+		{ "DSP0004", "CIM Infrastructure Specification", "2.8.0", 0 },
+		{ "DSP0200", "CIM Operations over HTTP", "1.4.0", 0 },
+		{ "DSP1001", "Management Profile Specification Usage Guide", "1.2.0", 0 },
+		{ "DSP1033", "Profile Registration Profile", "1.1.0", 1 },
+	};
+	for (size_t i = 0; i < sizeof(dsps) / sizeof(*dsps); i++)
+		if (!cli_make(c, "dmtf_standard.create", NULL, json_pack("{ss ss ss sI}", "dsp", dsps[i].dsp, "title", dsps[i].title,
+									 "version", dsps[i].version, "body_id", (json_int_t)(dsps[i].wg ? wg : tc))))
+			return 1;
+	if (!cli_make(c, "dmtf_standard.create", NULL, json_pack("{ss ss ss sI}", "dsp", "DSP4003", "title", "Alliance Partner Process",
+								 "version", "1.3.0", "body_id", (json_int_t)ac)))
+		return 1;
 	wr = cli_make(c, "wr.create", NULL, json_pack("{sI ss sI ss ss ss}", "partner_id", (json_int_t)snia,
 		"title", "SNIA and DMTF: storage management standards", "owner_id", (json_int_t)pid[1],
 		"scope", "Joint development of **storage management** models that build on CIM.",

@@ -209,7 +209,7 @@ static int apply(struct ctx *x, json_t *a, struct err *e)
 	json_t *st = json_pack("{ss ss ss}", "status", "applied", "decided_at", x->now_iso, "updated_at", x->now_iso);
 	ret = store_update(x->st, "amendments", json_integer_value(json_object_get(a, "id")), st, e);
 	json_decref(st);
-	if (ret || core__wr_reload(x, e) || core__wr_touch(x, wr_id(x), summary, e))
+	if (ret || core__wr_reload(x, e) || core__wr_version(x, wr_id(x), summary, V_AMEND, e))
 		return -1;
 	return core__notify(x, "amendment.applied", NULL, "An amendment was approved and applied", NULL, e);
 }

@@ -170,42 +170,21 @@ static int no_comments(struct ctx *x, json_t *ballot, json_t *votes, struct err 
 	return 0;
 }
 
-/* What a ballot's result sets in motion. */
+/* What a ballot's result sets in motion: the process table says (its rows'
+ * `on`); a failed committee or Board ballot first makes every 'no' a
+ * comment (R17, R19). A ballot of an earlier round decides nothing. */
 static int follow(struct ctx *x, json_t *ballot, json_t *votes, int passed, struct err *e)
 {
 	const char *purpose = json_string_value(json_object_get(ballot, "purpose"));
-	const char *state;
 	if (scope_wr_of(x, ballot, e))
 		return -1;
-	state = json_string_value(json_object_get(x->scope.wr, "status"));
 	if (!strcmp(purpose, "amendment"))
 		return core__amendment_ballot_closed(x, ballot, passed, e);
-	if (!strcmp(purpose, "committee")) {
-		json_t *missing = NULL;
-		/* a ballot of an earlier round no longer decides anything */
-		if (strcmp(state, "committee_ballots") ||
-		    !json_equal(json_object_get(ballot, "round"), json_object_get(x->scope.wr, "ballot_round")))
-			return 0;
-		if (!passed)
-			return no_comments(x, ballot, votes, e) || core__step_event(x, "wr.committee_failed", e) ? -1 : 0;
-		int all = core__committees_passed(x, &missing);
-		json_decref(missing);
-		return all ? core__step_event(x, "wr.committees_passed", e) : 0;
-	}
-	if (!strcmp(purpose, "board")) {
-		if (strcmp(state, "board_ballot"))
-			return 0;
-		if (!passed)
-			return no_comments(x, ballot, votes, e) || core__step_event(x, "wr.board_failed", e) ? -1 : 0;
-		return core__step_event(x, "wr.board_passed", e);
-	}
-	/* removal */
-	if (strcmp(state, "removal_ballot"))
+	if (!json_equal(json_object_get(ballot, "round"), json_object_get(x->scope.wr, "ballot_round")))
 		return 0;
-	if (!passed)
-		return core__step_event(x, "wr.removal_failed", e);
-	const char *reason = json_string_value(json_object_get(x->scope.wr, "removal_reason"));
-	return core__step_event(x, reason && !strcmp(reason, "dissolution") ? "wr.dissolution_passed" : "wr.removal_passed", e);
+	if (!passed && strcmp(purpose, "removal") && no_comments(x, ballot, votes, e))
+		return -1;
+	return core__step_on_ballot(x, purpose, passed, e);
 }
 
 int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e)

@@ -126,13 +126,19 @@ struct step {
 	unsigned who;            /* grants; G_SYSTEM for ballot outcomes */
 	int (*guard)(struct ctx *, struct err *);
 	int (*effect)(struct ctx *, struct err *);
-	unsigned marks;          /* what the step establishes, for process check */
+	unsigned marks;          /* M_INPUT, M_VERSION: how the engine treats it */
 	const char *rule;
 	const char *text;
+	/* What the engine does around the effect; process check derives what a
+	 * step establishes from these, from who takes it and where it leads. */
+	const char *on;          /* the ballot result that runs it (G_SYSTEM):
+				  * "committee:failed", "committees:passed" (every
+				  * involved committee passed), "board:passed", ... */
+	const char *opens;       /* the ballot it opens: "committee:origin" (the
+				  * Originating Committee's), "committee:request"
+				  * (the body_id asked for), "board", "removal" (both
+				  * the Board's) */
 };
-#define M_BOARD_PASSED 1u
-#define M_ACCEPTED     2u
-#define M_RESET        4u    /* back to drafting: earlier approvals no longer count */
 #define M_INPUT        8u    /* the guard judges the request body */
 #define M_VERSION      16u   /* changes what the WR is though its state stays: a version (R50) */
 extern const struct step core__steps[];
@@ -143,15 +149,27 @@ const struct step *core__step_for_any(const char *action);
 int core__process_check_steps(const struct step *steps, char *report, size_t n);
 int core__committees_passed(struct ctx *x, json_t **missing);
 int core__wr_stagnant(struct ctx *x, json_t *wr);
-/* Run a system step (a ballot outcome) on the WR in scope. */
-int core__step_event(struct ctx *x, const char *action, struct err *e);
+/* What a closed ballot of purpose ("committee", "board", "removal") sets in
+ * motion on the WR in scope: the step of its state whose `on` names the
+ * result and whose guard holds, if any. */
+int core__step_on_ballot(struct ctx *x, const char *purpose, int passed, struct err *e);
 int core__step_run(struct ctx *x, struct err *e);
 int core__wr_set_status(struct ctx *x, const char *status, struct err *e);
 int core__wr_reload(struct ctx *x, struct err *e);
 
 /* Documents and versions (wr.c). */
 json_t *core__wr_document(struct ctx *x, json_t *wr);
-int core__wr_touch(struct ctx *x, int64_t id, const char *summary, struct err *e);
+/* R50: what a version is, which decides its label (core__version_label). */
+enum vkind {
+	V_EDIT,     /* the text edited: a letter on the last number (1.0.1 -> 1.0.1a -> 1.0.1b) */
+	V_STEP,     /* a step of the process: the next update number (1.0.1b -> 1.0.2) */
+	V_AMEND,    /* an approved amendment applied: the next minor number (1.0.2 -> 1.1.0) */
+	V_RELEASE,  /* established (R20): the next major number (0.1.4 -> 1.0.0) */
+};
+int core__wr_version(struct ctx *x, int64_t id, const char *summary, enum vkind kind, struct err *e);
+/* The label after prev (NULL: the first version, 0.1.0); -1 when prev is
+ * not a label (M.m.u with lower-case letters). */
+int core__version_label(const char *prev, enum vkind kind, char *out, size_t n);
 json_t *core__rows_of(struct ctx *x, const char *table, int64_t wr_id);
 json_t *core__required_committees(struct ctx *x, json_t *wr);
 /* R12: the template's completeness; fills e with the first gap. */
@@ -235,6 +253,14 @@ int core__version_list(struct ctx *x, struct err *e);
 int core__version_get(struct ctx *x, struct err *e);
 int core__history_list(struct ctx *x, struct err *e);
 int core__standard_type_list(struct ctx *x, struct err *e);
+int core__standard_type_get(struct ctx *x, struct err *e);
+int core__standard_type_create(struct ctx *x, struct err *e);
+int core__standard_type_update(struct ctx *x, struct err *e);
+int core__standard_type_delete(struct ctx *x, struct err *e);
+int core__dmtf_standard_list(struct ctx *x, struct err *e);
+int core__dmtf_standard_get(struct ctx *x, struct err *e);
+int core__dmtf_standard_create(struct ctx *x, struct err *e);
+int core__dmtf_standard_update(struct ctx *x, struct err *e);
 int core__audit_list(struct ctx *x, struct err *e);
 
 int core__scope_wr_body(struct ctx *x, struct err *e);
@@ -281,6 +307,7 @@ extern const struct jfield core__vote_spec[], core__comment_spec[], core__resolv
 	core__amendment_spec[], core__classify_spec[], core__notify_rule_spec[], core__settings_spec[];
 
 /* Field specifications of the bodies (shared with the OpenAPI document). */
+extern const struct jfield core__standard_type_spec[], core__dmtf_standard_spec[];
 extern const struct jfield core__org_spec[], core__person_spec[], core__body_spec[],
 	core__member_spec[], core__officer_spec[], core__wr_spec[], core__milestone_spec[],
 	core__contact_spec[], core__standard_spec[], core__session_spec[], core__replace_spec[],

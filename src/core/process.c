@@ -200,6 +200,22 @@ static int guard_removal(struct ctx *x, struct err *e)
 	return 0;
 }
 
+/* R32, R33: the Board's removal ballot ends the alliance the way the
+ * recommendation asked, dissolution or removal. */
+static int dissolving(struct ctx *x)
+{
+	const char *reason = json_string_value(json_object_get(x->scope.wr, "removal_reason"));
+	return reason && !strcmp(reason, "dissolution");
+}
+static int guard_dissolution(struct ctx *x, struct err *e)
+{
+	return dissolving(x) ? 0 : err_set(e, E_CONFLICT, NULL, "the recommendation was removal, not dissolution");
+}
+static int guard_removal_asked(struct ctx *x, struct err *e)
+{
+	return dissolving(x) ? err_set(e, E_CONFLICT, NULL, "the recommendation was dissolution") : 0;
+}
+
 /* ---- effects ---- */
 
 static int effect_owner(struct ctx *x, struct err *e)
@@ -230,38 +246,12 @@ static int effect_socialize(struct ctx *x, struct err *e)
 	return core__notify(x, "wr.socialized", x->scope.wr, "A draft Work Register for your feedback", NULL, e);
 }
 
+/* R17: a new round of ballots; the engine then writes the version to be
+ * balloted and freezes it (open_ballot). */
 static int effect_submit(struct ctx *x, struct err *e)
 {
-	int64_t round, id;
-	json_t *where = NULL, *v = NULL, *ch = NULL;
-	int ret = -1;
-	if (store_increment(x->st, "work_registers", wr_id(x), "ballot_round", 1, &round, e) || core__wr_reload(x, e))
-		return -1;
-	/* the version balloted is frozen (R17) */
-	where = json_pack("{sI sO}", "wr_id", (json_int_t)wr_id(x), "revision", json_object_get(x->scope.wr, "revision"));
-	if (store_find_one(x->st, "wr_versions", where, &v, e))
-		goto out;
-	ch = json_pack("{sb}", "frozen", 1);
-	if (store_update(x->st, "wr_versions", json_integer_value(json_object_get(v, "id")), ch, e))
-		goto out;
-	ret = core__ballot_open(x, json_integer_value(json_object_get(x->scope.wr, "originating_body_id")), "committee", 0, &id, e);
-out:
-	json_decref(where);
-	json_decref(v);
-	json_decref(ch);
-	return ret;
-}
-
-static int effect_parallel(struct ctx *x, struct err *e)
-{
-	int64_t id;
-	return core__ballot_open(x, json_integer_value(json_object_get(body(x), "body_id")), "committee", 0, &id, e);
-}
-
-static int effect_board(struct ctx *x, struct err *e)
-{
-	int64_t id;
-	return core__board_ballot_open(x, "board", 0, &id, e);
+	int64_t round;
+	return store_increment(x->st, "work_registers", wr_id(x), "ballot_round", 1, &round, e) || core__wr_reload(x, e) ? -1 : 0;
 }
 
 /* R7: the resolution is the one of the Board ballot that passed in this
@@ -318,7 +308,7 @@ static int effect_accept(struct ctx *x, struct err *e)
 		return -1;
 	snprintf(summary, sizeof(summary), "Approved by the Board (%s) and accepted by the partner",
 		 json_string_value(json_object_get(x->scope.wr, "board_approval_date")));
-	if (core__wr_touch(x, wr_id(x), summary, e) || core__handoffs_create(x, e))
+	if (core__wr_version(x, wr_id(x), summary, V_RELEASE, e) || core__handoffs_create(x, e))
 		return -1;
 	return core__notify(x, "wr.established", x->scope.wr, "The alliance partnership is established", NULL, e);
 }
@@ -348,7 +338,7 @@ int core__comment_from_vote(struct ctx *x, const char *text, int64_t ballot_id, 
 static int effect_decline(struct ctx *x, struct err *e)
 {
 	const char *reason = body_str(x, "reason");
-	if (set_fields(x, json_pack("{ss sn sn}", "decline_reason", reason, "board_resolution", "board_approval_date"), e) ||
+	if (set_fields(x, json_pack("{ss}", "decline_reason", reason), e) ||
 	    add_comment(x, reason, 0, 0, x->actor.label, x->actor.person_id, e))
 		return -1;
 	return core__notify(x, "wr.declined", x->scope.wr, "The partner declined the Work Register", NULL, e);
@@ -361,7 +351,7 @@ static int effect_review(struct ctx *x, struct err *e)
 	review_dates(x, ch);
 	if (set_fields(x, ch, e))
 		return -1;
-	return core__wr_touch(x, wr_id(x), s && *s ? s : "Regular review: the Work Register is current", e);
+	return core__wr_version(x, wr_id(x), s && *s ? s : "Regular review: the Work Register is current", V_STEP, e);
 }
 
 static int effect_removal(struct ctx *x, struct err *e)
@@ -378,16 +368,9 @@ static int effect_cancel_removal(struct ctx *x, struct err *e)
 	return set_fields(x, json_pack("{sn sn}", "removal_reason", "removal_detail"), e);
 }
 
-static int effect_removal_ballot(struct ctx *x, struct err *e)
-{
-	int64_t id;
-	return core__board_ballot_open(x, "removal", 0, &id, e);
-}
-
 static int effect_returned(struct ctx *x, struct err *e)
 {
-	return core__ballot_cancel_open(x, wr_id(x), e) || resolution_clear(x, e) ? -1 :
-		core__notify(x, "wr.returned", x->scope.wr, "The Work Register returned to drafting", NULL, e);
+	return core__notify(x, "wr.returned", x->scope.wr, "The Work Register returned to drafting", NULL, e);
 }
 
 static int effect_committees_passed(struct ctx *x, struct err *e)
@@ -412,54 +395,54 @@ static int effect_ended(struct ctx *x, struct err *e)
 
 const struct step core__steps[] = {
 	{ "wr.assign_owner", "proposed", "drafting", G_VP, guard_owner, effect_owner, M_INPUT, "R11",
-	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal" },
+	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal", NULL, NULL },
 	{ "wr.withdraw", "proposed|drafting|socialization", "withdrawn", G_VP | G_OWNER | G_PROPOSER | G_PARTNER, NULL, effect_ended, 0, "R10",
-	  "The proposer, the owner, the partner or the VP withdraws the proposal" },
+	  "The proposer, the owner, the partner or the VP withdraws the proposal", NULL, NULL },
 	{ "wr.request_call", "drafting|socialization", NULL, G_VP, NULL, effect_call, 0, "R14",
-	  "The VP of Alliances requests a completeness call with the partner's representatives" },
+	  "The VP of Alliances requests a completeness call with the partner's representatives", NULL, NULL },
 	{ "wr.socialize", "drafting", "socialization", STAFF_EDITORS, guard_complete, effect_socialize, 0, "R15",
-	  "The complete draft goes to the chairs of every involved committee and working group for feedback" },
+	  "The complete draft goes to the chairs of every involved committee and working group for feedback", NULL, NULL },
 	{ "wr.revise", "socialization", "drafting", STAFF_EDITORS, NULL, NULL, 0, "R13",
-	  "The owner takes the draft back to revise it with the feedback" },
+	  "The owner takes the draft back to revise it with the feedback", NULL, NULL },
 	{ "wr.submit", "socialization", "committee_ballots", STAFF_EDITORS, guard_submit, effect_submit, 0, "R17",
-	  "With every comment closed, the draft is frozen and balloted in the Originating Committee" },
-	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, effect_parallel, M_INPUT, "R18",
-	  "The chair of another committee with work in the milestones ballots it in parallel" },
+	  "With every comment closed, the draft is frozen and balloted in the Originating Committee", NULL, "committee:origin" },
+	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, NULL, M_INPUT, "R18",
+	  "The chair of another committee with work in the milestones ballots it in parallel", NULL, "committee:request" },
 	{ "wr.committees_passed", "committee_ballots", "committee_approved", G_SYSTEM, NULL, effect_committees_passed, 0, "R4",
-	  "Every involved committee approved" },
-	{ "wr.committee_failed", "committee_ballots", "drafting", G_SYSTEM, NULL, effect_returned, M_RESET, "R17",
-	  "A committee ballot failed: back to drafting with every 'no' comment" },
-	{ "wr.schedule_board", "committee_approved", "board_ballot", G_EXEC, guard_board, effect_board, 0, "R5",
-	  "The Executive Committee, with the VP and the owner, schedules the Board's ballot" },
+	  "Every involved committee approved", "committees:passed", NULL },
+	{ "wr.committee_failed", "committee_ballots", "drafting", G_SYSTEM, NULL, effect_returned, 0, "R17",
+	  "A committee ballot failed: back to drafting with every 'no' comment", "committee:failed", NULL },
+	{ "wr.schedule_board", "committee_approved", "board_ballot", G_EXEC, guard_board, NULL, 0, "R5",
+	  "The Executive Committee, with the VP and the owner, schedules the Board's ballot", NULL, "board" },
 	{ "wr.board_call", "board_ballot", NULL, G_BOARD | G_VP, NULL, effect_call, 0, "R19",
-	  "The Board holds a conference call with the partner's representatives" },
-	{ "wr.board_passed", "board_ballot", "board_approved", G_SYSTEM, NULL, effect_board_passed, M_BOARD_PASSED, "R19",
-	  "The Board approved" },
-	{ "wr.board_failed", "board_ballot", "drafting", G_SYSTEM, NULL, effect_returned, M_RESET, "R19",
-	  "The Board's ballot failed: back to drafting with every 'no' comment" },
+	  "The Board holds a conference call with the partner's representatives", NULL, NULL },
+	{ "wr.board_passed", "board_ballot", "board_approved", G_SYSTEM, NULL, effect_board_passed, 0, "R19",
+	  "The Board approved", "board:passed", NULL },
+	{ "wr.board_failed", "board_ballot", "drafting", G_SYSTEM, NULL, effect_returned, 0, "R19",
+	  "The Board's ballot failed: back to drafting with every 'no' comment", "board:failed", NULL },
 	{ "wr.record_resolution", "board_approved", NULL, G_VP, NULL, effect_resolution, M_VERSION, "R7",
-	  "The Board resolution and the date of approval are recorded in the Work Register" },
+	  "The Board resolution and the date of approval are recorded in the Work Register", NULL, NULL },
 	{ "wr.send_to_partner", "board_approved", "sent_to_partner", G_OWNER, guard_send, effect_send, 0, "R20",
-	  "The owner sends the approved Work Register to the partner" },
-	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, NULL, effect_accept, M_ACCEPTED, "R20",
-	  "A partner representative accepts: the alliance is established" },
-	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, NULL, effect_decline, M_RESET, "R20",
-	  "The partner declines, with reasons: back to drafting" },
+	  "The owner sends the approved Work Register to the partner", NULL, NULL },
+	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, NULL, effect_accept, 0, "R20",
+	  "A partner representative accepts: the alliance is established", NULL, NULL },
+	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, NULL, effect_decline, 0, "R20",
+	  "The partner declines, with reasons: back to drafting", NULL, NULL },
 	{ "wr.record_review", "established", NULL, G_OWNER | G_VP, NULL, effect_review, 0, "R27",
-	  "The owner records the regular update (at least every 24 months)" },
+	  "The owner records the regular update (at least every 24 months)", NULL, NULL },
 	{ "wr.recommend_removal", "established", "removal_proposed", G_VP | G_EXEC, guard_removal, effect_removal, M_INPUT, "R31",
-	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)" },
+	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)", NULL, NULL },
 	{ "wr.cancel_removal", "removal_proposed", "established", G_VP | G_EXEC, NULL, effect_cancel_removal, 0, "R33",
-	  "The recommendation is withdrawn" },
-	{ "wr.schedule_removal", "removal_proposed", "removal_ballot", G_EXEC | G_VP, NULL, effect_removal_ballot, 0, "R33",
-	  "The Board ballots on the removal" },
-	{ "wr.removal_passed", "removal_ballot", "removed", G_SYSTEM, NULL, effect_ended, 0, "R33",
-	  "The Board approved the removal" },
-	{ "wr.dissolution_passed", "removal_ballot", "dissolved", G_SYSTEM, NULL, effect_ended, 0, "R32",
-	  "The Board approved the dissolution" },
+	  "The recommendation is withdrawn", NULL, NULL },
+	{ "wr.schedule_removal", "removal_proposed", "removal_ballot", G_EXEC | G_VP, NULL, NULL, 0, "R33",
+	  "The Board ballots on the removal", NULL, "removal" },
+	{ "wr.removal_passed", "removal_ballot", "removed", G_SYSTEM, guard_removal_asked, effect_ended, 0, "R33",
+	  "The Board approved the removal", "removal:passed", NULL },
+	{ "wr.dissolution_passed", "removal_ballot", "dissolved", G_SYSTEM, guard_dissolution, effect_ended, 0, "R32",
+	  "The Board approved the dissolution", "removal:passed", NULL },
 	{ "wr.removal_failed", "removal_ballot", "established", G_SYSTEM, NULL, effect_cancel_removal, 0, "R33",
-	  "The Board's removal ballot failed" },
-	{ NULL, NULL, NULL, 0, NULL, NULL, 0, NULL, NULL },
+	  "The Board's removal ballot failed", "removal:failed", NULL },
+	{ 0 },
 };
 
 static int list_has_state(const char *from, const char *state) { return list_has(from, '|', state); }
@@ -495,10 +478,46 @@ int core__wr_set_status(struct ctx *x, const char *status, struct err *e)
 	return set_fields(x, json_pack("{ss}", "status", status), e);
 }
 
-/* Apply a step (guard, effect, new state) to the WR in scope. R50: a step
- * that changes what the WR is (its state, or its record, M_VERSION) writes
- * a version with the step's text, unless its effect wrote one already; so
- * the revision, the WR's ETag, changes with every step too. */
+/* The ballot a step opens (its `opens`): R17 the Originating Committee's,
+ * R18 another involved committee's, R5/R19 and R33 the Board's; on the
+ * WR's current version, which is frozen from then on (R17). */
+static int open_ballot(struct ctx *x, const char *opens, struct err *e)
+{
+	int64_t id;
+	int ret;
+	if (!strcmp(opens, "committee:origin"))
+		ret = core__ballot_open(x, json_integer_value(json_object_get(x->scope.wr, "originating_body_id")), "committee", 0, &id, e);
+	else if (!strcmp(opens, "committee:request"))
+		ret = core__ballot_open(x, json_integer_value(json_object_get(body(x), "body_id")), "committee", 0, &id, e);
+	else
+		ret = core__board_ballot_open(x, opens, 0, &id, e); /* "board", "removal" */
+	if (ret)
+		return -1;
+	json_t *where = json_pack("{sI sO}", "wr_id", (json_int_t)wr_id(x), "revision", json_object_get(x->scope.wr, "revision"));
+	json_t *v = NULL, *ch = json_pack("{sb}", "frozen", 1);
+	ret = store_find_one(x->st, "wr_versions", where, &v, e) ||
+	      store_update(x->st, "wr_versions", json_integer_value(json_object_get(v, "id")), ch, e) ? -1 : 0;
+	json_decref(where);
+	json_decref(v);
+	json_decref(ch);
+	return ret;
+}
+
+/* Back to drafting, earlier approvals no longer count: the open ballots of
+ * the round are cancelled and its Board resolution goes with it (R7). */
+static int reset(struct ctx *x, struct err *e)
+{
+	return core__ballot_cancel_open(x, wr_id(x), e) || resolution_clear(x, e) ? -1 : 0;
+}
+
+static int resets(const struct step *s) { return s->to && !strcmp(s->to, "drafting"); }
+
+/* Apply a step (guard, effect, new state, then the ballot it opens) to the
+ * WR in scope; the only writer of a WR's status. R50: a step that changes
+ * what the WR is (its state, or its record, M_VERSION) writes a version
+ * with the step's text and the next update number (0.1.1), unless its
+ * effect wrote one already; so the revision, the WR's ETag, changes with
+ * every step too, and a ballot is on the version its step wrote. */
 static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 {
 	json_int_t rev = json_integer_value(json_object_get(x->scope.wr, "revision"));
@@ -507,17 +526,17 @@ static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 			snprintf(e->rule, sizeof(e->rule), "%s", s->rule);
 		return -1;
 	}
-	if (s->effect && s->effect(x, e))
+	if ((s->effect && s->effect(x, e)) || (resets(s) && reset(x, e)))
 		return -1;
 	if (s->to && core__wr_set_status(x, s->to, e))
 		return -1;
 	if ((s->to || (s->marks & M_VERSION)) && json_integer_value(json_object_get(x->scope.wr, "revision")) == rev) {
 		char summary[300];
 		snprintf(summary, sizeof(summary), "%s (%s)", s->text, s->rule ? s->rule : s->action);
-		if (core__wr_touch(x, wr_id(x), summary, e) || core__wr_reload(x, e))
+		if (core__wr_version(x, wr_id(x), summary, V_STEP, e) || core__wr_reload(x, e))
 			return -1;
 	}
-	return 0;
+	return s->opens ? open_ballot(x, s->opens, e) : 0;
 }
 
 int core__step_run(struct ctx *x, struct err *e)
@@ -537,13 +556,43 @@ int core__step_run(struct ctx *x, struct err *e)
 	return 0;
 }
 
-int core__step_event(struct ctx *x, const char *action, struct err *e)
+/* The ballot purpose an `on` or `opens` names ("committees:passed" and
+ * "committee:origin" name "committee"; "board"; "removal"), and its result. */
+static const char *purpose_of(const char *v, char *buf, size_t n)
+{
+	size_t len = strcspn(v, ":");
+	snprintf(buf, n, "%.*s", (int)len, v);
+	if (!strcmp(buf, "committees"))
+		snprintf(buf, n, "committee");
+	return buf;
+}
+static int on_passed(const char *on) { return !strcmp(on + strcspn(on, ":"), ":passed"); }
+
+static int on_names(const char *on, const char *purpose, int passed)
+{
+	char p[32];
+	return !strcmp(purpose_of(on, p, sizeof(p)), purpose) && on_passed(on) == !!passed;
+}
+
+int core__step_on_ballot(struct ctx *x, const char *purpose, int passed, struct err *e)
 {
 	const char *state = json_string_value(json_object_get(x->scope.wr, "status"));
-	const struct step *s = core__step_for(action, state);
-	if (!s)
-		return err_set(e, E_INTERNAL, NULL, "no step %s from %s", action, state);
-	return step_apply(x, s, e);
+	for (const struct step *s = core__steps; s->action; s++) {
+		struct err why = ERR_INIT;
+		json_t *missing = NULL;
+		if (!s->on || !list_has_state(s->from, state) || !on_names(s->on, purpose, passed))
+			continue;
+		if (!strncmp(s->on, "committees:", 11)) { /* R4, R5: the last involved committee */
+			int all = core__committees_passed(x, &missing);
+			json_decref(missing);
+			if (!all)
+				continue;
+		}
+		if (s->guard && s->guard(x, &why))
+			continue;
+		return step_apply(x, s, e);
+	}
+	return 0; /* nothing follows (yet) */
 }
 
 /* ---- what the process table says of itself ---- */
@@ -573,8 +622,9 @@ json_t *core_process_table(void)
 	for (const struct step *s = core__steps; s->action; s++) {
 		char who[200];
 		who_text(s->who, who, sizeof(who));
-		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb}", "action", s->action, "from", s->from, "to", s->to,
-						      "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL));
+		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss?}", "action", s->action, "from", s->from, "to", s->to,
+						      "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL,
+						      "on", s->on, "opens", s->opens));
 	}
 	for (int i = 0; core__states[i]; i++)
 		json_array_append_new(states, json_pack("{ss sb}", "state", core__states[i], "final", final_state(core__states[i])));
@@ -629,14 +679,55 @@ static int state_index(const char *s)
 	return -1;
 }
 
+/* What a WR has been through since it last returned to drafting, derived
+ * from what each step does (never declared on a row): the ballots it
+ * opened (`opens`), the results that moved it (`on`), the partner's own
+ * step forward. */
+enum {
+	K_COMMITTEES = 1,   /* "committees:passed": every involved committee approved */
+	K_BOARD = 2,        /* "board:passed" */
+	K_ACCEPTED = 4,     /* a step only the partner takes, forward */
+	K_OPEN_COMMITTEE = 8, K_OPEN_BOARD = 16, K_OPEN_REMOVAL = 32, /* a ballot of that purpose is open */
+	K_ALL = 64
+};
+
+static int open_mark(const char *v)
+{
+	char p[32];
+	purpose_of(v, p, sizeof(p));
+	return !strcmp(p, "committee") ? K_OPEN_COMMITTEE : !strcmp(p, "board") ? K_OPEN_BOARD : !strcmp(p, "removal") ? K_OPEN_REMOVAL : 0;
+}
+
+static int marks_after(const struct step *s, int m)
+{
+	if (resets(s))
+		return 0;
+	if (s->opens)
+		m |= open_mark(s->opens);
+	if (s->on) {
+		m &= ~open_mark(s->on);
+		if (on_passed(s->on))
+			m |= !strncmp(s->on, "committees:", 11) ? K_COMMITTEES : !strcmp(s->on, "board:passed") ? K_BOARD : 0;
+	}
+	if (s->who == G_PARTNER && s->to)
+		m |= K_ACCEPTED;
+	return m;
+}
+
+/* States only a passed Board ballot may lead to (R32, R33). */
+static int board_end(const char *s) { return !strcmp(s, "removed") || !strcmp(s, "dissolved"); }
+
 /* Explore (state, marks) pairs from "proposed" (wr.create also starts in
  * drafting). Fails on an unknown state, an unreachable state, a non-final
  * state with no way out, a state from which no way leads to a final one (a
- * loop with no exit), or a way into "established" without a passed Board
- * ballot and the partner's acceptance since the last return to drafting. */
+ * loop with no exit), a ballot result followed where no such ballot is
+ * open, the Board's ballot opened before every involved committee approved
+ * (R4, R5), removal or dissolution without a passed Board ballot (R32,
+ * R33), or a way into "established" without a passed Board ballot and the
+ * partner's acceptance since the last return to drafting (R19, R20). */
 int core__process_check_steps(const struct step *steps, char *report, size_t n)
 {
-	enum { NS = 16, NM = 4 };
+	enum { NS = 16, NM = K_ALL };
 	int seen[NS][NM] = { { 0 } }, reached[NS] = { 0 }, out[NS] = { 0 };
 	int queue[NS * NM][2], qh = 0, qt = 0, bad = 0, nstates = 0;
 	size_t used = 0;
@@ -676,11 +767,27 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 			if (!list_has_state(s->from, core__states[st]))
 				continue;
 			int to = s->to ? state_index(s->to) : st;
-			int m = (s->marks & M_RESET) ? 0 : marks | (int)(s->marks & (M_BOARD_PASSED | M_ACCEPTED));
+			int m = marks_after(s, marks);
+			char p[32];
+			if (s->on && !(marks & open_mark(s->on))) {
+				SAY("step %s follows a %s ballot's result in %s, where no such ballot is open\n", s->action,
+				    purpose_of(s->on, p, sizeof(p)), core__states[st]);
+				bad = 1;
+			}
+			if (s->opens && open_mark(s->opens) == K_OPEN_BOARD && !(marks & K_COMMITTEES)) {
+				SAY("step %s opens the Board's ballot from %s before every involved committee approved (R4, R5)\n",
+				    s->action, core__states[st]);
+				bad = 1;
+			}
+			if (board_end(core__states[to]) && to != st && !(s->on && !strcmp(s->on, "removal:passed"))) {
+				SAY("step %s reaches %s from %s without a passed Board ballot on the removal (R32, R33)\n", s->action,
+				    core__states[to], core__states[st]);
+				bad = 1;
+			}
 			if (!strcmp(core__states[to], "established") && strcmp(core__states[st], "established") &&
-			    (m & (M_BOARD_PASSED | M_ACCEPTED)) != (M_BOARD_PASSED | M_ACCEPTED)) {
+			    (m & (K_BOARD | K_ACCEPTED)) != (K_BOARD | K_ACCEPTED)) {
 				SAY("step %s reaches established from %s without %s\n", s->action, core__states[st],
-				    (m & M_BOARD_PASSED) ? "the partner's acceptance (R20)" : "a passed Board ballot (R7, R19)");
+				    (m & K_BOARD) ? "the partner's acceptance (R20)" : "a passed Board ballot (R7, R19)");
 				bad = 1;
 			}
 			if (!seen[to][m]) {
@@ -721,7 +828,9 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 		}
 	}
 	if (!bad)
-		SAY("process ok: %d states, every one reachable, no dead end, every WR can end, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
+		SAY("process ok: %d states, every one reachable, no dead end, every WR can end, every ballot result follows an open "
+		    "ballot, the Board's ballot only after every involved committee approved, removal and dissolution only by a "
+		    "passed Board ballot, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
 #undef SAY
 	return bad ? -1 : 0;
 }

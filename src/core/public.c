@@ -64,8 +64,9 @@ int core__public_get(struct ctx *x, struct err *e)
 	if (!store_find(x->st, "wr_versions", &q, &rows, e))
 		for (size_t i = 0; i < json_array_size(rows); i++) {
 			json_t *v = json_array_get(rows, i);
-			json_array_append_new(hist, json_pack("{sO sO sO}", "revision", json_object_get(v, "revision"), "date",
-							      json_object_get(v, "created_at"), "summary", json_object_get(v, "summary")));
+			json_array_append_new(hist, json_pack("{sO sO sO sO}", "version", json_object_get(v, "label"), "revision",
+							      json_object_get(v, "revision"), "date", json_object_get(v, "created_at"), "summary",
+							      json_object_get(v, "summary")));
 		}
 	json_object_set_new(doc, "history", hist);
 	json_decref(where);
@@ -97,8 +98,9 @@ int core__public_feed(struct ctx *x, struct err *e)
 				json_t *v = json_array_get(vs, k);
 				if (strcmp(json_string_value(json_object_get(v, "created_at")), est) < 0)
 					continue;
-				json_array_append_new(entries, json_pack("{sO sO sO sO sO}", "wr_id", json_object_get(wr, "id"), "title",
+				json_array_append_new(entries, json_pack("{sO sO sO sO sO sO}", "wr_id", json_object_get(wr, "id"), "title",
 									 json_object_get(wr, "title"), "revision", json_object_get(v, "revision"),
+									 "version", json_object_get(v, "label"),
 									 "updated", json_object_get(v, "created_at"), "summary",
 									 json_object_get(v, "summary")));
 			}

@@ -4,6 +4,7 @@
  * revision is the ETag every editor must present (R13). */
 #include <ctype.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/internal.h"
 #include "lib/markdown.h"
@@ -212,30 +213,88 @@ json_t *core__wr_document(struct ctx *x, json_t *wr)
 	return d;
 }
 
-/* R50: bump the revision, keep a snapshot with its author and summary. */
-static int wr_touch(struct ctx *x, int64_t id, const char *summary, json_t **doc, struct err *e);
+/* R50: version labels, like the seed's Appendix A (1.0.0, 1.0.1, 1.0.1a,
+ * 1.0.1b, 1.1a ...): a number major.minor.update for what a body saw or
+ * decided, letters after it for the edits since. The proposal is 0.1.0; an
+ * edit adds or advances the letters (0.1.0a, 0.1.0b, ... z, aa); a process
+ * step (frozen for ballot, approved, sent, reviewed, removal ...) takes the
+ * next update number (0.1.1); an approved amendment the next minor
+ * (1.1.0); establishment the next major (1.0.0). */
+int core__version_label(const char *prev, enum vkind kind, char *out, size_t n)
+{
+	unsigned long v[3] = { 0, 1, 0 };
+	char letters[16] = "";
+	if (prev) {
+		const char *p = prev;
+		for (int i = 0; i < 3; i++) {
+			char *end;
+			if (!isdigit((unsigned char)*p))
+				return -1;
+			v[i] = strtoul(p, &end, 10);
+			p = end;
+			if (i < 2 && *p++ != '.')
+				return -1;
+		}
+		if (strspn(p, "abcdefghijklmnopqrstuvwxyz") != strlen(p) || strlen(p) >= sizeof(letters) - 1)
+			return -1;
+		snprintf(letters, sizeof(letters), "%s", p);
+		if (kind == V_EDIT) { /* count on in letters: a .. z, aa .. */
+			size_t len = strlen(letters), i = len;
+			while (i > 0 && letters[i - 1] == 'z')
+				letters[--i] = 'a';
+			if (i > 0)
+				letters[i - 1]++;
+			else
+				memmove(letters + 1, letters, len + 1), letters[0] = 'a';
+		} else {
+			letters[0] = '\0';
+			if (kind == V_STEP)
+				v[2]++;
+			else if (kind == V_AMEND)
+				v[1]++, v[2] = 0;
+			else
+				v[0]++, v[1] = v[2] = 0;
+		}
+	}
+	int w = snprintf(out, n, "%lu.%lu.%lu%s", v[0], v[1], v[2], letters);
+	return w < 0 || (size_t)w >= n ? -1 : 0;
+}
 
-int core__wr_touch(struct ctx *x, int64_t id, const char *summary, struct err *e)
+/* R50: bump the revision, keep a snapshot with its author, summary and
+ * label. */
+static int wr_touch(struct ctx *x, int64_t id, const char *summary, enum vkind kind, json_t **doc, struct err *e);
+
+int core__wr_version(struct ctx *x, int64_t id, const char *summary, enum vkind kind, struct err *e)
 {
 	json_t *doc = NULL;
-	int ret = wr_touch(x, id, summary, &doc, e);
+	int ret = wr_touch(x, id, summary, kind, &doc, e);
 	json_decref(doc);
 	return ret;
 }
 
-static int wr_touch(struct ctx *x, int64_t id, const char *summary, json_t **doc, struct err *e)
+static int wr_touch(struct ctx *x, int64_t id, const char *summary, enum vkind kind, json_t **doc, struct err *e)
 {
 	int64_t rev;
-	json_t *wr = NULL, *row = NULL, *ch = json_pack("{ss}", "updated_at", x->now_iso);
+	char label[40];
+	json_t *wr = NULL, *row = NULL, *ch = NULL;
 	int ret = -1;
 	*doc = NULL;
+	if (store_get(x->st, "work_registers", id, &wr, e))
+		goto out;
+	if (core__version_label(json_string_value(json_object_get(wr, "version_label")), kind, label, sizeof(label))) {
+		err_set(e, E_INTERNAL, "version_label", "the Work Register's version label is not one");
+		goto out;
+	}
+	json_decref(wr);
+	wr = NULL;
+	ch = json_pack("{ss ss}", "updated_at", x->now_iso, "version_label", label);
 	if (store_update(x->st, "work_registers", id, ch, e) ||
 	    store_increment(x->st, "work_registers", id, "revision", 1, &rev, e) ||
 	    store_get(x->st, "work_registers", id, &wr, e))
 		goto out;
 	*doc = core__wr_document(x, wr);
-	row = json_pack("{sI sI sO ss ss ss}", "wr_id", (json_int_t)id, "revision", (json_int_t)rev, "snapshot", *doc,
-			"author", x->actor.label, "summary", summary, "created_at", x->now_iso);
+	row = json_pack("{sI sI ss sO ss ss ss}", "wr_id", (json_int_t)id, "revision", (json_int_t)rev, "label", label, "snapshot",
+			*doc, "author", x->actor.label, "summary", summary, "created_at", x->now_iso);
 	if (x->actor.person_id)
 		json_object_set_new(row, "author_id", json_integer(x->actor.person_id));
 	if (store_insert(x->st, "wr_versions", row, NULL, e))
@@ -375,7 +434,7 @@ int core__wr_create(struct ctx *x, struct err *e)
 	json_object_set_new(row, "revision", json_integer(0));
 	if (x->actor.person_id)
 		json_object_set_new(row, "proposer_id", json_integer(x->actor.person_id));
-	if (store_insert(x->st, "work_registers", row, &id, e) || wr_touch(x, id, summary_of(x, "Proposed"), &doc, e))
+	if (store_insert(x->st, "work_registers", row, &id, e) || wr_touch(x, id, summary_of(x, "Proposed"), V_EDIT, &doc, e))
 		goto out;
 	snprintf(x->reply->location, sizeof(x->reply->location), "/api/v1/work-registers/%lld", (long long)id);
 	core__reply(x, 201, json_incref(doc));
@@ -414,7 +473,7 @@ int core__wr_update(struct ctx *x, struct err *e)
 	if (json_object_get(ch, "owner_id") && !strcmp(json_string_value(json_object_get(wr, "status")), "proposed"))
 		json_object_set_new(ch, "status", json_string("drafting"));
 	before = core__wr_document(x, wr);
-	if (store_update(x->st, "work_registers", wr_id(x), ch, e) || wr_touch(x, wr_id(x), summary_of(x, "Edited"), &doc, e))
+	if (store_update(x->st, "work_registers", wr_id(x), ch, e) || wr_touch(x, wr_id(x), summary_of(x, "Edited"), V_EDIT, &doc, e))
 		goto out;
 	core__reply(x, 200, json_incref(doc));
 	core__audit(x, "work_register", wr_id(x), before, json_incref(doc));
@@ -516,6 +575,11 @@ static int standard_check(struct ctx *x, json_t *s, json_t *cur, struct err *e)
 			err_set(e, E_R37_TYPE, "standard_type", "'%s' is not a DMTF specification type (see /api/v1/standard-types)", type);
 		goto out;
 	}
+	if (json_is_true(json_object_get(t, "retired")) &&
+	    (!cur || strcasecmp(type, json_string_value(json_object_get(cur, "standard_type"))))) {
+		err_set(e, E_R37_TYPE, "standard_type", "'%s' is retired: rows that have it keep it, new ones take a current type", type);
+		goto out;
+	}
 	json_object_set(s, "standard_type", json_object_get(t, "name")); /* canonical spelling */
 	json_decref(where);
 	where = json_pack("{sO ss}", "partner_id", json_object_get(s, "partner_id"), "ap_id", ap);
@@ -580,7 +644,7 @@ int core__section_add(struct ctx *x, struct err *e)
 	if (editable(x, e) || section_insert(x, sec, row, &id, e) || store_get(x->st, sec->table, id, &made, e))
 		goto out;
 	snprintf(summary, sizeof(summary), "Added %s %lld", sec->type, (long long)id);
-	if (wr_touch(x, wr_id(x), summary_of(x, summary), &doc, e))
+	if (wr_touch(x, wr_id(x), summary_of(x, summary), V_EDIT, &doc, e))
 		goto out;
 	snprintf(x->reply->location, sizeof(x->reply->location), "/api/v1/work-registers/%lld/%s/%lld",
 		 (long long)wr_id(x), sec->path, (long long)id);
@@ -616,7 +680,7 @@ int core__section_update(struct ctx *x, struct err *e)
 	if (store_update(x->st, sec->table, id, ch, e) || store_get(x->st, sec->table, id, &after, e))
 		goto out;
 	snprintf(summary, sizeof(summary), "Changed %s %lld", sec->type, (long long)id);
-	if (wr_touch(x, wr_id(x), summary_of(x, summary), &doc, e))
+	if (wr_touch(x, wr_id(x), summary_of(x, summary), V_EDIT, &doc, e))
 		goto out;
 	core__reply(x, 200, json_incref(after));
 	core__audit(x, sec->type, id, cur, json_incref(after));
@@ -656,7 +720,7 @@ int core__section_delete(struct ctx *x, struct err *e)
 	if (store_delete(x->st, sec->table, id, e))
 		goto out;
 	snprintf(summary, sizeof(summary), "Removed %s %lld", sec->type, (long long)id);
-	if (wr_touch(x, wr_id(x), summary, &doc, e))
+	if (wr_touch(x, wr_id(x), summary, V_EDIT, &doc, e))
 		goto out;
 	core__reply(x, 204, NULL);
 	core__audit(x, sec->type, id, cur, NULL);
@@ -702,7 +766,7 @@ int core__standard_replace(struct ctx *x, struct err *e)
 	}
 	snprintf(summary, sizeof(summary), "Replaced group row %s by %zu rows",
 		 json_string_value(json_object_get(group, "ap_id")), json_array_size(rows));
-	if (wr_touch(x, wr_id(x), summary_of(x, summary), &doc, e))
+	if (wr_touch(x, wr_id(x), summary_of(x, summary), V_EDIT, &doc, e))
 		goto out;
 	core__reply(x, 201, json_pack("{sO sO}", "replaced", group, "rows", made));
 	core__audit(x, "standard", gid, json_incref(group), json_pack("{sO}", "rows", made));
@@ -728,17 +792,22 @@ int core__version_list(struct ctx *x, struct err *e)
 	return core__list(x, "wr_versions", json_pack("{sI}", "wr_id", (json_int_t)wr_id(x)), version_meta, e);
 }
 
+/* R50: a past version by its revision (7) or its label (1.0.1a). */
 int core__version_get(struct ctx *x, struct err *e)
 {
 	int64_t n;
+	const char *label = core__param(x, "sub_id");
 	json_t *v = NULL, *where;
-	if (core__path_id(x, "sub_id", &n, e))
+	if (label && strchr(label, '.'))
+		where = json_pack("{sI ss}", "wr_id", (json_int_t)wr_id(x), "label", label);
+	else if (core__path_id(x, "sub_id", &n, e))
 		return -1;
-	where = json_pack("{sI sI}", "wr_id", (json_int_t)wr_id(x), "revision", (json_int_t)n);
+	else
+		where = json_pack("{sI sI}", "wr_id", (json_int_t)wr_id(x), "revision", (json_int_t)n);
 	int ret = store_find_one(x->st, "wr_versions", where, &v, e);
 	json_decref(where);
 	if (ret)
-		return err_set(e, E_NOT_FOUND, NULL, "no version %lld of this Work Register", (long long)n);
+		return err_set(e, E_NOT_FOUND, NULL, "no version %s of this Work Register", label ? label : "?");
 	core__reply(x, 200, v);
 	return 0;
 }
@@ -753,8 +822,9 @@ int core__history_list(struct ctx *x, struct err *e)
 		json_t *v = json_array_get(rows, i);
 		char date[11];
 		snprintf(date, sizeof(date), "%s", json_string_value(json_object_get(v, "created_at")));
-		json_array_append_new(items, json_pack("{sO ss sO sO}", "revision", json_object_get(v, "revision"), "date", date,
-						       "author", json_object_get(v, "author"), "summary", json_object_get(v, "summary")));
+		json_array_append_new(items, json_pack("{sO sO ss sO sO}", "version", json_object_get(v, "label"), "revision",
+						       json_object_get(v, "revision"), "date", date, "author", json_object_get(v, "author"),
+						       "summary", json_object_get(v, "summary")));
 	}
 	json_decref(where);
 	json_decref(rows);
@@ -763,16 +833,6 @@ int core__history_list(struct ctx *x, struct err *e)
 		return -1;
 	}
 	core__reply(x, 200, json_pack("{so}", "items", items));
-	return 0;
-}
-
-int core__standard_type_list(struct ctx *x, struct err *e)
-{
-	json_t *rows = NULL;
-	struct store_query q = { .order = "name" };
-	if (store_find(x->st, "standard_types", &q, &rows, e))
-		return -1;
-	core__reply(x, 200, json_pack("{so}", "items", rows));
 	return 0;
 }
 

@@ -150,10 +150,8 @@ static void render_wr(struct strbuf *sb, json_t *d)
 		     "<th scope=\"col\">Date</th><th scope=\"col\">Summary</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < json_array_size(hist); i++) {
 		json_t *h = json_array_get(hist, i);
-		char rev[24];
-		snprintf(rev, sizeof(rev), "%lld", (long long)json_integer_value(json_object_get(h, "revision")));
 		html_raw(sb, "<tr>");
-		cell(sb, rev);
+		cell(sb, str(h, "version")); /* R50: 1.0.1a, as the seed's Appendix A */
 		html_raw(sb, "<td>");
 		date_of(sb, str(h, "date"));
 		html_raw(sb, "</td>");
@@ -184,6 +182,8 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 		snprintf(id, sizeof(id), "/registers/%lld", (long long)json_integer_value(json_object_get(en, "wr_id")));
 		html_raw(sb, "<entry><title>");
 		html_text(sb, str(en, "title"));
+		html_raw(sb, " ");
+		html_text(sb, str(en, "version"));
 		html_raw(sb, "</title><id>");
 		html_text(sb, base);
 		html_text(sb, id);

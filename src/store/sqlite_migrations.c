@@ -481,6 +481,34 @@ static const char m6_ballot_voters[] =
 	/* and a person's votes, to tell which of those they have cast */
 	"CREATE INDEX votes_person ON votes(person_id);";
 
+/* R50: a version's label, the way the seed's Appendix A labels its own
+ * (1.0.0, 1.0.1, 1.0.1a; core/wr.c says how they grow), on each version and
+ * the WR's current one on the WR. Versions written before labels existed
+ * are labelled 0.0.<revision>; the next ones grow from there. */
+static const char m7_version_labels[] =
+	"ALTER TABLE wr_versions ADD COLUMN label TEXT;"
+	"UPDATE wr_versions SET label = '0.0.' || revision;"
+	"CREATE UNIQUE INDEX wr_versions_label ON wr_versions(wr_id, label);"
+	"ALTER TABLE work_registers ADD COLUMN version_label TEXT;"
+	"UPDATE work_registers SET version_label = (SELECT label FROM wr_versions v WHERE v.wr_id = work_registers.id ORDER BY revision DESC LIMIT 1);";
+
+/* R37: the specification types are data an administrator edits; a type
+ * Table 1 rows use is retired, not deleted. R44: the register of DMTF
+ * standards a partner's change request names, each owned by a body. */
+static const char m8_registers[] =
+	"ALTER TABLE standard_types ADD COLUMN description TEXT;"
+	"ALTER TABLE standard_types ADD COLUMN retired BOOLEAN NOT NULL DEFAULT 0 CHECK (retired IN (0, 1));"
+	"CREATE INDEX standards_type ON standards(standard_type);"
+	"CREATE TABLE dmtf_standards ("
+	" id INTEGER PRIMARY KEY,"
+	" dsp TEXT NOT NULL UNIQUE COLLATE NOCASE,"
+	" title TEXT NOT NULL,"
+	" version TEXT NOT NULL,"
+	" body_id INTEGER NOT NULL REFERENCES bodies(id),"
+	" retired BOOLEAN NOT NULL DEFAULT 0 CHECK (retired IN (0, 1)),"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX dmtf_standards_body ON dmtf_standards(body_id);";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -488,5 +516,7 @@ const char *const store__sqlite_migrations[] = {
 	m4_stamps,
 	m5_search,
 	m6_ballot_voters,
+	m7_version_labels,
+	m8_registers,
 	NULL,
 };

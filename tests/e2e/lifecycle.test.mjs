@@ -107,7 +107,8 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByText('RESOLVED, that the Board approves the SNIA Work Register.').waitFor();
     assert.equal(await page.getByText(approvalDate).count() > 0, true);
     const feed = await (await fetch(srv.url + '/registers/feed.atom')).text();
-    assert.match(feed, /<entry><title>SNIA and DMTF: storage management standards<\/title>/);
+    assert.match(feed, /<entry><title>SNIA and DMTF: storage management standards 1\.0\.0<\/title>/); // established: 1.0.0 (R50)
+    await page.getByRole('cell', { name: '1.0.0', exact: true }).waitFor(); // the change history's labels
     assert.match(feed, /accepted by the partner/);
   } catch (e) { await shot(page, 'public'); throw e; } finally { await ctx.close(); }
   // and its accessibility (axe needs script, the page does not)

@@ -691,7 +691,8 @@ static void test_R17_submission_ballots_the_frozen_draft_in_the_originating_comm
 	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
 	r = as(&S, VP, "GET", path, NULL);
 	expect_status(r, 200);
-	assert_int_equal(jint(r.json, "revision"), rev); /* the ballot is on the draft it froze */
+	rev++;
+	assert_int_equal(jint(r.json, "revision"), rev); /* the ballot is on the version the submission froze */
 	assert_string_equal(jstr(r.json, "purpose"), "committee");
 	assert_int_equal(json_array_size(json_object_get(r.json, "eligible")), 3);
 	resp_free(&r);
@@ -951,6 +952,7 @@ static void test_R24_contact_changes_need_the_originating_committee_only(void **
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "contacts.0.email"), "ann@snia.example");
 	assert_int_equal(json_array_size(json_object_get(r.json, "contacts")), 1);
+	assert_string_equal(jstr(r.json, "version_label"), "1.1.0"); /* an amendment applied: the next minor (R50) */
 	resp_free(&r);
 }
 
@@ -1189,6 +1191,19 @@ static void test_R50_change_history_and_versions(void **state)
 	assert_true(n >= 5);
 	assert_string_equal(jstr(json_array_get(items, 0), "summary"), "Proposed");
 	assert_non_null(strstr(jstr(json_array_get(items, n - 1), "summary"), "accepted by the partner"));
+	/* labelled as the seed's Appendix A: the proposal 0.1.0, edits a
+	 * letter on it, each step the next number, established 1.0.0 */
+	assert_string_equal(jstr(json_array_get(items, 0), "version"), "0.1.0");
+	assert_string_equal(jstr(json_array_get(items, 1), "version"), "0.1.0a"); /* a milestone added */
+	assert_string_equal(jstr(json_array_get(items, 2), "version"), "0.1.0b");
+	assert_string_equal(jstr(json_array_get(items, n - 1), "version"), "1.0.0");
+	for (size_t i = 1; i < n; i++) {
+		const char *v = jstr(json_array_get(items, i), "version"), *sum = jstr(json_array_get(items, i), "summary");
+		for (size_t k = 0; k < i; k++)
+			assert_string_not_equal(jstr(json_array_get(items, k), "version"), v);
+		if (strstr(sum, "(R")) /* a step of the process: a number, no letter */
+			assert_true(strchr("0123456789", v[strlen(v) - 1]) != NULL);
+	}
 	/* every step that changed what the WR is left a version: socialized,
 	 * frozen and balloted, approved by the committees and the Board, the
 	 * resolution recorded, sent to the partner */
@@ -1208,6 +1223,23 @@ static void test_R50_change_history_and_versions(void **state)
 	r = as(&S, VP, "GET", wpath(id, "/versions/1"), NULL);
 	expect_status(r, 200);
 	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "snapshot"), "milestones")), 0);
+	resp_free(&r);
+	/* a past version read by its label */
+	r = as(&S, VP, "GET", wpath(id, "/versions/0.1.0a"), NULL);
+	expect_status(r, 200);
+	assert_int_equal(jint(r.json, "revision"), 2);
+	assert_int_equal(json_array_size(json_object_get(json_object_get(r.json, "snapshot"), "milestones")), 1);
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/versions/9.9.9"), NULL);
+	expect_status(r, 404);
+	resp_free(&r);
+	/* the WR carries its label; a regular review is a step (R27) */
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "version_label"), "1.0.0");
+	resp_free(&r);
+	ok_step(OWNER, id, "record-review");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "version_label"), "1.0.1");
 	resp_free(&r);
 }
 

@@ -544,6 +544,27 @@ static void test_sessions_expire_with_time(void **state)
 	(void)out;
 }
 
+/* R50: labels grow the way the seed's Appendix A shows. */
+static void test_version_labels(void **state)
+{
+	(void)state;
+	char out[40];
+	static const struct { const char *prev; enum vkind k; const char *want; } cases[] = {
+		{ NULL, V_EDIT, "0.1.0" }, { "0.1.0", V_EDIT, "0.1.0a" }, { "0.1.0a", V_EDIT, "0.1.0b" },
+		{ "1.0.1z", V_EDIT, "1.0.1aa" }, { "1.0.1az", V_EDIT, "1.0.1ba" }, { "1.0.1zz", V_EDIT, "1.0.1aaa" },
+		{ "0.1.0c", V_STEP, "0.1.1" }, { "0.1.9", V_STEP, "0.1.10" }, { "0.1.7", V_RELEASE, "1.0.0" },
+		{ "1.0.3b", V_AMEND, "1.1.0" }, { "1.1.0", V_RELEASE, "2.0.0" }, { "0.0.7", V_EDIT, "0.0.7a" },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		assert_int_equal(core__version_label(cases[i].prev, cases[i].k, out, sizeof(out)), 0);
+		assert_string_equal(out, cases[i].want);
+	}
+	static const char *const bad[] = { "", "1", "1.0", "1.0.", "a.0.0", "1.0.0A", "1.0.0-a", "1.0.0 a", "1..0" };
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++)
+		assert_int_equal(core__version_label(bad[i], V_EDIT, out, sizeof(out)), -1);
+	assert_int_equal(core__version_label("1.0.0", V_EDIT, out, 5), -1); /* too small for the answer */
+}
+
 static void test_process_table_is_sound(void **state)
 {
 	(void)state;
@@ -560,7 +581,7 @@ static void test_process_table_is_sound(void **state)
 		n++;
 	struct step *bad = calloc(n + 2, sizeof(*bad));
 	memcpy(bad, core__steps, n * sizeof(*bad));
-	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut" };
+	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut", NULL, NULL };
 	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.shortcut reaches established from drafting without a passed Board ballot"));
 	bad[n] = (struct step){ 0 };
@@ -577,6 +598,36 @@ static void test_process_table_is_sound(void **state)
 	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "state established can never reach a final state"));
 	assert_null(strstr(report, "state drafting can never")); /* drafting may still be withdrawn */
+	/* the marks are derived, not declared: the VP "accepting" for the
+	 * partner is no acceptance (R20) */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.accept"))
+			bad[i].who = G_VP;
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "wr.accept reaches established from sent_to_partner without the partner's acceptance (R20)"));
+	/* the Board's ballot scheduled while committees still vote (R4, R5) */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.schedule_board"))
+			bad[i].from = "committee_ballots|committee_approved";
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "wr.schedule_board opens the Board's ballot from committee_ballots before every involved committee approved (R4, R5)"));
+	assert_null(strstr(report, "from committee_approved before")); /* the right way is still right */
+	/* removal decided by the Executive Committee alone, no Board ballot (R33) */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.schedule_removal"))
+			bad[i].to = "removed", bad[i].opens = NULL;
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "wr.schedule_removal reaches removed from removal_proposed without a passed Board ballot on the removal (R32, R33)"));
+	/* dissolution following a result of a ballot that never opened (R32) */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.dissolution_passed"))
+			bad[i].from = "removal_ballot|removal_proposed";
+	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "wr.dissolution_passed follows a removal ballot's result in removal_proposed, where no such ballot is open"));
 	free(bad);
 }
 
@@ -589,6 +640,7 @@ int main(void)
 		cmocka_unit_test(test_dates),
 		cmocka_unit_test(test_field_specs),
 		cmocka_unit_test(test_markdown_is_safe),
+		cmocka_unit_test(test_version_labels),
 		cmocka_unit_test(test_process_table_is_sound),
 	};
 	const struct CMUnitTest db[] = {
