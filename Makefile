@@ -73,7 +73,7 @@ asan: build/asan/entente $(addprefix build/asan/tests/,$(UNIT_BINS) $(API_BINS))
 run: deps
 	@$(MAKE) --no-print-directory build/entente
 	@mkdir -p $(dir $(DB))
-	@if [ ! -f "$(DB)" ]; then ./build/entente --db "$(DB)" init --demo; fi
+	@if [ ! -f "$(DB)" ]; then ./build/entente --db "$(DB)" init --demo --story; fi
 	@echo "entente: serving http://$(LISTEN) (database $(DB)); stop with Ctrl-C"
 	@./build/entente --db "$(DB)" serve --listen "$(LISTEN)" --insecure-cookie
 

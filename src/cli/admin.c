@@ -52,22 +52,25 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		{ "admin-email", required_argument, NULL, 'e' },
 		{ "admin-password-file", required_argument, NULL, 'p' },
 		{ "demo", no_argument, NULL, 'd' },
+		{ "story", no_argument, NULL, 's' },
 		HELP_OPT, { 0 } };
-	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo]\n\n"
+	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo [--story]]\n\n"
 			    "Creates the database, the host organization (DMTF), its Board, Executive Committee,\n"
 			    "Alliance, Technical, Marketing and Interoperability Committees and the Alliance\n"
 			    "Partner Working Group, and an administrator (default admin@localhost) whose\n"
 			    "password is read from the file or generated and printed once. --demo adds\n"
-			    "demonstration data.\n";
+			    "demonstration data; --story also WRs at every stage (established with its review\n"
+			    "due, in a committee ballot with votes, in drafting with open comments).\n";
 	const char *email = "admin@localhost", *pwfile = NULL;
 	char *password = NULL, generated[33];
-	int ch, demo = 0, ret = 1;
+	int ch, demo = 0, story = 0, ret = 1;
 	json_t *list = NULL, *params = NULL;
 	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
 		switch (ch) {
 		case 'e': email = optarg; break;
 		case 'p': pwfile = optarg; break;
 		case 'd': demo = 1; break;
+		case 's': story = 1; break;
 		case 'h': return 0;
 		default: return 2;
 		}
@@ -109,7 +112,8 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	printf("initialized %s\nadministrator: %s\n", c->db_path, email);
 	if (!pwfile)
 		printf("password: %s   (shown once: keep it)\n", password);
-	ret = demo ? cmd_demo(c, 0, NULL) : 0;
+	char *story_argv[] = { "demo", "--story", NULL };
+	ret = demo ? cmd_demo(c, story ? 2 : 0, story ? story_argv : NULL) : 0;
 out:
 	free(password);
 	json_decref(list);
@@ -184,17 +188,31 @@ static size_t env_size(const char *name, size_t def)
 
 int cmd_process(struct cli *c, int argc, char **argv)
 {
-	const char *sub = argc > 1 ? argv[1] : "show";
-	char report[4096];
+	const char *sub = argc > 1 ? argv[1] : "show", *name = NULL;
+	char report[8192];
+	int dot = 0;
 	(void)c;
-	if (!strcmp(sub, "--help") || (strcmp(sub, "show") && strcmp(sub, "check") && strcmp(sub, "--dot"))) {
-		printf("usage: entente process show [--dot] | check\n\n"
-		       "show prints the lifecycle table of DSP4003 (--dot: a Graphviz graph);\n"
-		       "check explores it and fails if a state is unreachable, a non-final state has no way\n"
-		       "out or none leads to an end, a ballot result is followed where no such ballot is open,\n"
-		       "the Board's ballot opens before every involved committee approved, removal or dissolution\n"
-		       "happens without a passed Board ballot, or a path reaches established without a passed\n"
-		       "Board ballot and the partner's acceptance.\n");
+	for (int i = 2; i < argc; i++) {
+		if (!strcmp(argv[i], "--dot"))
+			dot = 1;
+		else
+			name = argv[i];
+	}
+	if (!strcmp(sub, "--dot"))
+		sub = "show", dot = 1;
+	json_t *probe = name ? core_process_table(name) : NULL;
+	int unknown = name && !probe;
+	json_decref(probe);
+	if (!strcmp(sub, "--help") || (strcmp(sub, "show") && strcmp(sub, "check")) || unknown) {
+		printf("usage: entente process show [work_register|change_request|meeting] [--dot] | check\n\n"
+		       "show prints a process table (default the Work Register's lifecycle, DSP4003 sections 2\n"
+		       "to 4; change_request and meeting are section 5.3's; --dot: a Graphviz graph);\n"
+		       "check explores every table and fails if a state is unreachable, a non-final state has no\n"
+		       "way out or none leads to an end, a closed state is left without a reason, a ballot\n"
+		       "result is followed where no such ballot is open, the Board's ballot opens before every\n"
+		       "involved committee approved, removal or dissolution happens without a passed Board\n"
+		       "ballot, or a path reaches established without a passed Board ballot and the partner's\n"
+		       "acceptance.\n");
 		return strcmp(sub, "--help") ? 2 : 0;
 	}
 	if (!strcmp(sub, "check")) {
@@ -202,11 +220,11 @@ int cmd_process(struct cli *c, int argc, char **argv)
 		fputs(report, bad ? stderr : stdout);
 		return bad ? 1 : 0;
 	}
-	if (!strcmp(sub, "--dot") || (argc > 2 && !strcmp(argv[2], "--dot"))) {
-		core_process_dot(stdout);
+	if (dot) {
+		core_process_dot(stdout, name);
 		return 0;
 	}
-	json_t *t = core_process_table(), *steps = json_object_get(t, "steps");
+	json_t *t = core_process_table(name), *steps = json_object_get(t, "steps");
 	printf("%-22s %-34s %-18s %-5s %s\n", "action", "from", "to", "rule", "who");
 	for (size_t i = 0; i < json_array_size(steps); i++) {
 		json_t *s = json_array_get(steps, i);

@@ -2,6 +2,7 @@
  * door as everything else (so it is validated and audited). */
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include "cli/cli.h"
 
@@ -51,13 +52,160 @@ static json_t *wr_params(int64_t wr)
 	return json_pack("{ss}", "id", s);
 }
 
+/* action on the record id, with body (taken); its reply in *out if asked. */
+static int act(struct cli *c, const char *action, int64_t id, json_t *body, json_t **out)
+{
+	char sid[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	json_t *params = json_pack("{ss}", "id", sid);
+	int ret = cli_call(c, action, params, body, out);
+	json_decref(params);
+	json_decref(body);
+	return ret;
+}
+
+/* Section 5.3 (R42-R49): SNIA's change request to DSP0004, under review by
+ * the Technical Committee's chair, who wrote to the submitter and scheduled
+ * a joint meeting (announced with the IP policy of the settings). */
+static int demo_feedback(struct cli *c, int64_t sam, int64_t chair)
+{
+	int64_t dsp = find(c, "dmtf_standard.list", "dsp", "DSP0004"), cr = 0, m = 0;
+	json_t *out = NULL;
+	int bad = !dsp || cli_call_take(c, "settings.update", json_pack("{ss ss}", "ip_policy_url", "https://www.dmtf.org/about/policies/ip",
+								      "ip_policy_text", "Participation in this meeting is governed by the "
+								      "DMTF IP policy. Non-members acknowledge it to take part in any form."));
+	c->as_person = sam;
+	bad = bad || !(cr = cli_make(c, "cr.create", NULL, json_pack("{sI ss ss ss ss ss sb sI}", "dmtf_standard_id", (json_int_t)dsp,
+		"standard_version", "2.8.0", "section", "5.1.2.8 Qualifier flavors", "problem",
+		"The inheritance of the *Override* flavor is ambiguous for association references.", "proposed_change",
+		"State that a reference's flavor follows the association's.", "rationale",
+		"SNIA's storage profiles and two CIM implementations read it differently.", "attests", 1, "wr_id", (json_int_t)1)));
+	c->as_person = chair;
+	bad = bad || act(c, "cr.review", cr, NULL, NULL) ||
+	      act(c, "cr.message", cr, json_pack("{ss}", "text", "Thank you. Could SNIA send the two readings side by side before we meet?"), NULL) ||
+	      act(c, "cr.discuss", cr, json_pack("{ss s{ss ss ss ss ss ss}}", "note", "A joint meeting with SNIA's schema editors.", "meeting",
+		"title", "DSP0004 qualifier flavors with SNIA", "starts_at", "2027-01-14T16:00", "ends_at", "2027-01-14T17:00",
+		"time_zone", "America/Denver", "kind", "teleconference", "agenda", "1. The two readings\n2. The proposed wording"), &out);
+	if (!bad)
+		m = json_integer_value(json_object_get(json_array_get(json_object_get(out, "meetings"), 0), "id"));
+	json_decref(out);
+	bad = bad || !m || act(c, "participant.add", m, json_pack("{sI}", "person_id", (json_int_t)sam), NULL) ||
+	      act(c, "participant.add", m, json_pack("{ss ss ss}", "name", "Olga Ortega", "email", "olga@acme.example", "organization",
+						     "Acme Storage"), NULL) ||
+	      act(c, "meeting.announce", m, NULL, NULL);
+	c->as_person = 0;
+	return bad;
+}
+
+/* The person with this e-mail takes action on record id. */
+static int as_act(struct cli *c, const int64_t *pid, int who, const char *action, int64_t id, json_t *body, json_t **out)
+{
+	c->as_person = who < 0 ? 0 : pid[who];
+	int ret = act(c, action, id, body, out);
+	c->as_person = 0;
+	return ret;
+}
+
+/* The id of the first open ballot of WR wr on body (0 if none). */
+static int64_t open_ballot(struct cli *c, int64_t wr, int64_t body)
+{
+	char q[80];
+	json_t *out = NULL, *params;
+	int64_t id = 0;
+	snprintf(q, sizeof(q), "%lld", (long long)wr);
+	params = json_pack("{ss ss}", "wr_id", q, "status", "open");
+	if (!cli_call(c, "ballot.list", params, NULL, &out))
+		for (size_t i = 0; i < json_array_size(json_object_get(out, "items")); i++) {
+			json_t *b = json_array_get(json_object_get(out, "items"), i);
+			if (json_integer_value(json_object_get(b, "body_id")) == body && !id)
+				id = json_integer_value(json_object_get(b, "id"));
+		}
+	json_decref(params);
+	json_decref(out);
+	return id;
+}
+
+static int vote(struct cli *c, const int64_t *pid, int who, int64_t ballot, const char *choice, const char *comment)
+{
+	json_t *b = json_pack("{ss}", "choice", choice);
+	if (comment)
+		json_object_set_new(b, "comment", json_string(comment));
+	return !ballot || as_act(c, pid, who, "ballot.vote", ballot, b, NULL);
+}
+
+static int64_t story_wr(struct cli *c, int64_t partner, int64_t owner, const char *title, const char *scope, int64_t ac)
+{
+	int64_t wr = cli_make(c, "wr.create", NULL, json_pack("{sI ss sI ss ss ss}", "partner_id", (json_int_t)partner, "title", title,
+		"owner_id", (json_int_t)owner, "scope", scope, "benefits", "Fewer redundant efforts; one model for operators.",
+		"deliverables", "- Profiles maintained by the partner\n- A joint review each year"));
+	if (!wr || !cli_make(c, "milestone.add", wr_params(wr), json_pack("{ss sI ss}", "description", "Joint review of the profiles",
+		"body_id", (json_int_t)ac, "target_date", "2027-09-30")) ||
+	    !cli_make(c, "contact.add", wr_params(wr), json_pack("{ss ss ss}", "name", "Greta Green", "email", "greta@tgg.example", "role", "board_rep")) ||
+	    !cli_make(c, "contact.add", wr_params(wr), json_pack("{ss ss ss}", "name", "TGG press office", "email", "press@tgg.example", "role", "pr")))
+		return 0;
+	return wr;
+}
+
+/* The whole story a new user needs to see (make run): an established WR on
+ * the public site with its Table 1 and history, whose review is due; one in
+ * a committee ballot with votes; one in drafting with open comments. People
+ * by index: 0 Vera (VP), 1 Owen (owner), 2 Carla (Alliance Committee chair),
+ * 4 Bea (Board, Executive), 7 Greta (TGG). */
+static int demo_story(struct cli *c, const int64_t *pid, int64_t tgg, int64_t ac)
+{
+	int64_t est, bal, dr, b;
+	char buf[16];
+	/* established: its review falls due within the reminder period (R27) */
+	if (!(est = story_wr(c, tgg, pid[1], "TGG and DMTF: power and cooling telemetry",
+			     "Telemetry of **power and cooling** equipment through DMTF models.", ac)) ||
+	    !cli_make(c, "standard.add", wr_params(est), json_pack("{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+		"profile", "ap_id", "tgg-power-profile", "description", "Power distribution profile", "domain", "Facilities", "lead_org", "TGG",
+		"ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner")) ||
+	    !cli_make(c, "standard.add", wr_params(est), json_pack("{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+		"white paper", "ap_id", "tgg-cooling-paper", "description", "Cooling telemetry white paper", "domain", "Facilities",
+		"lead_org", "TGG", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner")) ||
+	    as_act(c, pid, 1, "wr.socialize", est, NULL, NULL) || as_act(c, pid, 1, "wr.submit", est, NULL, NULL))
+		return 1;
+	b = open_ballot(c, est, ac);
+	if (vote(c, pid, 2, b, "yes", NULL) || vote(c, pid, 0, b, "yes", NULL) || vote(c, pid, 1, b, "yes", NULL) ||
+	    as_act(c, pid, 4, "wr.schedule_board", est, NULL, NULL))
+		return 1;
+	b = open_ballot(c, est, find(c, "body.list", "name", "Board of Directors"));
+	if (vote(c, pid, 4, b, "yes", NULL) || vote(c, pid, 0, b, "yes", NULL))
+		return 1;
+	time_t now = time(NULL);
+	strftime(buf, sizeof(buf), "%Y-%m-%d", gmtime(&now));
+	if (as_act(c, pid, 0, "wr.record_resolution", est, json_pack("{ss ss}", "resolution",
+		"RESOLVED, that the Board approves the alliance with The Green Grid on power and cooling telemetry.", "approval_date", buf), NULL) ||
+	    as_act(c, pid, 1, "wr.send_to_partner", est, NULL, NULL) ||
+	    cli_call_take(c, "settings.update", json_pack("{si}", "review_months", 2)) ||
+	    as_act(c, pid, 7, "wr.accept", est, NULL, NULL) ||
+	    cli_call_take(c, "settings.update", json_pack("{si}", "review_months", 24)))
+		return 1;
+	/* in the Alliance Committee's ballot: two of three voted */
+	if (!(bal = story_wr(c, tgg, pid[1], "TGG and DMTF: data center asset inventory", "An inventory model of data center assets.", ac)) ||
+	    as_act(c, pid, 1, "wr.socialize", bal, NULL, NULL) || as_act(c, pid, 1, "wr.submit", bal, NULL, NULL))
+		return 1;
+	b = open_ballot(c, bal, ac);
+	if (vote(c, pid, 2, b, "yes", NULL) || vote(c, pid, 0, b, "no", "Name the asset classes in the milestones first."))
+		return 1;
+	/* in drafting, with comments to answer (R16) */
+	if (!(dr = story_wr(c, tgg, pid[1], "TGG and DMTF: liquid cooling", "Management of **liquid cooling** loops.", ac)) ||
+	    as_act(c, pid, 7, "comment.add", dr, json_pack("{ss}", "text", "Please add the coolant distribution units to the scope."), NULL) ||
+	    as_act(c, pid, 2, "comment.add", dr, json_pack("{ss}", "text", "Which committee reviews the cooling profiles?"), NULL))
+		return 1;
+	return 0;
+}
+
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
 	int64_t pid[sizeof(people) / sizeof(*people)], snia, tgg, tc, ac, wg, wr;
 	(void)argc;
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: entente demo\n\nAdds partners (SNIA, TGG), people with the password '%s', their seats,\n"
-		       "and Work Registers to try the process with.\n", DEMO_PASSWORD);
+		printf("usage: entente demo [--story]\n\nAdds partners (SNIA, TGG), people with the password '%s', their seats,\n"
+		       "Work Registers to try the process with, a change request and a joint meeting.\n"
+		       "--story adds WRs at every stage: established (on the public site, its review due), in a\n"
+		       "committee ballot with votes, in drafting with open comments.\n", DEMO_PASSWORD);
 		return 0;
 	}
 	if (!(snia = cli_make(c, "org.create", NULL, json_pack("{ss ss ss}", "name", "Storage Networking Industry Association",
@@ -109,7 +257,17 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		"scope", "Joint development of **storage management** models that build on CIM.",
 		"benefits", "One model for storage and server management; fewer redundant efforts.",
 		"deliverables", "- Storage schema contributed to the CIM schema\n- Storage device profiles maintained by SNIA"));
-	if (!wr ||
+	/* R35: the organization's delegation rules, and SNIA's agreement to
+	 * them before it takes delegated work in Table 1 */
+	if (!wr || cli_call_take(c, "settings.update", json_pack("{ss}", "delegation_rules_text",
+		"A delegated standard is developed by the partner under its own process, builds on DMTF technologies without "
+		"changing them, is offered to the DMTF for review before each release, and names the DMTF specifications it "
+		"depends on.")))
+		return 1;
+	c->as_person = pid[6];
+	int agreed = act(c, "delegation.agree", wr, json_pack("{si}", "rules_version", 1), NULL);
+	c->as_person = 0;
+	if (agreed ||
 	    !cli_make(c, "milestone.add", wr_params(wr), json_pack("{ss sI sI ss}", "description", "Storage schema submitted to DMTF",
 		"body_id", (json_int_t)tc, "wg_id", (json_int_t)wg, "target_date", "2027-06-30")) ||
 	    !cli_make(c, "milestone.add", wr_params(wr), json_pack("{ss sI ss}", "description", "Joint review of the Work Register",
@@ -128,6 +286,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if (!cli_make(c, "wr.create", NULL, json_pack("{sI ss ss ss}", "partner_id", (json_int_t)tgg, "title",
 		"TGG and DMTF: data center facilities", "proposed_by", "partner",
 		"scope", "Management of non-IT data center equipment and facilities.")))
+		return 1;
+	if (demo_feedback(c, pid[6], pid[3]))
+		return 1;
+	if (argc > 1 && !strcmp(argv[1], "--story") && demo_story(c, pid, tgg, ac))
 		return 1;
 	printf("demo data added; every demo account's password is %s\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof(people) / sizeof(*people); i++)

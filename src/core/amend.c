@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "core/internal.h"
 #include "lib/util.h"
@@ -41,6 +42,8 @@ static const struct jfield changes_spec[] = {
 	{ .name = "deliverables", .type = JT_TEXT, .max = 20000, .rule = "R28" },
 	{ .name = "milestones", .type = JT_ARRAY, .max = 200, .items = milestone_item, .rule = "R28" },
 	{ .name = "contacts", .type = JT_ARRAY, .max = 100, .items = contact_item, .rule = "R24" },
+	/* Table 1 after approval: rows added, changed, groups replaced (R22, R28, R39) */
+	{ .name = "standards", .type = JT_OBJECT, .items = core__table1_changes_spec, .rule = "R22" },
 	{ 0 }
 };
 
@@ -86,6 +89,48 @@ static int contains(json_t *arr, json_t *v)
 	return 0;
 }
 
+/* A domain as compared: case and surrounding spaces ignored. */
+static int same_domain(const char *a, const char *b)
+{
+	while (a && *a == ' ')
+		a++;
+	while (b && *b == ' ')
+		b++;
+	size_t la = a ? strlen(a) : 0, lb = b ? strlen(b) : 0;
+	while (la && a[la - 1] == ' ')
+		la--;
+	while (lb && b[lb - 1] == ' ')
+		lb--;
+	return la == lb && (!la || !strncasecmp(a, b, la));
+}
+
+/* R29: Table 1 work in an information-management domain the WR did not
+ * cover extends its scope. */
+static int extends_domains(struct ctx *x, json_t *std)
+{
+	json_t *cur = core__rows_of(x, "standards", wr_id(x)), *rows = json_array();
+	json_t *adds = json_object_get(std, "add"), *reps = json_object_get(std, "replace"), *ups = json_object_get(std, "update");
+	int extends = 0;
+	if (adds)
+		json_array_extend(rows, adds);
+	for (size_t i = 0; i < json_array_size(reps); i++)
+		json_array_extend(rows, json_object_get(json_array_get(reps, i), "rows"));
+	for (size_t i = 0; i < json_array_size(ups); i++)
+		if (json_object_get(json_array_get(ups, i), "domain"))
+			json_array_append(rows, json_array_get(ups, i));
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		int known = 0;
+		const char *d = json_string_value(json_object_get(json_array_get(rows, i), "domain"));
+		for (size_t k = 0; k < json_array_size(cur); k++)
+			known |= !strcmp(json_string_value(json_object_get(json_array_get(cur, k), "status")), "current") &&
+				 same_domain(d, json_string_value(json_object_get(json_array_get(cur, k), "domain")));
+		extends |= !known;
+	}
+	json_decref(cur);
+	json_decref(rows);
+	return extends;
+}
+
 /* The class must fit the changes (R24, R28, R29). */
 static int class_check(struct ctx *x, const char *cls, json_t *ch, struct err *e)
 {
@@ -116,11 +161,14 @@ static int class_check(struct ctx *x, const char *cls, json_t *ch, struct err *e
 			if (extends)
 				return err_set(e, E_R29_SCOPE, "milestones", "the milestones bring in another committee or working group: classify it as scope");
 		}
+		json_t *std = json_object_get(ch, "standards");
+		if (std && extends_domains(x, std))
+			return err_set(e, E_R29_SCOPE, "standards", "Table 1 work in a domain the Work Register did not cover extends its scope: classify it as scope");
 	}
 	if (!strcmp(cls, "deliverables"))
 		json_object_foreach(ch, key, v)
-			if (strcmp(key, "deliverables") && strcmp(key, "milestones"))
-				return err_set(e, E_INVALID, key, "a deliverable adjustment changes deliverables and milestones only (R28)");
+			if (strcmp(key, "deliverables") && strcmp(key, "milestones") && strcmp(key, "standards"))
+				return err_set(e, E_INVALID, key, "a deliverable adjustment changes deliverables, milestones and Table 1 only (R28)");
 	return 0;
 }
 
@@ -186,9 +234,22 @@ static int replace_rows(struct ctx *x, const char *table, json_t *rows, struct e
 	return 0;
 }
 
+static int reject(struct ctx *x, json_t *a, const char *why, struct err *e);
+
 static int apply(struct ctx *x, json_t *a, struct err *e)
 {
-	json_t *ch = json_object_get(a, "changes"), *fields = json_object(), *v;
+	json_t *ch = json_object_get(a, "changes"), *fields, *v;
+	/* Table 1 may have changed since the proposal: what no longer passes
+	 * the checks rejects the amendment, with the reason, and changes nothing */
+	if ((v = json_object_get(ch, "standards"))) {
+		struct err why = ERR_INIT;
+		char reason[400];
+		if (core__table1_apply(x, v, 1, &why)) {
+			snprintf(reason, sizeof(reason), "Table 1 no longer passes: %s (%s)", why.detail, why.field);
+			return reject(x, a, reason, e);
+		}
+	}
+	fields = json_object();
 	char summary[700], next[11], buf[16];
 	const char *keys[] = { "title", "scope", "benefits", "deliverables" };
 	int months = atoi(core__setting(x, "review_months", buf, sizeof(buf)));
@@ -202,7 +263,8 @@ static int apply(struct ctx *x, json_t *a, struct err *e)
 	int ret = store_update(x->st, "work_registers", wr_id(x), fields, e);
 	json_decref(fields);
 	if (ret || ((v = json_object_get(ch, "milestones")) && replace_rows(x, "milestones", v, e)) ||
-	    ((v = json_object_get(ch, "contacts")) && replace_rows(x, "wr_contacts", v, e)))
+	    ((v = json_object_get(ch, "contacts")) && replace_rows(x, "wr_contacts", v, e)) ||
+	    ((v = json_object_get(ch, "standards")) && core__table1_apply(x, v, 0, e)))
 		return -1;
 	snprintf(summary, sizeof(summary), "Amendment %lld (%s): %s", (long long)json_integer_value(json_object_get(a, "id")),
 		 json_string_value(json_object_get(a, "class")), json_string_value(json_object_get(a, "summary")));
@@ -334,6 +396,13 @@ int core__amendment_create(struct ctx *x, struct err *e)
 		return err_set(e, E_WRONG_STATE, "status", "an amendment changes an established Work Register; a draft is edited");
 	if (class_check(x, cls, ch, e))
 		return -1;
+	/* Table 1 rows are checked now as a draft's are (R34-R40) */
+	if (json_object_get(ch, "standards") && core__table1_apply(x, json_object_get(ch, "standards"), 1, e)) {
+		char field[sizeof(e->field) + 20];
+		snprintf(field, sizeof(field), "changes.standards.%s", e->field);
+		snprintf(e->field, sizeof(e->field), "%.*s", (int)sizeof(e->field) - 1, field);
+		return -1;
+	}
 	for (size_t i = 0; i < json_array_size(json_object_get(ch, "milestones")); i++) {
 		json_t *m = json_array_get(json_object_get(ch, "milestones"), i), *body = NULL;
 		int ok = !store_get(x->st, "bodies", json_integer_value(json_object_get(m, "body_id")), &body, e) &&

@@ -110,12 +110,15 @@ int core_password_hash(const char *password, char **out, struct err *e);
 int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
 		      int64_t *person_id, char csrf[65], struct err *e);
 
-/* The process table (process.c): {"states": [...], "steps": [...]}. */
-json_t *core_process_table(void);
-/* Explore the table; 0 when sound, else -1; report says what it found. */
+/* A process table (process.c): {"name", "states": [...], "steps": [...]};
+ * name "work_register" (NULL too), "change_request" or "meeting"; NULL
+ * when there is no such process. */
+json_t *core_process_table(const char *name);
+/* Explore every process table; 0 when all are sound, else -1; report says
+ * what it found. */
 int core_process_check(char *report, size_t n);
-/* The table as a Graphviz graph. */
-void core_process_dot(FILE *f);
+/* A table as a Graphviz graph. */
+void core_process_dot(FILE *f, const char *name);
 
 /* How long a session lasts, in seconds. */
 #define CORE_SESSION_SECONDS (12 * 3600)

@@ -248,12 +248,15 @@ int core_call(struct store *st, const struct call *call, struct reply *r, struct
 	const char *rule = a->info.rule;
 	if (grants & G_PROCESS) {
 		/* the process table decides: is the step possible in this state, and who takes it */
-		const char *state = json_string_value(json_object_get(x.scope.wr, "status"));
-		x.scope.step = core__step_for(a->info.name, state);
+		const struct process *p = x.scope.process ? x.scope.process : &core__wr_process;
+		const char *state = json_string_value(json_object_get(p == &core__wr_process ? x.scope.wr : x.scope.record, "status"));
+		x.scope.step = core__process_step(p, a->info.name, state);
 		if (!x.scope.step || x.scope.step->who == G_SYSTEM) {
-			const struct step *any = core__step_for_any(a->info.name);
-			err_set(e, E_WRONG_STATE, "status", "%s is possible in: %s; this Work Register is %s", a->info.name,
-				any ? any->from : "-", state);
+			const struct step *any = NULL;
+			for (const struct step *s = p->steps; s->action && !any; s++)
+				any = strcmp(s->action, a->info.name) ? NULL : s;
+			err_set(e, E_WRONG_STATE, "status", "%s is possible in: %s; this %s is %s", a->info.name, any ? any->from : "-",
+				p->noun, state ? state : "?");
 			if (any && any->rule)
 				snprintf(e->rule, sizeof(e->rule), "%s", any->rule);
 			goto out;
@@ -307,6 +310,7 @@ out:
 	json_decref(x.after);
 	json_decref(x.scope.wr);
 	json_decref(x.scope.ballot);
+	json_decref(x.scope.record);
 	json_decref(x.actor.seats);
 	return ret;
 }

@@ -39,6 +39,8 @@ struct scope {
 	int64_t body_id;         /* the body concerned (a ballot's, a comment's) */
 	json_t *ballot;          /* the ballot row, when in scope (owned) */
 	const struct step *step; /* the process row of a lifecycle action */
+	const struct process *process; /* the record's process; NULL: the WR's */
+	json_t *record;          /* a change request or meeting row, when in scope (owned) */
 };
 
 struct ctx {
@@ -143,10 +145,30 @@ struct step {
 #define M_VERSION      16u   /* changes what the WR is though its state stays: a version (R50) */
 extern const struct step core__steps[];
 extern const char *const core__states[];
-const struct step *core__step_for(const char *action, const char *state);
+/* A process: the states of one kind of record and the steps between them.
+ * Three run on the one engine: the Work Register's lifecycle (process.c),
+ * the change request's (cr.c) and the joint meeting's (meeting.c). */
+struct process {
+	const char *name;            /* "work_register", "change_request", "meeting" */
+	const char *noun;            /* "Work Register", for messages */
+	const char *table;           /* where its records are; "status" holds the state */
+	const char *const *states;
+	const char *starts;          /* where a record begins, '|'-separated */
+	const char *finals;          /* closed states, '|'-separated (a step may reopen one) */
+	const struct step *steps;
+	/* after a step changed the state of a record other than a WR: tell
+	 * whom it concerns (may be NULL) */
+	int (*changed)(struct ctx *, const struct step *, struct err *);
+	json_t *(*present)(struct ctx *, json_t *row); /* the reply; NULL: the row */
+};
+extern const struct process core__wr_process, core__cr_process, core__meeting_process;
+extern const struct process *const core__processes[]; /* NULL-terminated */
+const struct process *core__process_named(const char *name);
+const struct step *core__process_step(const struct process *p, const char *action, const char *state);
+const struct step *core__step_for(const char *action, const char *state); /* the WR's */
 const struct step *core__step_for_any(const char *action);
-/* process check over a given table (core_process_check uses core__steps). */
-int core__process_check_steps(const struct step *steps, char *report, size_t n);
+/* process check of one process (core_process_check checks every one). */
+int core__process_check_one(const struct process *p, char *report, size_t n);
 int core__committees_passed(struct ctx *x, json_t **missing);
 int core__wr_stagnant(struct ctx *x, json_t *wr);
 /* What a closed ballot of purpose ("committee", "board", "removal") sets in
@@ -174,6 +196,10 @@ json_t *core__rows_of(struct ctx *x, const char *table, int64_t wr_id);
 json_t *core__required_committees(struct ctx *x, json_t *wr);
 /* R12: the template's completeness; fills e with the first gap. */
 int core__wr_complete(struct ctx *x, struct err *e);
+/* Table 1 changes of an amendment ({"add", "update", "replace"}) on the
+ * WR in scope, checked as a draft's rows are; dry: check only. */
+extern const struct jfield core__table1_changes_spec[];
+int core__table1_apply(struct ctx *x, json_t *changes, int dry, struct err *e);
 /* R1 at the assignment of an owner. */
 int core__owner_r1(struct ctx *x, json_t *owner, struct err *e);
 
@@ -261,6 +287,29 @@ int core__dmtf_standard_list(struct ctx *x, struct err *e);
 int core__dmtf_standard_get(struct ctx *x, struct err *e);
 int core__dmtf_standard_create(struct ctx *x, struct err *e);
 int core__dmtf_standard_update(struct ctx *x, struct err *e);
+/* Change requests (cr.c) and joint meetings (meeting.c), section 5.3. */
+int core__scope_cr(struct ctx *x, struct err *e);
+int core__cr_list(struct ctx *x, struct err *e);
+int core__cr_get(struct ctx *x, struct err *e);
+int core__cr_create(struct ctx *x, struct err *e);
+int core__cr_message(struct ctx *x, struct err *e);
+int core__scope_meeting(struct ctx *x, struct err *e);
+int core__scope_meeting_create(struct ctx *x, struct err *e);
+int core__scope_participant(struct ctx *x, struct err *e);
+int core__meeting_list(struct ctx *x, struct err *e);
+int core__meeting_get(struct ctx *x, struct err *e);
+int core__meeting_create(struct ctx *x, struct err *e);
+int core__participant_add(struct ctx *x, struct err *e);
+int core__participant_update(struct ctx *x, struct err *e);
+int core__meeting_record(struct ctx *x, struct err *e);
+int core__overlap_list(struct ctx *x, struct err *e); /* R41 (overlap.c) */
+/* R35 (registry.c): the delegation rules' versions and the partners' agreements. */
+int core__delegation_rules_record(struct ctx *x, const char *text, struct err *e);
+int core__delegation_agreed(struct ctx *x, int64_t wr_id, struct err *e);
+int core__delegation_rules_get(struct ctx *x, struct err *e);
+int core__delegation_agree(struct ctx *x, struct err *e);
+/* A joint meeting row (checked) with its participants; R45. */
+int core__meeting_insert(struct ctx *x, json_t *m, int64_t *id, struct err *e);
 int core__audit_list(struct ctx *x, struct err *e);
 
 int core__scope_wr_body(struct ctx *x, struct err *e);
@@ -307,7 +356,10 @@ extern const struct jfield core__vote_spec[], core__comment_spec[], core__resolv
 	core__amendment_spec[], core__classify_spec[], core__notify_rule_spec[], core__settings_spec[];
 
 /* Field specifications of the bodies (shared with the OpenAPI document). */
-extern const struct jfield core__standard_type_spec[], core__dmtf_standard_spec[];
+extern const struct jfield core__standard_type_spec[], core__dmtf_standard_spec[], core__delegation_agree_spec[];
+extern const struct jfield core__cr_spec[], core__cr_message_spec[], core__cr_discuss_spec[], core__cr_decision_spec[];
+extern const struct jfield core__meeting_spec[], core__participant_spec[], core__participant_update_spec[],
+	core__meeting_record_spec[], core__meeting_open_spec[];
 extern const struct jfield core__org_spec[], core__person_spec[], core__body_spec[],
 	core__member_spec[], core__officer_spec[], core__wr_spec[], core__milestone_spec[],
 	core__contact_spec[], core__standard_spec[], core__session_spec[], core__replace_spec[],

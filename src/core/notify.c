@@ -9,7 +9,7 @@
 
 static const char *const roles[] = { "owner", "vp", "partner_reps", "proposer", "originating_chair", "committee_chairs",
 				     "wg_chairs", "executive", "board", "voters", "body_members", "marketing_chair",
-				     "commenter", "assignee", NULL };
+				     "commenter", "assignee", "submitter", "body_chair", "participants", NULL };
 
 const struct jfield core__notify_rule_spec[] = {
 	{ .name = "event", .type = JT_STR, .flags = JF_REQUIRED, .max = 60 },
@@ -102,8 +102,14 @@ static void resolve(struct ctx *x, const char *role, json_t *wr, json_t *extra, 
 		json_t *v = json_object_get(extra, "voters");
 		for (size_t i = 0; i < json_array_size(v); i++)
 			add_person(ids, json_array_get(v, i));
-	} else if ((!strcmp(role, "commenter") || !strcmp(role, "assignee")) && extra) {
+	} else if ((!strcmp(role, "commenter") || !strcmp(role, "assignee") || !strcmp(role, "submitter")) && extra) {
 		add_person(ids, json_object_get(extra, role));
+	} else if (!strcmp(role, "body_chair") && extra) { /* a change request's or a meeting's body (R44, R45) */
+		add_seats(x, ids, json_integer_value(json_object_get(extra, "body_id")), "chair");
+	} else if (!strcmp(role, "participants") && extra) {
+		json_t *v = json_object_get(extra, "participants");
+		for (size_t i = 0; i < json_array_size(v); i++)
+			add_person(ids, json_array_get(v, i));
 	}
 }
 
@@ -123,15 +129,20 @@ int core__notify(struct ctx *x, const char *event, json_t *wr, const char *subje
 		for (size_t k = 0; k < json_array_size(ids); k++) {
 			json_t *p = NULL, *row;
 			char text[1200];
+			const char *about = extra ? json_string_value(json_object_get(extra, "about")) : NULL;
 			if (store_get(x->st, "people", json_integer_value(json_array_get(ids, k)), &p, e)) {
 				json_decref(ids);
 				goto out;
 			}
-			snprintf(text, sizeof(text), "%s.\n\nWork Register: %s\nStatus: %s\nSee /work-registers/%lld\n\n"
-				 "You receive this as %s for the event %s.\n", subject,
-				 wr ? json_string_value(json_object_get(wr, "title")) : "-",
-				 wr ? json_string_value(json_object_get(wr, "status")) : "-",
-				 wr ? (long long)json_integer_value(json_object_get(wr, "id")) : 0LL, role, event);
+			if (about) /* a change request, a meeting: what it says of itself */
+				snprintf(text, sizeof(text), "%s.\n\n%s\n\nYou receive this as %s for the event %s.\n", subject, about,
+					 role, event);
+			else
+				snprintf(text, sizeof(text), "%s.\n\nWork Register: %s\nStatus: %s\nSee /work-registers/%lld\n\n"
+					 "You receive this as %s for the event %s.\n", subject,
+					 wr ? json_string_value(json_object_get(wr, "title")) : "-",
+					 wr ? json_string_value(json_object_get(wr, "status")) : "-",
+					 wr ? (long long)json_integer_value(json_object_get(wr, "id")) : 0LL, role, event);
 			row = json_pack("{ss sO sO ss ss ss ss}", "event", event, "person_id", json_object_get(p, "id"), "email",
 					json_object_get(p, "email"), "reason", role, "subject", subject, "body", text, "created_at", x->now_iso);
 			if (wr)
@@ -212,9 +223,10 @@ const struct jfield core__settings_spec[] = {
 	{ .name = "review_months", .type = JT_INT, .min = 1, .max = 120, .rule = "R27" },
 	{ .name = "stagnation_months", .type = JT_INT, .min = 1, .max = 120, .rule = "R31" },
 	{ .name = "review_reminder_days", .type = JT_STR, .max = 100, .rule = "R27" },
-	{ .name = "ip_policy_text", .type = JT_TEXT, .max = 50000, .rule = "R46" },
-	{ .name = "ip_policy_url", .type = JT_URL, .rule = "R46" },
+	{ .name = "ip_policy_text", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 50000, .rule = "R46" },
+	{ .name = "ip_policy_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R46" },
 	{ .name = "delegation_rules_text", .type = JT_TEXT, .max = 50000, .rule = "R35" },
+	{ .name = "feedback_from_anyone", .type = JT_BOOL, .rule = "R42" },
 	{ 0 }
 };
 
@@ -262,6 +274,10 @@ int core__settings_update(struct ctx *x, struct err *e)
 		json_t *where = json_pack("{ss}", "key", key), *row = NULL, *ch;
 		if (json_is_integer(v))
 			snprintf(val, sizeof(val), "%lld", (long long)json_integer_value(v));
+		else if (json_is_boolean(v))
+			snprintf(val, sizeof(val), "%s", json_is_true(v) ? "true" : "false");
+		else if (json_is_null(v))
+			val[0] = '\0'; /* cleared */
 		else
 			s = json_string_value(v);
 		if (!strcmp(key, "review_reminder_days"))
@@ -271,6 +287,11 @@ int core__settings_update(struct ctx *x, struct err *e)
 					json_decref(before);
 					return err_set(e, E_INVALID, key, "a comma-separated list of days, e.g. 90,30,7");
 				}
+		if (!strcmp(key, "delegation_rules_text") && core__delegation_rules_record(x, s, e)) { /* R35: versions kept */
+			json_decref(where);
+			json_decref(before);
+			return -1;
+		}
 		int found = !store_find_one(x->st, "settings", where, &row, e);
 		ch = json_pack("{ss ss ss}", "key", key, "value", s, "updated_at", x->now_iso);
 		int bad = found ? store_update(x->st, "settings", json_integer_value(json_object_get(row, "id")), ch, e)

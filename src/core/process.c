@@ -17,8 +17,7 @@ const char *const core__states[] = {
 	"withdrawn", "removed", "dissolved", NULL
 };
 
-/* States with no way out. */
-static int final_state(const char *s) { return !strcmp(s, "withdrawn") || !strcmp(s, "removed") || !strcmp(s, "dissolved"); }
+static int final_in(const struct process *p, const char *s) { return list_has(p->finals, '|', s); }
 
 static json_t *body(struct ctx *x) { return x->call->body; }
 static const char *body_str(struct ctx *x, const char *k) { return json_string_value(json_object_get(body(x), k)); }
@@ -447,13 +446,31 @@ const struct step core__steps[] = {
 
 static int list_has_state(const char *from, const char *state) { return list_has(from, '|', state); }
 
-const struct step *core__step_for(const char *action, const char *state)
+const struct process core__wr_process = {
+	.name = "work_register", .noun = "Work Register", .table = "work_registers", .states = core__states,
+	.starts = "proposed|drafting", /* wr.create starts a member proposal with an owner in drafting */
+	.finals = "withdrawn|removed|dissolved", .steps = core__steps,
+};
+
+const struct process *const core__processes[] = { &core__wr_process, &core__cr_process, &core__meeting_process, NULL };
+
+const struct process *core__process_named(const char *name)
 {
-	for (const struct step *s = core__steps; s->action; s++)
+	for (int i = 0; core__processes[i]; i++)
+		if (!name || !strcmp(core__processes[i]->name, name))
+			return core__processes[i];
+	return NULL;
+}
+
+const struct step *core__process_step(const struct process *p, const char *action, const char *state)
+{
+	for (const struct step *s = p->steps; state && s->action; s++)
 		if (!strcmp(s->action, action) && list_has_state(s->from, state))
 			return s;
 	return NULL;
 }
+
+const struct step *core__step_for(const char *action, const char *state) { return core__process_step(&core__wr_process, action, state); }
 
 const struct step *core__step_for_any(const char *action)
 {
@@ -539,8 +556,50 @@ static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 	return s->opens ? open_ballot(x, s->opens, e) : 0;
 }
 
+/* A step of a change request or a meeting: guard, effect, the record's new
+ * state (this is the only writer of those states), whom it concerns. */
+static int record_step_run(struct ctx *x, const struct process *p, struct err *e)
+{
+	const struct step *s = x->scope.step;
+	int64_t id = json_integer_value(json_object_get(x->scope.record, "id"));
+	json_t *before = json_deep_copy(x->scope.record), *row = NULL;
+	if (s->guard && s->guard(x, e)) {
+		if (!e->rule[0] && s->rule && !err_rule(e->code))
+			snprintf(e->rule, sizeof(e->rule), "%s", s->rule);
+		goto fail;
+	}
+	if (s->effect && s->effect(x, e))
+		goto fail;
+	if (s->to) {
+		json_t *ch = json_pack("{ss ss}", "status", s->to, "updated_at", x->now_iso);
+		int bad = store_update(x->st, p->table, id, ch, e);
+		json_decref(ch);
+		if (bad || store_get(x->st, p->table, id, &row, e))
+			goto fail;
+		json_decref(x->scope.record);
+		x->scope.record = row;
+		if (p->changed && p->changed(x, s, e))
+			goto fail;
+	}
+	json_t *shown = p->present ? p->present(x, x->scope.record) : json_incref(x->scope.record);
+	core__reply(x, 200, json_incref(shown));
+	json_t *after = json_pack("{sO ss}", "status", json_object_get(x->scope.record, "status"), "step", s->action);
+	if (x->call->body)
+		json_object_set(after, "request", x->call->body);
+	json_decref(shown);
+	json_t *b = json_pack("{sO}", "status", json_object_get(before, "status"));
+	json_decref(before);
+	core__audit(x, p->name, id, b, after);
+	return 0;
+fail:
+	json_decref(before);
+	return -1;
+}
+
 int core__step_run(struct ctx *x, struct err *e)
 {
+	if (x->scope.process && x->scope.process != &core__wr_process)
+		return record_step_run(x, x->scope.process, e);
 	const struct step *s = x->scope.step;
 	json_t *before = json_pack("{sO}", "status", json_object_get(x->scope.wr, "status"));
 	if (step_apply(x, s, e)) {
@@ -616,19 +675,23 @@ static void who_text(unsigned g, char *buf, size_t n)
 		}
 }
 
-json_t *core_process_table(void)
+json_t *core_process_table(const char *name)
 {
+	const struct process *p = core__process_named(name);
+	if (!p)
+		return NULL;
 	json_t *rows = json_array(), *states = json_array();
-	for (const struct step *s = core__steps; s->action; s++) {
+	for (const struct step *s = p->steps; s->action; s++) {
 		char who[200];
 		who_text(s->who, who, sizeof(who));
 		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss?}", "action", s->action, "from", s->from, "to", s->to,
 						      "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL,
 						      "on", s->on, "opens", s->opens));
 	}
-	for (int i = 0; core__states[i]; i++)
-		json_array_append_new(states, json_pack("{ss sb}", "state", core__states[i], "final", final_state(core__states[i])));
-	return json_pack("{so so}", "states", states, "steps", rows);
+	for (int i = 0; p->states[i]; i++)
+		json_array_append_new(states, json_pack("{ss sb sb}", "state", p->states[i], "final", final_in(p, p->states[i]), "start",
+							list_has_state(p->starts, p->states[i])));
+	return json_pack("{ss ss so so}", "name", p->name, "table", p->table, "states", states, "steps", rows);
 }
 
 /* What the actor may do next with the WR in scope, and why not: the steps
@@ -666,15 +729,20 @@ int core__wr_actions(struct ctx *x, struct err *e)
 
 int core__process_show(struct ctx *x, struct err *e)
 {
-	(void)e;
-	core__reply(x, 200, core_process_table());
+	const char *name = core__param(x, "name");
+	json_t *t = core_process_table(name);
+	if (!t) {
+		err_set(e, E_INVALID, "name", "no process '%s': work_register, change_request or meeting", name);
+		return -1;
+	}
+	core__reply(x, 200, t);
 	return 0;
 }
 
-static int state_index(const char *s)
+static int state_index(const struct process *p, const char *s)
 {
-	for (int i = 0; core__states[i]; i++)
-		if (!strcmp(core__states[i], s))
+	for (int i = 0; p->states[i]; i++)
+		if (!strcmp(p->states[i], s))
 			return i;
 	return -1;
 }
@@ -725,37 +793,43 @@ static int board_end(const char *s) { return !strcmp(s, "removed") || !strcmp(s,
  * (R4, R5), removal or dissolution without a passed Board ballot (R32,
  * R33), or a way into "established" without a passed Board ballot and the
  * partner's acceptance since the last return to drafting (R19, R20). */
-int core__process_check_steps(const struct step *steps, char *report, size_t n)
+int core__process_check_one(const struct process *p, char *report, size_t n)
 {
+	const struct step *steps = p->steps;
+	const char *const *states = p->states;
 	enum { NS = 16, NM = K_ALL };
 	int seen[NS][NM] = { { 0 } }, reached[NS] = { 0 }, out[NS] = { 0 };
 	int queue[NS * NM][2], qh = 0, qt = 0, bad = 0, nstates = 0;
 	size_t used = 0;
 #define SAY(...) do { int w_ = snprintf(report + used, n > used ? n - used : 0, __VA_ARGS__); if (w_ > 0) used += (size_t)w_; } while (0)
 	report[0] = '\0';
-	while (core__states[nstates])
+	while (states[nstates])
 		nstates++;
+	if (nstates > NS) {
+		SAY("%s: more than %d states\n", p->name, NS);
+		return -1;
+	}
 	for (const struct step *s = steps; s->action; s++) {
 		char from[200];
 		snprintf(from, sizeof(from), "%s", s->from);
 		for (char *save = NULL, *t = strtok_r(from, "|", &save); t; t = strtok_r(NULL, "|", &save)) {
-			if (state_index(t) < 0) {
+			if (state_index(p, t) < 0) {
 				SAY("step %s: unknown state %s\n", s->action, t);
 				bad = 1;
 			} else {
-				out[state_index(t)] |= s->to && strcmp(s->to, t);
+				out[state_index(p, t)] |= s->to && strcmp(s->to, t);
 			}
 		}
-		if (s->to && state_index(s->to) < 0) {
+		if (s->to && state_index(p, s->to) < 0) {
 			SAY("step %s: unknown state %s\n", s->action, s->to);
 			bad = 1;
 		}
 	}
 	if (bad)
 		return -1;
-	const char *starts[] = { "proposed", "drafting" };
-	for (int i = 0; i < 2; i++) {
-		int si = state_index(starts[i]);
+	for (int si = 0; si < nstates; si++) {
+		if (!list_has_state(p->starts, states[si]))
+			continue;
 		seen[si][0] = 1;
 		queue[qt][0] = si;
 		queue[qt++][1] = 0;
@@ -764,29 +838,33 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 		int st = queue[qh][0], marks = queue[qh++][1];
 		reached[st] = 1;
 		for (const struct step *s = steps; s->action; s++) {
-			if (!list_has_state(s->from, core__states[st]))
+			if (!list_has_state(s->from, states[st]))
 				continue;
-			int to = s->to ? state_index(s->to) : st;
+			int to = s->to ? state_index(p, s->to) : st;
 			int m = marks_after(s, marks);
-			char p[32];
+			char pb[32];
 			if (s->on && !(marks & open_mark(s->on))) {
 				SAY("step %s follows a %s ballot's result in %s, where no such ballot is open\n", s->action,
-				    purpose_of(s->on, p, sizeof(p)), core__states[st]);
+				    purpose_of(s->on, pb, sizeof(pb)), states[st]);
+				bad = 1;
+			}
+			if (final_in(p, states[st]) && to != st && !(s->marks & M_INPUT)) {
+				SAY("step %s reopens the closed state %s without a reason\n", s->action, states[st]);
 				bad = 1;
 			}
 			if (s->opens && open_mark(s->opens) == K_OPEN_BOARD && !(marks & K_COMMITTEES)) {
 				SAY("step %s opens the Board's ballot from %s before every involved committee approved (R4, R5)\n",
-				    s->action, core__states[st]);
+				    s->action, states[st]);
 				bad = 1;
 			}
-			if (board_end(core__states[to]) && to != st && !(s->on && !strcmp(s->on, "removal:passed"))) {
+			if (board_end(states[to]) && to != st && !(s->on && !strcmp(s->on, "removal:passed"))) {
 				SAY("step %s reaches %s from %s without a passed Board ballot on the removal (R32, R33)\n", s->action,
-				    core__states[to], core__states[st]);
+				    states[to], states[st]);
 				bad = 1;
 			}
-			if (!strcmp(core__states[to], "established") && strcmp(core__states[st], "established") &&
+			if (!strcmp(states[to], "established") && strcmp(states[st], "established") &&
 			    (m & (K_BOARD | K_ACCEPTED)) != (K_BOARD | K_ACCEPTED)) {
-				SAY("step %s reaches established from %s without %s\n", s->action, core__states[st],
+				SAY("step %s reaches established from %s without %s\n", s->action, states[st],
 				    (m & K_BOARD) ? "the partner's acceptance (R20)" : "a passed Board ballot (R7, R19)");
 				bad = 1;
 			}
@@ -801,53 +879,69 @@ int core__process_check_steps(const struct step *steps, char *report, size_t n)
 	 * one (a fixed point over the steps; a loop with no exit fails it) */
 	int ends[NS] = { 0 }, grew = 1;
 	for (int i = 0; i < nstates; i++)
-		ends[i] = final_state(core__states[i]);
+		ends[i] = final_in(p, states[i]);
 	while (grew) {
 		grew = 0;
 		for (const struct step *s = steps; s->action; s++) {
-			int to = s->to ? state_index(s->to) : -1;
+			int to = s->to ? state_index(p, s->to) : -1;
 			if (to < 0 || !ends[to])
 				continue;
 			for (int i = 0; i < nstates; i++)
-				if (!ends[i] && list_has_state(s->from, core__states[i]))
+				if (!ends[i] && list_has_state(s->from, states[i]))
 					ends[i] = grew = 1;
 		}
 	}
 	for (int i = 0; i < nstates; i++) {
 		if (!reached[i]) {
-			SAY("state %s is unreachable\n", core__states[i]);
+			SAY("state %s is unreachable\n", states[i]);
 			bad = 1;
 		}
-		if (!final_state(core__states[i]) && !out[i]) {
-			SAY("state %s is not final and has no way out\n", core__states[i]);
+		if (!final_in(p, states[i]) && !out[i]) {
+			SAY("state %s is not final and has no way out\n", states[i]);
 			bad = 1;
 		}
 		if (reached[i] && !ends[i]) {
-			SAY("state %s can never reach a final state\n", core__states[i]);
+			SAY("state %s can never reach a final state\n", states[i]);
 			bad = 1;
 		}
 	}
 	if (!bad)
-		SAY("process ok: %d states, every one reachable, no dead end, every WR can end, every ballot result follows an open "
-		    "ballot, the Board's ballot only after every involved committee approved, removal and dissolution only by a "
-		    "passed Board ballot, \"established\" only after a passed Board ballot and the partner's acceptance\n", nstates);
+		SAY("%s: process ok: %d states, every one reachable, no dead end, every record can end, a closed state left only "
+		    "with a reason%s\n", p->name, nstates,
+		    state_index(p, "established") < 0 ? "" :
+		    ", every ballot result follows an open ballot, the Board's ballot only after every involved committee "
+		    "approved, removal and dissolution only by a passed Board ballot, \"established\" only after a passed Board "
+		    "ballot and the partner's acceptance");
 #undef SAY
 	return bad ? -1 : 0;
 }
 
-int core_process_check(char *report, size_t n) { return core__process_check_steps(core__steps, report, n); }
-
-void core_process_dot(FILE *f)
+int core_process_check(char *report, size_t n)
 {
-	fprintf(f, "digraph dsp4003 {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n");
-	for (int i = 0; core__states[i]; i++)
-		if (final_state(core__states[i]))
-			fprintf(f, "  %s [peripheries=2];\n", core__states[i]);
-	for (const struct step *s = core__steps; s->action; s++) {
+	int bad = 0;
+	size_t used = 0;
+	report[0] = '\0';
+	for (int i = 0; core__processes[i] && used < n; i++) {
+		bad |= core__process_check_one(core__processes[i], report + used, n - used) != 0;
+		used += strlen(report + used);
+	}
+	return bad ? -1 : 0;
+}
+
+void core_process_dot(FILE *f, const char *name)
+{
+	const struct process *p = core__process_named(name);
+	if (!p)
+		p = &core__wr_process;
+	fprintf(f, "digraph %s {\n  rankdir=LR;\n  node [shape=box, style=rounded];\n", p->name);
+	for (int i = 0; p->states[i]; i++)
+		if (final_in(p, p->states[i]))
+			fprintf(f, "  %s [peripheries=2];\n", p->states[i]);
+	for (const struct step *s = p->steps; s->action; s++) {
 		char from[200];
 		snprintf(from, sizeof(from), "%s", s->from);
 		for (char *save = NULL, *t = strtok_r(from, "|", &save); t; t = strtok_r(NULL, "|", &save))
-			fprintf(f, "  %s -> %s [label=\"%s (%s)\"%s];\n", t, s->to ? s->to : t, s->action + 3, s->rule,
+			fprintf(f, "  %s -> %s [label=\"%s (%s)\"%s];\n", t, s->to ? s->to : t, strchr(s->action, '.') + 1, s->rule,
 				s->who == G_SYSTEM ? ", style=dashed" : "");
 	}
 	fprintf(f, "}\n");

@@ -25,6 +25,8 @@ const struct jfield core__dmtf_standard_spec[] = {
 	{ 0 }
 };
 
+static int has_words(const char *s);
+
 static int blank(const char *s)
 {
 	for (; s && *s; s++)
@@ -247,3 +249,104 @@ int core__dmtf_standard_update(struct ctx *x, struct err *e)
 	json_decref(ch);
 	return ret;
 }
+
+/* ---- the delegation rules (R35) ---- */
+
+const struct jfield core__delegation_agree_spec[] = {
+	{ .name = "rules_version", .type = JT_INT, .flags = JF_REQUIRED, .min = 1, .max = 1000000, .rule = "R35" },
+	{ 0 }
+};
+
+/* The version in force: the newest; NULL when the organization set none. */
+static json_t *rules_in_force(struct ctx *x, struct err *e)
+{
+	json_t *rows = NULL, *r;
+	struct store_query q = { .desc = 1, .limit = 1 };
+	if (store_find(x->st, "delegation_rules", &q, &rows, e))
+		return NULL;
+	r = json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	return r;
+}
+
+/* A new version whenever the text in the settings changes (notify.c). */
+int core__delegation_rules_record(struct ctx *x, const char *text, struct err *e)
+{
+	struct err ignored = ERR_INIT;
+	json_t *cur = rules_in_force(x, &ignored), *row;
+	if (cur && !strcmp(json_string_value(json_object_get(cur, "text")), text)) {
+		json_decref(cur);
+		return 0;
+	}
+	row = json_pack("{sI ss ss ss}", "version", (json_int_t)(cur ? json_integer_value(json_object_get(cur, "version")) + 1 : 1), "text",
+			text, "created_by", x->actor.label, "created_at", x->now_iso);
+	int ret = store_insert(x->st, "delegation_rules", row, NULL, e);
+	json_decref(row);
+	json_decref(cur);
+	return ret;
+}
+
+int core__delegation_agreed(struct ctx *x, int64_t wr_id, struct err *e)
+{
+	json_t *cur = rules_in_force(x, e), *where, *row = NULL;
+	if (!cur || !has_words(json_string_value(json_object_get(cur, "text")))) {
+		json_decref(cur);
+		err_set(e, E_R35_DELEGATION, "kind", "the organization has set no delegation rules (settings: delegation_rules_text)");
+		return -1;
+	}
+	where = json_pack("{sI sO}", "wr_id", (json_int_t)wr_id, "rules_version", json_object_get(cur, "version"));
+	int found = !store_find_one(x->st, "delegation_agreements", where, &row, e);
+	json_decref(where);
+	json_decref(row);
+	if (!found)
+		err_set(e, E_R35_DELEGATION, "kind", "the partner has not agreed to the delegation rules in force (version %lld)",
+			(long long)json_integer_value(json_object_get(cur, "version")));
+	json_decref(cur);
+	return found ? 0 : -1;
+}
+
+int core__delegation_rules_get(struct ctx *x, struct err *e)
+{
+	json_t *rows = NULL, *cur;
+	struct store_query q = { .order = "version" };
+	if (store_find(x->st, "delegation_rules", &q, &rows, e))
+		return -1;
+	cur = json_array_get(rows, json_array_size(rows) - 1);
+	core__reply(x, 200, json_pack("{sO so}", "current", cur ? cur : json_null(), "versions", rows));
+	return 0;
+}
+
+/* R35: a partner's representative records the partner's agreement to the
+ * version they read, which must be the one in force. */
+int core__delegation_agree(struct ctx *x, struct err *e)
+{
+	json_t *cur = rules_in_force(x, e), *row;
+	json_int_t v = json_integer_value(json_object_get(x->call->body, "rules_version"));
+	int64_t id;
+	if (!cur)
+		return err_set(e, E_R35_DELEGATION, NULL, "the organization has set no delegation rules");
+	if (json_integer_value(json_object_get(cur, "version")) != v) {
+		err_set(e, E_R35_DELEGATION, "rules_version", "version %lld is in force: read it and agree to that one",
+			(long long)json_integer_value(json_object_get(cur, "version")));
+		json_decref(cur);
+		return -1;
+	}
+	json_decref(cur);
+	row = json_pack("{sO sI ss ss}", "wr_id", json_object_get(x->scope.wr, "id"), "rules_version", v, "agreed_by", x->actor.label,
+			"agreed_at", x->now_iso);
+	if (x->actor.person_id)
+		json_object_set_new(row, "agreed_by_id", json_integer(x->actor.person_id));
+	int ret = store_insert(x->st, "delegation_agreements", row, &id, e);
+	if (!ret) {
+		snprintf(x->reply->location, sizeof(x->reply->location), "/api/v1/work-registers/%lld",
+			 (long long)json_integer_value(json_object_get(x->scope.wr, "id")));
+		core__reply(x, 201, json_incref(row));
+		core__audit(x, "delegation_agreement", id, NULL, json_incref(row));
+	} else if (e->code == E_DUPLICATE) {
+		err_set(e, E_DUPLICATE, "rules_version", "the partner agreed to this version already");
+	}
+	json_decref(row);
+	return ret;
+}
+
+static int has_words(const char *s) { return s && !blank(s); }

@@ -30,6 +30,11 @@ const struct jfield core__wr_spec[] = {
 	{ .name = "scope", .type = JT_TEXT, .max = 20000, .rule = "R12" },
 	{ .name = "benefits", .type = JT_TEXT, .max = 20000, .rule = "R12" },
 	{ .name = "deliverables", .type = JT_TEXT, .max = 20000, .rule = "R12" },
+	/* 5.3.1: restrictions on the partner's feedback the WR agreed, if any;
+	 * without them a change request is free of restrictions (R43) */
+	{ .name = "feedback_restrictions", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 8000, .rule = "R43" },
+	/* 3.2: the working groups' commitment to the deliverables */
+	{ .name = "wg_commitment", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 8000, .rule = "R6" },
 	SUMMARY,
 	{ 0 }
 };
@@ -54,21 +59,39 @@ const struct jfield core__contact_spec[] = {
 };
 
 /* The nine columns of Table 1 (R36) and the kind of work (R34). */
-#define STANDARD_FIELDS \
-	{ .name = "kind", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = std_kinds, .rule = "R34" }, \
-	{ .name = "standard_type", .type = JT_STR, .flags = JF_REQUIRED, .max = 100, .rule = "R37" }, \
-	{ .name = "ap_id", .type = JT_STR, .flags = JF_REQUIRED, .max = 100, .rule = "R38" }, \
-	{ .name = "description", .type = JT_STR, .flags = JF_REQUIRED, .max = 500, .rule = "R36" }, \
-	{ .name = "domain", .type = JT_STR, .flags = JF_REQUIRED, .max = 200, .rule = "R41" }, \
-	{ .name = "lead_org", .type = JT_STR, .flags = JF_REQUIRED, .max = 200, .rule = "R36" }, \
-	{ .name = "ip_policy", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = std_orgs, .rule = "R40" }, \
-	{ .name = "owning_org", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = std_orgs, .rule = "R40" }, \
-	{ .name = "developing_org", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = std_orgs, .rule = "R40" }, \
-	{ .name = "maintaining_org", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = std_orgs, .rule = "R40" }, \
+#define STANDARD_FIELDS_F(req) \
+	{ .name = "kind", .type = JT_ENUM, .flags = (req), .enums = std_kinds, .rule = "R34" }, \
+	{ .name = "standard_type", .type = JT_STR, .flags = (req), .max = 100, .rule = "R37" }, \
+	{ .name = "ap_id", .type = JT_STR, .flags = (req), .max = 100, .rule = "R38" }, \
+	{ .name = "description", .type = JT_STR, .flags = (req), .max = 500, .rule = "R36" }, \
+	{ .name = "domain", .type = JT_STR, .flags = (req), .max = 200, .rule = "R41" }, \
+	{ .name = "lead_org", .type = JT_STR, .flags = (req), .max = 200, .rule = "R36" }, \
+	{ .name = "ip_policy", .type = JT_ENUM, .flags = (req), .enums = std_orgs, .rule = "R40" }, \
+	{ .name = "owning_org", .type = JT_ENUM, .flags = (req), .enums = std_orgs, .rule = "R40" }, \
+	{ .name = "developing_org", .type = JT_ENUM, .flags = (req), .enums = std_orgs, .rule = "R40" }, \
+	{ .name = "maintaining_org", .type = JT_ENUM, .flags = (req), .enums = std_orgs, .rule = "R40" }, \
 	{ .name = "is_group", .type = JT_BOOL, .rule = "R39" }
+#define STANDARD_FIELDS STANDARD_FIELDS_F(JF_REQUIRED)
 
 const struct jfield core__standard_spec[] = { STANDARD_FIELDS, SUMMARY, { 0 } };
 static const struct jfield standard_row_spec[] = { STANDARD_FIELDS, { 0 } };
+
+/* Table 1 in an amendment of an established WR (amend.c): rows added, rows
+ * changed, group rows replaced by discrete ones (R22, R28, R29, R39). */
+static const struct jfield standard_update_item[] = {
+	{ .name = "id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R22" }, STANDARD_FIELDS_F(0), { 0 }
+};
+static const struct jfield standard_replace_item[] = {
+	{ .name = "group_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R39" },
+	{ .name = "rows", .type = JT_ARRAY, .flags = JF_REQUIRED, .min = 1, .max = 200, .items = standard_row_spec, .rule = "R39" },
+	{ 0 }
+};
+const struct jfield core__table1_changes_spec[] = {
+	{ .name = "add", .type = JT_ARRAY, .max = 200, .items = standard_row_spec, .rule = "R22" },
+	{ .name = "update", .type = JT_ARRAY, .max = 200, .items = standard_update_item, .rule = "R22" },
+	{ .name = "replace", .type = JT_ARRAY, .max = 50, .items = standard_replace_item, .rule = "R39" },
+	{ 0 }
+};
 
 const struct jfield core__replace_spec[] = {
 	{ .name = "rows", .type = JT_ARRAY, .flags = JF_REQUIRED, .min = 1, .max = 200, .items = standard_row_spec, .rule = "R39" },
@@ -201,6 +224,7 @@ json_t *core__wr_document(struct ctx *x, json_t *wr)
 	json_object_set_new(d, "contacts", core__rows_of(x, "wr_contacts", id));
 	json_object_set_new(d, "standards", core__rows_of(x, "standards", id));
 	json_object_set_new(d, "meetings", core__rows_of(x, "meetings", id)); /* R14, R19 */
+	json_object_set_new(d, "delegation_agreements", core__rows_of(x, "delegation_agreements", id)); /* R35 */
 	/* R1: flag a WR whose owner has since left the Alliance Committee. */
 	json_t *owner = json_object_get(wr, "owner_id");
 	int64_t ac;
@@ -569,6 +593,11 @@ static int standard_check(struct ctx *x, json_t *s, json_t *cur, struct err *e)
 	int ret = -1;
 	if (cur && strcmp(json_string_value(json_object_get(cur, "status")), "current"))
 		return err_set(e, E_R39_GROUP, NULL, "a replaced row is history and does not change");
+	/* R34, R35: delegated work, once the partner agreed to the rules in force */
+	if (!strcmp(json_string_value(json_object_get(s, "kind")), "delegated") &&
+	    (!cur || strcmp(json_string_value(json_object_get(cur, "kind")), "delegated")) &&
+	    core__delegation_agreed(x, json_integer_value(json_object_get(s, "wr_id")), e))
+		return -1;
 	where = json_pack("{ss}", "name", type);
 	if (store_find_one(x->st, "standard_types", where, &t, e)) {
 		if (e->code == E_NOT_FOUND)
@@ -776,6 +805,119 @@ out:
 	json_decref(made);
 	json_decref(doc);
 	json_decref(ch);
+	return ret;
+}
+
+/* Table 1 changes of an amendment on the WR in scope: first every row is
+ * checked as a draft's row is (R36-R40, R35), with no two rows of the change
+ * sharing an identifier (R38); then, unless dry, written: updates, group
+ * replacements (the group kept, marked replaced, R39), additions. */
+int core__table1_apply(struct ctx *x, json_t *ch, int dry, struct err *e)
+{
+	const struct section *sec = &sections[2];
+	json_t *adds = json_object_get(ch, "add"), *ups = json_object_get(ch, "update"), *reps = json_object_get(ch, "replace");
+	json_t *ids = json_object(), *plan = json_array(); /* [kind, row, cur|group] */
+	int ret = -1;
+#define SEEN(row, where, i)                                                                                     \
+	do {                                                                                                      \
+		const char *ap_ = json_string_value(json_object_get(row, "ap_id"));                              \
+		if (ap_ && json_object_get(ids, ap_)) {                                                           \
+			err_set(e, E_R38_APID, "ap_id", "'%s' appears twice in this change", ap_);               \
+			err_field_in(e, where, i);                                                                \
+			goto out;                                                                                 \
+		}                                                                                                 \
+		if (ap_)                                                                                          \
+			json_object_set_new(ids, ap_, json_true());                                               \
+	} while (0)
+	for (size_t i = 0; i < json_array_size(ups); i++) {
+		json_t *u = json_array_get(ups, i), *cur = NULL, *merged;
+		if (store_get(x->st, "standards", json_integer_value(json_object_get(u, "id")), &cur, e) ||
+		    json_integer_value(json_object_get(cur, "wr_id")) != wr_id(x)) {
+			json_decref(cur);
+			err_set(e, E_INVALID, "id", "no Table 1 row of this Work Register");
+			err_field_in(e, "update", i);
+			goto out;
+		}
+		merged = json_deep_copy(cur);
+		json_object_update(merged, u);
+		if (standard_check(x, merged, cur, e)) {
+			json_decref(cur);
+			json_decref(merged);
+			err_field_in(e, "update", i);
+			goto out;
+		}
+		if (json_object_get(u, "ap_id"))
+			SEEN(merged, "update", i);
+		json_array_append_new(plan, json_pack("{ss so so}", "kind", "update", "row", merged, "cur", cur));
+	}
+	for (size_t i = 0; i < json_array_size(reps); i++) {
+		json_t *r = json_array_get(reps, i), *group = NULL;
+		if (store_get(x->st, "standards", json_integer_value(json_object_get(r, "group_id")), &group, e) ||
+		    json_integer_value(json_object_get(group, "wr_id")) != wr_id(x) || !json_is_true(json_object_get(group, "is_group")) ||
+		    strcmp(json_string_value(json_object_get(group, "status")), "current")) {
+			json_decref(group);
+			err_set(e, E_R39_GROUP, "group_id", "only a current group row of this Work Register is replaced by discrete rows");
+			err_field_in(e, "replace", i);
+			goto out;
+		}
+		json_t *rows = json_object_get(r, "rows"), *checked = json_array();
+		for (size_t k = 0; k < json_array_size(rows); k++) {
+			json_t *row = core__row_from(x, json_array_get(rows, k), 1);
+			json_object_set_new(row, "wr_id", json_integer(wr_id(x)));
+			json_object_set(row, "partner_id", json_object_get(x->scope.wr, "partner_id"));
+			json_object_set(row, "replaces_id", json_object_get(group, "id"));
+			json_array_append_new(checked, row);
+			if (standard_check(x, row, NULL, e)) {
+				json_decref(group);
+				json_decref(checked);
+				err_field_in(e, "replace", i);
+				goto out;
+			}
+			SEEN(row, "replace", i);
+		}
+		json_array_append_new(plan, json_pack("{ss so so}", "kind", "replace", "rows", checked, "group", group));
+	}
+	for (size_t i = 0; i < json_array_size(adds); i++) {
+		json_t *row = core__row_from(x, json_array_get(adds, i), 1);
+		json_object_set_new(row, "wr_id", json_integer(wr_id(x)));
+		json_object_set(row, "partner_id", json_object_get(x->scope.wr, "partner_id"));
+		json_array_append_new(plan, json_pack("{ss so}", "kind", "add", "row", row));
+		if (standard_check(x, row, NULL, e)) {
+			err_field_in(e, "add", i);
+			goto out;
+		}
+		SEEN(row, "add", i);
+	}
+#undef SEEN
+	for (size_t i = 0; !dry && i < json_array_size(plan); i++) {
+		json_t *p = json_array_get(plan, i);
+		const char *kind = json_string_value(json_object_get(p, "kind"));
+		int64_t id;
+		if (!strcmp(kind, "update")) {
+			json_t *row = json_object_get(p, "row"), *ch2 = json_deep_copy(row);
+			json_object_del(ch2, "id");
+			json_object_set_new(ch2, "updated_at", json_string(x->now_iso));
+			int bad = store_update(x->st, "standards", json_integer_value(json_object_get(row, "id")), ch2, e);
+			json_decref(ch2);
+			if (bad)
+				goto out;
+		} else if (!strcmp(kind, "replace")) {
+			json_t *g = json_object_get(p, "group"), *rows = json_object_get(p, "rows");
+			json_t *st = json_pack("{ss ss ss}", "status", "replaced", "replaced_at", x->now_iso, "updated_at", x->now_iso);
+			int bad = store_update(x->st, "standards", json_integer_value(json_object_get(g, "id")), st, e);
+			json_decref(st);
+			for (size_t k = 0; !bad && k < json_array_size(rows); k++)
+				bad = store_insert(x->st, sec->table, json_array_get(rows, k), &id, e);
+			if (bad)
+				goto out;
+		} else if (store_insert(x->st, sec->table, json_object_get(p, "row"), &id, e)) {
+			goto out;
+		}
+	}
+	ret = 0;
+out:
+	json_decref(ids);
+	json_decref(plan);
 	return ret;
 }
 

@@ -77,7 +77,81 @@ static json_t *problem_ref(const char *desc)
 			 "#/components/schemas/Problem");
 }
 
-static json_t *operation(const struct route *r, const struct action_info *ai)
+/* The resource an action answers with, named by the action's prefix
+ * ("org.update" -> "org"): the fields of the spec its create action is
+ * validated with (the same spec the server checks), and the fields the
+ * server adds (id, dates); more may come, so additionalProperties. */
+static const struct action_info *maker_of(const char *prefix)
+{
+	static const char *const verbs[] = { "create", "add", "set", NULL };
+	char name[80];
+	for (int i = 0; verbs[i]; i++) {
+		snprintf(name, sizeof(name), "%.60s.%s", prefix, verbs[i]);
+		const struct action_info *ai = core_action_info(name);
+		if (ai && ai->body)
+			return ai;
+	}
+	return NULL;
+}
+
+static void resource_name(const char *action, char *out, size_t n)
+{
+	size_t len = strcspn(action, ".");
+	snprintf(out, n, "%.*s", (int)len, action);
+}
+
+static json_t *resource_schema(const char *prefix)
+{
+	const struct action_info *maker = maker_of(prefix);
+	json_t *s = maker ? object_schema(maker->body) : json_pack("{ss s{}}", "type", "object", "properties");
+	json_t *props = json_object_get(s, "properties");
+	json_object_set_new(props, "id", json_pack("{ss si}", "type", "integer", "minimum", 1));
+	json_object_set_new(props, "created_at", json_pack("{ss ss}", "type", "string", "format", "date-time"));
+	json_object_set_new(props, "updated_at", json_pack("{ss ss}", "type", "string", "format", "date-time"));
+	json_object_del(s, "required"); /* a reply may leave out what a request must give */
+	json_object_set_new(s, "additionalProperties", json_true());
+	json_object_set_new(s, "description", json_sprintf("A %s as the server answers it: the fields its requests are checked with, and those the server keeps.", prefix));
+	return s;
+}
+
+static json_t *reply_schema(const struct action_info *ai, json_t *schemas)
+{
+	char prefix[64];
+	resource_name(ai->name, prefix, sizeof(prefix));
+	if (!json_object_get(schemas, prefix))
+		json_object_set_new(schemas, prefix, resource_schema(prefix));
+	json_t *ref = json_pack("{ss}", "$ref", "");
+	json_object_set_new(ref, "$ref", json_sprintf("#/components/schemas/%s", prefix));
+	size_t n = strlen(ai->name);
+	if (n > 5 && !strcmp(ai->name + n - 5, ".list"))
+		return json_pack("{ss s{s{ss so} s{s[ss]}} s[s]}", "type", "object", "properties", "items", "type", "array", "items", ref,
+				 "next_cursor", "type", "string", "null", "required", "items");
+	return ref;
+}
+
+/* The errors an operation may answer, each an RFC 9457 problem. */
+static void error_responses(json_t *responses, const struct route *r, const struct action_info *ai)
+{
+	int write = !!(ai->flags & A_WRITE);
+	json_object_set_new(responses, "400", problem_ref("Bad input: the problem names the field and, where one applies, the rule"));
+	if (!(ai->flags & A_PUBLIC)) {
+		json_object_set_new(responses, "401", problem_ref("Not signed in: a session cookie or a bearer token is needed"));
+		json_object_set_new(responses, "403", problem_ref("Not yours to do: the problem cites the rule"));
+	}
+	if (strchr(r->pattern, '{'))
+		json_object_set_new(responses, "404", problem_ref("No such record, or not one you may see"));
+	if (write)
+		json_object_set_new(responses, "409", problem_ref("Not possible now: the state of the record or a rule refuses it"));
+	if (ai->flags & A_IFMATCH) {
+		json_object_set_new(responses, "412", problem_ref("The record changed since the ETag you sent (R13)"));
+		json_object_set_new(responses, "428", problem_ref("Send the ETag you edited in If-Match (R13)"));
+	}
+	if (ai->body)
+		json_object_set_new(responses, "415", problem_ref("A body is JSON: Content-Type application/json"));
+	json_object_set_new(responses, "429", problem_ref("Too many attempts: retry after the time in Retry-After"));
+}
+
+static json_t *operation(const struct route *r, const struct action_info *ai, json_t *schemas)
 {
 	json_t *op = json_object(), *params = json_array(), *responses = json_object();
 	char opid[64], *p;
@@ -120,9 +194,10 @@ static json_t *operation(const struct route *r, const struct action_info *ai)
 		json_object_set_new(responses, ok, json_pack("{ss s{s{s{ss}}}}", "description", "Success", "content",
 							     "text/plain", "schema", "type", "string"));
 	else
-		json_object_set_new(responses, ok, json_pack("{ss s{s{s{ss}}}}", "description", "Success", "content",
-							     "application/json", "schema", "type", "object"));
-	json_object_set_new(responses, "default", problem_ref("An error (RFC 9457); field and rule name what was refused"));
+		json_object_set_new(responses, ok, json_pack("{ss s{s{so}}}", "description", "Success", "content", "application/json",
+							     "schema", reply_schema(ai, schemas)));
+	error_responses(responses, r, ai);
+	json_object_set_new(responses, "default", problem_ref("Any other error (RFC 9457)"));
 	json_object_set_new(op, "responses", responses);
 	if (ai->flags & A_PUBLIC)
 		json_object_set_new(op, "security", json_array());
@@ -138,7 +213,7 @@ static json_t *raw_operation(const struct route *r)
 
 json_t *http_openapi(void)
 {
-	json_t *paths = json_object();
+	json_t *paths = json_object(), *schemas = json_object(); /* components.schemas, as the operations name them */
 	for (const struct route *r = http__routes; r->method; r++) {
 		if (r->flags & RF_HTML)
 			continue; /* pages for people, not API */
@@ -157,19 +232,23 @@ json_t *http_openapi(void)
 		} else {
 			const struct action_info *ai = core_action_info(r->action);
 			if (ai)
-				json_object_set_new(item, method, operation(r, ai));
+				json_object_set_new(item, method, operation(r, ai, schemas));
 		}
 	}
-	return json_pack("{ss s{ss ss ss} so s{s{s{ss s{s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}} s[sss]}} s{s{ss ss} s{ss ss ss}}} s[{s[]}{s[]}]}",
-			 "openapi", "3.1.0",
-			 "info", "title", "entente API", "version", "1", "description",
-			 "The alliance-partner process of DSP4003. Errors are RFC 9457 problems naming the field and the rule of RULES.md.",
-			 "paths", paths,
-			 "components", "schemas", "Problem", "type", "object", "properties",
-			 "type", "type", "string", "title", "type", "string", "status", "type", "integer", "detail", "type", "string",
-			 "instance", "type", "string", "field", "type", "string", "rule", "type", "string",
-			 "required", "type", "title", "status",
-			 "securitySchemes", "bearer", "type", "http", "scheme", "bearer",
-			 "cookie", "type", "apiKey", "in", "cookie", "name", "entente_session",
-			 "security", "bearer", "cookie");
+	json_object_set_new(schemas, "Problem", json_pack("{ss s{s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}} s[sss]}", "type", "object",
+			"properties", "type", "type", "string", "title", "type", "string", "status", "type", "integer", "detail", "type", "string",
+			"instance", "type", "string", "field", "type", "string", "rule", "type", "string",
+			"required", "type", "title", "status"));
+	json_t *doc = json_pack("{ss s{ss ss ss s{ss ss}} s[{ss ss}] so s{so s{s{ss ss} s{ss ss ss}}} s[{s[]}{s[]}]}",
+				"openapi", "3.1.0",
+				"info", "title", "entente API", "version", "1", "description",
+				"The alliance-partner process of DSP4003. Errors are RFC 9457 problems naming the field and the rule of RULES.md.",
+				"license", "name", "Proprietary", "identifier", "LicenseRef-entente",
+				"servers", "url", "http://127.0.0.1:8080", "description", "make run (entente serve's default address)",
+				"paths", paths,
+				"components", "schemas", schemas,
+				"securitySchemes", "bearer", "type", "http", "scheme", "bearer",
+				"cookie", "type", "apiKey", "in", "cookie", "name", "entente_session",
+				"security", "bearer", "cookie");
+	return doc;
 }

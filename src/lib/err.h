@@ -41,6 +41,7 @@
   X(R2_ORIGINATING,      409, "Originating Committee must be a committee", "R2") \
   X(R10_PROPOSER,        403, "Work Registers are proposed by a partner's representatives or by host staff", "R10") \
   X(R11_ASSIGN,          403, "Only the VP of Alliances assigns an owner to an external proposal", "R11") \
+  X(R35_DELEGATION,      409, "Delegated work needs the partner's agreement to the delegation rules in force", "R35") \
   X(R36_TABLE,           400, "Table 1 row is incomplete",                 "R36") \
   X(R37_TYPE,            409, "Standard type is not a DMTF specification type", "R37") \
   X(R38_APID,            409, "AP identifier is already used by this partner", "R38") \

@@ -509,6 +509,121 @@ static const char m8_registers[] =
 	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
 	"CREATE INDEX dmtf_standards_body ON dmtf_standards(body_id);";
 
+/* Section 5.3: change requests through the feedback portal (R42-R45) and
+ * joint meetings under the IP policy (R45-R49); the WR template's
+ * agreed feedback restrictions (5.3.1). Minutes and decisions are kept. */
+static const char m9_feedback_and_meetings[] =
+	"ALTER TABLE work_registers ADD COLUMN feedback_restrictions TEXT;"
+	"CREATE TABLE change_requests ("
+	" id INTEGER PRIMARY KEY,"
+	" dmtf_standard_id INTEGER NOT NULL REFERENCES dmtf_standards(id),"
+	" dsp TEXT NOT NULL,"
+	" standard_version TEXT NOT NULL,"
+	" section TEXT,"
+	" problem TEXT NOT NULL,"
+	" proposed_change TEXT NOT NULL,"
+	" rationale TEXT NOT NULL,"
+	" attachments JSONTEXT NOT NULL DEFAULT '[]',"
+	" partner_id INTEGER REFERENCES organizations(id),"
+	" wr_id INTEGER REFERENCES work_registers(id),"
+	" attested BOOLEAN NOT NULL DEFAULT 0,"
+	" restrictions TEXT NOT NULL CHECK (restrictions IN ('free','wr_agreed')),"
+	" restrictions_text TEXT,"
+	" submitter_id INTEGER NOT NULL REFERENCES people(id),"
+	" submitter_email TEXT NOT NULL,"
+	" body_id INTEGER NOT NULL REFERENCES bodies(id),"
+	" status TEXT NOT NULL CHECK (status IN ('submitted','under_review','needs_discussion','accepted','rejected','withdrawn')),"
+	" decision TEXT,"
+	" closed_at TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX change_requests_body ON change_requests(body_id, status);"
+	"CREATE INDEX change_requests_partner ON change_requests(partner_id);"
+	"CREATE INDEX change_requests_submitter ON change_requests(submitter_id);"
+	"CREATE TABLE cr_messages ("
+	" id INTEGER PRIMARY KEY,"
+	" cr_id INTEGER NOT NULL REFERENCES change_requests(id),"
+	" direction TEXT NOT NULL CHECK (direction IN ('to_submitter','from_submitter','note')),"
+	" author TEXT NOT NULL,"
+	" author_id INTEGER REFERENCES people(id),"
+	" text TEXT NOT NULL,"
+	" created_at TEXT NOT NULL);"
+	"CREATE INDEX cr_messages_cr ON cr_messages(cr_id);"
+	"CREATE TRIGGER cr_messages_keep_u BEFORE UPDATE ON cr_messages BEGIN SELECT RAISE(ABORT, 'messages are kept'); END;"
+	"CREATE TRIGGER cr_messages_keep_d BEFORE DELETE ON cr_messages BEGIN SELECT RAISE(ABORT, 'messages are kept'); END;"
+	"CREATE TABLE joint_meetings ("
+	" id INTEGER PRIMARY KEY,"
+	" body_id INTEGER NOT NULL REFERENCES bodies(id),"
+	" partner_id INTEGER NOT NULL REFERENCES organizations(id),"
+	" cr_id INTEGER REFERENCES change_requests(id),"
+	" wr_id INTEGER REFERENCES work_registers(id),"
+	" title TEXT NOT NULL,"
+	" starts_at TEXT NOT NULL, ends_at TEXT NOT NULL, time_zone TEXT NOT NULL,"
+	" kind TEXT NOT NULL CHECK (kind IN ('teleconference','face_to_face')),"
+	" location TEXT, agenda TEXT,"
+	" status TEXT NOT NULL CHECK (status IN ('scheduled','announced','in_progress','ended','cancelled')),"
+	" announced_at TEXT, ip_policy_version TEXT,"
+	" ip_read_at TEXT, ip_read_by TEXT,"
+	" created_by TEXT NOT NULL,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL);"
+	"CREATE INDEX joint_meetings_cr ON joint_meetings(cr_id);"
+	"CREATE INDEX joint_meetings_wr ON joint_meetings(wr_id);"
+	"CREATE INDEX joint_meetings_partner ON joint_meetings(partner_id);"
+	"CREATE INDEX joint_meetings_body ON joint_meetings(body_id);"
+	"CREATE TABLE meeting_participants ("
+	" id INTEGER PRIMARY KEY,"
+	" meeting_id INTEGER NOT NULL REFERENCES joint_meetings(id),"
+	" person_id INTEGER REFERENCES people(id),"
+	" name TEXT NOT NULL, email TEXT NOT NULL, organization TEXT NOT NULL,"
+	" dmtf_member BOOLEAN NOT NULL DEFAULT 0,"
+	" observer BOOLEAN NOT NULL DEFAULT 0,"
+	" present BOOLEAN NOT NULL DEFAULT 0,"
+	" left_at TEXT,"
+	" ip_ack TEXT NOT NULL DEFAULT 'pending' CHECK (ip_ack IN ('pending','accepted','declined')),"
+	" ip_ack_at TEXT, ip_ack_version TEXT, ip_ack_recorded_by TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" UNIQUE (meeting_id, email));"
+	"CREATE INDEX meeting_participants_person ON meeting_participants(person_id);"
+	"CREATE TABLE meeting_records ("
+	" id INTEGER PRIMARY KEY,"
+	" meeting_id INTEGER NOT NULL REFERENCES joint_meetings(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('minutes','decision','item')),"
+	" text TEXT NOT NULL,"
+	" author TEXT NOT NULL,"
+	" author_id INTEGER REFERENCES people(id),"
+	" created_at TEXT NOT NULL);"
+	"CREATE INDEX meeting_records_meeting ON meeting_records(meeting_id);"
+	"CREATE TRIGGER meeting_records_keep_u BEFORE UPDATE ON meeting_records BEGIN SELECT RAISE(ABORT, 'minutes are kept'); END;"
+	"CREATE TRIGGER meeting_records_keep_d BEFORE DELETE ON meeting_records BEGIN SELECT RAISE(ABORT, 'minutes are kept'); END;"
+	"INSERT INTO notify_rules (event, role) VALUES"
+	" ('cr.submitted','body_chair'),('cr.submitted','submitter'),('cr.submitted','vp'),('cr.changed','submitter'),"
+	" ('cr.changed','body_chair'),('cr.reply','body_chair');";
+
+/* R34, R35: the delegation rules are the organization's text, each
+ * version kept; a partner taking delegated work records its agreement to
+ * the version in force (who, when). 3.2: the working groups' commitment to
+ * their deliverables is part of the WR. */
+static const char m10_delegation[] =
+	"CREATE TABLE delegation_rules ("
+	" id INTEGER PRIMARY KEY,"
+	" version INTEGER NOT NULL UNIQUE,"
+	" text TEXT NOT NULL,"
+	" created_by TEXT NOT NULL,"
+	" created_at TEXT NOT NULL);"
+	"CREATE TRIGGER delegation_rules_keep_u BEFORE UPDATE ON delegation_rules BEGIN SELECT RAISE(ABORT, 'versions are kept'); END;"
+	"CREATE TRIGGER delegation_rules_keep_d BEFORE DELETE ON delegation_rules BEGIN SELECT RAISE(ABORT, 'versions are kept'); END;"
+	"INSERT INTO delegation_rules (version, text, created_by, created_at)"
+	" SELECT 1, value, 'migration', strftime('%Y-%m-%dT%H:%M:%SZ','now') FROM settings WHERE key = 'delegation_rules_text' AND value <> '';"
+	"CREATE TABLE delegation_agreements ("
+	" id INTEGER PRIMARY KEY,"
+	" wr_id INTEGER NOT NULL REFERENCES work_registers(id),"
+	" rules_version INTEGER NOT NULL,"
+	" agreed_by TEXT NOT NULL,"
+	" agreed_by_id INTEGER REFERENCES people(id),"
+	" agreed_at TEXT NOT NULL,"
+	" UNIQUE (wr_id, rules_version));"
+	"CREATE TRIGGER delegation_agreements_keep BEFORE DELETE ON delegation_agreements BEGIN SELECT RAISE(ABORT, 'agreements are kept'); END;"
+	"ALTER TABLE work_registers ADD COLUMN wg_commitment TEXT;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -518,5 +633,7 @@ const char *const store__sqlite_migrations[] = {
 	m6_ballot_voters,
 	m7_version_labels,
 	m8_registers,
+	m9_feedback_and_meetings,
+	m10_delegation,
 	NULL,
 };

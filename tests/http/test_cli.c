@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -36,6 +37,80 @@ static void test_init_with_password_file_and_sign_in(void **state)
 	assert_int_equal(r.status, 201);
 	resp_free(&r);
 	assert_int_equal(server_stop(&s), 0); /* SIGTERM: a clean stop */
+	server_cleanup(&s);
+}
+
+/* The id of the first WR in status (0 if none), as the VP lists them. */
+static long long wr_in(struct server *s, const char *status)
+{
+	char path[120];
+	snprintf(path, sizeof(path), "/api/v1/work-registers?status=%s", status);
+	struct resp r = as(s, "vp@dmtf.example", "GET", path, NULL);
+	long long id = json_array_size(json_object_get(r.json, "items")) ? jint(json_array_get(json_object_get(r.json, "items"), 0), "id") : 0;
+	resp_free(&r);
+	return id;
+}
+
+/* make run's demo tells the whole story (init --demo --story): an
+ * established WR on the public site with its Table 1 and history, whose
+ * review is due; one in a committee ballot with votes; one in drafting with
+ * open comments; a change request; a joint meeting. */
+static void test_story_demo(void **state)
+{
+	(void)state;
+	struct server s;
+	char out[8192], path[160];
+	memset(&s, 0, sizeof(s));
+	snprintf(s.dir, sizeof(s.dir), "/tmp/entente-cli-XXXXXX");
+	assert_non_null(mkdtemp(s.dir));
+	snprintf(s.db, sizeof(s.db), "%s/e.db", s.dir);
+	snprintf(s.log, sizeof(s.log), "%s/server.log", s.dir);
+	snprintf(s.ready, sizeof(s.ready), "%s/ready", s.dir);
+	s.now = (int64_t)time(NULL);
+	assert_int_equal(cli(&s, out, sizeof(out), "init --demo --story"), 0);
+	server_start(&s, NULL);
+	long long est = wr_in(&s, "established"), bal = wr_in(&s, "committee_ballots"), dr = wr_in(&s, "drafting");
+	assert_true(est > 0 && bal > 0 && dr > 0);
+	struct resp r = req(&s, "GET", "/registers", NULL, NULL, NULL);
+	assert_non_null(strstr(r.raw, "TGG and DMTF: power and cooling telemetry")); /* public (R21) */
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/work-registers/%lld", est);
+	r = as(&s, "vp@dmtf.example", "GET", path, NULL);
+	assert_true(json_array_size(json_object_get(r.json, "standards")) >= 2);
+	assert_string_equal(jstr(r.json, "version_label"), "1.0.0");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/work-registers/%lld/history", est);
+	r = as(&s, "vp@dmtf.example", "GET", path, NULL);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 10);
+	resp_free(&r);
+	r = as(&s, "vp@dmtf.example", "GET", "/api/v1/reviews", NULL);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1); /* its review is due (R27) */
+	assert_int_equal(jint(json_array_get(json_object_get(r.json, "items"), 0), "wr_id"), est);
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&status=open", bal);
+	r = as(&s, "vp@dmtf.example", "GET", path, NULL);
+	long long b = jint(json_array_get(json_object_get(r.json, "items"), 0), "id");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", b);
+	r = as(&s, "chair@dmtf.example", "GET", path, NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "votes")), 2); /* a yes and a no with its comment */
+	resp_free(&r);
+	long long drafting = 0;
+	for (long long id = dr; id <= est + 5 && !drafting; id++) { /* the story's draft: the one with comments */
+		snprintf(path, sizeof(path), "/api/v1/work-registers/%lld/comments?status=open", id);
+		r = as(&s, "vp@dmtf.example", "GET", path, NULL);
+		if (r.status == 200 && json_array_size(json_object_get(r.json, "items")) >= 2)
+			drafting = id;
+		resp_free(&r);
+	}
+	assert_true(drafting > 0);
+	r = as(&s, "vp@dmtf.example", "GET", "/api/v1/change-requests", NULL);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1);
+	resp_free(&r);
+	r = as(&s, "vp@dmtf.example", "GET", "/api/v1/meetings", NULL);
+	assert_true(json_array_size(json_object_get(r.json, "items")) >= 1);
+	resp_free(&r);
+	assert_int_equal(server_stop(&s), 0);
 	server_cleanup(&s);
 }
 
@@ -187,7 +262,7 @@ static void test_seed_goes_through_the_door(void **state)
 int main(void)
 {
 	const struct CMUnitTest alone[] = { cmocka_unit_test(test_init_with_password_file_and_sign_in),
-					    cmocka_unit_test(test_seed_goes_through_the_door) };
+					    cmocka_unit_test(test_seed_goes_through_the_door), cmocka_unit_test(test_story_demo) };
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_resource_commands),
 		cmocka_unit_test(test_accounts_and_tokens),

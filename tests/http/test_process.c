@@ -956,6 +956,99 @@ static void test_R24_contact_changes_need_the_originating_committee_only(void **
 	resp_free(&r);
 }
 
+/* A Table 1 row of the draft (partner-owned, so no DSP number). */
+static long long t1_row(long long id, const char *ap, const char *domain, int group)
+{
+	struct resp r = as(&S, OWNER, "POST", wpath(id, "/standards"), "{ss ss ss ss ss ss ss ss ss ss sb}", "kind", "joint", "standard_type",
+			   "profile", "ap_id", ap, "description", "Profiles", "domain", domain, "lead_org", "SNIA", "ip_policy", "partner",
+			   "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner", "is_group", group);
+	expect_status(r, 201);
+	long long rid = jint(r.json, "id");
+	resp_free(&r);
+	return rid;
+}
+
+/* The WR's Table 1 row with this identifier (the document is kept until
+ * the next call). */
+static json_t *t1_of(long long id, const char *ap)
+{
+	static json_t *doc;
+	json_decref(doc);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	doc = json_incref(r.json);
+	resp_free(&r);
+	json_t *rows = json_object_get(doc, "standards");
+	for (size_t i = 0; i < json_array_size(rows); i++)
+		if (!strcmp(jstr(json_array_get(rows, i), "ap_id"), ap))
+			return json_array_get(rows, i);
+	return NULL;
+}
+
+/* Table 1 after approval (R22, R28, R29, R39): an established WR's rows
+ * change through change control like any section, the replacement of a
+ * group by discrete rows included, with its history kept. */
+static void test_R22_table1_changes_through_change_control(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	char grp[32], one[32];
+	snprintf(grp, sizeof(grp), "grp-%lld", id);
+	snprintf(one, sizeof(one), "one-%lld", id);
+	long long group = t1_row(id, grp, "Storage", 1), row = t1_row(id, one, "Storage", 0);
+	approve_committees(id, 0);
+	approve_board(id);
+	establish(id);
+	struct resp r = as(&S, OWNER, "POST", wpath(id, "/standards"), "{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+			   "profile", "ap_id", "direct", "description", "d", "domain", "Storage", "lead_org", "SNIA", "ip_policy", "partner",
+			   "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_rule(r, 409, "R22"); /* no edit in place once approved */
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s{s[{sI ss}]}}}", "class", "contacts", "summary", "x", "changes", "standards", "update", "id",
+		  (json_int_t)row, "description", "New");
+	expect_rule(r, 409, "R24"); /* not a contacts-only change */
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s{s[{ss ss ss ss ss ss ss ss ss ss}]}}}", "class", "deliverables", "summary", "x", "changes", "standards",
+		  "add", "kind", "joint", "standard_type", "profile", "ap_id", "cooling", "description", "Cooling", "domain", "Facilities",
+		  "lead_org", "SNIA", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_rule(r, 409, "R29"); /* a domain the WR did not cover: its scope grows */
+	assert_string_equal(jstr(r.json, "field"), "standards");
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s{s[{ss ss ss ss ss ss ss ss ss ss}]}}}", "class", "deliverables", "summary", "x", "changes", "standards",
+		  "add", "kind", "joint", "standard_type", "poem", "ap_id", "odd", "description", "Odd", "domain", "Storage",
+		  "lead_org", "SNIA", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_rule(r, 409, "R37"); /* checked as a draft's row is */
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s{s[{sI ss}]}}}", "class", "deliverables", "summary", "x", "changes", "standards", "update", "id",
+		  (json_int_t)group - 1000, "description", "New");
+	expect_status(r, 400);
+	resp_free(&r);
+	/* the group becomes two discrete rows, and a row is reworded */
+	char a1[32], a2[32];
+	snprintf(a1, sizeof(a1), "arr-%lld", id);
+	snprintf(a2, sizeof(a2), "sw-%lld", id);
+	r = amend(SAM, id, "{ss ss s{s{s[{sI s[{ss ss ss ss ss ss ss ss ss ss}{ss ss ss ss ss ss ss ss ss ss}]}] s[{sI ss}]}}}", "class",
+		  "deliverables", "summary", "Discrete profiles", "changes", "standards", "replace", "group_id", (json_int_t)group, "rows",
+		  "kind", "joint", "standard_type", "profile", "ap_id", a1, "description", "Arrays", "domain", "Storage", "lead_org", "SNIA",
+		  "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner",
+		  "kind", "joint", "standard_type", "profile", "ap_id", a2, "description", "Switches", "domain", "storage", "lead_org", "SNIA",
+		  "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner",
+		  "update", "id", (json_int_t)row, "description", "Profiles, reworded");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	resp_free(&r);
+	assert_null(t1_of(id, a1)); /* nothing before the approvals */
+	assert_string_equal(jstr(t1_of(id, grp), "status"), "current");
+	pass_alliance(id); /* R22: the Originating Committee; SNIA proposed it */
+	assert_string_equal(amendment_status(id, aid), "applied");
+	assert_string_equal(jstr(t1_of(id, grp), "status"), "replaced"); /* kept, as history (R39) */
+	assert_int_equal(jint(t1_of(id, a1), "replaces_id"), group);
+	assert_int_equal(jint(t1_of(id, a2), "replaces_id"), group);
+	assert_string_equal(jstr(t1_of(id, one), "description"), "Profiles, reworded");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "version_label"), "1.1.0"); /* a version of its own (R50) */
+	resp_free(&r);
+}
+
 static void test_R25_announcement_coordinated_with_marketing(void **state)
 {
 	(void)state;
@@ -1561,6 +1654,7 @@ int main(void)
 		cmocka_unit_test(test_R22_partner_changes_are_reballoted_in_the_originating_committee),
 		cmocka_unit_test(test_R23_significant_changes_need_the_board),
 		cmocka_unit_test(test_R24_contact_changes_need_the_originating_committee_only),
+		cmocka_unit_test(test_R22_table1_changes_through_change_control),
 		cmocka_unit_test(test_R25_announcement_coordinated_with_marketing),
 		cmocka_unit_test(test_R26_updates_as_deliverables_complete),
 		cmocka_unit_test(test_R27_reviewed_at_least_every_24_months),

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <cmocka.h>
 
@@ -17,6 +18,7 @@
 #define VP "vp@dmtf.example"
 #define OWNER "owner@dmtf.example"
 #define SAM "sam@snia.example"
+#define GRETA "greta@tgg.example"
 
 static struct server S;
 
@@ -184,11 +186,121 @@ static void test_R44_register_of_dmtf_standards(void **state)
 	resp_free(&r);
 }
 
+static json_t *domain_of(json_t *overlaps, const char *name)
+{
+	json_t *items = json_object_get(overlaps, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!strcasecmp(jstr(json_array_get(items, i), "domain"), name))
+			return json_array_get(items, i);
+	return NULL;
+}
+
+/* R41: the VP sees which domains which partners cover, overlaps marked. */
+static void test_R41_overlapping_domains_across_partners(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "GET", "/api/v1/overlaps", NULL);
+	expect_status(r, 403); /* the VP's view, not a partner's */
+	resp_free(&r);
+	r = as(&S, VP, "GET", "/api/v1/overlaps", NULL);
+	expect_status(r, 200);
+	json_t *storage = domain_of(r.json, "Storage");
+	assert_non_null(storage);
+	assert_false(json_is_true(json_object_get(storage, "overlap"))); /* SNIA's alone */
+	resp_free(&r);
+	/* TGG's proposal takes up storage too (written otherwise), and facilities */
+	r = as(&S, GRETA, "POST", "/api/v1/work-registers/2/standards", "{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+	       "profile", "ap_id", "tgg-storage", "description", "Storage power", "domain", "  storage ", "lead_org", "TGG", "ip_policy",
+	       "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_status(r, 201);
+	resp_free(&r);
+	r = as(&S, GRETA, "POST", "/api/v1/work-registers/2/standards", "{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+	       "profile", "ap_id", "tgg-cooling", "description", "Cooling", "domain", "Facilities", "lead_org", "TGG", "ip_policy",
+	       "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_status(r, 201);
+	resp_free(&r);
+	r = as(&S, VP, "GET", "/api/v1/overlaps", NULL);
+	storage = domain_of(r.json, "Storage");
+	assert_true(json_is_true(json_object_get(storage, "overlap")));
+	assert_int_equal(json_array_size(json_object_get(storage, "partners")), 2);
+	assert_false(json_is_true(json_object_get(domain_of(r.json, "Facilities"), "overlap")));
+	assert_true(jint(r.json, "overlaps") >= 1);
+	resp_free(&r);
+	/* a WR that ended no longer counts */
+	r = as(&S, GRETA, "POST", "/api/v1/work-registers/2/withdraw", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, VP, "GET", "/api/v1/overlaps", NULL);
+	assert_false(json_is_true(json_object_get(domain_of(r.json, "Storage"), "overlap")));
+	assert_null(domain_of(r.json, "Facilities"));
+	resp_free(&r);
+}
+
+static struct resp delegated_row(const char *ap_id)
+{
+	return as(&S, OWNER, "POST", "/api/v1/work-registers/1/standards", "{ss ss ss ss ss ss ss ss ss ss}", "kind", "delegated",
+		  "standard_type", "profile", "ap_id", ap_id, "description", "A profile SNIA develops", "domain", "Storage", "lead_org",
+		  "SNIA", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+}
+
+/* R34, R35: delegated work once the partner agreed to the delegation rules
+ * in force; the rules' versions and the agreements are kept. */
+static void test_R35_delegated_work_needs_the_partners_agreement(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "GET", "/api/v1/delegation-rules", NULL);
+	expect_status(r, 200);
+	assert_int_equal(jint(r.json, "current.version"), 1); /* the demo's, agreed by SNIA for WR 1 */
+	resp_free(&r);
+	r = delegated_row("snia-delegated-1");
+	expect_status(r, 201);
+	resp_free(&r);
+	/* the organization changes its rules: version 2 is in force, 1 is kept */
+	r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss}", "delegation_rules_text", "Delegated standards are reviewed by the DMTF twice a year.");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, SAM, "GET", "/api/v1/delegation-rules", NULL);
+	assert_int_equal(jint(r.json, "current.version"), 2);
+	assert_int_equal(json_array_size(json_object_get(r.json, "versions")), 2);
+	resp_free(&r);
+	r = delegated_row("snia-delegated-2");
+	expect_rule(r, 409, "R35"); /* agreed to version 1 only */
+	assert_string_equal(jstr(r.json, "field"), "kind");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", "/api/v1/work-registers/1/standards", "{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+	       "profile", "ap_id", "snia-joint-2", "description", "Joint", "domain", "Storage", "lead_org", "SNIA", "ip_policy", "partner",
+	       "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	expect_status(r, 201); /* joint work needs no agreement: one WR holds both kinds (R34) */
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers/1/delegation-agreement", "{si}", "rules_version", 2);
+	expect_status(r, 403); /* the partner agrees, not the host */
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/work-registers/1/delegation-agreement", "{si}", "rules_version", 1);
+	expect_rule(r, 409, "R35"); /* not the version in force */
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/work-registers/1/delegation-agreement", "{si}", "rules_version", 2);
+	expect_status(r, 201);
+	assert_non_null(strstr(jstr(r.json, "agreed_by"), SAM));
+	assert_non_null(jstr(r.json, "agreed_at"));
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/work-registers/1/delegation-agreement", "{si}", "rules_version", 2);
+	expect_status(r, 409); /* once */
+	resp_free(&r);
+	r = delegated_row("snia-delegated-2");
+	expect_status(r, 201);
+	resp_free(&r);
+	r = as(&S, VP, "GET", "/api/v1/work-registers/1", NULL);
+	assert_int_equal(json_array_size(json_object_get(r.json, "delegation_agreements")), 2); /* who agreed to which, when */
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_R37_standard_types_are_data_an_administrator_edits),
 		cmocka_unit_test(test_R44_register_of_dmtf_standards),
+		cmocka_unit_test(test_R41_overlapping_domains_across_partners),
+		cmocka_unit_test(test_R35_delegated_work_needs_the_partners_agreement),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

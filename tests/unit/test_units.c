@@ -571,7 +571,7 @@ static void test_process_table_is_sound(void **state)
 	char report[4096];
 	assert_int_equal(core_process_check(report, sizeof(report)), 0);
 	assert_non_null(strstr(report, "process ok"));
-	json_t *t = core_process_table();
+	json_t *t = core_process_table(NULL);
 	assert_true(json_array_size(json_object_get(t, "steps")) >= 20);
 	json_decref(t);
 	/* the check can fail: a table with a shortcut to established without the
@@ -580,22 +580,24 @@ static void test_process_table_is_sound(void **state)
 	while (core__steps[n].action)
 		n++;
 	struct step *bad = calloc(n + 2, sizeof(*bad));
+	struct process bp = core__wr_process;
+	bp.steps = bad;
 	memcpy(bad, core__steps, n * sizeof(*bad));
 	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut", NULL, NULL };
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.shortcut reaches established from drafting without a passed Board ballot"));
 	bad[n] = (struct step){ 0 };
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.accept"))
 			bad[i].to = NULL; /* sent_to_partner can only decline: established unreachable */
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "state established is unreachable"));
 	/* a loop with no exit: removal and dissolution lead back to removal */
 	memcpy(bad, core__steps, n * sizeof(*bad));
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.removal_passed") || !strcmp(bad[i].action, "wr.dissolution_passed"))
 			bad[i].to = "removal_proposed";
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "state established can never reach a final state"));
 	assert_null(strstr(report, "state drafting can never")); /* drafting may still be withdrawn */
 	/* the marks are derived, not declared: the VP "accepting" for the
@@ -604,14 +606,14 @@ static void test_process_table_is_sound(void **state)
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.accept"))
 			bad[i].who = G_VP;
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.accept reaches established from sent_to_partner without the partner's acceptance (R20)"));
 	/* the Board's ballot scheduled while committees still vote (R4, R5) */
 	memcpy(bad, core__steps, n * sizeof(*bad));
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.schedule_board"))
 			bad[i].from = "committee_ballots|committee_approved";
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.schedule_board opens the Board's ballot from committee_ballots before every involved committee approved (R4, R5)"));
 	assert_null(strstr(report, "from committee_approved before")); /* the right way is still right */
 	/* removal decided by the Executive Committee alone, no Board ballot (R33) */
@@ -619,14 +621,14 @@ static void test_process_table_is_sound(void **state)
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.schedule_removal"))
 			bad[i].to = "removed", bad[i].opens = NULL;
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.schedule_removal reaches removed from removal_proposed without a passed Board ballot on the removal (R32, R33)"));
 	/* dissolution following a result of a ballot that never opened (R32) */
 	memcpy(bad, core__steps, n * sizeof(*bad));
 	for (size_t i = 0; i < n; i++)
 		if (!strcmp(bad[i].action, "wr.dissolution_passed"))
 			bad[i].from = "removal_ballot|removal_proposed";
-	assert_int_equal(core__process_check_steps(bad, report, sizeof(report)), -1);
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.dissolution_passed follows a removal ballot's result in removal_proposed, where no such ballot is open"));
 	free(bad);
 }

@@ -1,0 +1,100 @@
+// entente web application: administration: organizations, people, bodies, officers, settings.
+import { all, api } from '../api.js';
+import { field, h, input, select, textarea } from '../dom.js';
+import { act } from '../ui.js';
+
+const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['settings', 'Settings']];
+export async function adminView(tab = 'organizations') {
+  const nav = h('nav', { 'aria-label': 'Administration' }, h('ul', { class: 'tabs' }, adminTabs.map(([k, l]) => h('li', {}, h('a', { href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))));
+  return [h('h1', {}, 'Administration'), nav, await (admin[tab] || admin.organizations)()];
+}
+function createForm(title, fields, submit) {
+  const els = Object.fromEntries(fields.map(([k, , make]) => [k, make ? make() : input(k)]));
+  return h('form', {
+    class: 'card',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const body = {};
+      for (const [k, , , conv] of fields) { const el = els[k]; const v = el.type === 'checkbox' ? el.checked : el.value; if (v !== '' && v !== false) body[k] = conv ? conv(v) : v; }
+      act(() => submit(body), 'Saved');
+    },
+  }, h('h2', {}, title), fields.map(([k, l]) => field(l, els[k])), h('p', {}, h('button', { type: 'submit' }, title)));
+}
+const admin = {
+  async organizations() {
+    const orgs = await all('/organizations');
+    return [h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Short', 'Kind', 'Status'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, orgs.map((o) => h('tr', {}, h('td', {}, o.name), h('td', {}, o.short_name), h('td', {}, o.kind), h('td', {}, o.status))))),
+      createForm('Add an organization', [['name', 'Name'], ['short_name', 'Short name'], ['website', 'Web site']], (b) => api('POST', '/organizations', b))];
+  },
+  async people() {
+    const [people, orgs] = await Promise.all([all('/people'), all('/organizations')]);
+    const org = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
+    return [h('table', {}, h('thead', {}, h('tr', {}, ['Id', 'Name', 'E-mail', 'Organization', 'DMTF member', 'Account', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, people.map((p) => h('tr', {}, h('td', {}, p.id), h('td', {}, p.name), h('td', {}, p.email), h('td', {}, org[p.org_id]), h('td', {}, p.dmtf_member ? 'yes' : 'no'),
+        h('td', {}, p.disabled ? 'disabled' : p.has_account ? 'active' : 'none'),
+        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('PATCH', `/people/${p.id}`, { disabled: !p.disabled }), 'Saved') }, `${p.disabled ? 'Enable' : 'Disable'} ${p.name}`)))))),
+    createForm('Add a person', [['name', 'Name'], ['email', 'E-mail'], ['org_id', 'Organization', () => select('org_id', orgs.map((o) => [o.id, o.name])), Number],
+      ['dmtf_member', 'Company is a DMTF member', () => h('input', { type: 'checkbox' })]], (b) => api('POST', '/people', b))];
+  },
+  async bodies() {
+    const bodies = await all('/bodies');
+    const members = Object.fromEntries(await Promise.all(bodies.map(async (b) => [b.id, (await api('GET', `/bodies/${b.id}/members?active=true`)).json.items])));
+    const rules = (b) => {
+      const f = { ballot_days: input('ballot_days', b.ballot_days, { type: 'number' }), quorum_percent: input('quorum_percent', b.quorum_percent, { type: 'number' }),
+        majority_num: input('majority_num', b.majority_num, { type: 'number' }), majority_den: input('majority_den', b.majority_den, { type: 'number' }) };
+      return h('form', { class: 'card', 'aria-label': `Ballot rules of ${b.name}`, onsubmit: (ev) => { ev.preventDefault(); act(() => api('PATCH', `/bodies/${b.id}`, Object.fromEntries(Object.entries(f).map(([k, el]) => [k, Number(el.value)]))), 'Ballot rules saved'); } },
+        h('h3', {}, `${b.name} (${b.kind.replace('_', ' ')})`),
+        h('p', { class: 'muted' }, 'Members: ', members[b.id].length ? members[b.id].map((m) => `${m.person?.name} (${m.role})`).join(', ') : 'none'),
+        field('Ballot days', f.ballot_days), field('Quorum, percent of voting members', f.quorum_percent),
+        field('Majority numerator', f.majority_num), field('Majority denominator', f.majority_den), h('p', {}, h('button', { type: 'submit' }, `Save rules of ${b.name}`)));
+    };
+    return [bodies.map(rules), createForm('Add a body', [['name', 'Name'], ['kind', 'Kind', () => select('kind', ['committee', 'working_group', 'board', 'executive', 'apwg'].map((k) => [k, k]))],
+      ['parent_id', 'Parent committee (working groups)', () => select('parent_id', [['', 'none'], ...bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name])]), Number]], (b) => api('POST', '/bodies', b)),
+    createForm('Add a member', [['body', 'Body', () => select('body', bodies.map((b) => [b.id, b.name]))], ['person_id', 'Person id', null, Number],
+      ['role', 'Role', () => select('role', [['voting', 'voting'], ['chair', 'chair'], ['observer', 'observer']])]], (b) => { const body = b.body; delete b.body; return api('POST', `/bodies/${body}/members`, b); })];
+  },
+  async officers() {
+    const items = await all('/officers');
+    return [h('ul', {}, items.map((o) => h('li', {}, `person ${o.person_id}: ${o.role} from ${o.start_date}${o.end_date ? ' until ' + o.end_date : ''}`))),
+      createForm('Add an officer role', [['person_id', 'Person id', null, Number], ['role', 'Role', () => select('role', [['vp_alliances', 'VP of Alliances'], ['admin', 'administrator']])]], (b) => api('POST', '/officers', b))];
+  },
+  // R37: the DMTF specification types Table 1 rows take
+  async types() {
+    const items = (await api('GET', '/standard-types?all=true')).json.items;
+    return [h('table', {}, h('caption', { class: 'muted' }, 'DMTF specification types (R37): a type in use is retired, not renamed or deleted'),
+      h('thead', {}, h('tr', {}, ['Type', 'Description', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, items.map((t) => h('tr', {}, h('td', {}, t.name), h('td', {}, t.description || ''), h('td', {}, t.retired ? 'retired' : 'current'),
+        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('PATCH', `/standard-types/${t.id}`, { retired: !t.retired }), 'Saved') }, `${t.retired ? 'Restore' : 'Retire'} ${t.name}`),
+          ' ', h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('DELETE', `/standard-types/${t.id}`), 'Deleted') }, `Delete ${t.name}`)))))),
+    createForm('Add a standard type', [['name', 'Name'], ['description', 'Description']], (b) => api('POST', '/standard-types', b))];
+  },
+  // R44: the register of DMTF standards change requests are routed by
+  async standards() {
+    const [items, bodies] = await Promise.all([all('/dmtf-standards?all=true'), all('/bodies')]);
+    const owners = bodies.filter((b) => ['committee', 'working_group'].includes(b.kind)).map((b) => [b.id, b.name]);
+    return [h('table', {}, h('caption', { class: 'muted' }, 'The register of DMTF standards (R44): a change request goes to the owning body'),
+      h('thead', {}, h('tr', {}, ['DSP', 'Title', 'Version', 'Owning body', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, items.map((d) => h('tr', {}, h('td', {}, d.dsp), h('td', {}, d.title), h('td', {}, d.version), h('td', {}, d.body?.name || d.body_id),
+        h('td', {}, d.retired ? 'retired' : 'current'),
+        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('PATCH', `/dmtf-standards/${d.id}`, { retired: !d.retired }), 'Saved') }, `${d.retired ? 'Restore' : 'Retire'} ${d.dsp}`)))))),
+    createForm('Add a DMTF standard', [['dsp', 'DSP number (DSPnnnn)'], ['title', 'Title'], ['version', 'Version'], ['body_id', 'Owning body', () => select('body_id', owners), Number]],
+      (b) => api('POST', '/dmtf-standards', b))];
+  },
+  async settings() {
+    const { json } = await api('GET', '/settings');
+    const keys = ['requests_address', 'alliance_list_address', 'press_address', 'review_months', 'stagnation_months', 'review_reminder_days', 'ip_policy_url', 'ip_policy_text', 'delegation_rules_text'];
+    const f = Object.fromEntries(keys.map((k) => [k, k.endsWith('_text') ? textarea(k, json[k]) : input(k, json[k])]));
+    const anyone = h('input', { type: 'checkbox', name: 'feedback_from_anyone', checked: json.feedback_from_anyone === 'true' || null });
+    return h('form', {
+      class: 'card',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const body = {};
+        for (const k of keys) if (f[k].value !== (json[k] ?? '')) body[k] = k.endsWith('_months') ? Number(f[k].value) : k.startsWith('ip_policy') && !f[k].value ? null : f[k].value;
+        if (anyone.checked !== (json.feedback_from_anyone === 'true')) body.feedback_from_anyone = anyone.checked;
+        act(() => api('PATCH', '/settings', body), 'Settings saved');
+      },
+    }, keys.map((k) => field(k.replaceAll('_', ' '), f[k])),
+    field('Anyone signed in may submit change requests, not only partners\' representatives (R42)', anyone), h('p', {}, h('button', { type: 'submit' }, 'Save the settings')));
+  },
+};

@@ -1,0 +1,353 @@
+// entente web application: Work Registers: the list, a proposal, one WR with its lifecycle and sections.
+import { all, api, markdown, processStates, session } from '../api.js';
+import { date, field, h, input, ruleBadge, s, select, statusBadge, textarea } from '../dom.js';
+import { act, fail, flash, flashAfterNavigation, render } from '../ui.js';
+
+const me = () => session.me;
+
+export async function wrListView() {
+  const q = new URLSearchParams(location.hash.split('?')[1] || '');
+  const [{ states }, orgs, people] = await Promise.all([processStates(), all('/organizations'), all('/people')]);
+  const params = new URLSearchParams();
+  for (const k of ['status', 'partner_id', 'owner_id', 'q']) if (q.get(k)) params.set(k, q.get(k));
+  const wrs = await all('/work-registers' + (params.toString() ? '?' + params : ''));
+  const orgName = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
+  const status = select('status', [['', 'any'], ...states.map((s) => [s.state, s.state.replaceAll('_', ' ')])], q.get('status'));
+  const partner = select('partner_id', [['', 'any'], ...orgs.filter((o) => o.kind === 'partner').map((o) => [o.id, o.short_name])], q.get('partner_id'));
+  const owner = select('owner_id', [['', 'any'], ...people.filter((p) => orgs.find((o) => o.id === p.org_id)?.kind === 'host').map((p) => [p.id, p.name])], q.get('owner_id'));
+  const due = h('input', { type: 'checkbox', name: 'due', checked: q.get('due') ? true : null });
+  const soon = new Date(Date.now() + 90 * 86400000).toISOString().slice(0, 10);
+  const search = input('q', q.get('q'), { type: 'search' });
+  const rows = wrs
+    .filter((w) => !q.get('due') || (w.status === 'established' && w.next_review_date && w.next_review_date <= soon))
+    .map((w) => h('tr', {}, h('td', {}, h('a', { href: `#/wr/${w.id}` }, w.title)), h('td', {}, orgName[w.partner_id] || w.partner_id),
+      h('td', {}, statusBadge(w.status)), h('td', {}, w.next_review_date || ''), h('td', {}, date(w.updated_at))));
+  const form = h('form', {
+    class: 'card', role: 'search',
+    onsubmit: (ev) => {
+      ev.preventDefault();
+      const p = new URLSearchParams();
+      if (status.value) p.set('status', status.value);
+      if (partner.value) p.set('partner_id', partner.value);
+      if (owner.value) p.set('owner_id', owner.value);
+      if (due.checked) p.set('due', '1');
+      if (search.value) p.set('q', search.value);
+      location.hash = '#/wrs?' + p;
+    },
+  }, field('Status', status), field('Partner', partner), field('Owner', owner), field('Review due within 90 days or overdue (R27)', due), field('Search titles, scopes and Table 1', search), h('p', {}, h('button', { type: 'submit' }, 'Filter')));
+  return [h('h1', {}, 'Work Registers'), h('p', {}, h('a', { href: '#/wrs/new' }, 'Propose a Work Register')), form,
+    h('table', {}, h('caption', { class: 'muted' }, `${rows.length} Work Register(s)`),
+      h('thead', {}, h('tr', {}, ['Title', 'Partner', 'Status', 'Next review', 'Updated'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows))];
+}
+
+export async function wrNewView() {
+  const orgs = (await all('/organizations')).filter((o) => o.kind === 'partner');
+  const f = {
+    partner_id: select('partner_id', orgs.map((o) => [o.id, o.name])),
+    title: input('title', '', { required: true }),
+    scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables'),
+  };
+  const form = h('form', {
+    onsubmit: async (ev) => {
+      ev.preventDefault();
+      try {
+        const body = { partner_id: Number(f.partner_id.value), title: f.title.value };
+        for (const k of ['scope', 'benefits', 'deliverables']) if (f[k].value) body[k] = f[k].value;
+        const { json } = await api('POST', '/work-registers', body);
+        flashAfterNavigation('Proposed');
+        location.hash = `#/wr/${json.id}`;
+      } catch (e) { fail(e); }
+    },
+  }, field('Partner', f.partner_id), field('Title', f.title), field('Scope (Markdown)', f.scope), field('Benefits (Markdown)', f.benefits),
+  field('Deliverables (Markdown)', f.deliverables), h('p', {}, h('button', { type: 'submit' }, 'Propose')));
+  return [h('h1', {}, 'Propose a Work Register'), form];
+}
+
+// The lifecycle as a diagram: where the WR stands and what comes next.
+function diagram(table, state, next) {
+  const main = ['proposed', 'drafting', 'socialization', 'committee_ballots', 'committee_approved', 'board_ballot', 'board_approved', 'sent_to_partner', 'established'];
+  const side = ['withdrawn', 'removal_proposed', 'removal_ballot', 'removed', 'dissolved'];
+  const w = 108, gap = 12;
+  const box = (name, x, y) => {
+    const here = name === state, soon = next.has(name);
+    return s('g', {}, s('rect', { x, y, width: w, height: 40, rx: 6, fill: here ? '#0b3d62' : soon ? '#fff4d6' : '#f6f8fa', stroke: here ? '#0b3d62' : '#8c959f' }),
+      s('text', { x: x + w / 2, y: y + 24, 'text-anchor': 'middle', 'font-size': 11, fill: here ? '#fff' : '#1b1f24' }, name.replaceAll('_', ' ')));
+  };
+  const svg = s('svg', { viewBox: `0 0 ${main.length * (w + gap)} 120`, role: 'img', 'aria-label': `Lifecycle: the Work Register is ${state.replaceAll('_', ' ')}${next.size ? '; next: ' + [...next].join(', ').replaceAll('_', ' ') : ''}` });
+  main.forEach((n, i) => {
+    svg.append(box(n, i * (w + gap), 8));
+    if (i) svg.append(s('line', { x1: i * (w + gap) - gap, y1: 28, x2: i * (w + gap), y2: 28, stroke: '#8c959f' }));
+  });
+  side.forEach((n, i) => svg.append(box(n, (i + 2) * (w + gap), 72)));
+  void table;
+  return h('div', { class: 'diagram' }, svg);
+}
+
+const stepInputs = {
+  'wr.assign_owner': [['owner_id', 'Owner (an Alliance Committee member, R1)', 'person']],
+  'wr.request_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
+  'wr.board_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
+  'wr.open_ballot': [['body_id', 'Committee', 'committee']],
+  'wr.record_resolution': [['resolution', 'Board resolution', 'text'], ['approval_date', 'Date of approval (YYYY-MM-DD)']],
+  'wr.decline': [['reason', 'Reasons', 'text']],
+  'wr.recommend_removal': [['reason', 'Reason', 'reason'], ['detail', 'Detail', 'text']],
+  'wr.record_review': [['summary', 'Summary of the update']],
+};
+// Choices for the inputs of steps: committees, staff, removal reasons.
+// The owner is an active member of the Alliance Committee (R1): only they are offered.
+async function stepChoices() {
+  const bodies = await all('/bodies');
+  const ac = bodies.find((b) => b.is_alliance);
+  const members = ac ? (await api('GET', `/bodies/${ac.id}/members?active=true`)).json.items.filter((m) => m.role !== 'observer') : [];
+  return {
+    committee: bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name]),
+    person: members.map((m) => [m.person_id, m.person?.name || `person ${m.person_id}`]),
+    reason: [['disbanded', 'the partner disbanded (R30)'], ['not_maintained', 'the relationship is not maintained (R30)'],
+      ['stagnated', 'no milestone progress in the review period (R31)'], ['dissolution', 'every deliverable is complete (R32)']],
+  };
+}
+
+function actionPanel(id, items, choices) {
+  return h('section', { 'aria-labelledby': 'next-steps' }, h('h2', { id: 'next-steps' }, 'Next steps'),
+    items.length ? h('div', { class: 'actions' }, items.map((a) => {
+      const label = a.action.slice(3).replaceAll('_', ' ');
+      const path = `/work-registers/${id}/${a.action.slice(3).replaceAll('_', '-')}`;
+      const inputs = stepInputs[a.action];
+      if (!a.allowed) {
+        return h('div', { class: 'action' }, h('button', { type: 'button', disabled: true, 'aria-describedby': `why-${a.action}` }, label),
+          h('span', { class: 'why', id: `why-${a.action}` }, a.reason || 'not possible now', ruleBadge(a.reason_rule)));
+      }
+      if (!inputs) return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', path, {}), `Done: ${label}`) }, label), h('span', { class: 'why' }, a.text), ruleBadge(a.rule));
+      const make = (k, t) => (t === 'text' || t === 'lines' ? textarea(k) : choices[t] ? select(k, choices[t]) : input(k, '', { type: t === 'number' ? 'number' : 'text' }));
+      const fields = inputs.map(([k, l, t]) => [k, t, make(k, t), l]);
+      return h('form', {
+        class: 'card',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          const body = {};
+          for (const [k, t, el] of fields) {
+            if (!el.value) continue;
+            body[k] = t === 'number' || t === 'person' || t === 'committee' ? Number(el.value) : t === 'lines' ? el.value.split('\n').filter(Boolean).map((name) => ({ name })) : el.value;
+          }
+          act(() => api('POST', path, body), `Done: ${label}`);
+        },
+      }, h('div', { class: 'muted' }, a.text, ruleBadge(a.rule)), fields.map(([, , el, l]) => field(l, el)), h('p', {}, h('button', { type: 'submit' }, label)));
+    })) : h('p', { class: 'muted' }, 'No step of the process is open from here.'));
+}
+
+const tabs = [['document', 'Document'], ['edit', 'Edit'], ['standards', 'Table 1'], ['milestones', 'Milestones'], ['contacts', 'Contacts'],
+  ['comments', 'Comments'], ['ballots', 'Ballots'], ['versions', 'Versions'], ['amendments', 'Amendments'], ['history', 'History']];
+
+export async function wrView(id, tab = 'document') {
+  const [{ json: wr, etag }, { json: next }, table] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates()]);
+  const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
+  const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
+    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`),
+  wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
+  diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && stepInputs[a.action]) ? await stepChoices() : {}),
+  h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
+  const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id);
+  return [head, body];
+}
+
+function milestoneTimeline(ms) {
+  const sorted = [...ms].sort((a, b) => String(a.target_date).localeCompare(String(b.target_date)));
+  return h('ol', { class: 'timeline', 'aria-label': 'Milestones by target date' }, sorted.map((m) => h('li', { class: m.status },
+    h('strong', {}, m.target_date || 'no date'), ` ${m.description} `, h('span', { class: 'muted' }, `(${m.status.replace('_', ' ')})`))));
+}
+
+function standardsTable(rows, partner, extra) {
+  const org = (v) => (v === 'partner' ? partner : v);
+  return h('table', {}, h('caption', { class: 'muted' }, 'Alliance Partner Standard Development Template (Table 1)'),
+    h('thead', {}, h('tr', {}, ['Standard type', 'AP Id', 'Description', 'Info Mgt Domain', 'Lead Org', 'Governing IP Policy', 'Owning Org', 'Developing Org', 'Maintaining Org', 'Work', ''].map((c) => h('th', { scope: 'col' }, c)))),
+    h('tbody', {}, rows.map((r) => h('tr', { class: r.status === 'replaced' ? 'replaced' : null },
+      [r.standard_type, r.ap_id, r.description, r.domain, r.lead_org, org(r.ip_policy), org(r.owning_org), org(r.developing_org), org(r.maintaining_org)].map((c) => h('td', {}, c)),
+      h('td', {}, `${r.kind}${r.is_group ? ', group' : ''}${r.status === 'replaced' ? ', replaced' : ''}${r.replaces_id ? `, replaces row ${r.replaces_id}` : ''}`),
+      h('td', {}, extra ? extra(r) : '')))));
+}
+
+const wrTabs = {
+  async document(wr) {
+    const [scope, benefits, deliverables, commitment, restrictions] = await markdown([wr.scope, wr.benefits, wr.deliverables, wr.wg_commitment, wr.feedback_restrictions]);
+    return h('article', {},
+      h('h2', {}, 'Scope'), h('div', { trustedHtml: scope }),
+      h('h2', {}, 'Benefits'), h('div', { trustedHtml: benefits }),
+      h('h2', {}, 'Deliverables'), h('div', { trustedHtml: deliverables }),
+      h('h2', {}, "The working groups' commitment"), wr.wg_commitment ? h('div', { trustedHtml: commitment }) : h('p', { class: 'muted' }, 'Not stated.'),
+      h('h2', {}, 'Restrictions on feedback'), wr.feedback_restrictions ? h('div', { trustedHtml: restrictions }) : h('p', { class: 'muted' }, "None: the partner's feedback is free of restrictions (R43)."),
+      h('h2', {}, 'Milestones'), milestoneTimeline(wr.milestones),
+      h('h2', {}, 'Contacts'), h('ul', {}, wr.contacts.map((c) => h('li', {}, `${c.name} <${c.email}> (${c.role.replace('_', ' ')})`))),
+      h('h2', {}, 'Standards development'), standardsTable(wr.standards, wr.partner?.short_name),
+      h('h2', {}, 'Board resolution'), h('p', {}, wr.board_resolution || 'Not yet recorded.', wr.board_approval_date ? ` Approved ${wr.board_approval_date}.` : ''),
+      wr.meetings.length ? [h('h2', {}, 'Calls'), h('ul', {}, wr.meetings.map((m) => h('li', {}, `${m.kind.replace('_', ' ')} ${m.scheduled_at}: ${m.participants.map((p) => p.name).join(', ')} — ${m.outcome || ''}`)))] : null);
+  },
+  async edit(wr, etag, id) {
+    const names = ['title', 'scope', 'benefits', 'deliverables', 'wg_commitment', 'feedback_restrictions'];
+    const labels = { wg_commitment: "The working groups' commitment to their deliverables", feedback_restrictions: 'Restrictions agreed on the partner\'s feedback (R43)' };
+    const f = Object.fromEntries(names.map((n) => [n, n === 'title' ? input(n, wr[n]) : textarea(n, wr[n], { rows: 8 })]));
+    const summary = input('summary', '');
+    const box = h('div', {});
+    const save = async (ev, against) => {
+      ev?.preventDefault();
+      const body = {};
+      for (const n of names) if (f[n].value !== (wr[n] ?? '')) body[n] = f[n].value;
+      if (summary.value) body.summary = summary.value;
+      try {
+        await api('PATCH', `/work-registers/${id}`, body, { ifMatch: against || etag });
+        flash('Saved');
+        await render();
+      } catch (e) {
+        if (e.status !== 412) return fail(e);
+        // Someone else saved first: show theirs beside yours; nothing typed is lost.
+        const { json: cur, etag: curTag } = await api('GET', `/work-registers/${id}`);
+        flash(e.describe(), 'error');
+        box.replaceChildren(h('section', { class: 'conflict', 'aria-label': 'Edit conflict' },
+          h('div', {}, h('h2', {}, 'Saved meanwhile'), names.map((n) => [h('h3', {}, n), h('pre', {}, cur[n])])),
+          h('div', {}, h('h2', {}, 'Your version (not saved)'), names.map((n) => [h('h3', {}, n), h('pre', {}, f[n].value)]),
+            h('p', {}, h('button', { type: 'button', onclick: (ev2) => { wr = cur; save(ev2, curTag); } }, 'Save mine over the new version'),
+              ' ', h('button', { type: 'button', class: 'secondary', onclick: () => render() }, 'Discard mine')))));
+      }
+    };
+    const editable = ['proposed', 'drafting'].includes(wr.status);
+    return [box, editable ? h('form', { onsubmit: save }, names.map((n) => field(labels[n] || n[0].toUpperCase() + n.slice(1), f[n])), field('Summary of the change (change history)', summary),
+      h('p', {}, h('button', { type: 'submit' }, 'Save'))) : h('p', {}, 'Only a draft is edited in place; an approved Work Register changes through an amendment.', ruleBadge('R22'))];
+  },
+  async standards(wr, etag, id) {
+    const types = (await api('GET', '/standard-types')).json.items.map((t) => [t.name, t.name]);
+    const orgs = [['DMTF', 'DMTF'], ['partner', wr.partner?.short_name || 'partner']];
+    const mk = () => ({
+      kind: select('kind', [['joint', 'joint'], ['delegated', 'delegated']]), standard_type: select('standard_type', types), ap_id: input('ap_id'),
+      description: input('description'), domain: input('domain'), lead_org: input('lead_org'),
+      ip_policy: select('ip_policy', orgs), owning_org: select('owning_org', orgs), developing_org: select('developing_org', orgs), maintaining_org: select('maintaining_org', orgs),
+      is_group: h('input', { type: 'checkbox', name: 'is_group' }),
+    });
+    const labels = { kind: 'Kind of work', standard_type: 'Standard type', ap_id: 'AP identifier', description: 'Description', domain: 'Information management domain', lead_org: 'Lead organization', ip_policy: 'Governing IP policy', owning_org: 'Owning organization', developing_org: 'Developing organization', maintaining_org: 'Maintaining organization', is_group: 'A group of standards' };
+    const value = (f) => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.type === 'checkbox' ? el.checked : el.value]));
+    const f = mk();
+    const replaceFor = h('div', {});
+    const replace = (row) => {
+      const g = mk();
+      const rows = [];
+      const list = h('ul', {});
+      replaceFor.replaceChildren(h('form', {
+        class: 'card', 'aria-label': `Replace ${row.ap_id}`,
+        onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/work-registers/${id}/standards/${row.id}/replace`, { rows }, { ifMatch: etag }), 'Replaced'); },
+      }, h('h3', {}, `Replace the group "${row.ap_id}" by discrete rows`), Object.entries(g).map(([k, el]) => field(labels[k], el)),
+      h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => { const v = value(g); rows.push(v); list.append(h('li', {}, `${v.ap_id}: ${v.description}`)); } }, 'Add this row'), ' ',
+        h('button', { type: 'submit' }, 'Replace the group')), list));
+    };
+    // R35: delegated rows need the partner's agreement to the delegation rules in force
+    const rules = (await api('GET', '/delegation-rules')).json.current;
+    const agreed = rules && wr.delegation_agreements.find((a) => a.rules_version === rules.version);
+    const delegation = h('section', { class: 'card', 'aria-labelledby': 'delegation' }, h('h2', { id: 'delegation' }, 'Delegated work', ruleBadge('R35')),
+      !rules ? h('p', {}, 'The organization has set no delegation rules: no row can be delegated.')
+        : [h('details', {}, h('summary', {}, `The delegation rules in force (version ${rules.version})`), h('pre', {}, rules.text)),
+          agreed ? h('p', {}, `${wr.partner?.short_name || 'The partner'} agreed to version ${rules.version}: ${agreed.agreed_by}, ${agreed.agreed_at.replace('T', ' ').replace('Z', ' UTC')}.`)
+            : [h('p', {}, `${wr.partner?.short_name || 'The partner'} has not agreed to version ${rules.version}: rows of delegated work wait for it.`),
+              me().org_id === wr.partner_id ? h('button', { type: 'button', onclick: () => act(() => api('POST', `/work-registers/${id}/delegation-agreement`, { rules_version: rules.version }), 'Agreement recorded') }, `Agree to the delegation rules (version ${rules.version}) for ${wr.partner?.short_name || 'the partner'}`) : null]]);
+    return [standardsTable(wr.standards, wr.partner?.short_name, (r) => (r.is_group && r.status === 'current' ? h('button', { type: 'button', class: 'secondary', onclick: () => replace(r) }, `Replace ${r.ap_id}`) : '')),
+      delegation,
+      replaceFor,
+      h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/work-registers/${id}/standards`, value(f)), 'Row added'); } },
+        h('h2', {}, 'Add a row'), Object.entries(f).map(([k, el]) => field(labels[k], el)), h('p', {}, h('button', { type: 'submit' }, 'Add the row')))];
+  },
+  async milestones(wr, etag, id) {
+    const bodies = await all('/bodies');
+    const committees = bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name]);
+    const wgs = [['', 'none'], ...bodies.filter((b) => b.kind === 'working_group').map((b) => [b.id, b.name])];
+    const name = Object.fromEntries(bodies.map((b) => [b.id, b.name]));
+    const f = { description: input('description'), body_id: select('body_id', committees), wg_id: select('wg_id', wgs), target_date: input('target_date', '', { type: 'date' }) };
+    const established = ['established', 'removal_proposed'].includes(wr.status);
+    return [milestoneTimeline(wr.milestones),
+      h('table', {}, h('thead', {}, h('tr', {}, ['Milestone', 'Committee', 'Working group', 'Target', 'Status', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, wr.milestones.map((m) => h('tr', {}, h('td', {}, m.description), h('td', {}, name[m.body_id]), h('td', {}, name[m.wg_id] || ''), h('td', {}, m.target_date || ''), h('td', {}, m.status),
+          h('td', {}, established
+            ? h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/milestones/${m.id}/progress`, { status: 'complete' }), 'Progress recorded') }, `Mark "${m.description}" complete`)
+            : h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('DELETE', `/work-registers/${id}/milestones/${m.id}`, undefined, { ifMatch: etag }), 'Removed') }, `Remove "${m.description}"`)))))),
+      established ? null : h('form', {
+        class: 'card',
+        onsubmit: (ev) => {
+          ev.preventDefault();
+          const body = { description: f.description.value, body_id: Number(f.body_id.value) };
+          if (f.wg_id.value) body.wg_id = Number(f.wg_id.value);
+          if (f.target_date.value) body.target_date = f.target_date.value;
+          act(() => api('POST', `/work-registers/${id}/milestones`, body), 'Milestone added');
+        },
+      }, h('h2', {}, 'Add a milestone'), field('Description', f.description), field('Committee', f.body_id), field('Working group', f.wg_id), field('Target date', f.target_date), h('p', {}, h('button', { type: 'submit' }, 'Add the milestone')))];
+  },
+  async contacts(wr, etag, id) {
+    const f = { name: input('name'), email: input('email', '', { type: 'email' }), role: select('role', [['board_rep', 'board representative'], ['technical', 'technical contact'], ['pr', 'PR contact']]) };
+    return [h('ul', {}, wr.contacts.map((c) => h('li', {}, `${c.name} <${c.email}> (${c.role.replace('_', ' ')}) `,
+      ['proposed', 'drafting'].includes(wr.status) ? h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('DELETE', `/work-registers/${id}/contacts/${c.id}`, undefined, { ifMatch: etag }), 'Removed') }, `Remove ${c.name}`) : ''))),
+      h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/work-registers/${id}/contacts`, { name: f.name.value, email: f.email.value, role: f.role.value }), 'Contact added'); } },
+        h('h2', {}, 'Add a contact'), field('Name', f.name), field('E-mail', f.email), field('Role', f.role), h('p', {}, h('button', { type: 'submit' }, 'Add the contact')))];
+  },
+  async comments(wr, etag, id) {
+    const items = await all(`/work-registers/${id}/comments`);
+    const text = textarea('text');
+    const bodies = (await all('/bodies')).filter((b) => ['committee', 'working_group'].includes(b.kind));
+    const on = select('body_id', [['', 'myself'], ...bodies.map((b) => [b.id, b.name])]);
+    return [h('ul', {}, items.map((c) => {
+      const why = input('resolution', '', { 'aria-label': `Reason for comment ${c.id}` });
+      return h('li', { class: 'card' }, h('p', {}, h('strong', {}, c.author), ` (${date(c.created_at)}) `, statusBadge(c.status)), h('p', {}, c.text),
+        c.resolution ? h('p', { class: 'muted' }, `Resolution: ${c.resolution}`) : '',
+        c.status === 'open' ? h('div', { class: 'action' }, why,
+          [['accepted', 'Accept'], ['declined', 'Decline'], ['withdrawn', 'Withdraw']].map(([st, verb]) => h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/comments/${c.id}/resolve`, why.value ? { status: st, resolution: why.value } : { status: st }), `Comment ${st}`) }, `${verb} comment ${c.id}`))) : '');
+    })),
+    h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); const body = { text: text.value }; if (on.value) body.body_id = Number(on.value); act(() => api('POST', `/work-registers/${id}/comments`, body), 'Comment added'); } },
+      h('h2', {}, 'Comment'), field('Comment', text), field('On behalf of', on), h('p', {}, h('button', { type: 'submit' }, 'Add the comment')))];
+  },
+  async ballots(wr, etag, id) {
+    let items = [];
+    try { items = await all(`/ballots?wr_id=${id}`); } catch (e) { return h('p', {}, e.describe ? e.describe() : String(e)); }
+    const bodies = Object.fromEntries((await all('/bodies')).map((b) => [b.id, b.name]));
+    return h('table', {}, h('thead', {}, h('tr', {}, ['Ballot', 'Body', 'Purpose', 'Status', 'Opened'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, items.map((b) => h('tr', {}, h('td', {}, h('a', { href: `#/ballot/${b.id}` }, `Ballot ${b.id}`)), h('td', {}, bodies[b.body_id]), h('td', {}, b.purpose), h('td', {}, statusBadge(b.status)), h('td', {}, date(b.opened_at))))));
+  },
+  async versions(wr, etag, id) {
+    const items = await all(`/work-registers/${id}/versions`);
+    const opts = items.map((v) => [v.revision, `${v.label || v.revision}: ${v.summary}`]);
+    const a = select('a', opts, items.length > 1 ? items[items.length - 2].revision : items[0]?.revision);
+    const b = select('b', opts, items[items.length - 1]?.revision);
+    const out = h('div', {});
+    const compare = async (ev) => {
+      ev?.preventDefault();
+      const [va, vb] = await Promise.all([api('GET', `/work-registers/${id}/versions/${a.value}`), api('GET', `/work-registers/${id}/versions/${b.value}`)]);
+      const show = (doc) => ({
+        title: doc.title, scope: doc.scope, benefits: doc.benefits, deliverables: doc.deliverables,
+        milestones: doc.milestones.map((m) => `${m.target_date || '-'} ${m.description} (${m.status})`).join('\n'),
+        contacts: doc.contacts.map((c) => `${c.name} <${c.email}> ${c.role}`).join('\n'),
+        'Table 1': doc.standards.map((r) => `${r.ap_id} ${r.standard_type} ${r.status}`).join('\n'),
+      });
+      const A = show(va.json.snapshot), B = show(vb.json.snapshot);
+      out.replaceChildren(h('div', { class: 'diff', role: 'group', 'aria-label': 'Differences between the two versions; changed sections are highlighted' },
+        h('h3', {}, `Revision ${a.value}`), h('h3', {}, `Revision ${b.value}`),
+        Object.keys(A).map((k) => [h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${A[k] ?? ''}`), h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${B[k] ?? ''}`)])));
+    };
+    setTimeout(compare, 0);
+    return [h('form', { class: 'card', onsubmit: compare }, field('Compare', a), field('with', b), h('p', {}, h('button', { type: 'submit' }, 'Compare'))), out];
+  },
+  async amendments(wr, etag, id) {
+    const { json } = await api('GET', `/work-registers/${id}/amendments`);
+    const f = { class: select('class', [['contacts', 'contacts only: the Originating Committee, no Board (R24)'], ['deliverables', 'deliverable adjustment (R28)'], ['scope', 'scope extension (R29)'], ['other', 'other change (R22)']]),
+      significant: h('input', { type: 'checkbox' }), summary: input('summary'), title: input('title'), scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables') };
+    return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status)),
+      a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind}${m.body_id ? ' ' + m.body_id : ''} (${m.rule})`).join(', ')) : '',
+      a.status === 'pending' ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/amendments/${a.id}/accept`), 'Accepted') }, `Accept amendment ${a.id} for the partner`)) : ''))),
+    wr.status === 'established' ? h('form', {
+      class: 'card',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const changes = {};
+        for (const k of ['title', 'scope', 'benefits', 'deliverables']) if (f[k].value) changes[k] = f[k].value;
+        act(() => api('POST', `/work-registers/${id}/amendments`, { class: f.class.value, significant: f.significant.checked, summary: f.summary.value, changes }), 'Amendment proposed');
+      },
+    }, h('h2', {}, 'Propose an amendment'), field('Class', f.class), field('Significant (Board approval, R23)', f.significant), field('Summary', f.summary),
+    field('New title', f.title), field('New scope', f.scope), field('New benefits', f.benefits), field('New deliverables', f.deliverables), h('p', {}, h('button', { type: 'submit' }, 'Propose the amendment'))) : null];
+  },
+  async history(wr, etag, id) {
+    const { json } = await api('GET', `/work-registers/${id}/history`);
+    return h('table', {}, h('caption', { class: 'muted' }, 'Change history'), h('thead', {}, h('tr', {}, ['Version', 'Date', 'Author', 'Summary'].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, json.items.map((r) => h('tr', {}, h('td', {}, r.version), h('td', {}, r.date), h('td', {}, r.author), h('td', {}, r.summary)))));
+  },
+};
