@@ -74,41 +74,14 @@ const struct command cli_commands[] = {
 	{ "cr show", NULL, NEED_DB, "show a change request with its messages and meetings", "cr.get" },
 	{ "cr submit", NULL, NEED_DB, "submit a change request (--as EMAIL, R42, R43)", "cr.create" },
 	{ "cr message", NULL, NEED_DB, "write on a change request (R44)", "cr.message" },
-	{ "cr review", NULL, NEED_DB, "take a change request up for review (R44)", "cr.review" },
-	{ "cr discuss", NULL, NEED_DB, "mark that a change request needs discussion (R45)", "cr.discuss" },
-	{ "cr accept", NULL, NEED_DB, "accept a change request (R44)", "cr.accept" },
-	{ "cr reject", NULL, NEED_DB, "reject a change request, with the reason (R44)", "cr.reject" },
-	{ "cr withdraw", NULL, NEED_DB, "withdraw a change request", "cr.withdraw" },
-	{ "cr reopen", NULL, NEED_DB, "reopen a closed change request, with the reason", "cr.reopen" },
 	{ "meeting list", NULL, NEED_DB, "list joint meetings (R45)", "meeting.list" },
 	{ "meeting show", NULL, NEED_DB, "show a joint meeting: participants, acknowledgments, halted or not", "meeting.get" },
 	{ "meeting add", NULL, NEED_DB, "schedule a joint meeting (R45)", "meeting.create" },
-	{ "meeting announce", NULL, NEED_DB, "announce a joint meeting with the IP policy (R46)", "meeting.announce" },
-	{ "meeting open", NULL, NEED_DB, "open it, recording that the IP policy was read (R47)", "meeting.open" },
-	{ "meeting close", NULL, NEED_DB, "end a joint meeting", "meeting.close" },
-	{ "meeting cancel", NULL, NEED_DB, "cancel a joint meeting", "meeting.cancel" },
 	{ "meeting participant-add", NULL, NEED_DB, "add a participant (R48)", "participant.add" },
 	{ "meeting participant-set", NULL, NEED_DB, "record presence, leaving or an IP acknowledgment (R48, R49)", "participant.update" },
 	{ "meeting record", NULL, NEED_DB, "record minutes, a decision or an item (R49)", "meeting.record" },
 	{ "audit", NULL, NEED_DB, "read the audit log", "audit.list" },
 	{ "process", cmd_process, 0, "show the lifecycle table (--dot for Graphviz) or check it", NULL },
-	{ "wr assign-owner", NULL, NEED_DB, "assign the owner of a proposal (R11)", "wr.assign_owner" },
-	{ "wr withdraw", NULL, NEED_DB, "withdraw a proposal", "wr.withdraw" },
-	{ "wr request-call", NULL, NEED_DB, "record a completeness call (R14)", "wr.request_call" },
-	{ "wr socialize", NULL, NEED_DB, "send the complete draft to the committees (R15)", "wr.socialize" },
-	{ "wr revise", NULL, NEED_DB, "take the draft back to drafting", "wr.revise" },
-	{ "wr submit", NULL, NEED_DB, "submit to the Originating Committee's ballot (R17)", "wr.submit" },
-	{ "wr open-ballot", NULL, NEED_DB, "open another committee's ballot (R18)", "wr.open_ballot" },
-	{ "wr schedule-board", NULL, NEED_DB, "schedule the Board's ballot (R5)", "wr.schedule_board" },
-	{ "wr board-call", NULL, NEED_DB, "record a Board call (R19)", "wr.board_call" },
-	{ "wr record-resolution", NULL, NEED_DB, "record the Board resolution and date (R7)", "wr.record_resolution" },
-	{ "wr send-to-partner", NULL, NEED_DB, "send the approved WR to the partner (R20)", "wr.send_to_partner" },
-	{ "wr accept", NULL, NEED_DB, "accept for the partner (R20)", "wr.accept" },
-	{ "wr decline", NULL, NEED_DB, "decline for the partner (R20)", "wr.decline" },
-	{ "wr record-review", NULL, NEED_DB, "record the regular update (R27)", "wr.record_review" },
-	{ "wr recommend-removal", NULL, NEED_DB, "recommend removal or dissolution (R30-R32)", "wr.recommend_removal" },
-	{ "wr cancel-removal", NULL, NEED_DB, "withdraw a removal recommendation", "wr.cancel_removal" },
-	{ "wr schedule-removal", NULL, NEED_DB, "schedule the Board's removal ballot (R33)", "wr.schedule_removal" },
 	{ "wr comments", NULL, NEED_DB, "list a WR's comments", "comment.list" },
 	{ "wr comment", NULL, NEED_DB, "comment on a draft (R16)", "comment.add" },
 	{ "wr resolve-comment", NULL, NEED_DB, "close a comment (--sub-id N)", "comment.resolve" },
@@ -148,13 +121,34 @@ static int cmd_version(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* The commands: the table's, then one per step of the process tables
+ * ("wr assign-owner", "cr review", "meeting announce"), derived from core. */
+static struct command all_commands[256];
+static char step_names[96][64];
+
+static const struct command *commands(void)
+{
+	if (all_commands[0].name)
+		return all_commands;
+	struct core_step_ref refs[96];
+	size_t n = 0, k = core_step_refs(refs, sizeof(refs) / sizeof(*refs));
+	const size_t max = sizeof(all_commands) / sizeof(*all_commands) - 1;
+	for (const struct command *cmd = cli_commands; cmd->name && n < max; cmd++)
+		all_commands[n++] = *cmd;
+	for (size_t i = 0; i < k && i < sizeof(step_names) / sizeof(*step_names) && n < max; i++) {
+		snprintf(step_names[i], sizeof(step_names[i]), "%s %s", refs[i].command, refs[i].step);
+		all_commands[n++] = (struct command){ step_names[i], NULL, NEED_DB, refs[i].summary, refs[i].action };
+	}
+	return all_commands;
+}
+
 static void usage(FILE *f)
 {
 	fprintf(f, "usage: entente [--db PATH] <command> [options]\n\n"
 		   "Runs the DMTF alliance-partner process (DSP4003).\n"
 		   "The database is --db, else $ENTENTE_DB, else var/entente.db.\n"
 		   "Every command takes --help.\n\ncommands:\n");
-	for (const struct command *cmd = cli_commands; cmd->name; cmd++)
+	for (const struct command *cmd = commands(); cmd->name; cmd++)
 		fprintf(f, "  %-20s %s\n", cmd->name, cmd->help);
 }
 
@@ -185,7 +179,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	       ".SH DESCRIPTION\nentente serves the JSON API and web application of the alliance\\-partner process and\n"
 	       "administers its records. Every command takes \\fB\\-\\-help\\fR. The database is \\fB\\-\\-db\\fR,\n"
 	       "else \\fBENTENTE_DB\\fR, else var/entente.db.\n.SH COMMANDS\n", ENTENTE_VERSION);
-	for (const struct command *cmd = cli_commands; cmd->name; cmd++) {
+	for (const struct command *cmd = commands(); cmd->name; cmd++) {
 		printf(".TP\n.B entente ");
 		man_text(cmd->name);
 		printf("\n");
@@ -207,7 +201,7 @@ static const struct command *lookup(int argc, char **argv, int *words)
 {
 	const struct command *best = NULL;
 	*words = 0;
-	for (const struct command *cmd = cli_commands; cmd->name; cmd++) {
+	for (const struct command *cmd = commands(); cmd->name; cmd++) {
 		char name[64];
 		int n = 0;
 		snprintf(name, sizeof(name), "%s", cmd->name);

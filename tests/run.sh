@@ -76,6 +76,19 @@ if ./build/entente openapi | cmp -s - docs/openapi.json; then
 else
 	failed=$((failed + 1)); echo "FAIL docs/openapi.json differs from entente openapi: run make docs"
 fi
+# ... and pass a maintained OpenAPI linter's recommended rules, with no
+# warning either (Redocly CLI, installed by npm ci from package-lock.json).
+if [ -x node_modules/.bin/redocly ]; then
+	if REDOCLY_TELEMETRY=off REDOCLY_SUPPRESS_UPDATE_NOTICE=true node_modules/.bin/redocly lint docs/openapi.json \
+		--config redocly.yaml --format=stylish >build/logs/openapi-lint.log 2>&1 &&
+		! grep -E "^ +[0-9]+:[0-9]+ +(warning|error) " build/logs/openapi-lint.log >/dev/null; then
+		passed=$((passed + 1)); echo "ok   OpenAPI lint (Redocly, recommended rules)"
+	else
+		failed=$((failed + 1)); echo "FAIL OpenAPI lint -- log: build/logs/openapi-lint.log"; grep -E "(warning|error) " build/logs/openapi-lint.log | head -n 20
+	fi
+else
+	failed=$((failed + 1)); echo "FAIL OpenAPI lint: node_modules/.bin/redocly is missing (npm ci)"
+fi
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then
 	passed=$((passed + 1)); echo "ok   process check"

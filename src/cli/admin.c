@@ -234,7 +234,7 @@ int cmd_process(struct cli *c, int argc, char **argv)
 			snprintf(how, sizeof(how), " [%s%s%s%s]", on ? "on " : "", on ? on : "", opens ? (on ? "; opens " : "opens ") : "",
 				 opens ? opens : "");
 		printf("%-22s %-34s %-18s %-5s %s\n   %s%s\n", json_string_value(json_object_get(s, "action")),
-		       json_string_value(json_object_get(s, "from")),
+		       *json_string_value(json_object_get(s, "from")) ? json_string_value(json_object_get(s, "from")) : "(new)",
 		       json_is_string(json_object_get(s, "to")) ? json_string_value(json_object_get(s, "to")) : "(same)",
 		       json_string_value(json_object_get(s, "rule")), json_string_value(json_object_get(s, "who")),
 		       json_string_value(json_object_get(s, "text")), how);

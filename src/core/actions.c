@@ -15,37 +15,6 @@
 #define LIST "cursor,limit"
 
 
-/* Bodies of the lifecycle steps. */
-static const char *const removal_reasons[] = { "disbanded", "not_maintained", "stagnated", "dissolution", NULL };
-static const struct jfield participant[] = {
-	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 200 },
-	{ .name = "email", .type = JT_EMAIL },
-	{ .name = "organization", .type = JT_STR, .max = 200 },
-	{ 0 }
-};
-static const struct jfield note_spec[] = { { .name = "note", .type = JT_TEXT, .max = 4000 }, { 0 } };
-static const struct jfield owner_spec[] = {
-	{ .name = "owner_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R1" }, { .name = "note", .type = JT_TEXT, .max = 4000 }, { 0 } };
-static const struct jfield call_spec[] = {
-	{ .name = "scheduled_at", .type = JT_STR, .flags = JF_REQUIRED, .max = 40, .rule = "R14" },
-	{ .name = "participants", .type = JT_ARRAY, .max = 100, .items = participant, .rule = "R14" },
-	{ .name = "outcome", .type = JT_TEXT, .max = 8000 },
-	{ 0 }
-};
-static const struct jfield open_ballot_spec[] = { { .name = "body_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R18" }, { 0 } };
-static const struct jfield resolution_spec[] = {
-	{ .name = "resolution", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R7" },
-	{ .name = "approval_date", .type = JT_DATE, .flags = JF_REQUIRED, .rule = "R7" },
-	{ 0 }
-};
-static const struct jfield decline_spec[] = { { .name = "reason", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R20" }, { 0 } };
-static const struct jfield removal_spec[] = {
-	{ .name = "reason", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = removal_reasons, .rule = "R30" },
-	{ .name = "detail", .type = JT_TEXT, .max = 8000 },
-	{ 0 }
-};
-static const struct jfield review_spec[] = { { .name = "summary", .type = JT_STR, .max = 500, .rule = "R50" }, { 0 } };
-
 const struct action core__actions[] = {
 	/* name, flags, who, rule, summary, body, query | grants, scope, run */
 	{ { "session.create", W | A_PUBLIC | A_CREATE, "anyone", NULL, "sign in", core__session_spec, NULL },
@@ -161,27 +130,6 @@ const struct action core__actions[] = {
 	{ { "audit.list", R, "administrator", NULL, "read the audit log", NULL, LIST ",target_type,target_id" },
 	  G_ADMIN, core__scope_none, core__audit_list },
 
-	/* The lifecycle: who and when come from the process table (process.c). */
-#define STEP(n, spec, create, scope, text) \
-	{ { "wr." n, W | (create), "as the process table says", NULL, text, spec, NULL }, G_PROCESS, scope, core__step_run }
-	STEP("assign_owner", owner_spec, A_CREATE, core__scope_wr, "assign the owner"),
-	STEP("withdraw", note_spec, 0, core__scope_wr, "withdraw the proposal"),
-	STEP("request_call", call_spec, A_CREATE, core__scope_wr, "request a completeness call"),
-	STEP("socialize", note_spec, 0, core__scope_wr, "send the draft to the committees"),
-	STEP("revise", note_spec, 0, core__scope_wr, "take the draft back to drafting"),
-	STEP("submit", note_spec, 0, core__scope_wr, "submit the draft to the Originating Committee's ballot"),
-	STEP("open_ballot", open_ballot_spec, A_CREATE, core__scope_wr_body, "open this committee's ballot"),
-	STEP("schedule_board", note_spec, 0, core__scope_wr, "schedule the Board's ballot"),
-	STEP("board_call", call_spec, A_CREATE, core__scope_wr, "record a Board call"),
-	STEP("record_resolution", resolution_spec, A_CREATE, core__scope_wr, "record the Board resolution"),
-	STEP("send_to_partner", note_spec, 0, core__scope_wr, "send the approved Work Register to the partner"),
-	STEP("accept", note_spec, 0, core__scope_wr, "accept the Work Register for the partner"),
-	STEP("decline", decline_spec, A_CREATE, core__scope_wr, "decline the Work Register for the partner"),
-	STEP("record_review", review_spec, 0, core__scope_wr, "record the regular update"),
-	STEP("recommend_removal", removal_spec, A_CREATE, core__scope_wr, "recommend removal"),
-	STEP("cancel_removal", note_spec, 0, core__scope_wr, "withdraw the removal recommendation"),
-	STEP("schedule_removal", note_spec, 0, core__scope_wr, "schedule the Board's removal ballot"),
-#undef STEP
 	{ { "public.list", R | A_PUBLIC | A_CACHE, "anyone", "R21", "read the public work-register site", NULL, NULL },
 	  0, core__scope_none, core__public_list },
 	{ { "public.get", R | A_PUBLIC | A_CACHE, "anyone", "R21", "read an approved Work Register", NULL, NULL },
@@ -197,36 +145,24 @@ const struct action core__actions[] = {
 
 	/* Change requests (R42-R45, cr.c) and joint meetings (R45-R49,
 	 * meeting.c): their steps come from their process tables. */
-#define PSTEP(n, spec, create, scope, text) \
-	{ { n, W | (create), "as the process table says", NULL, text, spec, NULL }, G_PROCESS, scope, core__step_run }
 	{ { "cr.list", R, "host staff; a partner's representatives their partner's", "R42", "list change requests", NULL,
 	    LIST ",status,body_id,partner_id" },
 	  G_ANY, core__scope_none, core__cr_list },
 	{ { "cr.get", R, "host staff, the submitter, the partner's representatives", "R44", "read a change request", NULL, NULL },
-	  G_ANY, core__scope_cr, core__cr_get },
+	  G_ANY, core__scope_cr, core__record_get },
 	{ { "cr.create", W | A_CREATE, "partners' representatives (anyone signed in where the settings allow)", "R42",
 	    "submit a change request through the feedback portal", core__cr_spec, NULL },
 	  G_ANY, core__scope_none, core__cr_create },
 	{ { "cr.message", W | A_CREATE, "the owning body's chair, the VP, the submitter, the partner's representatives", "R44",
 	    "write on a change request", core__cr_message_spec, NULL },
 	  G_BODY_CHAIR | G_VP | G_PROPOSER | G_PARTNER, core__scope_cr, core__cr_message },
-	PSTEP("cr.review", NULL, 0, core__scope_cr, "take the change request up for review"),
-	PSTEP("cr.discuss", core__cr_discuss_spec, 0, core__scope_cr, "mark that the request needs discussion (a joint meeting)"),
-	PSTEP("cr.accept", core__cr_decision_spec, 0, core__scope_cr, "accept the change request"),
-	PSTEP("cr.reject", core__cr_decision_spec, 0, core__scope_cr, "reject the change request"),
-	PSTEP("cr.withdraw", core__cr_decision_spec, 0, core__scope_cr, "withdraw the change request"),
-	PSTEP("cr.reopen", core__cr_decision_spec, 0, core__scope_cr, "reopen the change request"),
 	{ { "meeting.list", R, "host staff; a partner's people their partner's", "R45", "list joint meetings", NULL,
 	    LIST ",status,body_id,partner_id,cr_id,wr_id" },
 	  G_ANY, core__scope_none, core__meeting_list },
 	{ { "meeting.get", R, "host staff, the partner's people", "R46", "read a joint meeting", NULL, NULL },
-	  G_ANY, core__scope_meeting, core__meeting_get },
+	  G_ANY, core__scope_meeting, core__record_get },
 	{ { "meeting.create", W | A_CREATE, "the hosting body's chair, the VP", "R45", "schedule a joint meeting", core__meeting_spec, NULL },
 	  G_BODY_CHAIR | G_VP, core__scope_meeting_create, core__meeting_create },
-	PSTEP("meeting.announce", NULL, 0, core__scope_meeting, "announce the joint meeting"),
-	PSTEP("meeting.open", core__meeting_open_spec, A_CREATE, core__scope_meeting, "open the joint meeting"),
-	PSTEP("meeting.close", NULL, 0, core__scope_meeting, "end the joint meeting"),
-	PSTEP("meeting.cancel", NULL, 0, core__scope_meeting, "cancel the joint meeting"),
 	{ { "participant.add", W | A_CREATE, "the hosting body's chair, the VP", "R48", "add a participant", core__participant_spec, NULL },
 	  G_BODY_CHAIR | G_VP, core__scope_meeting, core__participant_add },
 	{ { "participant.update", W, "the hosting body's chair, the VP, the participant (their acknowledgment)", "R48",
@@ -235,7 +171,6 @@ const struct action core__actions[] = {
 	{ { "meeting.record", W | A_CREATE, "the hosting body's chair, the VP, the body's members", "R49",
 	    "record minutes, a decision or an item", core__meeting_record_spec, NULL },
 	  G_BODY_CHAIR | G_VP | G_BODY_MEMBER, core__scope_meeting, core__meeting_record },
-#undef PSTEP
 
 	{ { "ballot.list", R, "host staff", "R17", "list ballots", NULL, LIST ",status,wr_id,body_id" },
 	  G_STAFF, core__scope_none, core__ballot_list },
@@ -275,7 +210,7 @@ const struct action core__actions[] = {
 
 	{ { "task.list", R, "host staff", "R9", "list hand-off tasks", NULL, LIST ",status,wr_id,assignee_id" },
 	  G_STAFF, core__scope_none, core__task_list },
-	{ { "task.complete", W, "the assignee, the VP", "R9", "complete this task", note_spec, NULL },
+	{ { "task.complete", W, "the assignee, the VP", "R9", "complete this task", core__note_spec, NULL },
 	  G_SELF | G_VP, core__scope_task, core__task_complete },
 	{ { "me.tasks", R | A_CACHE | A_VARY_PERSON, "the signed-in person", NULL, "see what waits for them", NULL, LIST },
 	  G_ANY, core__scope_none, core__me_tasks },

@@ -110,6 +110,19 @@ int core_password_hash(const char *password, char **out, struct err *e);
 int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
 		      int64_t *person_id, char csrf[65], struct err *e);
 
+/* Every step a person takes in a process: the route table and the CLI
+ * derive theirs from these (POST <collection>/{id}/<step with dashes>,
+ * "<command> <step with dashes>"). */
+struct core_step_ref {
+	const char *action;      /* "wr.assign_owner" */
+	const char *collection;  /* "/api/v1/work-registers" */
+	const char *command;     /* "wr" */
+	const char *summary;
+	char step[48];           /* "assign-owner": the route's last segment, the CLI's second word */
+};
+/* Fills out with up to max of them; returns how many there are. */
+size_t core_step_refs(struct core_step_ref *out, size_t max);
+
 /* A process table (process.c): {"name", "states": [...], "steps": [...]};
  * name "work_register" (NULL too), "change_request" or "meeting"; NULL
  * when there is no such process. */

@@ -41,24 +41,32 @@ const struct jfield core__cr_message_spec[] = {
 
 static const char *const meeting_kinds[] = { "teleconference", "face_to_face", NULL };
 static const struct jfield discuss_meeting[] = {
-	{ .name = "title", .type = JT_STR, .max = 200 },
-	{ .name = "starts_at", .type = JT_STR, .max = 16 },
-	{ .name = "ends_at", .type = JT_STR, .max = 16 },
-	{ .name = "time_zone", .type = JT_STR, .max = 64 },
-	{ .name = "kind", .type = JT_ENUM, .enums = meeting_kinds },
-	{ .name = "location", .type = JT_TEXT, .max = 2000 },
-	{ .name = "agenda", .type = JT_TEXT, .max = 20000 },
+	{ .name = "title", .type = JT_STR, .max = 200, .label = "Meeting title" },
+	{ .name = "starts_at", .type = JT_STR, .max = 16, .label = "Starts (local time)" },
+	{ .name = "ends_at", .type = JT_STR, .max = 16, .label = "Ends (local time)" },
+	{ .name = "time_zone", .type = JT_STR, .max = 64, .label = "Time zone (IANA, e.g. Europe/Berlin)" },
+	{ .name = "kind", .type = JT_ENUM, .enums = meeting_kinds, .label = "Kind" },
+	{ .name = "location", .type = JT_TEXT, .max = 2000, .label = "Where / dial-in" },
+	{ .name = "agenda", .type = JT_TEXT, .max = 20000, .label = "Agenda" },
 	{ 0 }
 };
 const struct jfield core__cr_discuss_spec[] = {
-	{ .name = "note", .type = JT_TEXT, .max = 20000 },
-	{ .name = "meeting", .type = JT_OBJECT, .items = discuss_meeting, .rule = "R45" },
+	{ .name = "note", .type = JT_TEXT, .max = 20000, .label = "Note" },
+	{ .name = "meeting", .type = JT_OBJECT, .items = discuss_meeting, .rule = "R45",
+	  .label = "Optionally schedule a joint meeting with the partner now" },
 	{ 0 }
 };
-const struct jfield core__cr_decision_spec[] = {
-	{ .name = "reason", .type = JT_TEXT, .max = 20000, .rule = "R44" },
-	{ 0 }
-};
+/* The bodies of the closing steps: a rejection and a reopening give their
+ * reason; an acceptance and a withdrawal may. */
+static const struct jfield reject_spec[] = {
+	{ .name = "reason", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 20000, .rule = "R44", .label = "The reason (required)" }, { 0 } };
+static const struct jfield reopen_spec[] = {
+	{ .name = "reason", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 20000, .rule = "R44", .label = "The reason for reopening (required)" },
+	{ 0 } };
+static const struct jfield accept_spec[] = {
+	{ .name = "reason", .type = JT_TEXT, .max = 20000, .rule = "R44", .label = "The decision (optional)" }, { 0 } };
+static const struct jfield withdraw_spec[] = {
+	{ .name = "reason", .type = JT_TEXT, .max = 20000, .rule = "R42", .label = "Why (optional)" }, { 0 } };
 
 static json_t *body(struct ctx *x) { return x->call->body; }
 static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.record, "id")); }
@@ -166,17 +174,23 @@ static int cr_changed(struct ctx *x, const struct step *s, struct err *e)
 
 static const struct step cr_steps[] = {
 	{ "cr.review", "submitted", "under_review", CHAIRS, NULL, NULL, 0, "R44",
-	  "The chair of the body that owns the standard takes the request up for review", NULL, NULL },
+	  "The chair of the body that owns the standard takes the request up for review", NULL, NULL,
+	  .summary = "take the change request up for review" },
 	{ "cr.discuss", "under_review", "needs_discussion", CHAIRS, NULL, effect_discuss, M_INPUT, "R45",
-	  "More discussion is needed: the chair may schedule a joint meeting with the partner", NULL, NULL },
+	  "More discussion is needed: the chair may schedule a joint meeting with the partner", NULL, NULL,
+	  .spec = core__cr_discuss_spec, .summary = "mark that the request needs discussion (a joint meeting)" },
 	{ "cr.accept", "under_review|needs_discussion", "accepted", CHAIRS, NULL, effect_decided, M_INPUT, "R44",
-	  "The body accepts the requested change", NULL, NULL },
+	  "The body accepts the requested change", NULL, NULL,
+	  .spec = accept_spec, .aflags = A_CREATE, .summary = "accept the change request" },
 	{ "cr.reject", "under_review|needs_discussion", "rejected", CHAIRS, guard_reason, effect_decided, M_INPUT, "R44",
-	  "The body rejects the request, with its reason", NULL, NULL },
+	  "The body rejects the request, with its reason", NULL, NULL,
+	  .spec = reject_spec, .aflags = A_CREATE, .summary = "reject the change request" },
 	{ "cr.withdraw", "submitted|under_review|needs_discussion", "withdrawn", G_PROPOSER | G_PARTNER, NULL, effect_decided,
-	  M_INPUT, "R42", "The submitter or the partner withdraws the request", NULL, NULL },
+	  M_INPUT, "R42", "The submitter or the partner withdraws the request", NULL, NULL,
+	  .spec = withdraw_spec, .summary = "withdraw the change request" },
 	{ "cr.reopen", "accepted|rejected", "under_review", CHAIRS, guard_reason, effect_reopen, M_INPUT, "R44",
-	  "A closed request is reopened, with the reason", NULL, NULL },
+	  "A closed request is reopened, with the reason", NULL, NULL,
+	  .spec = reopen_spec, .aflags = A_CREATE, .summary = "reopen the change request" },
 	{ 0 },
 };
 
@@ -185,7 +199,7 @@ static json_t *cr_present(struct ctx *x, json_t *row);
 const struct process core__cr_process = {
 	.name = "change_request", .noun = "change request", .table = "change_requests", .states = cr_states,
 	.starts = "submitted", .finals = "accepted|rejected|withdrawn", .steps = cr_steps, .changed = cr_changed,
-	.present = cr_present,
+	.present = cr_present, .scope = core__scope_cr, .collection = "/api/v1/change-requests", .command = "cr",
 };
 
 /* ---- reading ---- */
@@ -236,13 +250,6 @@ int core__scope_cr(struct ctx *x, struct err *e)
 	x->scope.body_id = json_integer_value(json_object_get(row, "body_id"));
 	x->scope.org_id = json_integer_value(json_object_get(row, "partner_id"));
 	x->scope.proposer_id = json_integer_value(json_object_get(row, "submitter_id"));
-	return 0;
-}
-
-int core__cr_get(struct ctx *x, struct err *e)
-{
-	(void)e;
-	core__reply(x, 200, cr_present(x, x->scope.record));
 	return 0;
 }
 
@@ -329,7 +336,7 @@ int core__cr_create(struct ctx *x, struct err *e)
 	json_object_set(row, "submitter_email", json_object_get(me, "email")); /* where the chair writes (R44) */
 	json_object_set(row, "body_id", json_object_get(std, "body_id")); /* R44: to the body that owns it */
 	json_object_set(row, "dsp", json_object_get(std, "dsp"));
-	json_object_set_new(row, "status", json_string(core__cr_process.starts));
+	json_object_set_new(row, "status", json_string(core__start_state(x, &core__cr_process)));
 	json_object_set_new(row, "created_at", json_string(x->now_iso));
 	json_object_set_new(row, "updated_at", json_string(x->now_iso));
 	if (store_insert(x->st, "change_requests", row, &id, e) || store_get(x->st, "change_requests", id, &made, e))

@@ -18,9 +18,13 @@ void reply_release(struct reply *r)
 	r->cache_key[0] = '\0';
 }
 
+/* The action table, then the actions the process tables define. */
 static const struct action *action_find(const char *name)
 {
 	for (const struct action *a = core__actions; a->info.name; a++)
+		if (!strcmp(a->info.name, name))
+			return a;
+	for (const struct action *a = core__process_actions(); a->info.name; a++)
 		if (!strcmp(a->info.name, name))
 			return a;
 	return NULL;
@@ -35,6 +39,8 @@ const struct action_info *core_action_info(const char *name)
 void core_actions_each(void (*fn)(const struct action_info *, void *), void *data)
 {
 	for (const struct action *a = core__actions; a->info.name; a++)
+		fn(&a->info, data);
+	for (const struct action *a = core__process_actions(); a->info.name; a++)
 		fn(&a->info, data);
 }
 
@@ -280,7 +286,12 @@ int core_call(struct store *st, const struct call *call, struct reply *r, struct
 		    field_grants_check(&x, a->info.body, c->body, e))
 			goto out;
 	} else if (a->info.body && (a->info.flags & A_CREATE)) {
-		err_set(e, E_MISSING_FIELD, "", "a JSON body is required");
+		const struct jfield *need = a->info.body; /* name the first field it must have */
+		while (need->name && !(need->flags & JF_REQUIRED))
+			need++;
+		err_set(e, E_MISSING_FIELD, need->name ? need->name : "", "a JSON body is required");
+		if (need->name && need->rule)
+			snprintf(e->rule, sizeof(e->rule), "%s", need->rule);
 		goto out;
 	}
 	if ((a->info.flags & A_REVISION) && revision_check(&x, e))

@@ -140,9 +140,16 @@ struct step {
 				  * Originating Committee's), "committee:request"
 				  * (the body_id asked for), "board", "removal" (both
 				  * the Board's) */
+	/* The action a person takes for it: derived from these, never listed
+	 * again (door, routes, CLI, OpenAPI, the web application's forms). */
+	const struct jfield *spec;   /* its request body; NULL: none */
+	unsigned aflags;             /* A_CREATE: the spec's required fields are required */
+	const char *summary;         /* short, for the API reference and the CLI */
+	int (*scope)(struct ctx *, struct err *); /* NULL: the process's */
 };
 #define M_INPUT        8u    /* the guard judges the request body */
 #define M_VERSION      16u   /* changes what the WR is though its state stays: a version (R50) */
+#define M_START        32u   /* from "": the state a new record begins in, when its guard holds */
 extern const struct step core__steps[];
 extern const char *const core__states[];
 /* A process: the states of one kind of record and the steps between them.
@@ -160,7 +167,13 @@ struct process {
 	 * whom it concerns (may be NULL) */
 	int (*changed)(struct ctx *, const struct step *, struct err *);
 	json_t *(*present)(struct ctx *, json_t *row); /* the reply; NULL: the row */
+	int (*scope)(struct ctx *, struct err *);      /* loads a record by the path's id */
+	const char *collection;      /* its records' URL: "/api/v1/work-registers" */
+	const char *command;         /* its CLI word: "wr" */
 };
+/* The actions of every process's steps (not ballot outcomes), as the door's
+ * action table has them; NULL-terminated. */
+const struct action *core__process_actions(void);
 extern const struct process core__wr_process, core__cr_process, core__meeting_process;
 extern const struct process *const core__processes[]; /* NULL-terminated */
 const struct process *core__process_named(const char *name);
@@ -175,6 +188,12 @@ int core__wr_stagnant(struct ctx *x, json_t *wr);
  * motion on the WR in scope: the step of its state whose `on` names the
  * result and whose guard holds, if any. */
 int core__step_on_ballot(struct ctx *x, const char *purpose, int passed, struct err *e);
+/* The state a new record of p begins in: the first of its M_START rows whose
+ * guard holds (else the first of p->starts). The creating handler writes it
+ * with the row; every later state is step_apply's or record_step_run's. */
+const char *core__start_state(struct ctx *x, const struct process *p);
+/* Run a step no one takes directly (G_SYSTEM, not a ballot's) on the WR in scope. */
+int core__step_event(struct ctx *x, const char *action, struct err *e);
 int core__step_run(struct ctx *x, struct err *e);
 int core__wr_set_status(struct ctx *x, const char *status, struct err *e);
 int core__wr_reload(struct ctx *x, struct err *e);
@@ -290,14 +309,13 @@ int core__dmtf_standard_update(struct ctx *x, struct err *e);
 /* Change requests (cr.c) and joint meetings (meeting.c), section 5.3. */
 int core__scope_cr(struct ctx *x, struct err *e);
 int core__cr_list(struct ctx *x, struct err *e);
-int core__cr_get(struct ctx *x, struct err *e);
 int core__cr_create(struct ctx *x, struct err *e);
 int core__cr_message(struct ctx *x, struct err *e);
 int core__scope_meeting(struct ctx *x, struct err *e);
 int core__scope_meeting_create(struct ctx *x, struct err *e);
 int core__scope_participant(struct ctx *x, struct err *e);
 int core__meeting_list(struct ctx *x, struct err *e);
-int core__meeting_get(struct ctx *x, struct err *e);
+int core__record_get(struct ctx *x, struct err *e); /* cr.get, meeting.get */
 int core__meeting_create(struct ctx *x, struct err *e);
 int core__participant_add(struct ctx *x, struct err *e);
 int core__participant_update(struct ctx *x, struct err *e);
@@ -356,8 +374,8 @@ extern const struct jfield core__vote_spec[], core__comment_spec[], core__resolv
 	core__amendment_spec[], core__classify_spec[], core__notify_rule_spec[], core__settings_spec[];
 
 /* Field specifications of the bodies (shared with the OpenAPI document). */
-extern const struct jfield core__standard_type_spec[], core__dmtf_standard_spec[], core__delegation_agree_spec[];
-extern const struct jfield core__cr_spec[], core__cr_message_spec[], core__cr_discuss_spec[], core__cr_decision_spec[];
+extern const struct jfield core__standard_type_spec[], core__dmtf_standard_spec[], core__delegation_agree_spec[], core__note_spec[];
+extern const struct jfield core__cr_spec[], core__cr_message_spec[], core__cr_discuss_spec[];
 extern const struct jfield core__meeting_spec[], core__participant_spec[], core__participant_update_spec[],
 	core__meeting_record_spec[], core__meeting_open_spec[];
 extern const struct jfield core__org_spec[], core__person_spec[], core__body_spec[],

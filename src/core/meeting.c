@@ -60,7 +60,8 @@ const struct jfield core__meeting_record_spec[] = {
 };
 
 const struct jfield core__meeting_open_spec[] = {
-	{ .name = "ip_policy_read", .type = JT_BOOL, .flags = JF_REQUIRED, .rule = "R47" },
+	{ .name = "ip_policy_read", .type = JT_BOOL, .flags = JF_REQUIRED, .rule = "R47",
+	  .label = "I have advised every participant of the DMTF IP policy and that their participation is governed by it (R47)" },
 	{ 0 }
 };
 
@@ -255,7 +256,7 @@ int core__meeting_insert(struct ctx *x, json_t *m, int64_t *id, struct err *e)
 		goto out;
 	}
 	json_object_del(row, "participants");
-	json_object_set_new(row, "status", json_string(core__meeting_process.starts));
+	json_object_set_new(row, "status", json_string(core__start_state(x, &core__meeting_process)));
 	json_object_set_new(row, "created_by", json_string(x->actor.label));
 	json_object_set_new(row, "created_at", json_string(x->now_iso));
 	json_object_set_new(row, "updated_at", json_string(x->now_iso));
@@ -349,17 +350,22 @@ static int effect_open(struct ctx *x, struct err *e)
 
 static const struct step meeting_steps[] = {
 	{ "meeting.announce", "scheduled", "announced", HOSTS, guard_announce, effect_announce, 0, "R46",
-	  "The chair announces the meeting; the announcement carries the DMTF IP policy", NULL, NULL },
+	  "The chair announces the meeting; the announcement carries the DMTF IP policy", NULL, NULL,
+	  .summary = "announce the joint meeting" },
 	{ "meeting.open", "announced", "in_progress", HOSTS, guard_open, effect_open, M_INPUT, "R47",
-	  "At the outset the chair advises every participant of the IP policy and records it", NULL, NULL },
-	{ "meeting.close", "in_progress", "ended", HOSTS, NULL, NULL, 0, "R45", "The meeting ends", NULL, NULL },
-	{ "meeting.cancel", "scheduled|announced", "cancelled", HOSTS, NULL, NULL, 0, "R45", "The meeting is cancelled", NULL, NULL },
+	  "At the outset the chair advises every participant of the IP policy and records it", NULL, NULL,
+	  .spec = core__meeting_open_spec, .aflags = A_CREATE, .summary = "open the joint meeting" },
+	{ "meeting.close", "in_progress", "ended", HOSTS, NULL, NULL, 0, "R45", "The meeting ends", NULL, NULL,
+	  .summary = "end the joint meeting" },
+	{ "meeting.cancel", "scheduled|announced", "cancelled", HOSTS, NULL, NULL, 0, "R45", "The meeting is cancelled", NULL, NULL,
+	  .summary = "cancel the joint meeting" },
 	{ 0 },
 };
 
 const struct process core__meeting_process = {
 	.name = "meeting", .noun = "joint meeting", .table = "joint_meetings", .states = meeting_states, .starts = "scheduled",
-	.finals = "ended|cancelled", .steps = meeting_steps, .present = meeting_present,
+	.finals = "ended|cancelled", .steps = meeting_steps, .present = meeting_present, .scope = core__scope_meeting,
+	.collection = "/api/v1/meetings", .command = "meeting",
 };
 
 /* ---- actions ---- */
@@ -411,13 +417,6 @@ int core__meeting_create(struct ctx *x, struct err *e)
 	core__reply(x, 201, json_incref(shown));
 	core__audit(x, "meeting", id, NULL, shown);
 	json_decref(made);
-	return 0;
-}
-
-int core__meeting_get(struct ctx *x, struct err *e)
-{
-	(void)e;
-	core__reply(x, 200, meeting_present(x, x->scope.record));
 	return 0;
 }
 

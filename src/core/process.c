@@ -4,6 +4,7 @@
  * interprets it for every action whose grants say G_PROCESS; ballot
  * outcomes are rows too (who: G_SYSTEM). `entente process show` prints it,
  * `entente process check` explores it. Read it beside the seed. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -390,57 +391,121 @@ static int effect_ended(struct ctx *x, struct err *e)
 			    x->scope.wr, "The Work Register ended", NULL, e);
 }
 
+/* The request bodies of the lifecycle's steps. */
+static const char *const removal_reasons[] = { "disbanded", "not_maintained", "stagnated", "dissolution", NULL };
+static const struct jfield participant[] = {
+	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 200, .label = "Name" },
+	{ .name = "email", .type = JT_EMAIL, .label = "E-mail" },
+	{ .name = "organization", .type = JT_STR, .max = 200 },
+	{ 0 }
+};
+const struct jfield core__note_spec[] = { { .name = "note", .type = JT_TEXT, .max = 4000, .label = "Note" }, { 0 } };
+static const struct jfield owner_spec[] = {
+	{ .name = "owner_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R1", .label = "Owner (an Alliance Committee member, R1)" },
+	{ .name = "note", .type = JT_TEXT, .max = 4000, .label = "Note" }, { 0 } };
+static const struct jfield call_spec[] = {
+	{ .name = "scheduled_at", .type = JT_STR, .flags = JF_REQUIRED, .max = 40, .rule = "R14", .label = "When (YYYY-MM-DDTHH:MM:SSZ)" },
+	{ .name = "participants", .type = JT_ARRAY, .max = 100, .items = participant, .rule = "R14", .label = "Participants (one name per line)" },
+	{ .name = "outcome", .type = JT_TEXT, .max = 8000, .label = "Outcome" },
+	{ 0 }
+};
+static const struct jfield open_ballot_spec[] = {
+	{ .name = "body_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R18", .label = "Committee" }, { 0 } };
+static const struct jfield resolution_spec[] = {
+	{ .name = "resolution", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R7", .label = "Board resolution" },
+	{ .name = "approval_date", .type = JT_DATE, .flags = JF_REQUIRED, .rule = "R7", .label = "Date of approval (YYYY-MM-DD)" },
+	{ 0 }
+};
+static const struct jfield decline_spec[] = {
+	{ .name = "reason", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 8000, .rule = "R20", .label = "Reasons" }, { 0 } };
+static const struct jfield removal_spec[] = {
+	{ .name = "reason", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = removal_reasons, .rule = "R30", .label = "Reason" },
+	{ .name = "detail", .type = JT_TEXT, .max = 8000, .label = "Detail" },
+	{ 0 }
+};
+static const struct jfield review_spec[] = {
+	{ .name = "summary", .type = JT_STR, .max = 500, .rule = "R50", .label = "Summary of the update" }, { 0 } };
+
 #define STAFF_EDITORS (G_VP | G_OWNER)
 
+/* R11: host staff who propose name the owner at once. */
+static int guard_named_owner(struct ctx *x, struct err *e)
+{
+	return json_is_integer(json_object_get(body(x), "owner_id")) ? 0 : err_set(e, E_MISSING_FIELD, "owner_id", "no owner named");
+}
+
 const struct step core__steps[] = {
+	{ "wr.create", "", "drafting", G_ANY, guard_named_owner, NULL, M_START, "R11",
+	  "Host staff propose a Work Register with its owner (R1): drafting begins at once", NULL, NULL, .spec = NULL },
+	{ "wr.create", "", "proposed", G_ANY, NULL, NULL, M_START, "R10",
+	  "A partner's representative or host staff propose a Work Register", NULL, NULL, .spec = NULL },
+	{ "wr.take_up", "proposed", "drafting", G_SYSTEM, NULL, NULL, 0, "R11",
+	  "Host staff name the owner of a member's proposal: drafting begins", NULL, NULL, .spec = NULL },
 	{ "wr.assign_owner", "proposed", "drafting", G_VP, guard_owner, effect_owner, M_INPUT, "R11",
-	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal", NULL, NULL },
+	  "The VP of Alliances assigns an owner, an active Alliance Committee member (R1), to an external proposal", NULL, NULL,
+	  .spec = owner_spec, .aflags = A_CREATE, .summary = "assign the owner" },
 	{ "wr.withdraw", "proposed|drafting|socialization", "withdrawn", G_VP | G_OWNER | G_PROPOSER | G_PARTNER, NULL, effect_ended, 0, "R10",
-	  "The proposer, the owner, the partner or the VP withdraws the proposal", NULL, NULL },
+	  "The proposer, the owner, the partner or the VP withdraws the proposal", NULL, NULL,
+	  .spec = core__note_spec, .summary = "withdraw the proposal" },
 	{ "wr.request_call", "drafting|socialization", NULL, G_VP, NULL, effect_call, 0, "R14",
-	  "The VP of Alliances requests a completeness call with the partner's representatives", NULL, NULL },
+	  "The VP of Alliances requests a completeness call with the partner's representatives", NULL, NULL,
+	  .spec = call_spec, .aflags = A_CREATE, .summary = "request a completeness call" },
 	{ "wr.socialize", "drafting", "socialization", STAFF_EDITORS, guard_complete, effect_socialize, 0, "R15",
-	  "The complete draft goes to the chairs of every involved committee and working group for feedback", NULL, NULL },
+	  "The complete draft goes to the chairs of every involved committee and working group for feedback", NULL, NULL,
+	  .spec = core__note_spec, .summary = "send the draft to the committees" },
 	{ "wr.revise", "socialization", "drafting", STAFF_EDITORS, NULL, NULL, 0, "R13",
-	  "The owner takes the draft back to revise it with the feedback", NULL, NULL },
+	  "The owner takes the draft back to revise it with the feedback", NULL, NULL,
+	  .spec = core__note_spec, .summary = "take the draft back to drafting" },
 	{ "wr.submit", "socialization", "committee_ballots", STAFF_EDITORS, guard_submit, effect_submit, 0, "R17",
-	  "With every comment closed, the draft is frozen and balloted in the Originating Committee", NULL, "committee:origin" },
+	  "With every comment closed, the draft is frozen and balloted in the Originating Committee", NULL, "committee:origin",
+	  .spec = core__note_spec, .summary = "submit the draft to the Originating Committee's ballot" },
 	{ "wr.open_ballot", "committee_ballots", NULL, G_BODY_CHAIR | G_VP, guard_parallel, NULL, M_INPUT, "R18",
-	  "The chair of another committee with work in the milestones ballots it in parallel", NULL, "committee:request" },
+	  "The chair of another committee with work in the milestones ballots it in parallel", NULL, "committee:request",
+	  .spec = open_ballot_spec, .aflags = A_CREATE, .summary = "open this committee's ballot", .scope = core__scope_wr_body },
 	{ "wr.committees_passed", "committee_ballots", "committee_approved", G_SYSTEM, NULL, effect_committees_passed, 0, "R4",
-	  "Every involved committee approved", "committees:passed", NULL },
+	  "Every involved committee approved", "committees:passed", NULL, .spec = NULL },
 	{ "wr.committee_failed", "committee_ballots", "drafting", G_SYSTEM, NULL, effect_returned, 0, "R17",
-	  "A committee ballot failed: back to drafting with every 'no' comment", "committee:failed", NULL },
+	  "A committee ballot failed: back to drafting with every 'no' comment", "committee:failed", NULL, .spec = NULL },
 	{ "wr.schedule_board", "committee_approved", "board_ballot", G_EXEC, guard_board, NULL, 0, "R5",
-	  "The Executive Committee, with the VP and the owner, schedules the Board's ballot", NULL, "board" },
+	  "The Executive Committee, with the VP and the owner, schedules the Board's ballot", NULL, "board",
+	  .spec = core__note_spec, .summary = "schedule the Board's ballot" },
 	{ "wr.board_call", "board_ballot", NULL, G_BOARD | G_VP, NULL, effect_call, 0, "R19",
-	  "The Board holds a conference call with the partner's representatives", NULL, NULL },
+	  "The Board holds a conference call with the partner's representatives", NULL, NULL,
+	  .spec = call_spec, .aflags = A_CREATE, .summary = "record a Board call" },
 	{ "wr.board_passed", "board_ballot", "board_approved", G_SYSTEM, NULL, effect_board_passed, 0, "R19",
-	  "The Board approved", "board:passed", NULL },
+	  "The Board approved", "board:passed", NULL, .spec = NULL },
 	{ "wr.board_failed", "board_ballot", "drafting", G_SYSTEM, NULL, effect_returned, 0, "R19",
-	  "The Board's ballot failed: back to drafting with every 'no' comment", "board:failed", NULL },
+	  "The Board's ballot failed: back to drafting with every 'no' comment", "board:failed", NULL, .spec = NULL },
 	{ "wr.record_resolution", "board_approved", NULL, G_VP, NULL, effect_resolution, M_VERSION, "R7",
-	  "The Board resolution and the date of approval are recorded in the Work Register", NULL, NULL },
+	  "The Board resolution and the date of approval are recorded in the Work Register", NULL, NULL,
+	  .spec = resolution_spec, .aflags = A_CREATE, .summary = "record the Board resolution" },
 	{ "wr.send_to_partner", "board_approved", "sent_to_partner", G_OWNER, guard_send, effect_send, 0, "R20",
-	  "The owner sends the approved Work Register to the partner", NULL, NULL },
+	  "The owner sends the approved Work Register to the partner", NULL, NULL,
+	  .spec = core__note_spec, .summary = "send the approved Work Register to the partner" },
 	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, NULL, effect_accept, 0, "R20",
-	  "A partner representative accepts: the alliance is established", NULL, NULL },
+	  "A partner representative accepts: the alliance is established", NULL, NULL,
+	  .spec = core__note_spec, .summary = "accept the Work Register for the partner" },
 	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, NULL, effect_decline, 0, "R20",
-	  "The partner declines, with reasons: back to drafting", NULL, NULL },
+	  "The partner declines, with reasons: back to drafting", NULL, NULL,
+	  .spec = decline_spec, .aflags = A_CREATE, .summary = "decline the Work Register for the partner" },
 	{ "wr.record_review", "established", NULL, G_OWNER | G_VP, NULL, effect_review, 0, "R27",
-	  "The owner records the regular update (at least every 24 months)", NULL, NULL },
+	  "The owner records the regular update (at least every 24 months)", NULL, NULL,
+	  .spec = review_spec, .summary = "record the regular update" },
 	{ "wr.recommend_removal", "established", "removal_proposed", G_VP | G_EXEC, guard_removal, effect_removal, M_INPUT, "R31",
-	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)", NULL, NULL },
+	  "The VP or an Executive Committee member recommends removal or dissolution (R30-R32)", NULL, NULL,
+	  .spec = removal_spec, .aflags = A_CREATE, .summary = "recommend removal" },
 	{ "wr.cancel_removal", "removal_proposed", "established", G_VP | G_EXEC, NULL, effect_cancel_removal, 0, "R33",
-	  "The recommendation is withdrawn", NULL, NULL },
+	  "The recommendation is withdrawn", NULL, NULL,
+	  .spec = core__note_spec, .summary = "withdraw the removal recommendation" },
 	{ "wr.schedule_removal", "removal_proposed", "removal_ballot", G_EXEC | G_VP, NULL, NULL, 0, "R33",
-	  "The Board ballots on the removal", NULL, "removal" },
+	  "The Board ballots on the removal", NULL, "removal",
+	  .spec = core__note_spec, .summary = "schedule the Board's removal ballot" },
 	{ "wr.removal_passed", "removal_ballot", "removed", G_SYSTEM, guard_removal_asked, effect_ended, 0, "R33",
-	  "The Board approved the removal", "removal:passed", NULL },
+	  "The Board approved the removal", "removal:passed", NULL, .spec = NULL },
 	{ "wr.dissolution_passed", "removal_ballot", "dissolved", G_SYSTEM, guard_dissolution, effect_ended, 0, "R32",
-	  "The Board approved the dissolution", "removal:passed", NULL },
+	  "The Board approved the dissolution", "removal:passed", NULL, .spec = NULL },
 	{ "wr.removal_failed", "removal_ballot", "established", G_SYSTEM, NULL, effect_cancel_removal, 0, "R33",
-	  "The Board's removal ballot failed", "removal:failed", NULL },
+	  "The Board's removal ballot failed", "removal:failed", NULL, .spec = NULL },
 	{ 0 },
 };
 
@@ -449,7 +514,8 @@ static int list_has_state(const char *from, const char *state) { return list_has
 const struct process core__wr_process = {
 	.name = "work_register", .noun = "Work Register", .table = "work_registers", .states = core__states,
 	.starts = "proposed|drafting", /* wr.create starts a member proposal with an owner in drafting */
-	.finals = "withdrawn|removed|dissolved", .steps = core__steps,
+	.finals = "withdrawn|removed|dissolved", .steps = core__steps, .scope = core__scope_wr,
+	.collection = "/api/v1/work-registers", .command = "wr",
 };
 
 const struct process *const core__processes[] = { &core__wr_process, &core__cr_process, &core__meeting_process, NULL };
@@ -471,6 +537,58 @@ const struct step *core__process_step(const struct process *p, const char *actio
 }
 
 const struct step *core__step_for(const char *action, const char *state) { return core__process_step(&core__wr_process, action, state); }
+
+/* The actions of the steps, derived once from the tables: who and when
+ * come from the table at each call (G_PROCESS). */
+static struct action process_actions[96];
+static pthread_once_t process_actions_once = PTHREAD_ONCE_INIT;
+
+static void process_actions_build(void)
+{
+	size_t n = 0;
+	for (int i = 0; core__processes[i]; i++)
+		for (const struct step *s = core__processes[i]->steps; s->action; s++) {
+			int seen = 0;
+			if (s->who == G_SYSTEM || (s->marks & M_START))
+				continue; /* a ballot's outcome, an event, a record's beginning: no one takes it as a step */
+			for (size_t k = 0; k < n; k++)
+				seen |= !strcmp(process_actions[k].info.name, s->action);
+			if (seen || n + 1 >= sizeof(process_actions) / sizeof(*process_actions))
+				continue;
+			process_actions[n++] = (struct action){
+				.info = { .name = s->action, .flags = A_WRITE | s->aflags, .who = "as the process table says", .rule = s->rule,
+					  .summary = s->summary ? s->summary : s->text, .body = s->spec, .query = NULL },
+				.grants = G_PROCESS, .scope = s->scope ? s->scope : core__processes[i]->scope, .run = core__step_run,
+			};
+		}
+}
+
+const struct action *core__process_actions(void)
+{
+	pthread_once(&process_actions_once, process_actions_build);
+	return process_actions;
+}
+
+size_t core_step_refs(struct core_step_ref *out, size_t max)
+{
+	size_t n = 0;
+	const struct action *a = core__process_actions();
+	for (; a->info.name; a++, n++) {
+		if (n >= max)
+			continue;
+		const struct process *p = core__process_named(NULL);
+		for (int i = 0; core__processes[i]; i++)
+			if (!strncmp(a->info.name, core__processes[i]->command, strlen(core__processes[i]->command)) &&
+			    a->info.name[strlen(core__processes[i]->command)] == '.')
+				p = core__processes[i];
+		out[n] = (struct core_step_ref){ a->info.name, p->collection, p->command, a->info.summary, "" };
+		snprintf(out[n].step, sizeof(out[n].step), "%s", strchr(a->info.name, '.') + 1);
+		for (char *c = out[n].step; *c; c++)
+			if (*c == '_')
+				*c = '-';
+	}
+	return n;
+}
 
 const struct step *core__step_for_any(const char *action)
 {
@@ -596,6 +714,16 @@ fail:
 	return -1;
 }
 
+/* A change request or a meeting as its process presents it (cr.get,
+ * meeting.get; the scope function loaded it). */
+int core__record_get(struct ctx *x, struct err *e)
+{
+	const struct process *p = x->scope.process;
+	(void)e;
+	core__reply(x, 200, p->present ? p->present(x, x->scope.record) : json_incref(x->scope.record));
+	return 0;
+}
+
 int core__step_run(struct ctx *x, struct err *e)
 {
 	if (x->scope.process && x->scope.process != &core__wr_process)
@@ -633,6 +761,27 @@ static int on_names(const char *on, const char *purpose, int passed)
 	return !strcmp(purpose_of(on, p, sizeof(p)), purpose) && on_passed(on) == !!passed;
 }
 
+const char *core__start_state(struct ctx *x, const struct process *p)
+{
+	static __thread char first[40];
+	for (const struct step *s = p->steps; s->action; s++) {
+		struct err ignored = ERR_INIT;
+		if ((s->marks & M_START) && (!s->guard || !s->guard(x, &ignored)))
+			return s->to;
+	}
+	snprintf(first, sizeof(first), "%.*s", (int)strcspn(p->starts, "|"), p->starts);
+	return first;
+}
+
+int core__step_event(struct ctx *x, const char *action, struct err *e)
+{
+	const char *state = json_string_value(json_object_get(x->scope.wr, "status"));
+	const struct step *s = core__step_for(action, state);
+	if (!s)
+		return err_set(e, E_INTERNAL, NULL, "no step %s from %s", action, state);
+	return step_apply(x, s, e);
+}
+
 int core__step_on_ballot(struct ctx *x, const char *purpose, int passed, struct err *e)
 {
 	const char *state = json_string_value(json_object_get(x->scope.wr, "status"));
@@ -662,7 +811,7 @@ static void who_text(unsigned g, char *buf, size_t n)
 		{ G_ADMIN, "administrator" }, { G_VP, "VP of Alliances" }, { G_STAFF, "host staff" },
 		{ G_PARTNER, "partner representative" }, { G_OWNER, "owner" }, { G_PROPOSER, "proposer" },
 		{ G_EXEC, "Executive Committee member" }, { G_BOARD, "Board member" }, { G_BODY_CHAIR, "committee chair" },
-		{ G_SYSTEM, "(ballot outcome)" },
+		{ G_ANY, "whoever may create it" }, { G_SYSTEM, "(the system: a ballot's result or an event)" },
 	};
 	size_t used = 0;
 	buf[0] = '\0';
@@ -675,6 +824,29 @@ static void who_text(unsigned g, char *buf, size_t n)
 		}
 }
 
+/* A request body's fields, for forms built from the table. */
+static json_t *spec_fields(const struct jfield *spec)
+{
+	static const char *const types[] = { [JT_STR] = "string", [JT_TEXT] = "text", [JT_ID] = "id", [JT_INT] = "int", [JT_BOOL] = "bool",
+					     [JT_DATE] = "date", [JT_EMAIL] = "email", [JT_URL] = "url", [JT_ENUM] = "enum",
+					     [JT_ARRAY] = "array", [JT_OBJECT] = "object" };
+	json_t *out = json_array();
+	for (const struct jfield *f = spec; f && f->name; f++) {
+		json_t *it = json_pack("{ss ss sb ss? ss?}", "name", f->name, "type", types[f->type], "required", !!(f->flags & JF_REQUIRED),
+				       "label", f->label, "rule", f->rule);
+		if (f->type == JT_ENUM) {
+			json_t *en = json_array();
+			for (int i = 0; f->enums[i]; i++)
+				json_array_append_new(en, json_string(f->enums[i]));
+			json_object_set_new(it, "enum", en);
+		}
+		if (f->type == JT_OBJECT || f->type == JT_ARRAY)
+			json_object_set_new(it, "fields", spec_fields(f->items));
+		json_array_append_new(out, it);
+	}
+	return out;
+}
+
 json_t *core_process_table(const char *name)
 {
 	const struct process *p = core__process_named(name);
@@ -684,9 +856,9 @@ json_t *core_process_table(const char *name)
 	for (const struct step *s = p->steps; s->action; s++) {
 		char who[200];
 		who_text(s->who, who, sizeof(who));
-		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss?}", "action", s->action, "from", s->from, "to", s->to,
-						      "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL,
-						      "on", s->on, "opens", s->opens));
+		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss? ss? so}", "action", s->action, "from", s->from, "to",
+						      s->to, "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL,
+						      "on", s->on, "opens", s->opens, "summary", s->summary, "body", spec_fields(s->spec)));
 	}
 	for (int i = 0; p->states[i]; i++)
 		json_array_append_new(states, json_pack("{ss sb sb}", "state", p->states[i], "final", final_in(p, p->states[i]), "start",
@@ -827,8 +999,14 @@ int core__process_check_one(const struct process *p, char *report, size_t n)
 	}
 	if (bad)
 		return -1;
+	int declared = 0; /* where records begin: the M_START rows, else p->starts */
+	for (const struct step *s = steps; s->action; s++)
+		declared |= !!(s->marks & M_START);
 	for (int si = 0; si < nstates; si++) {
-		if (!list_has_state(p->starts, states[si]))
+		int start = 0;
+		for (const struct step *s = steps; declared && s->action; s++)
+			start |= (s->marks & M_START) && s->to && !strcmp(s->to, states[si]);
+		if (!(declared ? start : list_has_state(p->starts, states[si])))
 			continue;
 		seen[si][0] = 1;
 		queue[qt][0] = si;

@@ -454,7 +454,7 @@ int core__wr_create(struct ctx *x, struct err *e)
 	if (committee_check(x, json_object_get(row, "originating_body_id"), e) ||
 	    owner_check(x, by, json_object_get(row, "owner_id"), e))
 		goto out;
-	json_object_set_new(row, "status", json_string(json_object_get(row, "owner_id") ? "drafting" : "proposed"));
+	json_object_set_new(row, "status", json_string(core__start_state(x, &core__wr_process))); /* the table's (wr.create rows) */
 	json_object_set_new(row, "revision", json_integer(0));
 	if (x->actor.person_id)
 		json_object_set_new(row, "proposer_id", json_integer(x->actor.person_id));
@@ -494,11 +494,19 @@ int core__wr_update(struct ctx *x, struct err *e)
 	ch = section_row(x, 0);
 	json_object_del(ch, "partner_id");
 	json_object_del(ch, "proposed_by");
-	if (json_object_get(ch, "owner_id") && !strcmp(json_string_value(json_object_get(wr, "status")), "proposed"))
-		json_object_set_new(ch, "status", json_string("drafting"));
+	int take_up = json_object_get(ch, "owner_id") && !strcmp(json_string_value(json_object_get(wr, "status")), "proposed");
 	before = core__wr_document(x, wr);
 	if (store_update(x->st, "work_registers", wr_id(x), ch, e) || wr_touch(x, wr_id(x), summary_of(x, "Edited"), V_EDIT, &doc, e))
 		goto out;
+	/* R11: its owner named, a member's proposal goes to drafting: a step of
+	 * the table (wr.take_up), which writes the state and its version */
+	if (take_up) {
+		json_decref(doc);
+		doc = NULL;
+		if (core__wr_reload(x, e) || core__step_event(x, "wr.take_up", e))
+			goto out;
+		doc = core__wr_document(x, x->scope.wr);
+	}
 	core__reply(x, 200, json_incref(doc));
 	core__audit(x, "work_register", wr_id(x), before, json_incref(doc));
 	before = NULL;

@@ -44,5 +44,7 @@ struct route {
 };
 
 extern const struct route http__routes[];
+/* Every route: the table's, then the process steps' (derived); NULL-ended. */
+const struct route *http_routes(void);
 
 #endif

@@ -206,15 +206,18 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 
 static json_t *raw_operation(const struct route *r)
 {
-	return json_pack("{ss ss s[] s{s{ss s{s{}}}}}", "operationId", r->action, "summary",
-			 !strcmp(r->action, "healthz") ? "health check" : "this document",
-			 "security", "responses", "200", "description", "Success", "content", "application/json");
+	json_t *op = json_pack("{ss ss s[] s{s{ss s{s{s{ss}}}}}}", "operationId", r->action, "summary",
+			       !strcmp(r->action, "healthz") ? "health check" : "this document", "security", "responses", "200",
+			       "description", "Success", "content", "application/json", "schema", "type", "object");
+	json_object_set_new(json_object_get(op, "responses"), "400",
+			    problem_ref("A request the HTTP parser refuses (its framing: RFC 9112)"));
+	return op;
 }
 
 json_t *http_openapi(void)
 {
 	json_t *paths = json_object(), *schemas = json_object(); /* components.schemas, as the operations name them */
-	for (const struct route *r = http__routes; r->method; r++) {
+	for (const struct route *r = http_routes(); r->method; r++) {
 		if (r->flags & RF_HTML)
 			continue; /* pages for people, not API */
 		json_t *item = json_object_get(paths, r->pattern);

@@ -1,5 +1,12 @@
 /* The route table: method and path to a core action. The permissions are
- * not here but in the action table (core/actions.c). */
+ * not here but in the action table (core/actions.c). The steps of the
+ * process tables are not listed: http_routes() derives theirs, POST
+ * <collection>/{id}/<step>, from core (core_step_refs). */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
 #include "http/http.h"
 
 #define WR "/api/v1/work-registers/{id}"
@@ -9,7 +16,6 @@
 	{ "PATCH", WR "/" path "/{sub_id}", name ".update", RF_NONE }, \
 	{ "DELETE", WR "/" path "/{sub_id}", name ".delete", RF_NONE }
 
-#define STEP(path, name) { "POST", WR "/" path, "wr." name, RF_NONE }
 #define AM WR "/amendments/{sub_id}"
 
 const struct route http__routes[] = {
@@ -63,42 +69,14 @@ const struct route http__routes[] = {
 	{ "POST", "/api/v1/dmtf-standards", "dmtf_standard.create", RF_NONE },
 	{ "GET", "/api/v1/dmtf-standards/{id}", "dmtf_standard.get", RF_NONE },
 	{ "PATCH", "/api/v1/dmtf-standards/{id}", "dmtf_standard.update", RF_NONE },
-	/* the lifecycle (core/process.c) */
-	STEP("assign-owner", "assign_owner"),
-	STEP("withdraw", "withdraw"),
-	STEP("request-call", "request_call"),
-	STEP("socialize", "socialize"),
-	STEP("revise", "revise"),
-	STEP("submit", "submit"),
-	STEP("open-ballot", "open_ballot"),
-	STEP("schedule-board", "schedule_board"),
-	STEP("board-call", "board_call"),
-	STEP("record-resolution", "record_resolution"),
-	STEP("send-to-partner", "send_to_partner"),
-	STEP("accept", "accept"),
-	STEP("decline", "decline"),
-	STEP("record-review", "record_review"),
-	STEP("recommend-removal", "recommend_removal"),
-	STEP("cancel-removal", "cancel_removal"),
-	STEP("schedule-removal", "schedule_removal"),
 	/* change requests and joint meetings (core/cr.c, core/meeting.c) */
 	{ "GET", "/api/v1/change-requests", "cr.list", RF_NONE },
 	{ "POST", "/api/v1/change-requests", "cr.create", RF_NONE },
 	{ "GET", "/api/v1/change-requests/{id}", "cr.get", RF_NONE },
 	{ "POST", "/api/v1/change-requests/{id}/messages", "cr.message", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/review", "cr.review", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/discuss", "cr.discuss", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/accept", "cr.accept", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/reject", "cr.reject", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/withdraw", "cr.withdraw", RF_NONE },
-	{ "POST", "/api/v1/change-requests/{id}/reopen", "cr.reopen", RF_NONE },
 	{ "GET", "/api/v1/meetings", "meeting.list", RF_NONE },
 	{ "POST", "/api/v1/meetings", "meeting.create", RF_NONE },
 	{ "GET", "/api/v1/meetings/{id}", "meeting.get", RF_NONE },
-	{ "POST", "/api/v1/meetings/{id}/announce", "meeting.announce", RF_NONE },
-	{ "POST", "/api/v1/meetings/{id}/open", "meeting.open", RF_NONE },
-	{ "POST", "/api/v1/meetings/{id}/close", "meeting.close", RF_NONE },
-	{ "POST", "/api/v1/meetings/{id}/cancel", "meeting.cancel", RF_NONE },
 	{ "POST", "/api/v1/meetings/{id}/participants", "participant.add", RF_NONE },
 	{ "PATCH", "/api/v1/meetings/{id}/participants/{sub_id}", "participant.update", RF_NONE },
 	{ "POST", "/api/v1/meetings/{id}/records", "meeting.record", RF_NONE },
@@ -133,3 +111,27 @@ const struct route http__routes[] = {
 	{ "GET", "/api/v1/audit", "audit.list", RF_NONE },
 	{ NULL, NULL, NULL, 0 },
 };
+
+static struct route all_routes[256];
+static char step_patterns[96][128];
+static pthread_once_t routes_once = PTHREAD_ONCE_INIT;
+
+static void routes_build(void)
+{
+	struct core_step_ref refs[96];
+	size_t n = 0, k = core_step_refs(refs, sizeof(refs) / sizeof(*refs));
+	const size_t max = sizeof(all_routes) / sizeof(*all_routes) - 1;
+	for (const struct route *r = http__routes; r->method && n < max; r++)
+		all_routes[n++] = *r;
+	for (size_t i = 0; i < k && i < sizeof(step_patterns) / sizeof(*step_patterns) && n < max; i++) {
+		snprintf(step_patterns[i], sizeof(step_patterns[i]), "%s/{id}/%s", refs[i].collection, refs[i].step);
+		all_routes[n++] = (struct route){ "POST", step_patterns[i], refs[i].action, RF_NONE };
+	}
+	all_routes[n] = (struct route){ 0 };
+}
+
+const struct route *http_routes(void)
+{
+	pthread_once(&routes_once, routes_build);
+	return all_routes;
+}

@@ -196,7 +196,7 @@ static int route_match(const char *pattern, const char *url, json_t *params)
 static const struct route *route_find(const char *method, const char *url, int *path_known)
 {
 	*path_known = 0;
-	for (const struct route *r = http__routes; r->method; r++) {
+	for (const struct route *r = http_routes(); r->method; r++) {
 		if (!route_match(r->pattern, url, NULL))
 			continue;
 		*path_known = 1;
@@ -210,7 +210,7 @@ static void allow_header(const char *url, char *buf, size_t n)
 {
 	size_t used = 0;
 	buf[0] = '\0';
-	for (const struct route *r = http__routes; r->method; r++)
+	for (const struct route *r = http_routes(); r->method; r++)
 		if (route_match(r->pattern, url, NULL) && used < n) {
 			int w = snprintf(buf + used, n - used, "%s%s", used ? ", " : "", r->method);
 			if (w > 0)

@@ -38,6 +38,7 @@ struct jfield {
 	const struct jfield *items; /* JT_ARRAY: the spec of each element */
 	unsigned who;               /* grants that may set this field (core's G_*); 0: whoever
 				     * may take the action. Checked by core's door, not here */
+	const char *label;          /* what a form calls it (the web application's step forms) */
 };
 
 /* Check obj against spec (terminated by a {NULL} row). creating: enforce

@@ -84,7 +84,7 @@ test('a joint meeting halted and resumed', async () => {
     await page.getByText(/ip_policy_read.*\[rule R47\]/).waitFor();
     await page.getByLabel(/I have advised every participant of the DMTF IP policy/).check();
     await page.getByRole('button', { name: 'Open the meeting' }).click();
-    await page.getByText('The meeting is open').waitFor();
+    await page.getByText('Done: Open the meeting').waitFor();
     await page.getByRole('button', { name: 'Olga Ortega is present' }).click();
     const alert = page.getByRole('alert');
     await alert.getByText(/Olga Ortega has not acknowledged the IP policy \(R48\)/).waitFor();

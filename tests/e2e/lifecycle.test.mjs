@@ -97,6 +97,22 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
     await step(page, 'accept');
     await statusIs(page, 'established');
+    // Table 1 now changes through change control (R22, R28): a row, proposed as an amendment
+    await page.goto(srv.url + '/#/wr/1/amendments');
+    await page.getByLabel('Class').selectOption('deliverables');
+    await page.getByLabel('Summary', { exact: true }).fill('A disk profile');
+    await page.getByLabel('New row: AP identifier').fill('snia-disk-profile');
+    await page.getByLabel('New row: Description').fill('Disk drive profile');
+    await page.getByLabel('New row: Information management domain').fill('Storage');
+    await page.getByLabel('New row: Lead organization').fill('SNIA');
+    await page.getByLabel('New row: Governing IP policy').selectOption({ label: 'SNIA' });
+    await page.getByLabel('New row: Owning organization').selectOption({ label: 'SNIA' });
+    await page.getByLabel('New row: Maintaining organization').selectOption({ label: 'SNIA' });
+    await page.getByRole('button', { name: 'Propose the amendment' }).click();
+    await page.getByText('Amendment proposed').waitFor();
+    await page.getByText(/\(deliverables\): A disk profile/).waitFor();
+    const wr = await srv.as('sam@snia.example', 'GET', '/work-registers/1');
+    assert.equal(wr.json.standards.some((r) => r.ap_id === 'snia-disk-profile'), false); // not before its approvals
   });
   // the public site, without JavaScript
   const ctx = await browser.newContext({ javaScriptEnabled: false });

@@ -561,6 +561,33 @@ static void test_R11_the_vp_assigns_the_owner_of_an_external_proposal(void **sta
 	assert_true(outbox_has(id, "wr.owner_assigned", "owner@dmtf.example"));
 }
 
+/* A member's proposal without an owner waits in "proposed"; host staff
+ * naming its owner is a step of the table (wr.take_up), which writes the
+ * state and its version; with the owner named at once it begins in
+ * drafting (the table's wr.create rows). */
+static void test_R11_a_members_proposal_is_taken_up_when_its_owner_is_named(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "Member proposal");
+	expect_status(r, 201);
+	long long id = jint(r.json, "id");
+	assert_string_equal(jstr(r.json, "status"), "proposed");
+	resp_free(&r);
+	r = as_if(&S, VP, "PATCH", wpath(id, ""), "\"rev-1\"", "{si}", "owner_id", 3);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "drafting");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_int_equal(json_array_size(items), 3); /* proposed, edited, taken up */
+	assert_non_null(strstr(jstr(json_array_get(items, 2), "summary"), "(R11)"));
+	assert_string_equal(jstr(json_array_get(items, 2), "version"), "0.1.1"); /* a step: a number (R50) */
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "With its owner", "owner_id", 3);
+	assert_string_equal(jstr(r.json, "status"), "drafting");
+	resp_free(&r);
+}
+
 static void test_R12_the_template_is_complete_before_socialization(void **state)
 {
 	(void)state;
@@ -1641,6 +1668,7 @@ int main(void)
 		cmocka_unit_test(test_R9_contacts_handed_off_on_establishment),
 		cmocka_unit_test(test_R10_proposals_by_partners_or_member_companies),
 		cmocka_unit_test(test_R11_the_vp_assigns_the_owner_of_an_external_proposal),
+		cmocka_unit_test(test_R11_a_members_proposal_is_taken_up_when_its_owner_is_named),
 		cmocka_unit_test(test_R12_the_template_is_complete_before_socialization),
 		cmocka_unit_test(test_R13_concurrent_edits_never_overwrite),
 		cmocka_unit_test(test_R14_completeness_call_requested_by_the_vp),

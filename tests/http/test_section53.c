@@ -395,6 +395,19 @@ static struct resp record(const char *who, long long mid, const char *text)
 	return req(&S, "POST", path, token_for(&S, who), body, NULL);
 }
 
+/* A meeting announced and opened (R46, R47), its id. */
+static long long opened_meeting(void)
+{
+	long long id = meeting();
+	struct resp r = m_step(TC, id, "announce", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = m_step(TC, id, "open", "{\"ip_policy_read\":true}");
+	expect_status(r, 200);
+	resp_free(&r);
+	return id;
+}
+
 /* R46: every announcement carries the IP policy or its link; without one
  * in the settings it cannot be sent. */
 static void test_R46_announcement_carries_the_ip_policy(void **state)
@@ -457,11 +470,8 @@ static void test_R47_the_chair_records_the_policy_at_the_outset(void **state)
 static void test_R48_non_members_acknowledge_the_policy(void **state)
 {
 	(void)state;
-	long long id = meeting();
-	struct resp r = m_step(TC, id, "announce", NULL);
-	resp_free(&r);
-	r = m_step(TC, id, "open", "{\"ip_policy_read\":true}");
-	resp_free(&r);
+	long long id = opened_meeting();
+	struct resp r;
 	long long olga = participant(id, "olga@acme.example"), sam = participant(id, SAM);
 	r = p_set(TC, id, sam, "{\"present\":true}");
 	expect_status(r, 200);
@@ -522,11 +532,8 @@ static void test_R48_non_members_acknowledge_the_policy(void **state)
 static void test_R49_a_refusal_halts_the_meeting_until_they_leave(void **state)
 {
 	(void)state;
-	long long id = meeting();
-	struct resp r = m_step(TC, id, "announce", NULL);
-	resp_free(&r);
-	r = m_step(TC, id, "open", "{\"ip_policy_read\":true}");
-	resp_free(&r);
+	long long id = opened_meeting();
+	struct resp r;
 	long long olga = participant(id, "olga@acme.example");
 	r = p_set(TC, id, olga, "{\"present\":true,\"ip_ack\":\"declined\"}");
 	expect_status(r, 200);

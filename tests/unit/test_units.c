@@ -583,7 +583,7 @@ static void test_process_table_is_sound(void **state)
 	struct process bp = core__wr_process;
 	bp.steps = bad;
 	memcpy(bad, core__steps, n * sizeof(*bad));
-	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut", NULL, NULL };
+	bad[n] = (struct step){ "wr.shortcut", "drafting", "established", G_VP, NULL, NULL, 0, "R20", "a shortcut", NULL, NULL, .spec = NULL };
 	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "wr.shortcut reaches established from drafting without a passed Board ballot"));
 	bad[n] = (struct step){ 0 };

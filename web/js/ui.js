@@ -25,12 +25,14 @@ export function fail(e) {
   }
 }
 // Run an action from a button or form; report success or the problem.
+// The message shows once the page is drawn again, so what it announces is
+// on the page when it appears.
 export async function act(fn, okMessage) {
   try {
     await fn();
-    if (okMessage) flash(okMessage, 'info');
-    await render();
-  } catch (e) { fail(e); }
+  } catch (e) { fail(e); return; }
+  await render();
+  if (okMessage) flash(okMessage, 'info');
 }
 
 // ---- who am I ----

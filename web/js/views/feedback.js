@@ -4,6 +4,7 @@
 // joint meetings.
 import { all, api, markdown, processStates, session } from '../api.js';
 import { date, field, h, input, ruleBadge, select, statusBadge, textarea } from '../dom.js';
+import { stepForm } from '../steps.js';
 import { act, fail, flashAfterNavigation } from '../ui.js';
 
 const directions = { to_submitter: 'to the submitter', from_submitter: 'from the submitter', note: 'note' };
@@ -80,35 +81,6 @@ export async function crNewView() {
   return [h('h1', {}, 'Submit a change request'), h('p', { class: 'muted' }, 'The DMTF Change Request template.', ruleBadge('R42')), form];
 }
 
-const stepFields = {
-  'cr.reject': [['reason', 'The reason (required)']],
-  'cr.reopen': [['reason', 'The reason for reopening (required)']],
-  'cr.accept': [['reason', 'The decision (optional)']],
-  'cr.withdraw': [['reason', 'Why (optional)']],
-};
-
-function discussForm(id) {
-  const f = { note: textarea('note'), title: input('title'), starts_at: input('starts_at', '', { type: 'datetime-local' }), ends_at: input('ends_at', '', { type: 'datetime-local' }),
-    time_zone: input('time_zone', Intl.DateTimeFormat().resolvedOptions().timeZone || 'UTC'),
-    kind: select('kind', [['teleconference', 'teleconference'], ['face_to_face', 'face to face']]), location: input('location'), agenda: textarea('agenda') };
-  return h('form', {
-    class: 'card', 'aria-label': 'Needs discussion',
-    onsubmit: (ev) => {
-      ev.preventDefault();
-      const body = {};
-      if (f.note.value) body.note = f.note.value;
-      if (f.starts_at.value) {
-        body.meeting = { starts_at: f.starts_at.value.slice(0, 16), ends_at: f.ends_at.value.slice(0, 16), time_zone: f.time_zone.value, kind: f.kind.value };
-        for (const k of ['title', 'location', 'agenda']) if (f[k].value) body.meeting[k] = f[k].value;
-      }
-      act(() => api('POST', `/change-requests/${id}/discuss`, body), 'Marked: needs discussion');
-    },
-  }, h('h3', {}, 'Needs discussion', ruleBadge('R45')), field('Note', f.note),
-  h('p', { class: 'muted' }, 'Optionally schedule a joint meeting with the partner now:'), field('Meeting title', f.title), field('Starts (local time)', f.starts_at),
-  field('Ends (local time)', f.ends_at), field('Time zone (IANA, e.g. Europe/Berlin)', f.time_zone), field('Kind', f.kind), field('Where / dial-in', f.location),
-  field('Agenda', f.agenda), h('p', {}, h('button', { type: 'submit' }, 'Needs discussion')));
-}
-
 export async function crView(id) {
   const [{ json: c }, table, bodies] = await Promise.all([api('GET', `/change-requests/${id}`), processStates('change_request'), all('/bodies')]);
   const body = bodies.find((b) => b.id === c.body_id);
@@ -123,21 +95,9 @@ export async function crView(id) {
       c.attested ? ' The submitter attested that they may represent the partner.' : ''),
     c.decision ? h('p', { class: 'msg info' }, `Decision: ${c.decision}`) : null,
     h('section', { 'aria-labelledby': 'cr-steps' }, h('h2', { id: 'cr-steps' }, 'Next steps'),
-      steps.length ? h('div', { class: 'actions' }, steps.map((s) => {
-        const label = s.action.slice(3).replaceAll('_', ' ');
-        if (s.action === 'cr.discuss') return discussForm(id);
-        const fields = (stepFields[s.action] || []).map(([k, l]) => [k, textarea(k, '', { rows: 2 }), l]);
-        if (!fields.length) return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', `/change-requests/${id}/${s.action.slice(3)}`), `Done: ${label}`) }, label), h('span', { class: 'why' }, `${s.text} (${s.who})`), ruleBadge(s.rule));
-        return h('form', {
-          class: 'card', 'aria-label': label,
-          onsubmit: (ev) => {
-            ev.preventDefault();
-            const b = {};
-            for (const [k, el] of fields) if (el.value) b[k] = el.value;
-            act(() => api('POST', `/change-requests/${id}/${s.action.slice(3)}`, b), `Done: ${label}`);
-          },
-        }, h('div', { class: 'muted' }, `${s.text} (${s.who})`, ruleBadge(s.rule)), fields.map(([, el, l]) => field(l, el)), h('p', {}, h('button', { type: 'submit' }, label)));
-      })) : h('p', { class: 'muted' }, 'No step is open from here.')),
+      steps.length ? h('div', { class: 'actions' }, steps.map((s) => stepForm({ ...s, text: `${s.text} (${s.who})` },
+        `/change-requests/${id}/${s.action.slice(3).replaceAll('_', '-')}`, s.action.slice(3).replaceAll('_', ' '))))
+        : h('p', { class: 'muted' }, 'No step is open from here.')),
     h('h2', {}, 'The problem'), h('div', { trustedHtml: problem }),
     h('h2', {}, 'The proposed change'), h('div', { trustedHtml: change }),
     h('h2', {}, 'The rationale'), h('div', { trustedHtml: rationale }),

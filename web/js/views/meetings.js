@@ -3,6 +3,7 @@
 // has acknowledged it, whether it is halted, its minutes and decisions.
 import { all, api, processStates, session } from '../api.js';
 import { field, h, input, ruleBadge, select, statusBadge, textarea } from '../dom.js';
+import { stepForm } from '../steps.js';
 import { act } from '../ui.js';
 
 export async function meetingListView() {
@@ -46,7 +47,6 @@ export async function meetingView(id) {
   });
   const kind = select('kind', [['minutes', 'minutes'], ['decision', 'decision'], ['item', 'item']]);
   const text = textarea('text', '', { rows: 3 });
-  const read = h('input', { type: 'checkbox', name: 'ip_policy_read' });
   const np = { name: input('name'), email: input('email', '', { type: 'email' }), organization: input('organization'), dmtf_member: h('input', { type: 'checkbox' }), observer: h('input', { type: 'checkbox' }) };
   return [h('h1', {}, m.title),
     h('p', {}, statusBadge(m.status), ` ${body ? body.name : ''} with ${partner ? partner.name : ''} · ${m.starts_at.replace('T', ' ')} to ${m.ends_at.replace('T', ' ')} (${m.time_zone}) · ${m.kind.replace('_', ' ')}`,
@@ -59,12 +59,8 @@ export async function meetingView(id) {
       m.ip_policy.url ? h('p', {}, h('a', { href: m.ip_policy.url }, m.ip_policy.url)) : null, m.ip_policy.text ? h('pre', {}, m.ip_policy.text) : null,
       h('p', { class: 'muted' }, `Text version ${m.ip_policy.version}.`, m.ip_read_at ? ` Read at the outset by ${m.ip_read_by}, ${m.ip_read_at.replace('T', ' ').replace('Z', ' UTC')} (R47).` : '')),
     staff && steps.length ? h('section', { 'aria-labelledby': 'm-steps' }, h('h2', { id: 'm-steps' }, 'Next steps'), h('div', { class: 'actions' }, steps.map((s) => {
-      const label = s.action.slice(8);
-      if (s.action === 'meeting.open') {
-        return h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `${path}/open`, { ip_policy_read: read.checked }), 'The meeting is open'); } },
-          field('I have advised every participant of the DMTF IP policy and that their participation is governed by it (R47)', read), h('p', {}, h('button', { type: 'submit' }, 'Open the meeting')));
-      }
-      return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', `${path}/${label}`), `Done: ${label}`) }, `${label[0].toUpperCase()}${label.slice(1)} the meeting`), h('span', { class: 'why' }, s.text), ruleBadge(s.rule));
+      const verb = s.action.slice(8);
+      return stepForm(s, `${path}/${verb}`, `${verb[0].toUpperCase()}${verb.slice(1)} the meeting`);
     }))) : null,
     h('h2', {}, 'Participants'),
     h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Company', 'DMTF member', 'Presence', 'IP policy', ''].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows)),

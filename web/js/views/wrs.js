@@ -1,6 +1,7 @@
 // entente web application: Work Registers: the list, a proposal, one WR with its lifecycle and sections.
 import { all, api, markdown, processStates, session } from '../api.js';
 import { date, field, h, input, ruleBadge, s, select, statusBadge, textarea } from '../dom.js';
+import { stepForm } from '../steps.js';
 import { act, fail, flash, flashAfterNavigation, render } from '../ui.js';
 
 const me = () => session.me;
@@ -83,55 +84,34 @@ function diagram(table, state, next) {
   return h('div', { class: 'diagram' }, svg);
 }
 
-const stepInputs = {
-  'wr.assign_owner': [['owner_id', 'Owner (an Alliance Committee member, R1)', 'person']],
-  'wr.request_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
-  'wr.board_call': [['scheduled_at', 'When (YYYY-MM-DDTHH:MM:SSZ)'], ['participants', 'Participants (one name per line)', 'lines'], ['outcome', 'Outcome', 'text']],
-  'wr.open_ballot': [['body_id', 'Committee', 'committee']],
-  'wr.record_resolution': [['resolution', 'Board resolution', 'text'], ['approval_date', 'Date of approval (YYYY-MM-DD)']],
-  'wr.decline': [['reason', 'Reasons', 'text']],
-  'wr.recommend_removal': [['reason', 'Reason', 'reason'], ['detail', 'Detail', 'text']],
-  'wr.record_review': [['summary', 'Summary of the update']],
-};
-// Choices for the inputs of steps: committees, staff, removal reasons.
 // The owner is an active member of the Alliance Committee (R1): only they are offered.
 async function stepChoices() {
   const bodies = await all('/bodies');
   const ac = bodies.find((b) => b.is_alliance);
   const members = ac ? (await api('GET', `/bodies/${ac.id}/members?active=true`)).json.items.filter((m) => m.role !== 'observer') : [];
+  // by the name of the field a step's body has (the process table's)
   return {
-    committee: bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name]),
-    person: members.map((m) => [m.person_id, m.person?.name || `person ${m.person_id}`]),
+    body_id: bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name]),
+    owner_id: members.map((m) => [m.person_id, m.person?.name || `person ${m.person_id}`]),
     reason: [['disbanded', 'the partner disbanded (R30)'], ['not_maintained', 'the relationship is not maintained (R30)'],
       ['stagnated', 'no milestone progress in the review period (R31)'], ['dissolution', 'every deliverable is complete (R32)']],
   };
 }
 
-function actionPanel(id, items, choices) {
+// Whether a step's form needs choices (a body beyond an optional note).
+const hasInputs = (table, action) => (table.steps.find((s) => s.action === action)?.body || []).some((f) => f.name !== 'note');
+
+// The next steps: forms derived from the process table (js/steps.js); the
+// ones the person may not take, disabled with the reason and the rule.
+function actionPanel(id, items, choices, table) {
   return h('section', { 'aria-labelledby': 'next-steps' }, h('h2', { id: 'next-steps' }, 'Next steps'),
     items.length ? h('div', { class: 'actions' }, items.map((a) => {
       const label = a.action.slice(3).replaceAll('_', ' ');
-      const path = `/work-registers/${id}/${a.action.slice(3).replaceAll('_', '-')}`;
-      const inputs = stepInputs[a.action];
       if (!a.allowed) {
         return h('div', { class: 'action' }, h('button', { type: 'button', disabled: true, 'aria-describedby': `why-${a.action}` }, label),
           h('span', { class: 'why', id: `why-${a.action}` }, a.reason || 'not possible now', ruleBadge(a.reason_rule)));
       }
-      if (!inputs) return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', path, {}), `Done: ${label}`) }, label), h('span', { class: 'why' }, a.text), ruleBadge(a.rule));
-      const make = (k, t) => (t === 'text' || t === 'lines' ? textarea(k) : choices[t] ? select(k, choices[t]) : input(k, '', { type: t === 'number' ? 'number' : 'text' }));
-      const fields = inputs.map(([k, l, t]) => [k, t, make(k, t), l]);
-      return h('form', {
-        class: 'card',
-        onsubmit: (ev) => {
-          ev.preventDefault();
-          const body = {};
-          for (const [k, t, el] of fields) {
-            if (!el.value) continue;
-            body[k] = t === 'number' || t === 'person' || t === 'committee' ? Number(el.value) : t === 'lines' ? el.value.split('\n').filter(Boolean).map((name) => ({ name })) : el.value;
-          }
-          act(() => api('POST', path, body), `Done: ${label}`);
-        },
-      }, h('div', { class: 'muted' }, a.text, ruleBadge(a.rule)), fields.map(([, , el, l]) => field(l, el)), h('p', {}, h('button', { type: 'submit' }, label)));
+      return stepForm(table.steps.find((s) => s.action === a.action), `/work-registers/${id}/${a.action.slice(3).replaceAll('_', '-')}`, label, choices);
     })) : h('p', { class: 'muted' }, 'No step of the process is open from here.'));
 }
 
@@ -144,7 +124,7 @@ export async function wrView(id, tab = 'document') {
   const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
     wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`),
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
-  diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && stepInputs[a.action]) ? await stepChoices() : {}),
+  diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && hasInputs(table, a.action)) ? await stepChoices() : {}, table),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
   const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id);
   return [head, body];
@@ -164,6 +144,20 @@ function standardsTable(rows, partner, extra) {
       [r.standard_type, r.ap_id, r.description, r.domain, r.lead_org, org(r.ip_policy), org(r.owning_org), org(r.developing_org), org(r.maintaining_org)].map((c) => h('td', {}, c)),
       h('td', {}, `${r.kind}${r.is_group ? ', group' : ''}${r.status === 'replaced' ? ', replaced' : ''}${r.replaces_id ? `, replaces row ${r.replaces_id}` : ''}`),
       h('td', {}, extra ? extra(r) : '')))));
+}
+
+// The fields of a Table 1 row (R36), for a draft's rows and an amendment's.
+const rowLabels = { kind: 'Kind of work', standard_type: 'Standard type', ap_id: 'AP identifier', description: 'Description', domain: 'Information management domain', lead_org: 'Lead organization', ip_policy: 'Governing IP policy', owning_org: 'Owning organization', developing_org: 'Developing organization', maintaining_org: 'Maintaining organization', is_group: 'A group of standards' };
+const value = (f) => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.type === 'checkbox' ? el.checked : el.value]));
+async function rowFields(wr) {
+  const types = (await api('GET', '/standard-types')).json.items.map((t) => [t.name, t.name]);
+  const orgs = [['DMTF', 'DMTF'], ['partner', wr.partner?.short_name || 'partner']];
+  return () => ({
+    kind: select('kind', [['joint', 'joint'], ['delegated', 'delegated']]), standard_type: select('standard_type', types), ap_id: input('ap_id'),
+    description: input('description'), domain: input('domain'), lead_org: input('lead_org'),
+    ip_policy: select('ip_policy', orgs), owning_org: select('owning_org', orgs), developing_org: select('developing_org', orgs), maintaining_org: select('maintaining_org', orgs),
+    is_group: h('input', { type: 'checkbox', name: 'is_group' }),
+  });
 }
 
 const wrTabs = {
@@ -213,16 +207,7 @@ const wrTabs = {
       h('p', {}, h('button', { type: 'submit' }, 'Save'))) : h('p', {}, 'Only a draft is edited in place; an approved Work Register changes through an amendment.', ruleBadge('R22'))];
   },
   async standards(wr, etag, id) {
-    const types = (await api('GET', '/standard-types')).json.items.map((t) => [t.name, t.name]);
-    const orgs = [['DMTF', 'DMTF'], ['partner', wr.partner?.short_name || 'partner']];
-    const mk = () => ({
-      kind: select('kind', [['joint', 'joint'], ['delegated', 'delegated']]), standard_type: select('standard_type', types), ap_id: input('ap_id'),
-      description: input('description'), domain: input('domain'), lead_org: input('lead_org'),
-      ip_policy: select('ip_policy', orgs), owning_org: select('owning_org', orgs), developing_org: select('developing_org', orgs), maintaining_org: select('maintaining_org', orgs),
-      is_group: h('input', { type: 'checkbox', name: 'is_group' }),
-    });
-    const labels = { kind: 'Kind of work', standard_type: 'Standard type', ap_id: 'AP identifier', description: 'Description', domain: 'Information management domain', lead_org: 'Lead organization', ip_policy: 'Governing IP policy', owning_org: 'Owning organization', developing_org: 'Developing organization', maintaining_org: 'Maintaining organization', is_group: 'A group of standards' };
-    const value = (f) => Object.fromEntries(Object.entries(f).map(([k, el]) => [k, el.type === 'checkbox' ? el.checked : el.value]));
+    const mk = await rowFields(wr);
     const f = mk();
     const replaceFor = h('div', {});
     const replace = (row) => {
@@ -232,7 +217,7 @@ const wrTabs = {
       replaceFor.replaceChildren(h('form', {
         class: 'card', 'aria-label': `Replace ${row.ap_id}`,
         onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/work-registers/${id}/standards/${row.id}/replace`, { rows }, { ifMatch: etag }), 'Replaced'); },
-      }, h('h3', {}, `Replace the group "${row.ap_id}" by discrete rows`), Object.entries(g).map(([k, el]) => field(labels[k], el)),
+      }, h('h3', {}, `Replace the group "${row.ap_id}" by discrete rows`), Object.entries(g).map(([k, el]) => field(rowLabels[k], el)),
       h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => { const v = value(g); rows.push(v); list.append(h('li', {}, `${v.ap_id}: ${v.description}`)); } }, 'Add this row'), ' ',
         h('button', { type: 'submit' }, 'Replace the group')), list));
     };
@@ -249,7 +234,7 @@ const wrTabs = {
       delegation,
       replaceFor,
       h('form', { class: 'card', onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/work-registers/${id}/standards`, value(f)), 'Row added'); } },
-        h('h2', {}, 'Add a row'), Object.entries(f).map(([k, el]) => field(labels[k], el)), h('p', {}, h('button', { type: 'submit' }, 'Add the row')))];
+        h('h2', {}, 'Add a row'), Object.entries(f).map(([k, el]) => field(rowLabels[k], el)), h('p', {}, h('button', { type: 'submit' }, 'Add the row')))];
   },
   async milestones(wr, etag, id) {
     const bodies = await all('/bodies');
@@ -331,6 +316,10 @@ const wrTabs = {
     const { json } = await api('GET', `/work-registers/${id}/amendments`);
     const f = { class: select('class', [['contacts', 'contacts only: the Originating Committee, no Board (R24)'], ['deliverables', 'deliverable adjustment (R28)'], ['scope', 'scope extension (R29)'], ['other', 'other change (R22)']]),
       significant: h('input', { type: 'checkbox' }), summary: input('summary'), title: input('title'), scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables') };
+    // Table 1 through change control: a row added, a row reworded (R22, R28)
+    const row = (await rowFields(wr))();
+    const current = wr.standards.filter((r) => r.status === 'current');
+    const reword = { id: select('reword_id', [['', 'none'], ...current.map((r) => [r.id, `${r.ap_id}: ${r.description}`])]), description: input('reword_description') };
     return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status)),
       a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind}${m.body_id ? ' ' + m.body_id : ''} (${m.rule})`).join(', ')) : '',
       a.status === 'pending' ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/amendments/${a.id}/accept`), 'Accepted') }, `Accept amendment ${a.id} for the partner`)) : ''))),
@@ -340,10 +329,17 @@ const wrTabs = {
         ev.preventDefault();
         const changes = {};
         for (const k of ['title', 'scope', 'benefits', 'deliverables']) if (f[k].value) changes[k] = f[k].value;
+        const standards = {};
+        if (row.ap_id.value) standards.add = [value(row)];
+        if (reword.id.value && reword.description.value) standards.update = [{ id: Number(reword.id.value), description: reword.description.value }];
+        if (Object.keys(standards).length) changes.standards = standards;
         act(() => api('POST', `/work-registers/${id}/amendments`, { class: f.class.value, significant: f.significant.checked, summary: f.summary.value, changes }), 'Amendment proposed');
       },
     }, h('h2', {}, 'Propose an amendment'), field('Class', f.class), field('Significant (Board approval, R23)', f.significant), field('Summary', f.summary),
-    field('New title', f.title), field('New scope', f.scope), field('New benefits', f.benefits), field('New deliverables', f.deliverables), h('p', {}, h('button', { type: 'submit' }, 'Propose the amendment'))) : null];
+    field('New title', f.title), field('New scope', f.scope), field('New benefits', f.benefits), field('New deliverables', f.deliverables),
+    h('fieldset', {}, h('legend', {}, 'Table 1: add a row (optional; a new domain is a scope extension, R29)'), Object.entries(row).map(([k, el]) => field(`New row: ${rowLabels[k]}`, el))),
+    h('fieldset', {}, h('legend', {}, 'Table 1: reword a row (optional)'), field('Row', reword.id), field('New description', reword.description)),
+    h('p', {}, h('button', { type: 'submit' }, 'Propose the amendment'))) : null];
   },
   async history(wr, etag, id) {
     const { json } = await api('GET', `/work-registers/${id}/history`);
