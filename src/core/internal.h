@@ -233,6 +233,11 @@ int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e);
 /* Notifications (notify.c): queue event for the WR in scope (may be NULL)
  * to every role its rules name; extra: {"assignee": id, ...}. */
 int core__notify(struct ctx *x, const char *event, json_t *wr, const char *subject, json_t *extra, struct err *e);
+/* The roles the notification rules name for event (a new array, NULL on
+ * error), and the people a role names for a record (its owner_id,
+ * partner_id...) and extra ({"body_id": ...}, taken). */
+json_t *core__notify_roles(struct ctx *x, const char *event, struct err *e);
+json_t *core__notify_people(struct ctx *x, const char *role, json_t *record, json_t *extra);
 /* Settings. */
 const char *core__setting(struct ctx *x, const char *key, char *buf, size_t n);
 /* After a ballot on an amendment closes (amend.c). */

@@ -291,7 +291,7 @@ static int guard_announce(struct ctx *x, struct err *e)
 static int effect_announce(struct ctx *x, struct err *e)
 {
 	char text[8192], url[600], version[17], subject[300];
-	json_t *m = x->scope.record, *parts = participants_of(x, meeting_id(x)), *ch = NULL;
+	json_t *m = x->scope.record, *parts = participants_of(x, meeting_id(x)), *ch = NULL, *roles = NULL, *sent = json_object();
 	struct strbuf sb = STRBUF_INIT;
 	int ret = -1;
 	ip_policy(x, text, sizeof(text), url, sizeof(url), version);
@@ -307,18 +307,49 @@ static int effect_announce(struct ctx *x, struct err *e)
 		strbuf_addf(&sb, "The DMTF IP policy: %s\n", url);
 	if (text[0])
 		strbuf_addf(&sb, "\n--- The DMTF IP policy (version %s) ---\n%s\n", version, text);
-	for (size_t i = 0; i < json_array_size(parts); i++) {
-		json_t *p = json_array_get(parts, i);
-		json_t *row = json_pack("{ss sO ss ss ss ss}", "event", "meeting.announced", "email", json_object_get(p, "email"), "reason",
-					"participants", "subject", subject, "body", sb.buf, "created_at", x->now_iso);
-		if (json_is_integer(json_object_get(p, "person_id")))
-			json_object_set(row, "person_id", json_object_get(p, "person_id"));
-		if (json_is_integer(json_object_get(m, "wr_id")))
-			json_object_set(row, "wr_id", json_object_get(m, "wr_id"));
-		int bad = store_insert(x->st, "outbox", row, NULL, e);
-		json_decref(row);
-		if (bad)
-			goto out;
+	/* who hears of it is data: the notification rules of meeting.announced
+	 * (participants, with or without an account; the body's members; the
+	 * partner's representatives ...), each address once */
+	if (!(roles = core__notify_roles(x, "meeting.announced", e)))
+		goto out;
+	for (size_t r = 0; r < json_array_size(roles); r++) {
+		const char *role = json_string_value(json_array_get(roles, r));
+		json_t *to = json_array();
+		if (!strcmp(role, "participants")) {
+			for (size_t i = 0; i < json_array_size(parts); i++)
+				json_array_append_new(to, json_pack("{sO sO}", "email", json_object_get(json_array_get(parts, i), "email"),
+								    "person_id", json_object_get(json_array_get(parts, i), "person_id")));
+		} else {
+			json_t *ids = core__notify_people(x, role, m, json_pack("{sO}", "body_id", json_object_get(m, "body_id")));
+			for (size_t i = 0; i < json_array_size(ids); i++) {
+				json_t *p = NULL;
+				if (!store_get(x->st, "people", json_integer_value(json_array_get(ids, i)), &p, e))
+					json_array_append_new(to, json_pack("{sO sO}", "email", json_object_get(p, "email"), "person_id",
+									    json_object_get(p, "id")));
+				json_decref(p);
+			}
+			json_decref(ids);
+		}
+		for (size_t i = 0; i < json_array_size(to); i++) {
+			json_t *t = json_array_get(to, i), *row;
+			const char *email = str(t, "email");
+			if (!email || json_object_get(sent, email))
+				continue;
+			json_object_set_new(sent, email, json_true());
+			row = json_pack("{ss ss ss ss ss ss}", "event", "meeting.announced", "email", email, "reason", role, "subject", subject,
+					"body", sb.buf, "created_at", x->now_iso);
+			if (json_is_integer(json_object_get(t, "person_id")))
+				json_object_set(row, "person_id", json_object_get(t, "person_id"));
+			if (json_is_integer(json_object_get(m, "wr_id")))
+				json_object_set(row, "wr_id", json_object_get(m, "wr_id"));
+			int bad = store_insert(x->st, "outbox", row, NULL, e);
+			json_decref(row);
+			if (bad) {
+				json_decref(to);
+				goto out;
+			}
+		}
+		json_decref(to);
 	}
 	ch = json_pack("{ss ss ss}", "announced_at", x->now_iso, "ip_policy_version", version, "updated_at", x->now_iso);
 	ret = store_update(x->st, "joint_meetings", meeting_id(x), ch, e);
@@ -326,6 +357,8 @@ out:
 	strbuf_release(&sb);
 	json_decref(parts);
 	json_decref(ch);
+	json_decref(roles);
+	json_decref(sent);
 	return ret;
 }
 

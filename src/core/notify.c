@@ -113,6 +113,29 @@ static void resolve(struct ctx *x, const char *role, json_t *wr, json_t *extra, 
 	}
 }
 
+json_t *core__notify_roles(struct ctx *x, const char *event, struct err *e)
+{
+	json_t *where = json_pack("{ss}", "event", event), *rules = NULL, *named = json_array();
+	struct store_query q = { .where = where };
+	if (store_find(x->st, "notify_rules", &q, &rules, e)) {
+		json_decref(named);
+		named = NULL;
+	}
+	for (size_t i = 0; named && i < json_array_size(rules); i++)
+		json_array_append(named, json_object_get(json_array_get(rules, i), "role"));
+	json_decref(where);
+	json_decref(rules);
+	return named;
+}
+
+json_t *core__notify_people(struct ctx *x, const char *role, json_t *record, json_t *extra)
+{
+	json_t *ids = json_array();
+	resolve(x, role, record, extra, ids);
+	json_decref(extra);
+	return ids;
+}
+
 int core__notify(struct ctx *x, const char *event, json_t *wr, const char *subject, json_t *extra, struct err *e)
 {
 	json_t *where = json_pack("{ss}", "event", event), *rules = NULL;

@@ -624,6 +624,11 @@ static const char m10_delegation[] =
 	"CREATE TRIGGER delegation_agreements_keep BEFORE DELETE ON delegation_agreements BEGIN SELECT RAISE(ABORT, 'agreements are kept'); END;"
 	"ALTER TABLE work_registers ADD COLUMN wg_commitment TEXT;";
 
+/* R46: who hears of a joint meeting's announcement is data too. */
+static const char m11_meeting_rules[] =
+	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('meeting.announced','participants'),"
+	" ('meeting.announced','body_members');";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -635,5 +640,6 @@ const char *const store__sqlite_migrations[] = {
 	m8_registers,
 	m9_feedback_and_meetings,
 	m10_delegation,
+	m11_meeting_rules,
 	NULL,
 };

@@ -122,6 +122,13 @@ test('a joint meeting halted and resumed', async () => {
     const olga = page.getByRole('row').filter({ hasText: 'Olga Ortega' });
     await olga.getByText('accepted').waitFor();
     await page.getByText('Decision: propose the clarified wording.').waitFor();
+    // a meeting on the Work Register is linked from its page
+    const m = await srv.as('tc@dmtf.example', 'POST', '/meetings', { body_id: 4, partner_id: 2, wr_id: 1, title: 'Profiles review with SNIA',
+      starts_at: '2027-02-10T15:00', ends_at: '2027-02-10T16:00', time_zone: 'Europe/London', kind: 'face_to_face' });
+    assert.equal(m.status, 201);
+    await page.goto(`${srv.url}/#/wr/1`);
+    await page.getByRole('link', { name: 'Profiles review with SNIA' }).click();
+    await page.getByRole('heading', { name: 'Profiles review with SNIA' }).waitFor();
   });
 });
 

@@ -434,6 +434,28 @@ static void test_R46_announcement_carries_the_ip_policy(void **state)
 	assert_int_equal(mails("meeting.announced", "olga@acme.example", "Contributions are made under the DMTF IP policy"), 1);
 	assert_int_equal(mails("meeting.announced", SAM, NULL), sam + 1);
 	assert_int_equal(mails("meeting.announced", SAM, "https://www.dmtf.org/about/policies/ip"), sam + 1);
+	/* who hears of it is data: the hosting body's members too, until an
+	 * administrator takes that rule away */
+	int owner = mails("meeting.announced", OWNER, "DMTF IP policy");
+	assert_true(owner >= 1); /* a voting member of the Technical Committee */
+	r = as(&S, ADMIN, "GET", "/api/v1/notification-rules?event=meeting.announced", NULL);
+	long long rule = 0;
+	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++)
+		if (!strcmp(jstr(json_array_get(json_object_get(r.json, "items"), i), "role"), "body_members"))
+			rule = jint(json_array_get(json_object_get(r.json, "items"), i), "id");
+	resp_free(&r);
+	assert_true(rule > 0);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/notification-rules/%lld", rule);
+	r = as(&S, ADMIN, "DELETE", path, NULL);
+	expect_status(r, 204);
+	resp_free(&r);
+	long long again = meeting();
+	r = m_step(TC, again, "announce", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(mails("meeting.announced", OWNER, "DMTF IP policy"), owner); /* no longer */
+	assert_int_equal(mails("meeting.announced", "olga@acme.example", NULL), olga + 2); /* the participants still */
 }
 
 /* R47: at the outset the chair advises everyone of the policy; opening the

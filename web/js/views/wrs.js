@@ -162,7 +162,8 @@ async function rowFields(wr) {
 
 const wrTabs = {
   async document(wr) {
-    const [scope, benefits, deliverables, commitment, restrictions] = await markdown([wr.scope, wr.benefits, wr.deliverables, wr.wg_commitment, wr.feedback_restrictions]);
+    const [[scope, benefits, deliverables, commitment, restrictions], meetings] = await Promise.all([
+      markdown([wr.scope, wr.benefits, wr.deliverables, wr.wg_commitment, wr.feedback_restrictions]), all(`/meetings?wr_id=${wr.id}`)]);
     return h('article', {},
       h('h2', {}, 'Scope'), h('div', { trustedHtml: scope }),
       h('h2', {}, 'Benefits'), h('div', { trustedHtml: benefits }),
@@ -173,6 +174,8 @@ const wrTabs = {
       h('h2', {}, 'Contacts'), h('ul', {}, wr.contacts.map((c) => h('li', {}, `${c.name} <${c.email}> (${c.role.replace('_', ' ')})`))),
       h('h2', {}, 'Standards development'), standardsTable(wr.standards, wr.partner?.short_name),
       h('h2', {}, 'Board resolution'), h('p', {}, wr.board_resolution || 'Not yet recorded.', wr.board_approval_date ? ` Approved ${wr.board_approval_date}.` : ''),
+      meetings.length ? [h('h2', {}, 'Joint meetings'), h('ul', {}, meetings.map((m) => h('li', {}, h('a', { href: `#/meeting/${m.id}` }, m.title),
+        ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status))))] : null,
       wr.meetings.length ? [h('h2', {}, 'Calls'), h('ul', {}, wr.meetings.map((m) => h('li', {}, `${m.kind.replace('_', ' ')} ${m.scheduled_at}: ${m.participants.map((p) => p.name).join(', ')} — ${m.outcome || ''}`)))] : null);
   },
   async edit(wr, etag, id) {
