@@ -258,9 +258,7 @@ int core_call(struct store *st, const struct call *call, struct reply *r, struct
 		const char *state = json_string_value(json_object_get(p == &core__wr_process ? x.scope.wr : x.scope.record, "status"));
 		x.scope.step = core__process_step(p, a->info.name, state);
 		if (!x.scope.step || x.scope.step->who == G_SYSTEM) {
-			const struct step *any = NULL;
-			for (const struct step *s = p->steps; s->action && !any; s++)
-				any = strcmp(s->action, a->info.name) ? NULL : s;
+			const struct step *any = core__process_step_any(p, a->info.name);
 			err_set(e, E_WRONG_STATE, "status", "%s is possible in: %s; this %s is %s", a->info.name, any ? any->from : "-",
 				p->noun, state ? state : "?");
 			if (any && any->rule)

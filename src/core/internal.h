@@ -179,7 +179,7 @@ extern const struct process *const core__processes[]; /* NULL-terminated */
 const struct process *core__process_named(const char *name);
 const struct step *core__process_step(const struct process *p, const char *action, const char *state);
 const struct step *core__step_for(const char *action, const char *state); /* the WR's */
-const struct step *core__step_for_any(const char *action);
+const struct step *core__process_step_any(const struct process *p, const char *action); /* any state */
 /* process check of one process (core_process_check checks every one). */
 int core__process_check_one(const struct process *p, char *report, size_t n);
 int core__committees_passed(struct ctx *x, json_t **missing);

@@ -590,9 +590,9 @@ size_t core_step_refs(struct core_step_ref *out, size_t max)
 	return n;
 }
 
-const struct step *core__step_for_any(const char *action)
+const struct step *core__process_step_any(const struct process *p, const char *action)
 {
-	for (const struct step *s = core__steps; s->action; s++)
+	for (const struct step *s = p->steps; s->action; s++)
 		if (!strcmp(s->action, action))
 			return s;
 	return NULL;

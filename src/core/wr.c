@@ -33,8 +33,8 @@ const struct jfield core__wr_spec[] = {
 	/* 5.3.1: restrictions on the partner's feedback the WR agreed, if any;
 	 * without them a change request is free of restrictions (R43) */
 	{ .name = "feedback_restrictions", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 8000, .rule = "R43" },
-	/* 3.2: the working groups' commitment to the deliverables */
-	{ .name = "wg_commitment", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 8000, .rule = "R6" },
+	/* 3.2 (R17): the working groups commit to their deliverables as the draft is balloted */
+	{ .name = "wg_commitment", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 8000, .rule = "R17" },
 	SUMMARY,
 	{ 0 }
 };

@@ -1074,6 +1074,30 @@ static void test_R22_table1_changes_through_change_control(void **state)
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "version_label"), "1.1.0"); /* a version of its own (R50) */
 	resp_free(&r);
+	/* two pending amendments add the same identifier: each passed its
+	 * proposal's check; the one approved last no longer passes and is
+	 * rejected with the reason, changing nothing */
+	char dup[32];
+	snprintf(dup, sizeof(dup), "dup-%lld", id);
+	long long first = 0, second = 0;
+	for (int k = 0; k < 2; k++) {
+		r = amend(SAM, id, "{ss ss s{s{s[{ss ss ss ss ss ss ss ss ss ss}]}}}", "class", "deliverables", "summary", "Another row",
+			  "changes", "standards", "add", "kind", "joint", "standard_type", "profile", "ap_id", dup, "description", k ? "B" : "A",
+			  "domain", "Storage", "lead_org", "SNIA", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner",
+			  "maintaining_org", "partner");
+		expect_status(r, 201);
+		*(k ? &second : &first) = jint(r.json, "id");
+		resp_free(&r);
+	}
+	pass_alliance(id); /* the later one's ballot first */
+	assert_string_equal(amendment_status(id, second), "applied");
+	assert_string_equal(jstr(t1_of(id, dup), "description"), "B");
+	pass_alliance(id);
+	assert_string_equal(amendment_status(id, first), "rejected");
+	assert_string_equal(jstr(t1_of(id, dup), "description"), "B"); /* unchanged */
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "version_label"), "1.2.0"); /* only the applied one wrote a version */
+	resp_free(&r);
 }
 
 static void test_R25_announcement_coordinated_with_marketing(void **state)
