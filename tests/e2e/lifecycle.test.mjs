@@ -108,11 +108,17 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByLabel('New row: Governing IP policy').selectOption({ label: 'SNIA' });
     await page.getByLabel('New row: Owning organization').selectOption({ label: 'SNIA' });
     await page.getByLabel('New row: Maintaining organization').selectOption({ label: 'SNIA' });
+    // and the group row becomes discrete rows (R39), the group kept as history once approved
+    await page.getByLabel('Group row').selectOption({ label: 'Storage Device Profiles: Profile group' });
+    await page.getByLabel(/Discrete rows, one per line/).fill('snia-array | Array profile\nsnia-switch | Switch profile');
     await page.getByRole('button', { name: 'Propose the amendment' }).click();
     await page.getByText('Amendment proposed').waitFor();
     await page.getByText(/\(deliverables\): A disk profile/).waitFor();
     const wr = await srv.as('sam@snia.example', 'GET', '/work-registers/1');
     assert.equal(wr.json.standards.some((r) => r.ap_id === 'snia-disk-profile'), false); // not before its approvals
+    const am = await srv.as('sam@snia.example', 'GET', '/work-registers/1/amendments');
+    const rows = am.json.items.at(-1).changes.standards.replace[0].rows;
+    assert.deepEqual(rows.map((r) => [r.ap_id, r.description, r.kind]), [['snia-array', 'Array profile', 'delegated'], ['snia-switch', 'Switch profile', 'delegated']]);
   });
   // the public site, without JavaScript
   const ctx = await browser.newContext({ javaScriptEnabled: false });

@@ -323,6 +323,9 @@ const wrTabs = {
     const row = (await rowFields(wr))();
     const current = wr.standards.filter((r) => r.status === 'current');
     const reword = { id: select('reword_id', [['', 'none'], ...current.map((r) => [r.id, `${r.ap_id}: ${r.description}`])]), description: input('reword_description') };
+    // R39: a group row replaced by discrete rows, which take the group's other columns
+    const groups = current.filter((r) => r.is_group);
+    const split = { id: select('group_id', [['', 'none'], ...groups.map((r) => [r.id, `${r.ap_id}: ${r.description}`])]), rows: textarea('group_rows', '', { rows: 3 }) };
     return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status)),
       a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind}${m.body_id ? ' ' + m.body_id : ''} (${m.rule})`).join(', ')) : '',
       a.status === 'pending' ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/amendments/${a.id}/accept`), 'Accepted') }, `Accept amendment ${a.id} for the partner`)) : ''))),
@@ -335,6 +338,13 @@ const wrTabs = {
         const standards = {};
         if (row.ap_id.value) standards.add = [value(row)];
         if (reword.id.value && reword.description.value) standards.update = [{ id: Number(reword.id.value), description: reword.description.value }];
+        if (split.id.value) {
+          const g = groups.find((r) => String(r.id) === split.id.value);
+          const cols = ['kind', 'standard_type', 'domain', 'lead_org', 'ip_policy', 'owning_org', 'developing_org', 'maintaining_org'];
+          const rows = split.rows.value.split('\n').map((l) => l.split('|').map((x) => x.trim())).filter(([ap]) => ap)
+            .map(([ap, description]) => ({ ...Object.fromEntries(cols.map((k) => [k, g[k]])), ap_id: ap, description: description || ap }));
+          standards.replace = [{ group_id: g.id, rows }];
+        }
         if (Object.keys(standards).length) changes.standards = standards;
         act(() => api('POST', `/work-registers/${id}/amendments`, { class: f.class.value, significant: f.significant.checked, summary: f.summary.value, changes }), 'Amendment proposed');
       },
@@ -342,6 +352,8 @@ const wrTabs = {
     field('New title', f.title), field('New scope', f.scope), field('New benefits', f.benefits), field('New deliverables', f.deliverables),
     h('fieldset', {}, h('legend', {}, 'Table 1: add a row (optional; a new domain is a scope extension, R29)'), Object.entries(row).map(([k, el]) => field(`New row: ${rowLabels[k]}`, el))),
     h('fieldset', {}, h('legend', {}, 'Table 1: reword a row (optional)'), field('Row', reword.id), field('New description', reword.description)),
+    groups.length ? h('fieldset', {}, h('legend', {}, 'Table 1: replace a group by discrete rows (optional, R39)'), field('Group row', split.id),
+      field('Discrete rows, one per line: AP identifier | description', split.rows, 'Each takes the group\'s other columns; the group is kept as history.')) : null,
     h('p', {}, h('button', { type: 'submit' }, 'Propose the amendment'))) : null];
   },
   async history(wr, etag, id) {
