@@ -138,11 +138,15 @@ test('no serious accessibility violation, on a laptop and a phone', async () => 
     await page.getByLabel('Password').fill(srv.adminPassword);
     await page.getByRole('button', { name: 'Sign in' }).click();
     await page.getByRole('heading', { name: 'My tasks' }).waitFor();
-    for (const tab of ['organizations', 'people', 'bodies', 'types', 'standards', 'settings']) {
+    for (const tab of ['organizations', 'people', 'bodies', 'types', 'standards', 'mail', 'settings']) {
       await page.goto(`${srv.url}/#/admin/${tab}`);
       await page.getByRole('heading', { name: 'Administration' }).waitFor();
       assert.deepEqual(await axe(page), [], tab);
     }
+    // the mail preview: what would be sent, with no mail server (the demo meeting's announcement, R46)
+    await page.goto(`${srv.url}/#/admin/mail`);
+    await page.getByText('Joint meeting: DSP0004 qualifier flavors with SNIA').first().waitFor();
+    await page.getByText(/waiting to be sent/).waitFor();
     // administration: a body's ballot rules
     await page.goto(`${srv.url}/#/admin/bodies`);
     const rules = page.getByRole('form', { name: 'Ballot rules of Alliance Committee' });

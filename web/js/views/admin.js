@@ -3,7 +3,7 @@ import { all, api } from '../api.js';
 import { field, h, input, select, textarea } from '../dom.js';
 import { act } from '../ui.js';
 
-const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['settings', 'Settings']];
+const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['mail', 'Mail preview'], ['settings', 'Settings']];
 export async function adminView(tab = 'organizations') {
   const nav = h('nav', { 'aria-label': 'Administration' }, h('ul', { class: 'tabs' }, adminTabs.map(([k, l]) => h('li', {}, h('a', { href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))));
   return [h('h1', {}, 'Administration'), nav, await (admin[tab] || admin.organizations)()];
@@ -79,6 +79,15 @@ const admin = {
         h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('PATCH', `/dmtf-standards/${d.id}`, { retired: !d.retired }), 'Saved') }, `${d.retired ? 'Restore' : 'Retire'} ${d.dsp}`)))))),
     createForm('Add a DMTF standard', [['dsp', 'DSP number (DSPnnnn)'], ['title', 'Title'], ['version', 'Version'], ['body_id', 'Owning body', () => select('body_id', owners), Number]],
       (b) => api('POST', '/dmtf-standards', b))];
+  },
+  // What entente would send: the outbox, newest first (nothing is delivered
+  // without a mail server; each message waits here)
+  async mail() {
+    const items = (await all('/outbox')).reverse();
+    return [h('p', { class: 'muted' }, `${items.length} message(s) in the outbox; ${items.filter((m) => !m.sent_at).length} waiting to be sent.`),
+      h('ol', { class: 'messages' }, items.slice(0, 200).map((m) => h('li', { class: 'card' },
+        h('p', {}, h('strong', {}, m.subject), ` to ${m.email} · ${m.event} · ${m.created_at.replace('T', ' ').replace('Z', ' UTC')} · `, m.sent_at ? `sent ${m.sent_at}` : 'waiting'),
+        h('details', {}, h('summary', {}, `The message to ${m.email}`), h('pre', {}, m.body)))))];
   },
   async settings() {
     const { json } = await api('GET', '/settings');
