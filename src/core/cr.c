@@ -5,7 +5,6 @@
  * and decides; a chair may schedule joint meetings (meeting.c). Its states
  * are a process table of the one engine (process.c); nothing changes after
  * closing except by reopening with a reason. */
-#include <ctype.h>
 #include <string.h>
 
 #include "core/internal.h"
@@ -71,14 +70,6 @@ static const struct jfield withdraw_spec[] = {
 static json_t *body(struct ctx *x) { return x->call->body; }
 static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.record, "id")); }
 
-static int has_text(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 1;
-	return 0;
-}
-
 /* What the request says of itself, for messages. */
 static void about(struct ctx *x, char *buf, size_t n)
 {
@@ -114,7 +105,7 @@ static int add_message(struct ctx *x, const char *direction, const char *text, s
 
 static int guard_reason(struct ctx *x, struct err *e)
 {
-	if (!has_text(json_string_value(json_object_get(body(x), "reason"))))
+	if (text_blank(json_string_value(json_object_get(body(x), "reason"))))
 		return err_set(e, E_MISSING_FIELD, "reason", "give the reason");
 	return 0;
 }
@@ -320,7 +311,7 @@ int core__cr_create(struct ctx *x, struct err *e)
 			goto out;
 		}
 		const char *agreed = json_string_value(json_object_get(wr, "feedback_restrictions"));
-		if (has_text(agreed)) {
+		if (!text_blank(agreed)) {
 			json_object_set_new(row, "restrictions", json_string("wr_agreed"));
 			json_object_set_new(row, "restrictions_text", json_string(agreed));
 		}
@@ -372,7 +363,7 @@ int core__cr_message(struct ctx *x, struct err *e)
 		snprintf(e->rule, sizeof(e->rule), "R44");
 		return -1;
 	}
-	if (!has_text(text))
+	if (text_blank(text))
 		return err_set(e, E_INVALID, "text", "write something");
 	if (add_message(x, from_chair ? "to_submitter" : "from_submitter", text, e))
 		return -1;

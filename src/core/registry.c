@@ -4,10 +4,10 @@
  * to which a partner's change requests are routed (R42, R44). A type or a
  * standard that records refer to is retired, never deleted or renamed, so
  * every Table 1 row and change request keeps meaning what it meant. */
-#include <ctype.h>
 #include <string.h>
 
 #include "core/internal.h"
+#include "lib/util.h"
 
 const struct jfield core__standard_type_spec[] = {
 	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 100, .rule = "R37" },
@@ -24,16 +24,6 @@ const struct jfield core__dmtf_standard_spec[] = {
 	{ .name = "retired", .type = JT_BOOL },
 	{ 0 }
 };
-
-static int has_words(const char *s);
-
-static int blank(const char *s)
-{
-	for (; s && *s; s++)
-		if (!isspace((unsigned char)*s))
-			return 0;
-	return 1;
-}
 
 /* ---- standard types (R37) ---- */
 
@@ -88,7 +78,7 @@ int core__standard_type_get(struct ctx *x, struct err *e)
 
 int core__standard_type_create(struct ctx *x, struct err *e)
 {
-	if (blank(json_string_value(json_object_get(x->call->body, "name"))))
+	if (text_blank(json_string_value(json_object_get(x->call->body, "name"))))
 		return err_set(e, E_INVALID, "name", "a standard type has a name");
 	json_t *row = core__row_from(x, x->call->body, 1);
 	json_object_del(row, "created_at"); /* the table keeps names, not dates */
@@ -107,7 +97,7 @@ int core__standard_type_update(struct ctx *x, struct err *e)
 	const char *name = json_string_value(json_object_get(x->call->body, "name"));
 	if (type_of(x, &id, &cur, e))
 		return -1;
-	if (name && blank(name)) {
+	if (name && text_blank(name)) {
 		json_decref(cur);
 		return err_set(e, E_INVALID, "name", "a standard type has a name");
 	}
@@ -289,7 +279,7 @@ int core__delegation_rules_record(struct ctx *x, const char *text, struct err *e
 int core__delegation_agreed(struct ctx *x, int64_t wr_id, struct err *e)
 {
 	json_t *cur = rules_in_force(x, e), *where, *row = NULL;
-	if (!cur || !has_words(json_string_value(json_object_get(cur, "text")))) {
+	if (!cur || text_blank(json_string_value(json_object_get(cur, "text")))) {
 		json_decref(cur);
 		err_set(e, E_R35_DELEGATION, "kind", "the organization has set no delegation rules (settings: delegation_rules_text)");
 		return -1;
@@ -348,5 +338,3 @@ int core__delegation_agree(struct ctx *x, struct err *e)
 	json_decref(row);
 	return ret;
 }
-
-static int has_words(const char *s) { return s && !blank(s); }

@@ -1,5 +1,6 @@
 #include "lib/util.h"
 
+#include <ctype.h>
 #include <sodium.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -103,6 +104,14 @@ int secure_streq(const char *a, const char *b)
 	if (la != lb)
 		return 0;
 	return sodium_memcmp(a, b, la) == 0;
+}
+
+int text_blank(const char *s)
+{
+	for (; s && *s; s++)
+		if (!isspace((unsigned char)*s))
+			return 0;
+	return 1;
 }
 
 int list_has(const char *list, char sep, const char *item)

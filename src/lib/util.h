@@ -26,6 +26,9 @@ int secure_streq(const char *a, const char *b);
 /* 1 when item is one of the sep-separated entries of list ("a,b,c"). */
 int list_has(const char *list, char sep, const char *item);
 
+/* 1 when s is NULL, empty or only white space. */
+int text_blank(const char *s);
+
 /* Count UTF-8 code points of a valid UTF-8 string. */
 size_t utf8_len(const char *s);
 
