@@ -541,6 +541,7 @@ const struct step *core__step_for(const char *action, const char *state) { retur
 /* The actions of the steps, derived once from the tables: who and when
  * come from the table at each call (G_PROCESS). */
 static struct action process_actions[96];
+static const struct process *process_of[96]; /* the process each action's step is of */
 static pthread_once_t process_actions_once = PTHREAD_ONCE_INIT;
 
 static void process_actions_build(void)
@@ -555,6 +556,7 @@ static void process_actions_build(void)
 				seen |= !strcmp(process_actions[k].info.name, s->action);
 			if (seen || n + 1 >= sizeof(process_actions) / sizeof(*process_actions))
 				continue;
+			process_of[n] = core__processes[i];
 			process_actions[n++] = (struct action){
 				.info = { .name = s->action, .flags = A_WRITE | s->aflags, .who = "as the process table says", .rule = s->rule,
 					  .summary = s->summary ? s->summary : s->text, .body = s->spec, .query = NULL },
@@ -576,11 +578,7 @@ size_t core_step_refs(struct core_step_ref *out, size_t max)
 	for (; a->info.name; a++, n++) {
 		if (n >= max)
 			continue;
-		const struct process *p = core__process_named(NULL);
-		for (int i = 0; core__processes[i]; i++)
-			if (!strncmp(a->info.name, core__processes[i]->command, strlen(core__processes[i]->command)) &&
-			    a->info.name[strlen(core__processes[i]->command)] == '.')
-				p = core__processes[i];
+		const struct process *p = process_of[n];
 		out[n] = (struct core_step_ref){ a->info.name, p->collection, p->command, a->info.summary, "" };
 		snprintf(out[n].step, sizeof(out[n].step), "%s", strchr(a->info.name, '.') + 1);
 		for (char *c = out[n].step; *c; c++)
