@@ -2,12 +2,12 @@
 # Installs the Debian packages entente needs to build, run and test, when
 # any is missing. Runs without standard input (CI). Usage: deps.sh [test|bench]
 set -eu
-pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3"
+pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi
 if [ "${1:-}" = test ]; then
-	pkgs="$pkgs libcmocka-dev libcurl4-openssl-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev"
+	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git"
 fi
 missing=""
 for p in $pkgs; do

@@ -6,6 +6,9 @@
 #include <string.h>
 #include <unistd.h>
 
+#include <curl/curl.h>
+#include <git2.h>
+
 #include "cli/cli.h"
 #include "lib/util.h"
 
@@ -104,7 +107,11 @@ const struct command cli_commands[] = {
 	{ "notify rules", NULL, NEED_DB, "who hears of which event", "notify_rule.list" },
 	{ "notify add", NULL, NEED_DB, "add a notification rule", "notify_rule.add" },
 	{ "notify remove", NULL, NEED_DB, "remove a notification rule", "notify_rule.delete" },
-	{ "outbox", NULL, NEED_DB, "read the notification outbox", "outbox.list" },
+	{ "outbox", NULL, NEED_DB, "read the notification outbox (--state dead: the dead letters)", "outbox.list" },
+	{ "outbox stats", NULL, NEED_DB, "count the outbox's messages by delivery state", "outbox.stats" },
+	{ "outbox retry", NULL, NEED_DB, "send a dead message again (--id N)", "outbox.retry" },
+	{ "publish", cmd_publish, NEED_DB, "commit the published versions into git (R21; --rebuild, --verify)", NULL },
+	{ "outbox deliver", cmd_outbox_deliver, NEED_DB, "send the messages due now over SMTP, once (--smtp-url)", NULL },
 	{ "settings show", NULL, NEED_DB, "read the settings", "settings.get" },
 	{ "settings set", NULL, NEED_DB, "change the settings", "settings.update" },
 	{ "version", cmd_version, 0, "print the version", NULL },
@@ -231,6 +238,8 @@ int main(int argc, char **argv)
 	int words, ret = 1, i = 1;
 	char prog[80];
 
+	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the mail worker's */
+	git_libgit2_init();
 	c.db_path = getenv("ENTENTE_DB");
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--db") && i + 1 < argc) {

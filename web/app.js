@@ -15,6 +15,7 @@ import { loginView } from './js/views/login.js';
 import { meetingListView, meetingView } from './js/views/meetings.js';
 import { notFoundView } from './js/views/notfound.js';
 import { overlapsView } from './js/views/overlaps.js';
+import { preferencesView } from './js/views/preferences.js';
 import { tasksView } from './js/views/tasks.js';
 import { wrListView, wrNewView, wrView } from './js/views/wrs.js';
 
@@ -34,7 +35,8 @@ const routes = [
   [/^#\/meetings$/, meetingListView],
   [/^#\/overlaps$/, overlapsView],
   [/^#\/meeting\/(\d+)$/, meetingView],
-  [/^#\/admin(?:\/(\w+))?$/, adminView],
+  [/^#\/admin(?:\/(\w+))?(?:\?[\w=&]*)?$/, adminView],
+  [/^#\/preferences$/, preferencesView],
   [/^(#\/?)?$/, tasksView],
 ];
 let rendering = 0;

@@ -7,6 +7,8 @@
 #include <unistd.h>
 
 #include "cli/cli.h"
+#include "mail/mail.h"
+#include "publish/publish.h"
 #include "http/http.h"
 #include "lib/util.h"
 
@@ -260,6 +262,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "tick", required_argument, NULL, 'T' },
 		{ "test-clock", no_argument, NULL, 'C' },
 		{ "no-group-commit", no_argument, NULL, 'G' },
+		MAIL_OPTS,
+		{ "git-repo", required_argument, NULL, 'g' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -280,11 +284,17 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"  --tick SECONDS         scheduler period: ballot deadlines, review reminders (default 60; 0 off)\n"
 		"  --no-group-commit      each change commits on its own on the thread that read it, instead of\n"
 		"                         batches of changes sharing one commit on the writer thread\n"
-		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n";
+		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n"
+		"  --git-repo PATH        commit every published WR version into this bare git repository (R21;\n"
+		"                         else $ENTENTE_GIT_REPO), looked at every --mail-interval seconds\n"
+		"Mail (issue 10):\n";
 	struct http_config hc = { 0 };
+	struct mail_config mc = { 0 };
+	struct publish_config pc = { .repo = getenv("ENTENTE_GIT_REPO"), .committer_name = "entente", .committer_email = "entente@localhost" };
+	unsigned mail_interval = 10;
 	struct err e = ERR_INIT;
 	struct stat sb;
-	int ch;
+	int ch, r;
 	hc.listen = getenv("ENTENTE_LISTEN");
 	if (!hc.listen || !*hc.listen)
 		hc.listen = "127.0.0.1:8080";
@@ -309,6 +319,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'k': hc.cookie_secure = 0; break;
 		case 'G': hc.no_group_commit = 1; break;
 		case 'M': hc.metrics_from = optarg; break;
+		case 'g': pc.repo = optarg; break;
 		case 'T':
 			if (!end || *end || !*optarg) { /* 0 is allowed: no scheduler */
 				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
@@ -336,8 +347,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			if (ch == 'o') hc.timeout_s = (unsigned)n;
 			if (ch == 'H') hc.head_timeout_s = (unsigned)n;
 			break;
-		case 'h': return 0;
-		default: return 2;
+		case 'h': printf("%s", cli_mail_usage); return 0;
+		default:
+			if ((r = cli_mail_option(c->prog, ch, optarg, &mc, &mail_interval)) <= 0)
+				return 2;
 		}
 	}
 	if (open_db(c) < 0)
@@ -345,7 +358,21 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	store_free(c->st); /* each server thread opens its own connection */
 	c->st = NULL;
 	hc.db_path = c->db_path;
-	if (http_serve(&hc, &e)) {
+	/* mail is delivered when a server is configured; otherwise it waits */
+	mail_config_defaults(&mc);
+	if (mc.smtp_url && (mail_config_load(&mc, &e) || mail_worker_start(c->db_path, &mc, mail_interval, &e))) {
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return 2;
+	}
+	if (pc.repo && *pc.repo && publish_worker_start(c->db_path, &pc, mail_interval, &e)) {
+		mail_worker_stop();
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return 2;
+	}
+	r = http_serve(&hc, &e);
+	publish_worker_stop();
+	mail_worker_stop();
+	if (r) {
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 		return 1;
 	}

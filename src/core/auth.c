@@ -203,6 +203,8 @@ int core__me_get(struct ctx *x, struct err *e)
 		goto out;
 	me = person_public(p);
 	json_object_set_new(me, "dmtf_member", json_incref(json_object_get(p, "dmtf_member")));
+	json_object_set_new(me, "mail_mode", json_incref(json_object_get(p, "mail_mode")));
+	json_object_set_new(me, "has_calendar", json_boolean(json_is_string(json_object_get(p, "calendar_hash"))));
 	json_object_set_new(me, "roles", json_pack("{sb sb sb}", "staff", x->actor.staff, "admin", x->actor.admin,
 						   "vp_alliances", x->actor.vp));
 	where = json_pack("{sI}", "person_id", (json_int_t)x->actor.person_id);

@@ -74,20 +74,21 @@ static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(
 static void about(struct ctx *x, char *buf, size_t n)
 {
 	json_t *r = x->scope.record;
-	snprintf(buf, n, "Change request %lld on %s %s, section %s\nStatus: %s\nSee /change-requests/%lld",
+	snprintf(buf, n, "Change request %lld on %s %s, section %s\nStatus: %s",
 		 (long long)json_integer_value(json_object_get(r, "id")), json_string_value(json_object_get(r, "dsp")),
 		 json_string_value(json_object_get(r, "standard_version")),
 		 json_is_string(json_object_get(r, "section")) ? json_string_value(json_object_get(r, "section")) : "-",
-		 json_string_value(json_object_get(r, "status")), (long long)json_integer_value(json_object_get(r, "id")));
+		 json_string_value(json_object_get(r, "status")));
 }
 
 static int tell(struct ctx *x, const char *event, const char *subject, struct err *e)
 {
-	char text[600];
+	char text[600], link[64];
 	about(x, text, sizeof(text));
+	snprintf(link, sizeof(link), "#/change-request/%lld", (long long)cr_id(x));
 	return core__notify(x, event, NULL, subject,
-			    json_pack("{sO sO ss}", "submitter", json_object_get(x->scope.record, "submitter_id"), "body_id",
-				      json_object_get(x->scope.record, "body_id"), "about", text), e);
+			    json_pack("{sO sO ss ss}", "submitter", json_object_get(x->scope.record, "submitter_id"), "body_id",
+				      json_object_get(x->scope.record, "body_id"), "about", text, "link", link), e);
 }
 
 static int add_message(struct ctx *x, const char *direction, const char *text, struct err *e)
@@ -376,7 +377,10 @@ int core__cr_message(struct ctx *x, struct err *e)
 					json_object_get(x->scope.record, "submitter_id"), "email",
 					json_object_get(x->scope.record, "submitter_email"), "reason", "submitter", "subject",
 					"About your change request", "body", sb.buf, "created_at", x->now_iso);
-		int bad = store_insert(x->st, "outbox", row, NULL, e);
+		char link[64];
+		snprintf(link, sizeof(link), "#/change-request/%lld", (long long)cr_id(x));
+		json_object_set_new(row, "link", json_string(link));
+		int bad = core__outbox_put(x, row, NULL, e);
 		json_decref(row);
 		strbuf_release(&sb);
 		if (bad)

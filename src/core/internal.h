@@ -370,6 +370,30 @@ int core__notify_rule_list(struct ctx *x, struct err *e);
 int core__notify_rule_add(struct ctx *x, struct err *e);
 int core__notify_rule_delete(struct ctx *x, struct err *e);
 int core__outbox_list(struct ctx *x, struct err *e);
+/* outbox.c: the delivery states of messages (issue 10) */
+extern const struct jfield core__outbox_claim_spec[], core__outbox_result_spec[], core__me_spec[];
+extern const char *const core__mail_modes[];
+int core__outbox_put(struct ctx *x, json_t *row, int64_t *id, struct err *e);
+int core__outbox_due(struct ctx *x, struct err *e);
+int core__outbox_claim(struct ctx *x, struct err *e);
+int core__outbox_result(struct ctx *x, struct err *e);
+int core__outbox_retry(struct ctx *x, struct err *e);
+int core__outbox_stats(struct ctx *x, struct err *e);
+int core__outbox_digests(struct ctx *x, struct err *e);
+int core__me_update(struct ctx *x, struct err *e);
+/* publish.c: what the git publisher reads and records (R21) */
+extern const struct jfield core__publish_record_spec[];
+int core__publish_versions(struct ctx *x, struct err *e);
+int core__publish_record(struct ctx *x, struct err *e);
+/* R50: a version from the establishment on (1.0.0 and later, not the 0.x
+ * drafts): what the public feed and the git repository publish. By label,
+ * not by time: a version written in the second of the establishment but
+ * before it is a draft. */
+int core__version_published(const json_t *version);
+/* calendar.c: the calendar feeds */
+int core__calendar_rotate(struct ctx *x, struct err *e);
+int core__calendar_person(struct ctx *x, struct err *e);
+int core__calendar_public(struct ctx *x, struct err *e);
 int core__metrics_read(struct ctx *x, struct err *e);
 int core__settings_get(struct ctx *x, struct err *e);
 int core__settings_update(struct ctx *x, struct err *e);

@@ -342,7 +342,8 @@ static int effect_announce(struct ctx *x, struct err *e)
 				json_object_set(row, "person_id", json_object_get(t, "person_id"));
 			if (json_is_integer(json_object_get(m, "wr_id")))
 				json_object_set(row, "wr_id", json_object_get(m, "wr_id"));
-			int bad = store_insert(x->st, "outbox", row, NULL, e);
+			json_object_set_new(row, "link", json_sprintf("#/meeting/%lld", (long long)meeting_id(x)));
+			int bad = core__outbox_put(x, row, NULL, e);
 			json_decref(row);
 			if (bad) {
 				json_decref(to);

@@ -157,20 +157,23 @@ int core__notify(struct ctx *x, const char *event, json_t *wr, const char *subje
 				json_decref(ids);
 				goto out;
 			}
+			/* why this person gets it is the message's reason, which the
+			 * mail's footer puts in words (src/mail/message.c) */
 			if (about) /* a change request, a meeting: what it says of itself */
-				snprintf(text, sizeof(text), "%s.\n\n%s\n\nYou receive this as %s for the event %s.\n", subject, about,
-					 role, event);
+				snprintf(text, sizeof(text), "%s.\n\n%s\n", subject, about);
 			else
-				snprintf(text, sizeof(text), "%s.\n\nWork Register: %s\nStatus: %s\nSee /work-registers/%lld\n\n"
-					 "You receive this as %s for the event %s.\n", subject,
+				snprintf(text, sizeof(text), "%s.\n\nWork Register: %s\nStatus: %s\n", subject,
 					 wr ? json_string_value(json_object_get(wr, "title")) : "-",
-					 wr ? json_string_value(json_object_get(wr, "status")) : "-",
-					 wr ? (long long)json_integer_value(json_object_get(wr, "id")) : 0LL, role, event);
+					 wr ? json_string_value(json_object_get(wr, "status")) : "-");
 			row = json_pack("{ss sO sO ss ss ss ss}", "event", event, "person_id", json_object_get(p, "id"), "email",
 					json_object_get(p, "email"), "reason", role, "subject", subject, "body", text, "created_at", x->now_iso);
 			if (wr)
 				json_object_set(row, "wr_id", json_object_get(wr, "id"));
-			int bad = store_insert(x->st, "outbox", row, NULL, e);
+			if (extra && json_is_string(json_object_get(extra, "link")))
+				json_object_set(row, "link", json_object_get(extra, "link"));
+			else if (wr)
+				json_object_set_new(row, "link", json_sprintf("#/wr/%lld", (long long)json_integer_value(json_object_get(wr, "id"))));
+			int bad = core__outbox_put(x, row, NULL, e);
 			json_decref(row);
 			json_decref(p);
 			if (bad) {
@@ -188,7 +191,7 @@ out:
 	return ret;
 }
 
-/* ---- actions: the rules, the outbox, the settings ---- */
+/* ---- actions: the rules and the settings (the outbox: outbox.c) ---- */
 
 int core__notify_rule_list(struct ctx *x, struct err *e)
 {
@@ -219,24 +222,6 @@ int core__notify_rule_delete(struct ctx *x, struct err *e)
 	core__reply(x, 204, NULL);
 	core__audit(x, "notify_rule", id, row, NULL);
 	return 0;
-}
-
-int core__outbox_list(struct ctx *x, struct err *e)
-{
-	json_t *where = json_object();
-	int64_t wr, person;
-	const char *ev = core__param(x, "event");
-	if (core__query_id(x, "wr_id", &wr, e) || core__query_id(x, "person_id", &person, e)) {
-		json_decref(where);
-		return -1;
-	}
-	if (wr)
-		json_object_set_new(where, "wr_id", json_integer(wr));
-	if (person)
-		json_object_set_new(where, "person_id", json_integer(person));
-	if (ev)
-		json_object_set_new(where, "event", json_string(ev));
-	return core__list(x, "outbox", where, NULL, e);
 }
 
 const struct jfield core__settings_spec[] = {

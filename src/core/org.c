@@ -23,6 +23,7 @@ const struct jfield core__person_spec[] = {
 	{ .name = "org_id", .type = JT_ID, .flags = JF_REQUIRED },
 	{ .name = "dmtf_member", .type = JT_BOOL },
 	{ .name = "disabled", .type = JT_BOOL },
+	{ .name = "mail_mode", .type = JT_ENUM, .enums = core__mail_modes },
 	{ 0 }
 };
 
@@ -80,6 +81,8 @@ static json_t *person_present(struct ctx *x, json_t *p)
 	json_t *r = json_deep_copy(p);
 	json_object_set_new(r, "has_account", json_boolean(!json_is_null(json_object_get(p, "password_hash"))));
 	json_object_del(r, "password_hash");
+	json_object_set_new(r, "has_calendar", json_boolean(json_is_string(json_object_get(r, "calendar_hash"))));
+	json_object_del(r, "calendar_hash"); /* the feed's secret, kept as its hash only */
 	return r;
 }
 

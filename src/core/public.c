@@ -63,10 +63,17 @@ int core__public_get(struct ctx *x, struct err *e)
 	hist = json_array();
 	if (!store_find(x->st, "wr_versions", &q, &rows, e))
 		for (size_t i = 0; i < json_array_size(rows); i++) {
-			json_t *v = json_array_get(rows, i);
-			json_array_append_new(hist, json_pack("{sO sO sO sO}", "version", json_object_get(v, "label"), "revision",
-							      json_object_get(v, "revision"), "date", json_object_get(v, "created_at"), "summary",
-							      json_object_get(v, "summary")));
+			json_t *v = json_array_get(rows, i), *pub = NULL;
+			struct err none = ERR_INIT;
+			json_t *entry = json_pack("{sO sO sO sO}", "version", json_object_get(v, "label"), "revision",
+						  json_object_get(v, "revision"), "date", json_object_get(v, "created_at"), "summary",
+						  json_object_get(v, "summary"));
+			/* R21: the version's commit in the published git repository */
+			if (!store_get(x->st, "publications", json_integer_value(json_object_get(v, "id")), &pub, &none))
+				json_object_set_new(entry, "commit", json_pack("{sO sO}", "id", json_object_get(pub, "commit_id"), "tag",
+									     json_object_get(pub, "tag")));
+			json_decref(pub);
+			json_array_append_new(hist, entry);
 		}
 	json_object_set_new(doc, "history", hist);
 	json_decref(where);
@@ -96,7 +103,7 @@ int core__public_feed(struct ctx *x, struct err *e)
 		if (!store_find(x->st, "wr_versions", &qv, &vs, e))
 			for (size_t k = 0; k < json_array_size(vs); k++) {
 				json_t *v = json_array_get(vs, k);
-				if (strcmp(json_string_value(json_object_get(v, "created_at")), est) < 0)
+				if (!core__version_published(v))
 					continue;
 				json_array_append_new(entries, json_pack("{sO sO sO sO sO sO}", "wr_id", json_object_get(wr, "id"), "title",
 									 json_object_get(wr, "title"), "revision", json_object_get(v, "revision"),

@@ -31,6 +31,76 @@ static int remind_once(struct ctx *x, json_t *wr, const char *kind, const char *
 	return ret ? -1 : 1;
 }
 
+/* The nearest lead time (days, from the comma-separated setting) that
+ * left days have reached, or -1. */
+static int nearest_lead(const char *leads_setting, int64_t left)
+{
+	char leads[128];
+	int best = -1;
+	snprintf(leads, sizeof(leads), "%s", leads_setting);
+	for (char *save = NULL, *t = strtok_r(leads, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
+		int lead = atoi(t);
+		if (lead >= left && (best < 0 || lead < best))
+			best = lead;
+	}
+	return best;
+}
+
+/* One open ballot's deadline reminder, when a lead time is reached and
+ * it was not sent yet: to the eligible voters who have not voted. 1 when
+ * sent, 0 when not due, -1 on error. */
+static int ballot_reminder(struct ctx *x, json_t *b, struct err *e)
+{
+	char days[128], due[11], subject[160];
+	int64_t deadline = json_integer_value(json_object_get(b, "deadline")), id = json_integer_value(json_object_get(b, "id"));
+	json_t *wr = NULL, *voted = NULL, *waiting = json_array(), *w;
+	int lead, ret = -1;
+	if (deadline <= x->call->now) {
+		json_decref(waiting);
+		return 0;
+	}
+	core__setting(x, "deadline_reminder_days", days, sizeof(days));
+	time_date(deadline, due);
+	if ((lead = nearest_lead(days[0] ? days : "7,3,1,0", (date_epoch(due) - date_epoch(x->today)) / 86400)) < 0) {
+		json_decref(waiting);
+		return 0;
+	}
+	snprintf(subject, sizeof(subject), "ballot:%lld", (long long)id);
+	if (store_get(x->st, "work_registers", json_integer_value(json_object_get(b, "wr_id")), &wr, e))
+		goto out;
+	int r = remind_once(x, wr, subject, due, lead, e);
+	if (r <= 0) {
+		ret = r;
+		goto out;
+	}
+	w = json_pack("{sI}", "ballot_id", (json_int_t)id);
+	struct store_query q = { .where = w, .columns = "person_id" };
+	int bad = store_find(x->st, "votes", &q, &voted, e);
+	json_decref(w);
+	if (bad)
+		goto out;
+	json_t *eligible = json_object_get(b, "eligible");
+	for (size_t i = 0; i < json_array_size(eligible); i++) {
+		int has = 0;
+		for (size_t k = 0; k < json_array_size(voted) && !has; k++)
+			has = json_equal(json_object_get(json_array_get(voted, k), "person_id"), json_array_get(eligible, i));
+		if (!has)
+			json_array_append(waiting, json_array_get(eligible, i));
+	}
+	snprintf(subject, sizeof(subject), "The %s ballot closes in %d day%s, on %s: your vote is missing",
+			 json_string_value(json_object_get(b, "purpose")), lead, lead == 1 ? "" : "s", due);
+	if (lead == 0)
+		snprintf(subject, sizeof(subject), "The %s ballot closes today, %s: your vote is missing",
+			 json_string_value(json_object_get(b, "purpose")), due);
+	ret = json_array_size(waiting) ? core__notify(x, "ballot.reminder", wr, subject, json_pack("{sO}", "voters", waiting), e) : 0;
+	ret = ret ? -1 : 1;
+out:
+	json_decref(wr);
+	json_decref(voted);
+	json_decref(waiting);
+	return ret;
+}
+
 static int set_scope_wr(struct ctx *x, json_t *wr)
 {
 	json_decref(x->scope.wr);
@@ -61,6 +131,18 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 			goto out;
 		closed++;
 	}
+	/* ballots still open: their voters who have not voted hear of the
+	 * deadline at the configured lead times (default 7, 3, 1 days and on
+	 * the day), once each */
+	for (size_t i = 0; i < json_array_size(ballots); i++) {
+		int r = ballot_reminder(x, json_array_get(ballots, i), e);
+		if (r < 0)
+			goto out;
+		reminders += r;
+	}
+	int digests = core__outbox_digests(x, e);
+	if (digests < 0)
+		goto out;
 	json_decref(where);
 	where = json_pack("{ss}", "status", "established");
 	q.where = where;
@@ -83,14 +165,7 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 				reminders += r;
 			} else {
 				/* the nearest lead time reached, once */
-				int best = -1;
-				char leads[128];
-				snprintf(leads, sizeof(leads), "%s", days);
-				for (char *save = NULL, *t = strtok_r(leads, ",", &save); t; t = strtok_r(NULL, ",", &save)) {
-					int lead = atoi(t);
-					if (lead >= left && (best < 0 || lead < best))
-						best = lead;
-				}
+				int best = nearest_lead(days, left);
 				if (best >= 0) {
 					if ((r = remind_once(x, wr, "due", due, best, e)) < 0)
 						goto out;
@@ -107,9 +182,10 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 			stagnant += r;
 		}
 	}
-	core__reply(x, 200, json_pack("{si si si ss}", "ballots_closed", closed, "reminders", reminders, "stagnation_notices", stagnant,
-				      "now", x->now_iso));
-	core__audit(x, "scheduler", 0, NULL, json_pack("{si si si}", "ballots_closed", closed, "reminders", reminders, "stagnant", stagnant));
+	core__reply(x, 200, json_pack("{si si si si ss}", "ballots_closed", closed, "reminders", reminders, "stagnation_notices", stagnant,
+				      "digests", digests, "now", x->now_iso));
+	core__audit(x, "scheduler", 0, NULL, json_pack("{si si si si}", "ballots_closed", closed, "reminders", reminders, "stagnant", stagnant,
+						      "digests", digests));
 	ret = 0;
 out:
 	json_decref(where);

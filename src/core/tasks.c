@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/internal.h"
+#include "lib/strbuf.h"
 #include "lib/util.h"
 
 static json_t *contacts_where(struct ctx *x, int pr)
@@ -48,6 +49,44 @@ static json_t *first_vp(struct ctx *x)
 	return id;
 }
 
+/* One hand-off as a message to a configured address (R9, R25): the
+ * contacts it carries, written out so the list's administrator can act
+ * on the mail alone. */
+static int handoff_mail(struct ctx *x, const char *to, const char *event, const char *subject, const char *intro, json_t *contacts,
+			struct err *e)
+{
+	struct strbuf sb = STRBUF_INIT;
+	json_t *wr = x->scope.wr;
+	int ret;
+	if (!to || !*to) {
+		json_decref(contacts);
+		return 0; /* no address configured: the task alone remains */
+	}
+	json_t *org = NULL;
+	struct err ignored = ERR_INIT;
+	store_get(x->st, "organizations", json_integer_value(json_object_get(wr, "partner_id")), &org, &ignored);
+	strbuf_addf(&sb, "%s\n\nWork Register: %s\nPartner: %s\n", intro, json_string_value(json_object_get(wr, "title")),
+		    org ? json_string_value(json_object_get(org, "name")) : "-");
+	json_decref(org);
+	if (contacts) {
+		strbuf_addf(&sb, "\nContacts (%zu):\n", json_array_size(contacts));
+		for (size_t i = 0; i < json_array_size(contacts); i++) {
+			json_t *c = json_array_get(contacts, i);
+			strbuf_addf(&sb, "  %s <%s> (%s)\n", json_string_value(json_object_get(c, "name")),
+				    json_string_value(json_object_get(c, "email")), json_string_value(json_object_get(c, "role")));
+		}
+		if (!json_array_size(contacts))
+			strbuf_addf(&sb, "  (none recorded on the Work Register yet)\n");
+	}
+	json_t *row = json_pack("{ss sO ss ss ss ss ss}", "event", event, "wr_id", json_object_get(wr, "id"), "email", to, "reason",
+				"handoff", "subject", subject, "body", sb.buf, "created_at", x->now_iso);
+	ret = core__outbox_put(x, row, NULL, e);
+	json_decref(row);
+	json_decref(contacts);
+	strbuf_release(&sb);
+	return ret;
+}
+
 int core__handoffs_create(struct ctx *x, struct err *e)
 {
 	char req[256], list[256], press[256];
@@ -64,7 +103,20 @@ int core__handoffs_create(struct ctx *x, struct err *e)
 		       json_pack("{ss sO}", "announcement", "A new alliance partnership may be announced", "title",
 				 json_object_get(x->scope.wr, "title")), e);
 	json_decref(vp);
-	return ret ? -1 : 0;
+	if (ret)
+		return -1;
+	/* R9, R25: the hand-offs themselves, as mail to the configured addresses */
+	return handoff_mail(x, req, "handoff.partner_contacts", "New alliance partner: please add its contacts (R9)",
+			    "An alliance was established. Please add these partner contacts to the alliance-partner mailing list "
+			    "and to the Alliance Partner Working Group.", contacts_where(x, 0), e) ||
+			       handoff_mail(x, list, "handoff.alliance_list", "A new alliance partner has joined the list (R9)",
+					    "An alliance was established; its contacts are being added to this list.", contacts_where(x, 0), e) ||
+			       handoff_mail(x, press, "handoff.press_contacts", "New alliance partner: press contacts (R9, R25)",
+					    "An alliance was established and may be announced. Please add these press contacts to the press "
+					    "list; the VP of Alliances coordinates the announcement with the Marketing Committee (R25).",
+					    contacts_where(x, 1), e)
+		       ? -1
+		       : 0;
 }
 
 int core__task_list(struct ctx *x, struct err *e)

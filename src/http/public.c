@@ -147,7 +147,7 @@ static void render_wr(struct strbuf *sb, json_t *d)
 		html_raw(sb, ")</li>");
 	}
 	html_raw(sb, "</ul></section>\n<section><h2>Change history</h2><table><thead><tr><th scope=\"col\">Version</th>"
-		     "<th scope=\"col\">Date</th><th scope=\"col\">Summary</th></tr></thead><tbody>\n");
+		     "<th scope=\"col\">Date</th><th scope=\"col\">Summary</th><th scope=\"col\">Commit</th></tr></thead><tbody>\n");
 	for (size_t i = 0; i < json_array_size(hist); i++) {
 		json_t *h = json_array_get(hist, i);
 		html_raw(sb, "<tr>");
@@ -156,7 +156,21 @@ static void render_wr(struct strbuf *sb, json_t *d)
 		date_of(sb, str(h, "date"));
 		html_raw(sb, "</td>");
 		cell(sb, str(h, "summary"));
-		html_raw(sb, "</tr>\n");
+		/* R21: the version as committed to the published git repository */
+		json_t *commit = json_object_get(h, "commit");
+		html_raw(sb, "<td>");
+		if (commit) {
+			char shortid[13];
+			snprintf(shortid, sizeof(shortid), "%.12s", str(commit, "id"));
+			html_raw(sb, "<code title=\"");
+			html_attr(sb, str(commit, "id"));
+			html_raw(sb, "\">");
+			html_text(sb, str(commit, "tag"));
+			html_raw(sb, " ");
+			html_text(sb, shortid);
+			html_raw(sb, "</code>");
+		}
+		html_raw(sb, "</td></tr>\n");
 	}
 	html_raw(sb, "</tbody></table></section></article>\n");
 	foot(sb);
@@ -202,6 +216,8 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 
 const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out)
 {
+	if (!strncmp(action, "calendar.", 9))
+		return http__ical(v, out);
 	if (!strcmp(action, "public.list")) {
 		render_list(out, v);
 	} else if (!strcmp(action, "public.get")) {

@@ -10,5 +10,7 @@
  * the site's absolute URL (for the feed). */
 const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out);
 void http__render_missing(struct strbuf *out);
+/* A calendar reply ({name, now, events}) as RFC 5545 (ical.c); its Content-Type. */
+const char *http__ical(const json_t *v, struct strbuf *out);
 
 #endif

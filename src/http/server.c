@@ -414,6 +414,20 @@ static void metrics_text(struct http_res *r)
 	strbuf_addf(&sb, "# HELP entente_sql_statements_total SQL statements run.\n"
 			 "# TYPE entente_sql_statements_total counter\nentente_sql_statements_total %lu\n",
 		    store_statements());
+	/* the outbox by delivery state (issue 10): a gauge read from the database */
+	struct err e = ERR_INIT;
+	struct store *st = thread_store(&e);
+	struct call oc = { .system = 1, .action = "outbox.stats", .now = clock_now(NULL) };
+	struct reply orep = REPLY_INIT;
+	if (st && !core_call(st, &oc, &orep, &e)) {
+		const char *state;
+		json_t *n;
+		strbuf_addstr(&sb, "# HELP entente_mail_messages Messages of the outbox by delivery state.\n"
+				   "# TYPE entente_mail_messages gauge\n");
+		json_object_foreach(orep.body, state, n)
+			strbuf_addf(&sb, "entente_mail_messages{state=\"%s\"} %lld\n", state, (long long)json_integer_value(n));
+	}
+	reply_release(&orep);
 	size_t len = sb.len;
 	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }

@@ -629,6 +629,45 @@ static const char m11_meeting_rules[] =
 	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('meeting.announced','participants'),"
 	" ('meeting.announced','body_members');";
 
+/* Delivery (issue 10): each message of the outbox has a state. "held"
+ * waits for its person's daily digest; "queued" and "retrying" wait for
+ * next_attempt_at; "sending" is claimed by a deliverer until lease_until
+ * (a deliverer that died leaves it to be claimed again when the lease
+ * ends); "sent" only after the mail server accepted it; "dead" after a
+ * permanent refusal or the retry budget, until an administrator retries
+ * it; "digested" went out inside digest_id. Each person chooses immediate
+ * mail or a daily digest; a calendar feed is reached by a secret token,
+ * kept as its hash. The R27 reminders also come on the last days. */
+static const char m12_delivery[] =
+	"ALTER TABLE outbox ADD COLUMN state TEXT NOT NULL DEFAULT 'queued'"
+	" CHECK (state IN ('held','queued','sending','retrying','sent','dead','digested'));"
+	"ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN next_attempt_at INTEGER NOT NULL DEFAULT 0;"
+	"ALTER TABLE outbox ADD COLUMN lease_until INTEGER;"
+	"ALTER TABLE outbox ADD COLUMN claim TEXT;"
+	"ALTER TABLE outbox ADD COLUMN last_error TEXT;"
+	"ALTER TABLE outbox ADD COLUMN message_id TEXT;"
+	"ALTER TABLE outbox ADD COLUMN digest_id INTEGER REFERENCES outbox(id);"
+	"ALTER TABLE outbox ADD COLUMN updated_at TEXT;"
+	"ALTER TABLE outbox ADD COLUMN link TEXT;"
+	"UPDATE outbox SET state = 'sent' WHERE sent_at IS NOT NULL;"
+	"CREATE INDEX outbox_due ON outbox(state, next_attempt_at);"
+	"CREATE INDEX outbox_person ON outbox(person_id, state);"
+	"ALTER TABLE people ADD COLUMN mail_mode TEXT NOT NULL DEFAULT 'immediate' CHECK (mail_mode IN ('immediate','daily'));"
+	"ALTER TABLE people ADD COLUMN calendar_hash TEXT;"
+	"CREATE UNIQUE INDEX people_calendar ON people(calendar_hash) WHERE calendar_hash IS NOT NULL;"
+	"INSERT OR IGNORE INTO settings (key, value, updated_at) VALUES"
+	" ('deadline_reminder_days','7,3,1,0', strftime('%Y-%m-%dT%H:%M:%SZ','now')),"
+	" ('digest_hour','7', strftime('%Y-%m-%dT%H:%M:%SZ','now'));"
+	"UPDATE settings SET value = '90,30,7,3,1,0' WHERE key = 'review_reminder_days' AND value = '90,30,7';"
+	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('ballot.reminder','voters');"
+	/* R21: each published version's commit in the git repository */
+	"CREATE TABLE publications ("
+	" id INTEGER PRIMARY KEY REFERENCES wr_versions(id),"
+	" commit_id TEXT NOT NULL,"
+	" tag TEXT NOT NULL,"
+	" published_at TEXT NOT NULL);";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -641,5 +680,6 @@ const char *const store__sqlite_migrations[] = {
 	m9_feedback_and_meetings,
 	m10_delegation,
 	m11_meeting_rules,
+	m12_delivery,
 	NULL,
 };

@@ -120,9 +120,12 @@ void server_kill9(struct server *s)
 	s->pid = 0;
 }
 
+static void tokens_forget(const struct server *s);
+
 void server_cleanup(struct server *s)
 {
 	char cmd[600];
+	tokens_forget(s); /* a later server may live at the same address */
 	const char *keep = getenv("ENTENTE_TEST_LOGS");
 	if (keep && *keep) {
 		snprintf(cmd, sizeof(cmd), "cp %s %s-server.log 2>/dev/null", s->log, keep);
@@ -161,6 +164,16 @@ int cli(struct server *s, char *out, size_t n, const char *fmt, ...)
 
 #define TOKENS 32
 static struct { char email[80], token[80]; const struct server *s; } tokens[TOKENS];
+
+static void tokens_forget(const struct server *s)
+{
+	int k = 0;
+	for (int i = 0; i < TOKENS && tokens[i].email[0]; i++)
+		if (tokens[i].s != s)
+			tokens[k++] = tokens[i];
+	for (int i = k; i < TOKENS && tokens[i].email[0]; i++)
+		tokens[i].email[0] = '\0';
+}
 
 const char *token_for(struct server *s, const char *email)
 {

@@ -3,10 +3,10 @@ import { all, api } from '../api.js';
 import { field, h, input, select, textarea } from '../dom.js';
 import { act } from '../ui.js';
 
-const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['mail', 'Mail preview'], ['settings', 'Settings']];
+const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['mail', 'Mail'], ['settings', 'Settings']];
 export async function adminView(tab = 'organizations') {
   const nav = h('nav', { 'aria-label': 'Administration' }, h('ul', { class: 'tabs' }, adminTabs.map(([k, l]) => h('li', {}, h('a', { href: `#/admin/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))));
-  return [h('h1', {}, 'Administration'), nav, await (admin[tab] || admin.organizations)()];
+  return [h('h1', {}, 'Administration'), nav, await (admin[tab.split('?')[0]] || admin.organizations)()];
 }
 function createForm(title, fields, submit) {
   const els = Object.fromEntries(fields.map(([k, , make]) => [k, make ? make() : input(k)]));
@@ -80,13 +80,27 @@ const admin = {
     createForm('Add a DMTF standard', [['dsp', 'DSP number (DSPnnnn)'], ['title', 'Title'], ['version', 'Version'], ['body_id', 'Owning body', () => select('body_id', owners), Number]],
       (b) => api('POST', '/dmtf-standards', b))];
   },
-  // What entente would send: the outbox, newest first (nothing is delivered
-  // without a mail server; each message waits here)
+  // The outbox, newest first, each message with its delivery state
+  // (queued, sending, retrying, sent, dead; held for a digest): without a
+  // mail server every message waits here, the preview of what would go.
   async mail() {
-    const items = (await all('/outbox')).reverse();
-    return [h('p', { class: 'muted' }, `${items.length} message(s) in the outbox; ${items.filter((m) => !m.sent_at).length} waiting to be sent.`),
-      h('ol', { class: 'messages' }, items.slice(0, 200).map((m) => h('li', { class: 'card' },
-        h('p', {}, h('strong', {}, m.subject), ` to ${m.email} · ${m.event} · ${m.created_at.replace('T', ' ').replace('Z', ' UTC')} · `, m.sent_at ? `sent ${m.sent_at}` : 'waiting'),
+    const state = new URLSearchParams(location.hash.split('?')[1] || '').get('state') || '';
+    const [{ json: stats }, items] = await Promise.all([api('GET', '/outbox/stats'), all(`/outbox${state ? `?state=${state}` : ''}`)]);
+    const states = ['queued', 'sending', 'retrying', 'sent', 'dead', 'held', 'digested'];
+    const filter = h('nav', { 'aria-label': 'Messages by state' }, h('ul', { class: 'tabs' },
+      [['', 'All'], ...states.map((s) => [s, `${s} (${stats[s] ?? 0})`])].map(([s, l]) =>
+        h('li', {}, h('a', { href: `#/admin/mail${s ? `?state=${s}` : ''}`, 'aria-current': s === state ? 'page' : null }, l)))));
+    const shown = items.reverse().slice(0, 200);
+    return [filter,
+      h('p', { class: 'muted' }, `${shown.length} message(s)${state ? ` ${state}` : ''}; ${stats.dead ?? 0} dead, ${stats.retrying ?? 0} retrying.`),
+      h('ol', { class: 'messages' }, shown.map((m) => h('li', { class: 'card' },
+        h('p', {}, h('strong', {}, m.subject), ` to ${m.email} · ${m.event} · ${m.created_at.replace('T', ' ').replace('Z', ' UTC')} · `,
+          h('span', { class: `status delivery-${m.state}` }, m.state),
+          m.attempts ? ` · ${m.attempts} attempt(s)` : '', m.sent_at ? ` · sent ${m.sent_at.replace('T', ' ').replace('Z', ' UTC')}` : ''),
+        m.last_error ? h('p', { class: 'muted' }, `Last error: ${m.last_error}`) : null,
+        m.state === 'dead' || m.state === 'retrying'
+          ? h('p', {}, h('button', { type: 'button', onclick: () => act(() => api('POST', `/outbox/${m.id}/retry`), 'Queued again') }, `Send message ${m.id} again`))
+          : null,
         h('details', {}, h('summary', {}, `The message to ${m.email}`), h('pre', {}, m.body)))))];
   },
   async settings() {

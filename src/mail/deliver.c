@@ -1,0 +1,291 @@
+/* The deliverer: claims due messages through core's door (outbox.claim),
+ * sends each over SMTP with libcurl, and reports each result (outbox.result)
+ * in its own transaction before sending the next, so that a crash can
+ * repeat at most the one message in flight (the window between the
+ * server's "250" and the report's commit; its Message-ID is the same, so a
+ * receiver may recognize it). A deliverer that dies leaves its claims to
+ * the next when their lease ends.
+ *
+ * Retry policy (here, not in core): a temporary failure (a 4xx answer, a
+ * refused or lost connection, a timeout, a refused login) waits
+ * retry_base * 2^(attempts-1), plus up to half again of random jitter, at
+ * most six hours; a permanent refusal (5xx) or the last attempt of the
+ * budget makes the message dead, for an administrator to see and retry. */
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <curl/curl.h>
+#include <sodium.h>
+
+#include "core/core.h"
+#include "lib/util.h"
+#include "mail/mail.h"
+
+static const char *env_or(const char *have, const char *name)
+{
+	const char *v = getenv(name);
+	return have ? have : v && *v ? v : NULL;
+}
+
+void mail_config_defaults(struct mail_config *mc)
+{
+	mc->smtp_url = env_or(mc->smtp_url, "ENTENTE_SMTP_URL");
+	mc->user = env_or(mc->user, "ENTENTE_SMTP_USER");
+	mc->password_file = env_or(mc->password_file, "ENTENTE_SMTP_PASSWORD_FILE");
+	mc->from = env_or(mc->from, "ENTENTE_MAIL_FROM");
+	mc->base_url = env_or(mc->base_url, "ENTENTE_BASE_URL");
+	if (!mc->from)
+		mc->from = "entente <entente@localhost>";
+	if (!mc->base_url)
+		mc->base_url = "http://127.0.0.1:8080";
+	if (!mc->batch)
+		mc->batch = 20;
+	if (!mc->lease_s)
+		mc->lease_s = 120;
+	if (!mc->attempts)
+		mc->attempts = 8;
+	if (!mc->retry_base_s)
+		mc->retry_base_s = 60;
+	if (!mc->timeout_s)
+		mc->timeout_s = 30;
+}
+
+int mail_config_load(struct mail_config *mc, struct err *e)
+{
+	char addr[256];
+	mail_config_defaults(mc);
+	mc->password[0] = '\0';
+	if (!mc->smtp_url)
+		return err_set(e, E_INVALID, "smtp-url", "no mail server: give --smtp-url or $ENTENTE_SMTP_URL (smtp://host:port)");
+	if (strncmp(mc->smtp_url, "smtp://", 7) && strncmp(mc->smtp_url, "smtps://", 8))
+		return err_set(e, E_INVALID, "smtp-url", "expected smtp://host:port or smtps://host:port");
+	if (mail_address(mc->from, addr, sizeof(addr)))
+		return err_set(e, E_INVALID, "mail-from", "expected an address, as \"entente <entente@example.org>\"");
+	if (mc->password_file) {
+		FILE *f = fopen(mc->password_file, "r");
+		if (!f)
+			return err_set(e, E_INVALID, "smtp-password-file", "cannot read the password file");
+		if (!fgets(mc->password, sizeof(mc->password), f))
+			mc->password[0] = '\0';
+		fclose(f);
+		mc->password[strcspn(mc->password, "\r\n")] = '\0';
+	}
+	return 0;
+}
+
+struct source {
+	const char *data;
+	size_t len, at;
+};
+
+static size_t read_cb(char *buf, size_t size, size_t n, void *arg)
+{
+	struct source *s = arg;
+	size_t room = size * n, left = s->len - s->at, k = left < room ? left : room;
+	memcpy(buf, s->data + s->at, k);
+	s->at += k;
+	return k;
+}
+
+enum outcome { SENT, TEMPORARY, PERMANENT };
+
+/* Send one message; the server's last answer into why. */
+static enum outcome smtp_send(CURL *h, const struct mail_config *mc, const char *to, const char *bytes, size_t len, char *why,
+			      size_t wn)
+{
+	char from[256], rcpt[300];
+	struct curl_slist *list = NULL;
+	struct source src = { bytes, len, 0 };
+	long code = 0;
+	CURLcode rc;
+	if (mail_address(to, rcpt + 1, sizeof(rcpt) - 2)) {
+		snprintf(why, wn, "not an address: %s", to);
+		return PERMANENT;
+	}
+	rcpt[0] = '<';
+	strcat(rcpt, ">");
+	mail_address(mc->from, from + 1, sizeof(from) - 2);
+	from[0] = '<';
+	strcat(from, ">");
+	list = curl_slist_append(NULL, rcpt);
+	curl_easy_setopt(h, CURLOPT_MAIL_FROM, from);
+	curl_easy_setopt(h, CURLOPT_MAIL_RCPT, list);
+	curl_easy_setopt(h, CURLOPT_READFUNCTION, read_cb);
+	curl_easy_setopt(h, CURLOPT_READDATA, &src);
+	curl_easy_setopt(h, CURLOPT_INFILESIZE_LARGE, (curl_off_t)len);
+	rc = curl_easy_perform(h);
+	curl_easy_getinfo(h, CURLINFO_RESPONSE_CODE, &code);
+	curl_slist_free_all(list);
+	if (rc == CURLE_OK)
+		return SENT;
+	snprintf(why, wn, "%s%s%ld", curl_easy_strerror(rc), code ? ", server answered " : "", code);
+	if (!code)
+		why[strlen(why) - 1] = '\0'; /* no answer: drop the "0" */
+	/* a refused login is the configuration's fault, not the message's */
+	if (code >= 500 && code < 600 && rc != CURLE_LOGIN_DENIED)
+		return PERMANENT;
+	return TEMPORARY;
+}
+
+static int call(struct store *st, const char *action, json_t *body, struct reply *r, struct err *e)
+{
+	struct call c = { .system = 1, .action = action, .body = body, .now = (int64_t)time(NULL) };
+	return core_call(st, &c, r, e);
+}
+
+static int report(struct store *st, json_t *msg, const char *claim, const char *outcome, const char *why, int64_t retry_at,
+		  const char *msgid, struct err *e)
+{
+	struct reply r = REPLY_INIT;
+	json_t *b = json_pack("{sO ss ss ss}", "id", json_object_get(msg, "id"), "claim", claim, "outcome", outcome, "message_id", msgid);
+	if (why && *why)
+		json_object_set_new(b, "error", json_string(why));
+	if (retry_at)
+		json_object_set_new(b, "retry_at", json_integer(retry_at));
+	int ret = call(st, "outbox.result", b, &r, e);
+	json_decref(b);
+	reply_release(&r);
+	return ret;
+}
+
+/* The delay before attempt n+1, after n attempts (n >= 1). */
+static int64_t backoff(const struct mail_config *mc, int64_t n)
+{
+	int64_t d = mc->retry_base_s;
+	for (int64_t i = 1; i < n && d < 6 * 3600; i++)
+		d *= 2;
+	if (d > 6 * 3600)
+		d = 6 * 3600;
+	return d + (int64_t)randombytes_uniform((uint32_t)(d / 2 + 1));
+}
+
+int mail_deliver(struct store *st, const struct mail_config *mc, volatile int *stop, struct mail_run *run, struct err *e)
+{
+	CURL *h = NULL;
+	int ret = 0;
+	while (!(stop && *stop)) {
+		struct reply r = REPLY_INIT;
+		char claim[33];
+		if (call(st, "outbox.due", NULL, &r, e))
+			return -1;
+		int64_t due = json_integer_value(json_object_get(r.body, "due"));
+		reply_release(&r);
+		if (!due)
+			break;
+		random_hex(claim, 16);
+		json_t *b = json_pack("{ss si si}", "claim", claim, "limit", (int)mc->batch, "lease", (int)mc->lease_s);
+		int bad = call(st, "outbox.claim", b, &r, e);
+		json_decref(b);
+		if (bad) {
+			ret = -1;
+			break;
+		}
+		json_t *items = json_object_get(r.body, "items");
+		if (!h && json_array_size(items)) {
+			h = curl_easy_init();
+			curl_easy_setopt(h, CURLOPT_URL, mc->smtp_url);
+			curl_easy_setopt(h, CURLOPT_UPLOAD, 1L);
+			curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
+			curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)mc->timeout_s);
+			curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)mc->timeout_s);
+			if (mc->starttls)
+				curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+			if (mc->user) {
+				curl_easy_setopt(h, CURLOPT_USERNAME, mc->user);
+				curl_easy_setopt(h, CURLOPT_PASSWORD, mc->password);
+			}
+		}
+		for (size_t i = 0; i < json_array_size(items) && !ret; i++) {
+			json_t *m = json_array_get(items, i);
+			struct strbuf mail = STRBUF_INIT;
+			char msgid[256], why[300] = "";
+			int64_t n = json_integer_value(json_object_get(m, "attempts")) + 1;
+			mail_format(mc, m, (int64_t)time(NULL), &mail, msgid);
+			enum outcome o = smtp_send(h, mc, json_string_value(json_object_get(m, "email")), mail.buf, mail.len, why, sizeof(why));
+			strbuf_release(&mail);
+			if (o == TEMPORARY && n >= mc->attempts) {
+				char gave[340];
+				snprintf(gave, sizeof(gave), "gave up after %lld attempts: %.250s", (long long)n, why);
+				snprintf(why, sizeof(why), "%.299s", gave);
+				o = PERMANENT;
+			}
+			if (o != SENT)
+				log_line("mail: message %lld to %s: %s", (long long)json_integer_value(json_object_get(m, "id")),
+					 json_string_value(json_object_get(m, "email")), why);
+			if (report(st, m, claim, o == SENT ? "sent" : o == TEMPORARY ? "retry" : "dead", why,
+				   o == TEMPORARY ? (int64_t)time(NULL) + backoff(mc, n) : 0, msgid, e)) {
+				ret = -1;
+				break;
+			}
+			if (run)
+				o == SENT ? run->sent++ : o == TEMPORARY ? run->retrying++ : run->dead++;
+		}
+		int got = (int)json_array_size(items);
+		reply_release(&r);
+		if (ret || got == 0)
+			break;
+	}
+	if (h)
+		curl_easy_cleanup(h);
+	return ret;
+}
+
+/* ---- the worker thread of entente serve ---- */
+
+static struct worker {
+	pthread_t thread;
+	int running;
+	volatile int stop;
+	const char *db_path;
+	const struct mail_config *mc;
+	unsigned interval_s;
+} worker;
+
+static void *worker_main(void *arg)
+{
+	struct worker *w = arg;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	if (store_open(&st, w->db_path, &e)) {
+		log_line("mail: %s", e.detail);
+		return NULL;
+	}
+	while (!w->stop) {
+		struct mail_run run = { 0 };
+		err_clear(&e);
+		if (mail_deliver(st, w->mc, &w->stop, &run, &e))
+			log_line("mail: %s", e.detail);
+		if (run.sent || run.retrying || run.dead)
+			log_line("mail: %u sent, %u to retry, %u dead", run.sent, run.retrying, run.dead);
+		for (unsigned i = 0; i < w->interval_s * 10 && !w->stop; i++)
+			usleep(100000);
+	}
+	store_free(st);
+	return NULL;
+}
+
+int mail_worker_start(const char *db_path, const struct mail_config *mc, unsigned interval_s, struct err *e)
+{
+	worker.db_path = db_path;
+	worker.mc = mc;
+	worker.interval_s = interval_s ? interval_s : 1;
+	worker.stop = 0;
+	if (pthread_create(&worker.thread, NULL, worker_main, &worker))
+		return err_set(e, E_INTERNAL, NULL, "cannot start the mail worker");
+	worker.running = 1;
+	log_line("mail: delivering to %s every %u s", mc->smtp_url, worker.interval_s);
+	return 0;
+}
+
+void mail_worker_stop(void)
+{
+	if (!worker.running)
+		return;
+	worker.stop = 1;
+	pthread_join(worker.thread, NULL);
+	worker.running = 0;
+}

@@ -1,0 +1,617 @@
+/* Issue 10: e-mail that is really sent. A real SMTP server on loopback
+ * (tests/smtp/sink.py, Debian's python3-aiosmtpd) receives what entente
+ * sends; Python's mail parser decodes each message, so these tests check
+ * the mail as a reader sees it: headers, RFC 2047 subjects, the body, the
+ * thread per WR, and the faults (a server down, a temporary refusal, a
+ * permanent one, a kill -9 in the middle of a batch). Also the daily
+ * digest and the deadline reminders (scheduler, test clock).
+ * Demo data: WR 1 (SNIA, draft, owner Owen = person 3), VP = person 2,
+ * the Alliance Committee's chair Carla = person 4. */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "http/client.h"
+
+#define ADMIN "admin@localhost"
+#define VP "vp@dmtf.example"
+#define OWNER "owner@dmtf.example"
+#define SAM "sam@snia.example"
+
+struct sink {
+	pid_t pid;
+	int port;
+	char out[256], ready[256], url[64];
+};
+
+/* A free loopback port (bound, read, released). */
+static int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+static struct server S;
+static struct sink K;
+
+static void sink_start_auth(struct sink *k, const struct server *s, int port, const char *auth);
+
+static void sink_start(struct sink *k, const struct server *s, int port)
+{
+	sink_start_auth(k, s, port, NULL);
+}
+
+/* auth: "user:password" the sink requires (SMTP AUTH), or NULL. */
+static void sink_start_auth(struct sink *k, const struct server *s, int port, const char *auth)
+{
+	char ports[16];
+	k->port = port;
+	snprintf(ports, sizeof(ports), "%d", port);
+	snprintf(k->out, sizeof(k->out), "%s/mail.jsonl", s->dir);
+	snprintf(k->ready, sizeof(k->ready), "%s/sink.ready", s->dir);
+	snprintf(k->url, sizeof(k->url), "smtp://127.0.0.1:%d", port);
+	unlink(k->ready);
+	k->pid = fork();
+	assert_true(k->pid >= 0);
+	if (k->pid == 0) {
+		if (auth)
+			execl("/usr/bin/python3", "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4",
+			      "--auth", auth, (char *)NULL);
+		else
+			execl("/usr/bin/python3", "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4",
+			      (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		if (!access(k->ready, F_OK))
+			return;
+		usleep(50000);
+	}
+	fail_msg("the SMTP sink did not start");
+}
+
+static void sink_stop(struct sink *k)
+{
+	int st;
+	if (k->pid <= 0)
+		return;
+	kill(k->pid, SIGTERM);
+	waitpid(k->pid, &st, 0);
+	k->pid = 0;
+}
+
+/* Every message the sink accepted, as parsed by Python. */
+static json_t *received(const struct sink *k)
+{
+	json_t *all = json_array();
+	FILE *f = fopen(k->out, "r");
+	char *line = NULL;
+	size_t n = 0;
+	while (f && getline(&line, &n, f) > 0) {
+		json_t *m = json_loads(line, 0, NULL);
+		if (m)
+			json_array_append_new(all, m);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return all;
+}
+
+static long long state_count(struct server *s, const char *state)
+{
+	struct resp r = as(s, ADMIN, "GET", "/api/v1/outbox/stats", NULL);
+	long long n = r.status == 200 ? jint(r.json, state) : -1;
+	resp_free(&r);
+	return n;
+}
+
+/* Wait (at most seconds) until nothing waits, is being sent or retried. */
+static int settled(struct server *s, int seconds)
+{
+	for (int i = 0; i < seconds * 10; i++) {
+		if (!state_count(s, "queued") && !state_count(s, "sending") && !state_count(s, "retrying"))
+			return 1;
+		usleep(100000);
+	}
+	return 0;
+}
+
+/* The latest outbox message of an event to an address (NULL when none). */
+static json_t *message_to(struct server *s, const char *event, const char *email)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/api/v1/outbox?event=%s&limit=200", event);
+	struct resp r = as(s, ADMIN, "GET", path, NULL);
+	json_t *items = json_object_get(r.json, "items"), *found = NULL;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (!strcmp(jstr(json_array_get(items, i), "email"), email)) { /* the latest */
+			json_decref(found);
+			found = json_incref(json_array_get(items, i));
+		}
+	resp_free(&r);
+	return found;
+}
+
+static int arrived(const struct sink *k, const char *rcpt)
+{
+	json_t *all = received(k);
+	int n = 0;
+	for (size_t i = 0; i < json_array_size(all); i++)
+		if (!strcmp(json_string_value(json_array_get(json_object_get(json_array_get(all, i), "rcpt_tos"), 0)), rcpt))
+			n++;
+	json_decref(all);
+	return n;
+}
+
+static void set_email(struct server *s, int person, const char *email)
+{
+	char out[2048];
+	assert_int_equal(cli(s, out, sizeof(out), "person set --id %d --email %s", person, email), 0);
+}
+
+/* A comment on WR 1: its Originating Committee's chair, the VP and the
+ * owner hear of it (comment.added), in that order. */
+static void comment(struct server *s)
+{
+	struct resp r = as(s, SAM, "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", "Section 4 needs a date.");
+	expect_status(r, 201);
+	resp_free(&r);
+}
+
+/* Deliver the demo's backlog and forget it, so a test sees its own mail. */
+static void drain(struct server *s, struct sink *k)
+{
+	char out[200];
+	assert_int_equal(cli(s, out, sizeof(out), "outbox deliver --smtp-url %s", k->url), 0);
+	unlink(k->out);
+}
+
+/* What arrives is what the outbox said, as proper mail: headers a reader
+ * decodes, a thread per WR, a link, and why the person got it. */
+static void test_messages_arrive_as_proper_mail(void **state)
+{
+	(void)state;
+	char out[2048];
+	server_init(&S, 1);
+	sink_start(&K, &S, free_port());
+	/* a name beyond ASCII goes as encoded words, the address as it is */
+	assert_int_equal(cli(&S, out, sizeof(out), "person set --id 4 --name 'Carla Chén'"), 0);
+	server_start(&S, "--smtp-url", K.url, "--mail-interval", "1", "--mail-from", "DMTF Alliances <alliances@dmtf.example>",
+		     "--base-url", "https://entente.example.org", NULL);
+	assert_true(settled(&S, 20));
+	long long sent = state_count(&S, "sent");
+	assert_true(sent > 0);
+	json_t *all = received(&K);
+	assert_int_equal((long long)json_array_size(all), sent); /* each once */
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *m = json_array_get(all, i);
+		assert_string_equal(jstr(m, "mail_from"), "alliances@dmtf.example");
+		assert_string_equal(jstr(m, "content_type"), "text/plain");
+		assert_string_equal(jstr(m, "charset"), "utf-8");
+		assert_true(jint(m, "max_line") <= 78);      /* folded, quoted-printable */
+		assert_false(json_is_true(json_object_get(m, "bare_lf")));
+		assert_non_null(strstr(jstr(m, "body"), "You receive this because"));
+		assert_non_null(strstr(jstr(m, "headers.Date"), " +0000"));
+		for (size_t j = 0; j < i; j++)                 /* Message-IDs unique */
+			assert_string_not_equal(jstr(m, "message_id"), jstr(json_array_get(all, j), "message_id"));
+	}
+	json_decref(all);
+
+	/* a meeting with a title beyond ASCII, announced to its participants:
+	 * the subject goes as RFC 2047 words and decodes to the very text */
+	unlink(K.out);
+	struct resp r = as(&S, "tc@dmtf.example", "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{ss ss ss}]}", "body_id", 4,
+			   "partner_id", 2, "title", "Qualificateurs — réunion d’été ✓", "starts_at", "2027-03-01T15:00", "ends_at",
+			   "2027-03-01T16:00", "time_zone", "Europe/Paris", "kind", "teleconference", "agenda", "1. Les qualificateurs",
+			   "participants", "name", "Zoë Ångström", "email", "zoe@acme.example", "organization", "Acme");
+	expect_status(r, 201);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/announce", jint(r.json, "id"));
+	resp_free(&r);
+	r = as(&S, "tc@dmtf.example", "POST", path, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(settled(&S, 20));
+	all = received(&K);
+	json_t *zoe = NULL;
+	for (size_t i = 0; i < json_array_size(all); i++)
+		if (!strcmp(json_string_value(json_array_get(json_object_get(json_array_get(all, i), "rcpt_tos"), 0)), "zoe@acme.example"))
+			zoe = json_array_get(all, i);
+	assert_non_null(zoe);
+	assert_string_equal(jstr(zoe, "subject"), "Joint meeting: Qualificateurs — réunion d’été ✓");
+	assert_non_null(strstr(jstr(zoe, "raw_headers"), "Subject: =?UTF-8?B?"));
+	assert_non_null(strstr(jstr(zoe, "body"), "Les qualificateurs"));
+	assert_non_null(strstr(jstr(zoe, "body"), "https://entente.example.org/#/meeting/"));
+	json_decref(all);
+
+	/* messages of one WR share a thread; the link opens the WR */
+	unlink(K.out);
+	comment(&S);
+	assert_true(settled(&S, 20));
+	all = received(&K);
+	assert_int_equal(json_array_size(all), 3);
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		json_t *m = json_array_get(all, i);
+		assert_string_equal(jstr(m, "references"), "<wr-1.entente@dmtf.example>");
+		assert_string_equal(jstr(m, "headers.In-Reply-To"), "<wr-1.entente@dmtf.example>");
+		assert_non_null(strstr(jstr(m, "body"), "https://entente.example.org/#/wr/1"));
+		if (!strcmp(json_string_value(json_array_get(json_object_get(m, "rcpt_tos"), 0)), "chair@dmtf.example")) {
+			assert_string_equal(jstr(m, "to"), "Carla Chén <chair@dmtf.example>");
+			assert_non_null(strstr(jstr(m, "raw_headers"), "To: =?UTF-8?B?"));
+		}
+	}
+	json_decref(all);
+
+	/* /metrics counts the outbox by state */
+	r = as(&S, ADMIN, "GET", "/metrics", NULL);
+	expect_status(r, 200);
+	char line[80];
+	snprintf(line, sizeof(line), "entente_mail_messages{state=\"sent\"} %lld", state_count(&S, "sent"));
+	assert_non_null(strstr(r.raw, line));
+	assert_non_null(strstr(r.raw, "entente_mail_messages{state=\"dead\"} 0"));
+	resp_free(&r);
+	sink_stop(&K);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* A temporary refusal (451) is retried with backoff and then sent; a
+ * permanent one (550) is dead at once, shown to administrators, and can
+ * be retried by them (and by no one else). */
+static void test_temporary_retried_permanent_dead(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	sink_start(&K, &S, free_port());
+	drain(&S, &K);
+	set_email(&S, 3, "tempfail-owen@dmtf.example");
+	set_email(&S, 2, "reject-vera@dmtf.example");
+	server_start(&S, "--smtp-url", K.url, "--mail-interval", "1", "--mail-retry-base", "1", NULL);
+	comment(&S);
+	assert_true(settled(&S, 30));
+	json_t *owen = message_to(&S, "comment.added", "tempfail-owen@dmtf.example");
+	json_t *vera = message_to(&S, "comment.added", "reject-vera@dmtf.example");
+	assert_non_null(owen);
+	assert_non_null(vera);
+	assert_string_equal(jstr(owen, "state"), "sent");
+	assert_int_equal(jint(owen, "attempts"), 2); /* refused once, then accepted */
+	assert_non_null(strstr(jstr(owen, "last_error"), "451"));
+	assert_int_equal(arrived(&K, "tempfail-owen@dmtf.example"), 1);
+	assert_string_equal(jstr(vera, "state"), "dead");
+	assert_int_equal(jint(vera, "attempts"), 1);
+	assert_non_null(strstr(jstr(vera, "last_error"), "550"));
+	assert_int_equal(arrived(&K, "reject-vera@dmtf.example"), 0);
+
+	/* the dead letters, for administrators: API and CLI */
+	struct resp r = as(&S, ADMIN, "GET", "/api/v1/outbox?state=dead", NULL);
+	expect_status(r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	resp_free(&r);
+	char out[4096];
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox --state dead"), 0);
+	assert_non_null(strstr(out, "reject-vera@dmtf.example"));
+	r = as(&S, ADMIN, "GET", "/api/v1/outbox?state=lost", NULL);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "state");
+	resp_free(&r);
+
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/outbox/%lld/retry", jint(vera, "id"));
+	r = as(&S, SAM, "POST", path, NULL); /* not an administrator */
+	expect_status(r, 403);
+	resp_free(&r);
+	r = as(&S, ADMIN, "POST", path, NULL);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "state"), "queued");
+	resp_free(&r);
+	snprintf(path, sizeof(path), "/api/v1/outbox/%lld/retry", jint(owen, "id"));
+	r = as(&S, ADMIN, "POST", path, NULL); /* a sent message is not sent again */
+	expect_status(r, 409);
+	assert_string_equal(jstr(r.json, "field"), "state");
+	resp_free(&r);
+	/* retried: tried once more, refused again, dead again */
+	assert_true(settled(&S, 30));
+	json_decref(vera);
+	vera = message_to(&S, "comment.added", "reject-vera@dmtf.example");
+	assert_string_equal(jstr(vera, "state"), "dead");
+	assert_int_equal(jint(vera, "attempts"), 1);
+	json_decref(owen);
+	json_decref(vera);
+	sink_stop(&K);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* The mail server is down: messages wait, retrying; once it is up they
+ * go, each once. */
+static void test_server_down_then_up(void **state)
+{
+	(void)state;
+	int port = free_port();
+	char url[64];
+	server_init(&S, 1);
+	snprintf(url, sizeof(url), "smtp://127.0.0.1:%d", port);
+	server_start(&S, "--smtp-url", url, "--mail-interval", "1", "--mail-retry-base", "1", NULL);
+	long long total = state_count(&S, "queued") + state_count(&S, "sending") + state_count(&S, "retrying");
+	assert_true(total > 0);
+	int waiting = 0;
+	for (int i = 0; i < 100 && !waiting; i++) {
+		waiting = state_count(&S, "retrying") == total;
+		usleep(100000);
+	}
+	assert_true(waiting);
+	assert_int_equal(state_count(&S, "sent"), 0);
+	struct resp r = as(&S, ADMIN, "GET", "/api/v1/outbox?state=retrying&limit=1", NULL);
+	assert_non_null(strstr(jstr(json_array_get(json_object_get(r.json, "items"), 0), "last_error"), "onnect"));
+	resp_free(&r);
+	sink_start(&K, &S, port);
+	assert_true(settled(&S, 40));
+	assert_int_equal(state_count(&S, "sent"), total);
+	assert_int_equal(state_count(&S, "dead"), 0);
+	json_t *all = received(&K);
+	assert_int_equal((long long)json_array_size(all), total);
+	json_decref(all);
+	sink_stop(&K);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* kill -9 while a batch is being delivered: what the mail server had
+ * accepted is not sent again after the restart, and what it had not
+ * accepted is sent once, when the dead server's lease ends. */
+static void test_kill9_mid_batch_sends_nothing_twice(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	sink_start(&K, &S, free_port());
+	drain(&S, &K);
+	set_email(&S, 2, "slow-vera@dmtf.example"); /* the sink waits 4 s at her RCPT, the first time */
+	server_start(&S, "--smtp-url", K.url, "--mail-interval", "1", "--mail-lease", "2", NULL);
+	comment(&S); /* to the chair, then Vera, then Owen */
+	json_t *vera = NULL;
+	for (int i = 0; i < 100 && !vera; i++) {
+		json_t *m = message_to(&S, "comment.added", "slow-vera@dmtf.example");
+		if (m && !strcmp(jstr(m, "state"), "sending") && arrived(&K, "chair@dmtf.example") == 1)
+			vera = m;
+		else
+			json_decref(m);
+		usleep(100000);
+	}
+	assert_non_null(vera); /* the chair's mail accepted, Vera's in flight */
+	server_kill9(&S);
+	json_decref(vera);
+	server_start(&S, "--smtp-url", K.url, "--mail-interval", "1", "--mail-lease", "2", NULL);
+	assert_true(settled(&S, 30));
+	assert_int_equal(arrived(&K, "chair@dmtf.example"), 1);
+	assert_int_equal(arrived(&K, "slow-vera@dmtf.example"), 1);
+	assert_int_equal(arrived(&K, "owner@dmtf.example"), 1);
+	const char *const to[] = { "chair@dmtf.example", "slow-vera@dmtf.example", "owner@dmtf.example" };
+	for (int i = 0; i < 3; i++) {
+		json_t *m = message_to(&S, "comment.added", to[i]);
+		assert_string_equal(jstr(m, "state"), "sent");
+		json_decref(m);
+	}
+	assert_int_equal(state_count(&S, "dead"), 0);
+	sink_stop(&K);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+static struct resp tick(struct server *s, int64_t when)
+{
+	s->now = when;
+	return as(s, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+}
+
+/* A person who chose a daily digest gets one message a day, at the digest
+ * hour, holding what happened; the others get theirs at once. */
+static void test_daily_digest(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	server_start(&S, "--test-clock", NULL);
+	S.now = 1798761600; /* 2027-01-01T00:00:00Z */
+	struct resp r = as(&S, OWNER, "PATCH", "/api/v1/me", "{ss}", "mail_mode", "weekly");
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "mail_mode");
+	resp_free(&r);
+	r = as(&S, OWNER, "PATCH", "/api/v1/me", "{ss}", "mail_mode", "daily");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, OWNER, "GET", "/api/v1/me", NULL);
+	assert_string_equal(jstr(r.json, "mail_mode"), "daily");
+	resp_free(&r);
+	comment(&S);
+	comment(&S);
+	json_t *held = message_to(&S, "comment.added", "owner@dmtf.example");
+	assert_string_equal(jstr(held, "state"), "held");
+	json_decref(held);
+	json_t *vp = message_to(&S, "comment.added", VP);
+	assert_string_equal(jstr(vp, "state"), "queued");
+	json_decref(vp);
+	/* before the digest hour (07:00 UTC): nothing yet */
+	r = tick(&S, 1798761600 + 6 * 3600);
+	expect_status(r, 200);
+	assert_int_equal(jint(r.json, "digests"), 0);
+	resp_free(&r);
+	r = tick(&S, 1798761600 + 7 * 3600);
+	assert_int_equal(jint(r.json, "digests"), 1);
+	resp_free(&r);
+	json_t *d = message_to(&S, "digest", "owner@dmtf.example");
+	assert_non_null(d);
+	assert_string_equal(jstr(d, "state"), "queued");
+	assert_non_null(strstr(jstr(d, "subject"), "2 notifications"));
+	assert_non_null(strstr(jstr(d, "body"), "A comment on the draft Work Register"));
+	held = message_to(&S, "comment.added", "owner@dmtf.example");
+	assert_string_equal(jstr(held, "state"), "digested");
+	assert_int_equal(jint(held, "digest_id"), jint(d, "id"));
+	json_decref(held);
+	json_decref(d);
+	/* once a day: a new notification waits for tomorrow's */
+	comment(&S);
+	r = tick(&S, 1798761600 + 9 * 3600);
+	assert_int_equal(jint(r.json, "digests"), 0);
+	resp_free(&r);
+	r = tick(&S, 1798761600 + 86400 + 8 * 3600);
+	assert_int_equal(jint(r.json, "digests"), 1);
+	resp_free(&r);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* Deadline reminders: to the voters who have not voted, at 7, 3 and 1
+ * days before the ballot closes and on the day, each once. */
+static void test_ballot_deadline_reminders(void **state)
+{
+	(void)state;
+	char out[256];
+	server_init(&S, 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "demo --story"), 0);
+	server_start(&S, "--test-clock", NULL);
+	S.now = 1798761600;
+	struct resp r = as(&S, ADMIN, "GET", "/api/v1/ballots?status=open", NULL);
+	expect_status(r, 200);
+	char path[64];
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", jint(json_array_get(json_object_get(r.json, "items"), 0), "id"));
+	resp_free(&r);
+	r = as(&S, ADMIN, "GET", path, NULL);
+	long long deadline = jint(r.json, "deadline"), voted = jint(r.json, "tally.cast"), eligible = jint(r.json, "tally.eligible");
+	resp_free(&r);
+	assert_true(eligible > voted && voted > 0);
+	int64_t day = deadline - deadline % 86400; /* the deadline's day, 00:00 UTC */
+	const struct { int64_t at; long long reminders; } plan[] = {
+		{ day - 9 * 86400, 0 },            /* too early */
+		{ day - 6 * 86400, eligible - voted }, /* within 7 days */
+		{ day - 5 * 86400, 0 },            /* that one was sent */
+		{ day - 2 * 86400, eligible - voted }, /* within 3 */
+		{ day - 1 * 86400 + 60, eligible - voted },
+		{ day + 1, eligible - voted },     /* on the day */
+		{ day + 2, 0 },
+	};
+	long long before = 0;
+	for (size_t i = 0; i < sizeof(plan) / sizeof(plan[0]); i++) {
+		if (plan[i].at >= deadline)
+			break;
+		r = tick(&S, plan[i].at);
+		expect_status(r, 200);
+		resp_free(&r);
+		r = as(&S, ADMIN, "GET", "/api/v1/outbox?event=ballot.reminder&limit=200", NULL);
+		long long now_n = (long long)json_array_size(json_object_get(r.json, "items"));
+		if (now_n - before != plan[i].reminders)
+			fprintf(stderr, "step %zu: %lld reminders, want %lld\n", i, now_n - before, plan[i].reminders);
+		assert_int_equal(now_n - before, plan[i].reminders);
+		if (plan[i].reminders)
+			assert_non_null(strstr(jstr(json_array_get(json_object_get(r.json, "items"), (size_t)now_n - 1), "subject"),
+					       "your vote is missing"));
+		before = now_n;
+		resp_free(&r);
+	}
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* R9, R25: the hand-offs of an established alliance go as mail to the
+ * configured addresses, with the contacts they carry. */
+static void test_handoffs_are_mailed_to_the_configured_addresses(void **state)
+{
+	(void)state;
+	char out[2048];
+	server_init(&S, 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "settings set --requests-address requests@lists.example --alliance-list-address "
+				      "alliances@lists.example --press-address press@lists.example"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "demo --story"), 0); /* establishes TGG's WR 3 */
+	sink_start(&K, &S, free_port());
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s", K.url), 0);
+	assert_non_null(strstr(out, " sent, 0 to retry, 0 dead"));
+	json_t *all = received(&K);
+	const char *want[] = { "requests@lists.example", "alliances@lists.example", "press@lists.example" };
+	for (int w = 0; w < 3; w++) {
+		json_t *m = NULL;
+		for (size_t i = 0; i < json_array_size(all) && !m; i++)
+			if (!strcmp(json_string_value(json_array_get(json_object_get(json_array_get(all, i), "rcpt_tos"), 0)), want[w]))
+				m = json_array_get(all, i);
+		assert_non_null(m);
+		assert_non_null(strstr(jstr(m, "body"), "TGG and DMTF: power and cooling telemetry"));
+		assert_non_null(strstr(jstr(m, "body"), "The Green Grid"));
+		assert_non_null(strstr(jstr(m, "body"), "this address is configured in entente's settings"));
+		if (w < 2) /* the partner's contacts, for the list and the working group (R9) */
+			assert_non_null(strstr(jstr(m, "body"), "Greta Green <greta@tgg.example>"));
+		else {     /* the press contacts, and the announcement with Marketing (R25) */
+			assert_non_null(strstr(jstr(m, "body"), "TGG press office <press@tgg.example>"));
+			assert_non_null(strstr(jstr(m, "body"), "Marketing Committee"));
+		}
+	}
+	json_decref(all);
+	sink_stop(&K);
+	server_cleanup(&S);
+}
+
+/* SMTP AUTH with the password from a file: the mail goes, and the
+ * password is in no log and not in the database. */
+static void test_smtp_auth_password_from_a_file(void **state)
+{
+	(void)state;
+	char out[2048], pw[300], cmd[800];
+	server_init(&S, 1);
+	sink_start_auth(&K, &S, free_port(), "entente:Zq8-s3cret-Pw");
+	snprintf(pw, sizeof(pw), "%s/smtp-password", S.dir);
+	FILE *f = fopen(pw, "w");
+	assert_non_null(f);
+	fputs("Zq8-s3cret-Pw\n", f);
+	fclose(f);
+	server_start(&S, "--smtp-url", K.url, "--smtp-user", "entente", "--smtp-password-file", pw, "--mail-interval", "1", NULL);
+	assert_true(settled(&S, 20));
+	assert_true(state_count(&S, "sent") > 0);
+	assert_int_equal(state_count(&S, "dead"), 0);
+	json_t *all = received(&K);
+	assert_int_equal((long long)json_array_size(all), state_count(&S, "sent"));
+	json_decref(all);
+	assert_int_equal(server_stop(&S), 0);
+	snprintf(cmd, sizeof(cmd), "grep -r -l -a 'Zq8-s3cret-Pw' %s/*.log %s/e.db* >/dev/null 2>&1", S.dir, S.dir);
+	assert_int_not_equal(system(cmd), 0); /* found nowhere */
+	/* a missing password file is refused at start, naming it */
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-user entente --smtp-password-file %s/nope", K.url, S.dir), 2);
+	sink_stop(&K);
+	server_cleanup(&S);
+}
+
+/* A failed test leaves no server nor sink behind. */
+static int teardown(void **state)
+{
+	(void)state;
+	sink_stop(&K);
+	if (S.pid > 0) {
+		server_kill9(&S);
+		server_cleanup(&S);
+	}
+	return 0;
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_teardown(test_messages_arrive_as_proper_mail, teardown),
+		cmocka_unit_test_teardown(test_temporary_retried_permanent_dead, teardown),
+		cmocka_unit_test_teardown(test_server_down_then_up, teardown),
+		cmocka_unit_test_teardown(test_kill9_mid_batch_sends_nothing_twice, teardown),
+		cmocka_unit_test_teardown(test_daily_digest, teardown),
+		cmocka_unit_test_teardown(test_ballot_deadline_reminders, teardown),
+		cmocka_unit_test_teardown(test_handoffs_are_mailed_to_the_configured_addresses, teardown),
+		cmocka_unit_test_teardown(test_smtp_auth_password_from_a_file, teardown),
+	};
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
