@@ -13,6 +13,8 @@ const char cli_mail_usage[] =
 	"                         smtps://host:port; else $ENTENTE_SMTP_URL. Without one, messages wait in\n"
 	"                         the outbox (the administrators' mail preview shows them)\n"
 	"  --smtp-starttls        refuse to send unless STARTTLS succeeds\n"
+	"  --smtp-ca-file F       CA certificates to check the server's certificate with (else the\n"
+	"                         system's; $ENTENTE_SMTP_CA_FILE)\n"
 	"  --smtp-user NAME       SMTP AUTH user (else $ENTENTE_SMTP_USER)\n"
 	"  --smtp-password-file F its password, the file's first line (else $ENTENTE_SMTP_PASSWORD_FILE)\n"
 	"  --mail-from ADDRESS    From: of every message (else $ENTENTE_MAIL_FROM, else entente <entente@localhost>)\n"
@@ -33,6 +35,7 @@ int cli_mail_option(const char *prog, int ch, const char *arg, struct mail_confi
 	case MAIL_OPT_STARTTLS: mc->starttls = 1; return 1;
 	case MAIL_OPT_USER: mc->user = arg; return 1;
 	case MAIL_OPT_PASSWORD: mc->password_file = arg; return 1;
+	case MAIL_OPT_CA: mc->ca_file = arg; return 1;
 	case MAIL_OPT_FROM: mc->from = arg; return 1;
 	case MAIL_OPT_BASE: mc->base_url = arg; return 1;
 	case MAIL_OPT_INTERVAL: case MAIL_OPT_LEASE: case MAIL_OPT_RETRY: case MAIL_OPT_ATTEMPTS:

@@ -88,7 +88,7 @@ static int ballot_reminder(struct ctx *x, json_t *b, struct err *e)
 			json_array_append(waiting, json_array_get(eligible, i));
 	}
 	snprintf(subject, sizeof(subject), "The %s ballot closes in %d day%s, on %s: your vote is missing",
-			 json_string_value(json_object_get(b, "purpose")), lead, lead == 1 ? "" : "s", due);
+		 json_string_value(json_object_get(b, "purpose")), lead, lead == 1 ? "" : "s", due);
 	if (lead == 0)
 		snprintf(subject, sizeof(subject), "The %s ballot closes today, %s: your vote is missing",
 			 json_string_value(json_object_get(b, "purpose")), due);

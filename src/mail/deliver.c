@@ -36,6 +36,7 @@ void mail_config_defaults(struct mail_config *mc)
 	mc->smtp_url = env_or(mc->smtp_url, "ENTENTE_SMTP_URL");
 	mc->user = env_or(mc->user, "ENTENTE_SMTP_USER");
 	mc->password_file = env_or(mc->password_file, "ENTENTE_SMTP_PASSWORD_FILE");
+	mc->ca_file = env_or(mc->ca_file, "ENTENTE_SMTP_CA_FILE");
 	mc->from = env_or(mc->from, "ENTENTE_MAIL_FROM");
 	mc->base_url = env_or(mc->base_url, "ENTENTE_BASE_URL");
 	if (!mc->from)
@@ -194,6 +195,8 @@ int mail_deliver(struct store *st, const struct mail_config *mc, volatile int *s
 			curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)mc->timeout_s);
 			if (mc->starttls)
 				curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+			if (mc->ca_file)
+				curl_easy_setopt(h, CURLOPT_CAINFO, mc->ca_file);
 			if (mc->user) {
 				curl_easy_setopt(h, CURLOPT_USERNAME, mc->user);
 				curl_easy_setopt(h, CURLOPT_PASSWORD, mc->password);

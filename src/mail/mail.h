@@ -18,6 +18,7 @@ struct mail_config {
 	int starttls;              /* smtp://: refuse to send unless STARTTLS succeeds */
 	const char *user;          /* SMTP AUTH user, or NULL */
 	const char *password_file; /* its password, first line of the file (never in the database or a log) */
+	const char *ca_file;       /* CA certificates to check the server's with (else the system's) */
 	const char *from;          /* "entente <entente@example.org>" */
 	const char *base_url;      /* the web application's address, for links */
 	unsigned batch;            /* messages claimed at once (20) */

@@ -52,15 +52,15 @@ static int free_port(void)
 static struct server S;
 static struct sink K;
 
-static void sink_start_auth(struct sink *k, const struct server *s, int port, const char *auth);
+static void sink_start_with(struct sink *k, const struct server *s, int port, const char *const *extra);
 
 static void sink_start(struct sink *k, const struct server *s, int port)
 {
-	sink_start_auth(k, s, port, NULL);
+	sink_start_with(k, s, port, NULL);
 }
 
-/* auth: "user:password" the sink requires (SMTP AUTH), or NULL. */
-static void sink_start_auth(struct sink *k, const struct server *s, int port, const char *auth)
+/* extra: more options of the sink (--auth U:P, --tls CERT:KEY, --smtps), NULL-terminated. */
+static void sink_start_with(struct sink *k, const struct server *s, int port, const char *const *extra)
 {
 	char ports[16];
 	k->port = port;
@@ -72,12 +72,12 @@ static void sink_start_auth(struct sink *k, const struct server *s, int port, co
 	k->pid = fork();
 	assert_true(k->pid >= 0);
 	if (k->pid == 0) {
-		if (auth)
-			execl("/usr/bin/python3", "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4",
-			      "--auth", auth, (char *)NULL);
-		else
-			execl("/usr/bin/python3", "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4",
-			      (char *)NULL);
+		const char *argv[20] = { "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4" };
+		int n = 10;
+		for (int i = 0; extra && extra[i] && n < 19; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execv("/usr/bin/python3", (char *const *)argv);
 		_exit(127);
 	}
 	for (int i = 0; i < 200; i++) {
@@ -567,7 +567,8 @@ static void test_smtp_auth_password_from_a_file(void **state)
 	(void)state;
 	char out[2048], pw[300], cmd[800];
 	server_init(&S, 1);
-	sink_start_auth(&K, &S, free_port(), "entente:Zq8-s3cret-Pw");
+	const char *const auth[] = { "--auth", "entente:Zq8-s3cret-Pw", NULL };
+	sink_start_with(&K, &S, free_port(), auth);
 	snprintf(pw, sizeof(pw), "%s/smtp-password", S.dir);
 	FILE *f = fopen(pw, "w");
 	assert_non_null(f);
@@ -585,6 +586,57 @@ static void test_smtp_auth_password_from_a_file(void **state)
 	assert_int_not_equal(system(cmd), 0); /* found nowhere */
 	/* a missing password file is refused at start, naming it */
 	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-user entente --smtp-password-file %s/nope", K.url, S.dir), 2);
+	sink_stop(&K);
+	server_cleanup(&S);
+}
+
+/* TLS: STARTTLS that the server requires, and implicit TLS (smtps://),
+ * each with the server's certificate checked against the CA file given;
+ * without it the certificate is refused and the message waits. */
+static void test_tls_starttls_and_smtps(void **state)
+{
+	(void)state;
+	char out[4096], cmd[900], cert[300], key[300], tls[620];
+	server_init(&S, 1);
+	snprintf(cert, sizeof(cert), "%s/cert.pem", S.dir);
+	snprintf(key, sizeof(key), "%s/key.pem", S.dir);
+	snprintf(cmd, sizeof(cmd), "openssl req -x509 -newkey rsa:2048 -nodes -keyout %s -out %s -days 2 -subj /CN=127.0.0.1 "
+		 "-addext subjectAltName=IP:127.0.0.1 >/dev/null 2>&1", key, cert);
+	assert_int_equal(system(cmd), 0);
+	snprintf(tls, sizeof(tls), "%s:%s", cert, key);
+	const char *const starttls[] = { "--tls", tls, NULL };
+	sink_start_with(&K, &S, free_port(), starttls);
+	/* not trusted: the certificate is refused, nothing goes in the clear */
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-starttls --mail-attempts 5", K.url), 3);
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox --state retrying --limit 1 --json"), 0);
+	assert_non_null(strstr(out, "certificate"));
+	assert_int_equal(arrived(&K, "owner@dmtf.example"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox retry --id 1"), 0);
+	/* trusted */
+	for (int i = 2; i <= 60; i++) /* every message due again now */
+		cli(&S, NULL, 0, "outbox retry --id %d", i);
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-starttls --smtp-ca-file %s", K.url, cert), 0);
+	json_t *all = received(&K);
+	assert_true(json_array_size(all) > 0);
+	for (size_t i = 0; i < json_array_size(all); i++)
+		assert_true(json_is_true(json_object_get(json_array_get(all, i), "tls")));
+	json_decref(all);
+	sink_stop(&K);
+	/* implicit TLS */
+	unlink(K.out);
+	const char *const smtps[] = { "--tls", tls, "--smtps", NULL };
+	sink_start_with(&K, &S, free_port(), smtps);
+	struct resp r;
+	server_start(&S, NULL);
+	r = as(&S, "sam@snia.example", "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", "Over TLS.");
+	expect_status(r, 201);
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url smtps://127.0.0.1:%d --smtp-ca-file %s", K.port, cert), 0);
+	assert_int_equal(arrived(&K, "owner@dmtf.example"), 1);
+	all = received(&K);
+	assert_true(json_is_true(json_object_get(json_array_get(all, 0), "tls")));
+	json_decref(all);
 	sink_stop(&K);
 	server_cleanup(&S);
 }
@@ -612,6 +664,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_ballot_deadline_reminders, teardown),
 		cmocka_unit_test_teardown(test_handoffs_are_mailed_to_the_configured_addresses, teardown),
 		cmocka_unit_test_teardown(test_smtp_auth_password_from_a_file, teardown),
+		cmocka_unit_test_teardown(test_tls_starttls_and_smtps, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -10,9 +10,12 @@ Behaviour by recipient, to test the fault cases:
   reject*@...    every RCPT gets "550 no such user"
   slow*@...      the first RCPT waits --slow seconds before answering
                  (the test kills the sender meanwhile)
-With --auth USER:PASSWORD, the server requires SMTP AUTH (PLAIN or LOGIN;
+With --tls CERT:KEY the server offers STARTTLS and requires it before
+mail; with --smtps too it speaks TLS from the first byte instead (implicit
+TLS). With --auth USER:PASSWORD, the server requires SMTP AUTH (PLAIN or LOGIN;
 without TLS, on loopback only) and refuses mail before it.
 Usage: sink.py --port N --out FILE --ready FILE [--slow SECONDS] [--auth USER:PASSWORD]
+               [--tls CERT:KEY [--smtps]]
 """
 import argparse
 import asyncio
@@ -23,6 +26,7 @@ import json
 import logging
 import os
 import signal
+import ssl
 import sys
 import threading
 import warnings
@@ -72,6 +76,7 @@ class Sink:
             "body": msg.get_content(),
             "max_line": max(len(line) for line in raw.split(b"\r\n")),
             "bare_lf": b"\n" in raw.replace(b"\r\n", b""),
+            "tls": bool(session.ssl) or server.transport.get_extra_info("ssl_object") is not None,
         }
         with self.lock:
             with open(self.out, "a", encoding="utf-8") as f:
@@ -86,6 +91,8 @@ def main():
     ap.add_argument("--ready", required=True)
     ap.add_argument("--slow", type=float, default=5.0)
     ap.add_argument("--auth")
+    ap.add_argument("--tls")
+    ap.add_argument("--smtps", action="store_true")
     args = ap.parse_args()
     logging.getLogger("mail.log").setLevel(logging.ERROR)
     warnings.simplefilter("ignore")
@@ -98,6 +105,14 @@ def main():
             return AuthResult(success=ok)
 
         extra = dict(authenticator=authenticator, auth_required=True, auth_require_tls=False)
+    if args.tls:
+        cert, key = args.tls.split(":", 1)
+        ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        ctx.load_cert_chain(cert, key)
+        if args.smtps:
+            extra["ssl_context"] = ctx
+        else:
+            extra.update(tls_context=ctx, require_starttls=True)
     controller = Controller(Sink(args.out, args.slow), hostname="127.0.0.1", port=args.port, **extra)
     controller.start()
     with open(args.ready + ".tmp", "w") as f:
