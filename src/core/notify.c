@@ -235,6 +235,7 @@ const struct jfield core__settings_spec[] = {
 	{ .name = "ip_policy_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R46" },
 	{ .name = "delegation_rules_text", .type = JT_TEXT, .max = 50000, .rule = "R35" },
 	{ .name = "feedback_from_anyone", .type = JT_BOOL, .rule = "R42" },
+	{ .name = "git_commit_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R21" },
 	{ 0 }
 };
 

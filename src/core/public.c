@@ -60,6 +60,8 @@ int core__public_get(struct ctx *x, struct err *e)
 	json_object_del(doc, "meetings");
 	where = json_pack("{sI}", "wr_id", (json_int_t)id);
 	struct store_query q = { .where = where, .order = "revision" };
+	char browse[400];
+	core__setting(x, "git_commit_url", browse, sizeof(browse)); /* where the repository is browsed: ...{commit} */
 	hist = json_array();
 	if (!store_find(x->st, "wr_versions", &q, &rows, e))
 		for (size_t i = 0; i < json_array_size(rows); i++) {
@@ -69,9 +71,14 @@ int core__public_get(struct ctx *x, struct err *e)
 						  json_object_get(v, "revision"), "date", json_object_get(v, "created_at"), "summary",
 						  json_object_get(v, "summary"));
 			/* R21: the version's commit in the published git repository */
-			if (!store_get(x->st, "publications", json_integer_value(json_object_get(v, "id")), &pub, &none))
-				json_object_set_new(entry, "commit", json_pack("{sO sO}", "id", json_object_get(pub, "commit_id"), "tag",
-									     json_object_get(pub, "tag")));
+			if (!store_get(x->st, "publications", json_integer_value(json_object_get(v, "id")), &pub, &none)) {
+				json_t *c = json_pack("{sO sO}", "id", json_object_get(pub, "commit_id"), "tag", json_object_get(pub, "tag"));
+				const char *at = strstr(browse, "{commit}");
+				if (at) /* the commit's page where the repository is published */
+					json_object_set_new(c, "url", json_sprintf("%.*s%s%s", (int)(at - browse), browse,
+										   json_string_value(json_object_get(pub, "commit_id")), at + 8));
+				json_object_set_new(entry, "commit", c);
+			}
 			json_decref(pub);
 			json_array_append_new(hist, entry);
 		}

@@ -162,6 +162,12 @@ static void render_wr(struct strbuf *sb, json_t *d)
 		if (commit) {
 			char shortid[13];
 			snprintf(shortid, sizeof(shortid), "%.12s", str(commit, "id"));
+			const char *url = str(commit, "url");
+			if (url && *url) { /* an http(s) address from the settings */
+				html_raw(sb, "<a href=\"");
+				html_attr(sb, url);
+				html_raw(sb, "\">");
+			}
 			html_raw(sb, "<code title=\"");
 			html_attr(sb, str(commit, "id"));
 			html_raw(sb, "\">");
@@ -169,6 +175,8 @@ static void render_wr(struct strbuf *sb, json_t *d)
 			html_raw(sb, " ");
 			html_text(sb, shortid);
 			html_raw(sb, "</code>");
+			if (url && *url)
+				html_raw(sb, "</a>");
 		}
 		html_raw(sb, "</td></tr>\n");
 	}

@@ -111,6 +111,16 @@ static void test_published_versions_in_git(void **state)
 	expect_status(r, 200);
 	assert_non_null(strstr(r.raw, "tgg-wr-3-1.0.0"));
 	resp_free(&r);
+	/* ... and links it where the repository is browsed, when that is set */
+	assert_int_equal(cli(&S, out, sizeof(out), "settings set --git-commit-url 'https://git.example.org/entente/commit/{commit}'"), 0);
+	char id[64], link[160];
+	assert_int_equal(git(id, sizeof(id), "rev-parse 'tgg-wr-3-1.0.0^{commit}'"), 0);
+	id[strcspn(id, "\n")] = '\0';
+	snprintf(link, sizeof(link), "<a href=\"https://git.example.org/entente/commit/%s\">", id);
+	r = req(&S, "GET", "/registers/3", NULL, NULL, NULL);
+	assert_non_null(strstr(r.raw, link));
+	resp_free(&r);
+	assert_int_equal(cli(&S, out, sizeof(out), "settings set --git-commit-url 'javascript:alert(1)'"), 1); /* http(s) only */
 
 	/* an amendment the partner proposes (R22): the Alliance Committee approves */
 	r = as(&S, GRETA, "POST", "/api/v1/work-registers/3/amendments", "{ss ss s{ss}}", "class", "other", "summary",
