@@ -9,6 +9,7 @@
 #include "cli/cli.h"
 #include "mail/mail.h"
 #include "publish/publish.h"
+#include "seal/seal.h"
 #include "http/http.h"
 #include "lib/util.h"
 
@@ -114,6 +115,16 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	printf("initialized %s\nadministrator: %s\n", c->db_path, email);
 	if (!pwfile)
 		printf("password: %s   (shown once: keep it)\n", password);
+	/* issue 11: the key that signs the audit chain's checkpoints, beside
+	 * the database but not in it */
+	char key[1100], pk[65];
+	struct err ke = ERR_INIT;
+	seal_key_path(NULL, c->db_path, key, sizeof(key));
+	if (seal_key_ensure(key, &ke) < 0 || seal_public_key(key, pk, &ke)) {
+		fprintf(stderr, "%s: %s\n", c->prog, ke.detail);
+		goto out;
+	}
+	printf("signing key: %s (public key %s)\n", key, pk);
 	char *story_argv[] = { "demo", "--story", NULL };
 	ret = demo ? cmd_demo(c, story ? 2 : 0, story ? story_argv : NULL) : 0;
 out:
@@ -264,6 +275,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "no-group-commit", no_argument, NULL, 'G' },
 		MAIL_OPTS,
 		{ "git-repo", required_argument, NULL, 'g' },
+		{ "signing-key", required_argument, NULL, 'K' },
+		{ "checkpoint-interval", required_argument, NULL, 'I' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -287,11 +300,17 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"  --test-clock           honour the X-Entente-Now header (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)\n"
 		"  --git-repo PATH        commit every published WR version into this bare git repository (R21;\n"
 		"                         else $ENTENTE_GIT_REPO), looked at every --mail-interval seconds\n"
+		"  --signing-key PATH     the key that signs the audit chain's checkpoints (else $ENTENTE_SIGNING_KEY,\n"
+		"                         else the database's path + .signing-key, made by entente init)\n"
+		"  --checkpoint-interval SECONDS  a checkpoint at least this often when the chain moved (default 3600),\n"
+		"                         and at every published version\n"
 		"Mail (issue 10):\n";
 	struct http_config hc = { 0 };
 	struct mail_config mc = { 0 };
 	struct publish_config pc = { .repo = getenv("ENTENTE_GIT_REPO"), .committer_name = "entente", .committer_email = "entente@localhost" };
-	unsigned mail_interval = 10;
+	unsigned mail_interval = 10, checkpoint_s = 3600;
+	const char *signing_key = NULL;
+	char key_path[1100];
 	struct err e = ERR_INIT;
 	struct stat sb;
 	int ch, r;
@@ -320,6 +339,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'G': hc.no_group_commit = 1; break;
 		case 'M': hc.metrics_from = optarg; break;
 		case 'g': pc.repo = optarg; break;
+		case 'K': signing_key = optarg; break;
+		case 'I':
+			if (!end || *end || !n) {
+				fprintf(stderr, "%s: '%s' is not a positive number of seconds\n", c->prog, optarg);
+				return 2;
+			}
+			checkpoint_s = (unsigned)n;
+			break;
 		case 'T':
 			if (!end || *end || !*optarg) { /* 0 is allowed: no scheduler */
 				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
@@ -369,7 +396,20 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 		return 2;
 	}
+	/* issue 11: signed checkpoints, when there is a key (entente init makes one) */
+	seal_key_path(signing_key, c->db_path, key_path, sizeof(key_path));
+	if (!access(key_path, R_OK)) {
+		if (seal_worker_start(c->db_path, key_path, checkpoint_s, &e)) {
+			publish_worker_stop();
+			mail_worker_stop();
+			fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+			return 2;
+		}
+	} else {
+		fprintf(stderr, "%s: no signing key at %s: the audit chain is kept but no checkpoint is signed\n", c->prog, key_path);
+	}
 	r = http_serve(&hc, &e);
+	seal_worker_stop();
 	publish_worker_stop();
 	mail_worker_stop();
 	if (r) {

@@ -62,6 +62,10 @@ extern const char cli_mail_usage[];
 int cli_mail_option(const char *prog, int ch, const char *arg, struct mail_config *mc, unsigned *interval);
 int cmd_outbox_deliver(struct cli *c, int argc, char **argv);
 int cmd_publish(struct cli *c, int argc, char **argv);
+int cmd_audit_verify(struct cli *c, int argc, char **argv);
+int cmd_audit_checkpoint(struct cli *c, int argc, char **argv);
+int cmd_audit_export(struct cli *c, int argc, char **argv);
+int cmd_audit_check(struct cli *c, int argc, char **argv);
 
 /* Subcommands with their own code. */
 int cmd_init(struct cli *c, int argc, char **argv);

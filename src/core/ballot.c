@@ -58,7 +58,7 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 			"body_id", (json_int_t)body_id, "purpose", purpose, "round", json_object_get(wr, "ballot_round"),
 			"revision", json_object_get(wr, "revision"), "status", "open", "eligible", eligible,
 			"quorum_percent", json_object_get(b, "quorum_percent"), "majority_num", json_object_get(b, "majority_num"),
-			"majority_den", json_object_get(b, "majority_den"), "opened_by", x->actor.label, "opened_at", x->now_iso,
+			"majority_den", json_object_get(b, "majority_den"), "opened_by", core__acting_label(x), "opened_at", x->now_iso,
 			"deadline", (json_int_t)(x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400),
 			"created_at", x->now_iso, "updated_at", x->now_iso);
 	if (amendment_id)
@@ -176,15 +176,25 @@ static int no_comments(struct ctx *x, json_t *ballot, json_t *votes, struct err 
 static int follow(struct ctx *x, json_t *ballot, json_t *votes, int passed, struct err *e)
 {
 	const char *purpose = json_string_value(json_object_get(ballot, "purpose"));
+	char acting[80];
+	int ret;
 	if (scope_wr_of(x, ballot, e))
 		return -1;
-	if (!strcmp(purpose, "amendment"))
-		return core__amendment_ballot_closed(x, ballot, passed, e);
-	if (!json_equal(json_object_get(ballot, "round"), json_object_get(x->scope.wr, "ballot_round")))
-		return 0;
-	if (!passed && strcmp(purpose, "removal") && no_comments(x, ballot, votes, e))
-		return -1;
-	return core__step_on_ballot(x, purpose, passed, e);
+	/* what follows is the system's doing, not the last voter's (issue 11) */
+	snprintf(acting, sizeof(acting), "system (after ballot %lld %s)", (long long)json_integer_value(json_object_get(ballot, "id")),
+		 passed ? "passed" : "failed");
+	x->acting = acting;
+	if (!strcmp(purpose, "amendment")) {
+		ret = core__amendment_ballot_closed(x, ballot, passed, e);
+	} else if (!json_equal(json_object_get(ballot, "round"), json_object_get(x->scope.wr, "ballot_round"))) {
+		ret = 0;
+	} else if (!passed && strcmp(purpose, "removal") && no_comments(x, ballot, votes, e)) {
+		ret = -1;
+	} else {
+		ret = core__step_on_ballot(x, purpose, passed, e);
+	}
+	x->acting = NULL;
+	return ret;
 }
 
 int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e)

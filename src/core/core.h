@@ -71,6 +71,23 @@ void core_cache_put(const struct reply *r, const char *type, const char *bytes, 
 void core_cache_stats(unsigned long *hits, unsigned long *misses, size_t *bytes);
 void core_cache_clear(void);
 
+/* The hash of an audit event in the chain (chain.c): BLAKE2b-256 of its
+ * canonical form with prev, the hash before it, as 64 hex characters. */
+void core_chain_hash(const json_t *event, const char *prev, char out[65]);
+
+/* A checkpoint's signed text, and whether its Ed25519 signature holds
+ * under its public key ({last_id, count, head, at, public_key,
+ * signature}, hex). */
+void core_checkpoint_text(long long last_id, long long count, const char *head, const char *at, char *out, size_t n);
+int core_checkpoint_valid(const json_t *checkpoint);
+
+/* The audit chain recomputed over an export's events (sorted by id) and
+ * its checkpoints checked (under public_key when not NULL): problems into
+ * found, the head into head; expect (may be NULL) gets what each vote and
+ * WR row must say (chain.c). */
+void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65],
+		      json_t *expect);
+
 /* Format a revision as an ETag ("\"rev-3\"") into out (32 bytes). */
 void core_etag(int64_t revision, char out[32]);
 

@@ -51,6 +51,8 @@ void core__reply(struct ctx *x, int status, json_t *body)
 	x->reply->body = body;
 }
 
+const char *core__acting_label(const struct ctx *x) { return x->acting ? x->acting : x->actor.label; }
+
 void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after)
 {
 	json_decref(x->before);
@@ -71,7 +73,7 @@ static int audit_write(struct ctx *x, struct err *e)
 		json_object_set_new(row, "actor_id", json_integer(x->actor.person_id));
 	if (x->target_id)
 		json_object_set_new(row, "target_id", json_integer(x->target_id));
-	ret = store_insert(x->st, "audit", row, NULL, e);
+	ret = core__chain_append(x, row, e); /* hashed onto the chain (chain.c, issue 11) */
 	json_decref(row);
 	return ret;
 }

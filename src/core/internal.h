@@ -56,6 +56,10 @@ struct ctx {
 	 * m4_stamps): kept pages and rows are valid for one (cache.c) */
 	int64_t generation;      /* any change made through the door */
 	int64_t people_stamp;    /* people, organizations, roles, seats, credentials */
+	/* who a record names when the system acts in a call's wake (a ballot
+	 * opened, a version written, because a vote closed a ballot): "system
+	 * (after ballot 7 passed)"; NULL: the actor (issue 11) */
+	const char *acting;
 	/* the audit event of a write, filled by the handler */
 	const char *target_type;
 	int64_t target_id;
@@ -90,6 +94,9 @@ int core__list(struct ctx *x, const char *table, json_t *where,
  * all). */
 int core__list_matching(struct ctx *x, const char *table, json_t *where, const char *index, const char *words,
 			json_t *(*present)(struct ctx *, json_t *row), struct err *e);
+
+/* The label records carry for who did it: x->acting, else the actor's. */
+const char *core__acting_label(const struct ctx *x);
 
 /* Record the audit event of this call (references stolen). */
 void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after);
@@ -390,6 +397,16 @@ int core__publish_record(struct ctx *x, struct err *e);
  * not by time: a version written in the second of the establishment but
  * before it is a draft. */
 int core__version_published(const json_t *version);
+/* diff.c: two versions compared (issue 11) */
+int core__wr_diff(struct ctx *x, struct err *e);
+/* chain.c: the audit log as a hash chain (issue 11) */
+int core__chain_append(struct ctx *x, json_t *row, struct err *e);
+int core__audit_verify(struct ctx *x, struct err *e);
+int core__audit_head(struct ctx *x, struct err *e);
+int core__audit_export(struct ctx *x, struct err *e);
+extern const struct jfield core__checkpoint_spec[];
+int core__checkpoint_record(struct ctx *x, struct err *e);
+int core__checkpoint_list(struct ctx *x, struct err *e);
 /* calendar.c: the calendar feeds */
 int core__calendar_rotate(struct ctx *x, struct err *e);
 int core__calendar_person(struct ctx *x, struct err *e);

@@ -659,9 +659,11 @@ static int step_apply(struct ctx *x, const struct step *s, struct err *e)
 			snprintf(e->rule, sizeof(e->rule), "%s", s->rule);
 		return -1;
 	}
-	if ((s->effect && s->effect(x, e)) || (resets(s) && reset(x, e)))
-		return -1;
+	/* the new state first: what the effect writes (the version of an
+	 * establishment, its notices) is of the WR in that state */
 	if (s->to && core__wr_set_status(x, s->to, e))
+		return -1;
+	if ((s->effect && (s->effect(x, e) || core__wr_reload(x, e))) || (resets(s) && reset(x, e)))
 		return -1;
 	if ((s->to || (s->marks & M_VERSION)) && json_integer_value(json_object_get(x->scope.wr, "revision")) == rev) {
 		char summary[300];

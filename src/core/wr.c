@@ -7,6 +7,7 @@
 #include <strings.h>
 
 #include "core/internal.h"
+#include "lib/util.h"
 #include "lib/markdown.h"
 #include <stdlib.h>
 
@@ -318,8 +319,8 @@ static int wr_touch(struct ctx *x, int64_t id, const char *summary, enum vkind k
 		goto out;
 	*doc = core__wr_document(x, wr);
 	row = json_pack("{sI sI ss sO ss ss ss}", "wr_id", (json_int_t)id, "revision", (json_int_t)rev, "label", label, "snapshot",
-			*doc, "author", x->actor.label, "summary", summary, "created_at", x->now_iso);
-	if (x->actor.person_id)
+			*doc, "author", core__acting_label(x), "summary", summary, "created_at", x->now_iso);
+	if (x->actor.person_id && !x->acting)
 		json_object_set_new(row, "author_id", json_integer(x->actor.person_id));
 	if (store_insert(x->st, "wr_versions", row, NULL, e))
 		goto out;
@@ -411,9 +412,48 @@ int core__wr_list(struct ctx *x, struct err *e)
 	return core__list_matching(x, "work_registers", where, words ? "wr_text" : NULL, words, NULL, e);
 }
 
+/* ?as_of=2027-03-01T00:00:00Z (or a date: the end of that day, UTC): the
+ * Work Register as it stood then, its status and Table 1 included: the
+ * version in force at that time (issue 11). Not a draft to edit: no ETag. */
+static int wr_as_of(struct ctx *x, const char *as_of, struct err *e)
+{
+	char at[21];
+	if (strlen(as_of) == 10 && date_valid(as_of))
+		snprintf(at, sizeof(at), "%sT23:59:59Z", as_of);
+	else if (strlen(as_of) == 20 && as_of[10] == 'T' && as_of[19] == 'Z' && date_valid((char[11]){ as_of[0], as_of[1], as_of[2], as_of[3],
+		 as_of[4], as_of[5], as_of[6], as_of[7], as_of[8], as_of[9], 0 }))
+		snprintf(at, sizeof(at), "%s", as_of);
+	else
+		return err_set(e, E_INVALID, "as_of", "a UTC time as 2027-03-01T00:00:00Z, or a date");
+	json_t *where = json_pack("{sO}", "wr_id", json_object_get(x->scope.wr, "id")), *vs = NULL, *found = NULL;
+	struct store_query q = { .where = where, .order = "revision", .desc = 1 };
+	int bad = store_find(x->st, "wr_versions", &q, &vs, e);
+	json_decref(where);
+	if (bad)
+		return -1;
+	for (size_t i = 0; i < json_array_size(vs) && !found; i++)
+		if (strcmp(json_string_value(json_object_get(json_array_get(vs, i), "created_at")), at) <= 0)
+			found = json_array_get(vs, i);
+	if (!found) {
+		json_decref(vs);
+		return err_set(e, E_NOT_FOUND, "as_of", "the Work Register did not exist at %s", at);
+	}
+	json_t *doc = json_deep_copy(json_object_get(found, "snapshot"));
+	json_object_set_new(doc, "as_of", json_string(at));
+	json_object_set(doc, "version_label", json_object_get(found, "label"));
+	json_object_set(doc, "revision", json_object_get(found, "revision"));
+	json_object_set(doc, "version_date", json_object_get(found, "created_at"));
+	json_object_del(doc, "warnings"); /* of the present, not of then */
+	core__reply(x, 200, doc);
+	json_decref(vs);
+	return 0;
+}
+
 int core__wr_get(struct ctx *x, struct err *e)
 {
-	(void)e;
+	const char *as_of = core__param(x, "as_of");
+	if (as_of)
+		return wr_as_of(x, as_of, e);
 	x->reply->revision = json_integer_value(json_object_get(x->scope.wr, "revision"));
 	core__reply(x, 200, core__wr_document(x, x->scope.wr));
 	return 0;

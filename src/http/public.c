@@ -222,8 +222,53 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 	html_raw(sb, "</feed>\n");
 }
 
+/* Issue 11: the signed checkpoints of the audit chain, for outsiders to
+ * keep: each signs "entente audit checkpoint v1\nlast_id N\ncount N\n
+ * head HEX\nat TIME\n" with Ed25519. */
+static void render_checkpoints(struct strbuf *sb, json_t *v)
+{
+	json_t *items = json_object_get(v, "items");
+	head(sb, "Checkpoints of the record");
+	html_raw(sb, "<h1>Checkpoints of the record</h1>\n<p>Each checkpoint is the head of entente's audit chain (BLAKE2b) and its "
+		     "length, signed with Ed25519. Keep copies: with them, the public key and an export of the record, anyone can "
+		     "check that no approved event was changed, removed or added since.</p>\n");
+	if (!json_array_size(items)) {
+		html_raw(sb, "<p>No checkpoint yet.</p>");
+		foot(sb);
+		return;
+	}
+	html_raw(sb, "<table><thead><tr><th scope=\"col\">At</th><th scope=\"col\">Last event</th><th scope=\"col\">Events</th>"
+		     "<th scope=\"col\">Head</th><th scope=\"col\">Why</th><th scope=\"col\">Public key</th>"
+		     "<th scope=\"col\">Signature</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *c = json_array_get(items, i);
+		char n1[24], n2[24];
+		snprintf(n1, sizeof(n1), "%lld", (long long)json_integer_value(json_object_get(c, "last_id")));
+		snprintf(n2, sizeof(n2), "%lld", (long long)json_integer_value(json_object_get(c, "count")));
+		html_raw(sb, "<tr>");
+		cell(sb, str(c, "at"));
+		cell(sb, n1);
+		cell(sb, n2);
+		html_raw(sb, "<td><code>");
+		html_text(sb, str(c, "head"));
+		html_raw(sb, "</code></td>");
+		cell(sb, str(c, "reason"));
+		html_raw(sb, "<td><code>");
+		html_text(sb, str(c, "public_key"));
+		html_raw(sb, "</code></td><td><code>");
+		html_text(sb, str(c, "signature"));
+		html_raw(sb, "</code></td></tr>\n");
+	}
+	html_raw(sb, "</tbody></table>\n");
+	foot(sb);
+}
+
 const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out)
 {
+	if (!strcmp(action, "checkpoint.list")) {
+		render_checkpoints(out, v);
+		return "text/html; charset=utf-8";
+	}
 	if (!strncmp(action, "calendar.", 9))
 		return http__ical(v, out);
 	if (!strcmp(action, "public.list")) {

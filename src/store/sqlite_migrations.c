@@ -668,6 +668,27 @@ static const char m12_delivery[] =
 	" tag TEXT NOT NULL,"
 	" published_at TEXT NOT NULL);";
 
+/* Issue 11: the audit log as a hash chain (core/chain.c): each event's
+ * BLAKE2b hash and its predecessor's; events written before this
+ * migration have none and stand before the chain. */
+static const char m13_chain[] =
+	"ALTER TABLE audit ADD COLUMN prev_hash TEXT;"
+	"ALTER TABLE audit ADD COLUMN hash TEXT;"
+	/* signed checkpoints of the chain (Ed25519 over the text of
+	 * core_checkpoint_text), published on the public site */
+	"CREATE TABLE checkpoints ("
+	" id INTEGER PRIMARY KEY,"
+	" last_id INTEGER NOT NULL,"
+	" count INTEGER NOT NULL,"
+	" head TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" reason TEXT NOT NULL,"
+	" published_versions INTEGER NOT NULL,"
+	" public_key TEXT NOT NULL,"
+	" signature TEXT NOT NULL);"
+	"CREATE TRIGGER checkpoints_keep_u BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are kept'); END;"
+	"CREATE TRIGGER checkpoints_keep_d BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are kept'); END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -681,5 +702,6 @@ const char *const store__sqlite_migrations[] = {
 	m10_delegation,
 	m11_meeting_rules,
 	m12_delivery,
+	m13_chain,
 	NULL,
 };

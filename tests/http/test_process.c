@@ -946,6 +946,14 @@ static void test_R23_significant_changes_need_the_board(void **state)
 	pass_alliance(id);
 	long long b = amendment_ballot(id, 1); /* now the Board */
 	assert_true(b > 0);
+	/* opened by the system because the committee's ballot passed, not by
+	 * the member whose vote closed it (issue 11) */
+	char bpath[64];
+	snprintf(bpath, sizeof(bpath), "/api/v1/ballots/%lld", b);
+	r = as(&S, VP, "GET", bpath, NULL);
+	assert_non_null(strstr(jstr(r.json, "opened_by"), "system (after ballot "));
+	assert_non_null(strstr(jstr(r.json, "opened_by"), " passed)"));
+	resp_free(&r);
 	vote_all(b, BOARD_VOTERS, "yes");
 	assert_string_equal(amendment_status(id, aid), "pending"); /* the partner has not accepted */
 	snprintf(tail, sizeof(tail), "/amendments/%lld/accept", aid);
@@ -953,6 +961,98 @@ static void test_R23_significant_changes_need_the_board(void **state)
 	expect_status(r, 200);
 	resp_free(&r);
 	assert_string_equal(amendment_status(id, aid), "applied");
+}
+
+/* Issue 11: any WR as of any date: before it existed, once established,
+ * during an amendment's ballot and after it, during the removal ballot
+ * and after the removal; as the versions and the clock had it then. */
+static struct resp as_of(long long id, int64_t t)
+{
+	char when[21], path[128];
+	time_t tt = (time_t)t;
+	struct tm tm;
+	gmtime_r(&tt, &tm);
+	strftime(when, sizeof(when), "%Y-%m-%dT%H:%M:%SZ", &tm);
+	snprintf(path, sizeof(path), "/api/v1/work-registers/%lld?as_of=%s", id, when);
+	return as(&S, VP, "GET", path, NULL);
+}
+
+static void test_a_work_register_as_of_any_date(void **state)
+{
+	(void)state;
+	int64_t t0 = S.now;
+	long long id = established(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char title[200];
+	snprintf(title, sizeof(title), "%s", jstr(r.json, "title"));
+	resp_free(&r);
+	int64_t t_est = S.now;
+	S.now += DAY;
+	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Retitle", "changes", "title", "Retitled as of later");
+	expect_status(r, 201);
+	resp_free(&r);
+	int64_t t_amending = S.now;
+	S.now += DAY;
+	pass_alliance(id);
+	int64_t t_amended = S.now;
+	S.now += DAY;
+	r = step(VP, id, "recommend-removal", "{ss}", "reason", "disbanded");
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-removal");
+	int64_t t_removing = S.now;
+	S.now += DAY;
+	vote_all(ballot_of(id, 1), BOARD_VOTERS, "yes");
+	int64_t t_removed = S.now;
+	S.now += DAY;
+
+	r = as_of(id, t0 - 30 * DAY); /* before it existed */
+	expect_status(r, 404);
+	assert_string_equal(jstr(r.json, "field"), "as_of");
+	resp_free(&r);
+	r = as_of(id, t_est);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "established");
+	assert_string_equal(jstr(r.json, "version_label"), "1.0.0");
+	assert_string_equal(jstr(r.json, "title"), title);
+	assert_true(json_is_array(json_object_get(r.json, "standards"))); /* Table 1 as it was (its rows: the diff test below) */
+	assert_string_equal(r.etag, ""); /* then is not a draft to edit */
+	resp_free(&r);
+	r = as_of(id, t_amending); /* during the amendment's ballot: unchanged */
+	assert_string_equal(jstr(r.json, "title"), title);
+	assert_string_equal(jstr(r.json, "status"), "established");
+	resp_free(&r);
+	r = as_of(id, t_amended);
+	assert_string_equal(jstr(r.json, "title"), "Retitled as of later");
+	assert_string_equal(jstr(r.json, "version_label"), "1.1.0");
+	resp_free(&r);
+	/* and the difference, word by word */
+	r = as(&S, VP, "GET", wpath(id, "/diff?from=1.0.0&to=1.1.0"), NULL);
+	expect_status(r, 200);
+	json_t *f = json_array_get(json_object_get(r.json, "fields"), 0);
+	assert_string_equal(jstr(f, "field"), "title");
+	json_t *w = json_object_get(f, "words");
+	char back_from[300] = "", back_to[300] = "";
+	for (size_t i = 0; i < json_array_size(w); i++) { /* the runs give both texts back */
+		const char *op = jstr(json_array_get(w, i), "op"), *text = jstr(json_array_get(w, i), "text");
+		if (strcmp(op, "+"))
+			strncat(back_from, text, sizeof(back_from) - strlen(back_from) - 1);
+		if (strcmp(op, "-"))
+			strncat(back_to, text, sizeof(back_to) - strlen(back_to) - 1);
+	}
+	assert_string_equal(back_from, title);
+	assert_string_equal(back_to, "Retitled as of later");
+	resp_free(&r);
+	r = as_of(id, t_removing);
+	assert_string_equal(jstr(r.json, "status"), "removal_ballot");
+	resp_free(&r);
+	r = as_of(id, t_removed);
+	assert_string_equal(jstr(r.json, "status"), "removed");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "?as_of=yesterday"), NULL);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "as_of");
+	resp_free(&r);
 }
 
 static void test_R24_contact_changes_need_the_originating_committee_only(void **state)
@@ -1073,6 +1173,27 @@ static void test_R22_table1_changes_through_change_control(void **state)
 	assert_string_equal(jstr(t1_of(id, one), "description"), "Profiles, reworded");
 	r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	assert_string_equal(jstr(r.json, "version_label"), "1.1.0"); /* a version of its own (R50) */
+	resp_free(&r);
+	/* issue 11: the difference between the two versions, by Table 1 row */
+	r = as(&S, VP, "GET", wpath(id, "/diff?from=1.0.0&to=1.1.0"), NULL);
+	expect_status(r, 200);
+	json_t *t1 = json_object_get(json_object_get(r.json, "sections"), "standards");
+	assert_int_equal(json_array_size(json_object_get(t1, "added")), 2);
+	assert_int_equal(json_array_size(json_object_get(t1, "removed")), 0);
+	json_t *changed = json_object_get(t1, "changed");
+	int saw_reworded = 0, saw_replaced = 0;
+	for (size_t i = 0; i < json_array_size(changed); i++) {
+		json_t *c = json_array_get(changed, i);
+		if (jint(c, "id") == row && !strcmp(jstr(c, "fields.description.to"), "Profiles, reworded"))
+			saw_reworded = 1;
+		if (jint(c, "id") == group && !strcmp(jstr(c, "fields.status.from"), "current") && !strcmp(jstr(c, "fields.status.to"), "replaced"))
+			saw_replaced = 1;
+	}
+	assert_true(saw_reworded && saw_replaced);
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/diff?from=1.0.0&to=9.9.9"), NULL);
+	expect_status(r, 404);
+	assert_string_equal(jstr(r.json, "field"), "to");
 	resp_free(&r);
 	/* two pending amendments add the same identifier: each passed its
 	 * proposal's check; the one approved last no longer passes and is
@@ -1705,6 +1826,7 @@ int main(void)
 		cmocka_unit_test(test_R21_approved_work_registers_are_public),
 		cmocka_unit_test(test_R22_partner_changes_are_reballoted_in_the_originating_committee),
 		cmocka_unit_test(test_R23_significant_changes_need_the_board),
+		cmocka_unit_test(test_a_work_register_as_of_any_date),
 		cmocka_unit_test(test_R24_contact_changes_need_the_originating_committee_only),
 		cmocka_unit_test(test_R22_table1_changes_through_change_control),
 		cmocka_unit_test(test_R25_announcement_coordinated_with_marketing),

@@ -1,0 +1,134 @@
+/* entente audit verify: the chain recomputed (issue 11); exit status 1
+ * when the record was tampered with. */
+#include <stdio.h>
+#include <string.h>
+
+#include "cli/cli.h"
+#include "seal/seal.h"
+
+int cmd_audit_verify(struct cli *c, int argc, char **argv)
+{
+	int as_json = 0;
+	json_t *out = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--json")) {
+			as_json = 1;
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: entente audit verify [--json]\n\nRecomputes the hash chain of the audit log and checks the records "
+			       "against their events;\nnames the first event that was edited, deleted or inserted, and any record that\n"
+			       "differs from what its events say. Exit status 1 when anything does.\n");
+			return 0;
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", c->prog, argv[i]);
+			return 2;
+		}
+	}
+	if (cli_call(c, "audit.verify", NULL, NULL, &out))
+		return 2;
+	int ok = json_is_true(json_object_get(out, "ok"));
+	if (as_json) {
+		cli_print(out, 1);
+	} else {
+		printf("%lld events, head %s\n", (long long)json_integer_value(json_object_get(out, "events")),
+		       json_string_value(json_object_get(out, "head")));
+		json_t *ps = json_object_get(out, "problems");
+		for (size_t i = 0; i < json_array_size(ps); i++) {
+			json_t *p = json_array_get(ps, i);
+			printf("%s: %s (%s %lld)\n", json_string_value(json_object_get(p, "kind")), json_string_value(json_object_get(p, "detail")),
+			       json_string_value(json_object_get(p, "target_type")) ? json_string_value(json_object_get(p, "target_type")) : "-",
+			       (long long)json_integer_value(json_object_get(p, "target_id")));
+		}
+		printf("%s\n", ok ? "the record is intact" : "the record was changed outside entente");
+	}
+	json_decref(out);
+	return ok ? 0 : 1;
+}
+
+int cmd_audit_checkpoint(struct cli *c, int argc, char **argv)
+{
+	const char *given = NULL;
+	char key[1100];
+	struct err e = ERR_INIT;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--signing-key") && i + 1 < argc) {
+			given = argv[++i];
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: entente audit checkpoint [--signing-key PATH]\n\nSigns the audit chain's head and length now "
+			       "(Ed25519) and publishes the checkpoint\n(/registers/checkpoints).\n");
+			return 0;
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", c->prog, argv[i]);
+			return 2;
+		}
+	}
+	seal_key_path(given, c->db_path, key, sizeof(key));
+	if (seal_checkpoint(c->st, key, "by hand", 1, &e) < 0) {
+		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+		return 1;
+	}
+	printf("checkpoint signed\n");
+	return 0;
+}
+
+int cmd_audit_export(struct cli *c, int argc, char **argv)
+{
+	json_t *out = NULL;
+	if (argc > 1 && !strcmp(argv[1], "--help")) {
+		printf("usage: entente audit export > record.json\n\nPrints every audit event (with its hashes) and every signed checkpoint as one\n"
+		       "JSON document; `entente audit check record.json --public-key HEX` checks it anywhere.\n");
+		return 0;
+	}
+	if (cli_call(c, "audit.export", NULL, NULL, &out))
+		return 1;
+	int bad = json_dumpf(out, stdout, JSON_COMPACT | JSON_ENSURE_ASCII) || fputc('\n', stdout) == EOF;
+	json_decref(out);
+	return bad ? 1 : 0;
+}
+
+/* The standalone verifier: an export and the public key are all it needs. */
+int cmd_audit_check(struct cli *c, int argc, char **argv)
+{
+	const char *file = NULL, *pk = NULL;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--public-key") && i + 1 < argc) {
+			pk = argv[++i];
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: entente audit check FILE --public-key HEX\n\nRecomputes the hash chain of an export (entente audit export) and "
+			       "checks every checkpoint's\nEd25519 signature under the public key given (published with the checkpoints)\n"
+			       "and against the chain. Needs no database. Exit status 1 when anything fails.\n");
+			return 0;
+		} else if (!file && argv[i][0] != '-') {
+			file = argv[i];
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", c->prog, argv[i]);
+			return 2;
+		}
+	}
+	if (!file || !pk || strlen(pk) != 64) {
+		fprintf(stderr, "%s: give the export FILE and --public-key (64 hex characters)\n", c->prog);
+		return 2;
+	}
+	json_error_t je;
+	json_t *doc = json_load_file(file, 0, &je);
+	if (!doc || strcmp(json_string_value(json_object_get(doc, "format")) ? json_string_value(json_object_get(doc, "format")) : "",
+			   "entente-audit-export-1")) {
+		fprintf(stderr, "%s: %s is not an entente audit export%s%s\n", c->prog, file, doc ? "" : ": ", doc ? "" : je.text);
+		json_decref(doc);
+		return 2;
+	}
+	json_t *found = json_array(), *cps = json_object_get(doc, "checkpoints");
+	char head[65];
+	core_chain_check(json_object_get(doc, "events"), cps, pk, found, head, NULL);
+	printf("%zu events, head %s, %zu checkpoint(s)\n", json_array_size(json_object_get(doc, "events")), head, json_array_size(cps));
+	for (size_t i = 0; i < json_array_size(found); i++) {
+		json_t *p = json_array_get(found, i);
+		printf("%s: %s\n", json_string_value(json_object_get(p, "kind")), json_string_value(json_object_get(p, "detail")));
+	}
+	int ok = !json_array_size(found) && json_array_size(cps) > 0;
+	if (!json_array_size(cps))
+		printf("no checkpoint: nothing signed to check the record against\n");
+	printf("%s\n", ok ? "the export is consistent and every checkpoint holds" : "the export does not check out");
+	json_decref(found);
+	json_decref(doc);
+	return ok ? 0 : 1;
+}

@@ -1,0 +1,197 @@
+/* The checkpoint signer (see seal.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <pthread.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <sodium.h>
+
+#include "core/core.h"
+#include "lib/util.h"
+#include "seal/seal.h"
+
+void seal_key_path(const char *given, const char *db_path, char *out, size_t n)
+{
+	const char *env = getenv("ENTENTE_SIGNING_KEY");
+	if (given && *given)
+		snprintf(out, n, "%s", given);
+	else if (env && *env)
+		snprintf(out, n, "%s", env);
+	else
+		snprintf(out, n, "%s.signing-key", db_path);
+}
+
+int seal_key_ensure(const char *path, struct err *e)
+{
+	unsigned char pk[32], sk[64];
+	char hex[129];
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno == EEXIST ? 0 : err_set(e, E_UNAVAILABLE, "signing-key", "cannot create %s: %s", path, strerror(errno));
+	crypto_sign_keypair(pk, sk);
+	sodium_bin2hex(hex, sizeof(hex), sk, sizeof(sk));
+	sodium_memzero(sk, sizeof(sk));
+	int bad = write(fd, hex, 128) != 128 || write(fd, "\n", 1) != 1;
+	sodium_memzero(hex, sizeof(hex));
+	close(fd);
+	return bad ? err_set(e, E_UNAVAILABLE, "signing-key", "cannot write %s", path) : 1;
+}
+
+static int load(const char *path, unsigned char sk[64], struct err *e)
+{
+	char hex[140] = "";
+	FILE *f = fopen(path, "r");
+	if (!f)
+		return err_set(e, E_UNAVAILABLE, "signing-key", "cannot read the signing key %s (entente init makes one)", path);
+	int got = fgets(hex, sizeof(hex), f) != NULL;
+	fclose(f);
+	hex[strcspn(hex, "\r\n")] = '\0';
+	int bad = !got || sodium_hex2bin(sk, 64, hex, strlen(hex), NULL, NULL, NULL) || strlen(hex) != 128;
+	sodium_memzero(hex, sizeof(hex));
+	return bad ? err_set(e, E_INVALID, "signing-key", "%s is not an entente signing key", path) : 0;
+}
+
+int seal_public_key(const char *path, char out[65], struct err *e)
+{
+	unsigned char sk[64], pk[32];
+	if (load(path, sk, e))
+		return -1;
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	sodium_bin2hex(out, 65, pk, sizeof(pk));
+	return 0;
+}
+
+static int call(struct store *st, const char *action, json_t *body, json_t **out, struct err *e)
+{
+	struct call c = { .system = 1, .action = action, .body = body, .now = (int64_t)time(NULL) };
+	struct reply r = REPLY_INIT;
+	if (core_call(st, &c, &r, e))
+		return -1;
+	if (out)
+		*out = json_incref(r.body);
+	reply_release(&r);
+	return 0;
+}
+
+int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e)
+{
+	json_t *head = NULL, *list = NULL;
+	unsigned char sk[64], pk[32], sig[64];
+	char text[300], at[21], pkh[65], sigh[129];
+	int ret = -1;
+	if (load(key_path, sk, e))
+		return -1;
+	if (call(st, "audit.head", NULL, &head, e) || call(st, "checkpoint.list", NULL, &list, e))
+		goto out;
+	json_t *last = json_array_get(json_object_get(list, "items"), 0);
+	if (!force && last && json_integer_value(json_object_get(last, "last_id")) == json_integer_value(json_object_get(head, "last_id"))) {
+		ret = 0; /* nothing new since */
+		goto out;
+	}
+	time_iso((int64_t)time(NULL), at);
+	core_checkpoint_text((long long)json_integer_value(json_object_get(head, "last_id")),
+			     (long long)json_integer_value(json_object_get(head, "count")), json_string_value(json_object_get(head, "head")), at,
+			     text, sizeof(text));
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
+	sodium_bin2hex(pkh, sizeof(pkh), pk, sizeof(pk));
+	sodium_bin2hex(sigh, sizeof(sigh), sig, sizeof(sig));
+	json_t *b = json_pack("{sO sO sO ss ss sO ss ss}", "last_id", json_object_get(head, "last_id"), "count", json_object_get(head, "count"),
+			      "head", json_object_get(head, "head"), "at", at, "reason", reason, "published_versions",
+			      json_object_get(head, "published_versions"), "public_key", pkh, "signature", sigh);
+	ret = call(st, "checkpoint.record", b, NULL, e) ? -1 : 1;
+	json_decref(b);
+out:
+	sodium_memzero(sk, sizeof(sk));
+	json_decref(head);
+	json_decref(list);
+	return ret;
+}
+
+/* ---- the worker thread of entente serve ---- */
+
+static struct {
+	pthread_t thread;
+	int running;
+	volatile int stop;
+	char db_path[1024], key_path[1100];
+	unsigned interval_s;
+} worker;
+
+static void *worker_main(void *arg)
+{
+	(void)arg;
+	struct store *st = NULL;
+	struct err e = ERR_INIT;
+	time_t last = time(NULL);
+	if (store_open(&st, worker.db_path, &e)) {
+		log_line("seal: %s", e.detail);
+		return NULL;
+	}
+	while (!worker.stop) {
+		json_t *head = NULL, *list = NULL;
+		struct call c1 = { .system = 1, .action = "audit.head", .now = (int64_t)time(NULL) };
+		struct call c2 = { .system = 1, .action = "checkpoint.list", .now = (int64_t)time(NULL) };
+		struct reply r1 = REPLY_INIT, r2 = REPLY_INIT;
+		err_clear(&e);
+		if (!core_call(st, &c1, &r1, &e) && !core_call(st, &c2, &r2, &e)) {
+			json_t *cp = json_array_get(json_object_get(r2.body, "items"), 0);
+			head = r1.body;
+			list = r2.body;
+			/* a version published since the last checkpoint (an
+			 * establishment, an amendment, a review, a removal), or
+			 * the interval passed with the chain moved */
+			const char *why = NULL;
+			if (!cp || json_integer_value(json_object_get(head, "published_versions")) >
+					   json_integer_value(json_object_get(cp, "published_versions")))
+				why = "published";
+			else if (time(NULL) - last >= (time_t)worker.interval_s)
+				why = "interval";
+			if (why) {
+				int r = seal_checkpoint(st, worker.key_path, why, 0, &e);
+				if (r < 0)
+					log_line("seal: %s", e.detail);
+				last = time(NULL);
+			}
+		} else {
+			log_line("seal: %s", e.detail);
+		}
+		(void)list;
+		reply_release(&r1);
+		reply_release(&r2);
+		for (unsigned i = 0; i < 10 && !worker.stop; i++)
+			usleep(100000);
+	}
+	store_free(st);
+	return NULL;
+}
+
+int seal_worker_start(const char *db_path, const char *key_path, unsigned interval_s, struct err *e)
+{
+	char pk[65];
+	if (seal_public_key(key_path, pk, e))
+		return -1;
+	snprintf(worker.db_path, sizeof(worker.db_path), "%s", db_path);
+	snprintf(worker.key_path, sizeof(worker.key_path), "%s", key_path);
+	worker.interval_s = interval_s ? interval_s : 3600;
+	worker.stop = 0;
+	if (pthread_create(&worker.thread, NULL, worker_main, NULL))
+		return err_set(e, E_INTERNAL, NULL, "cannot start the signer");
+	worker.running = 1;
+	log_line("seal: checkpoints signed with the key %s (public key %s)", key_path, pk);
+	return 0;
+}
+
+void seal_worker_stop(void)
+{
+	if (!worker.running)
+		return;
+	worker.stop = 1;
+	pthread_join(worker.thread, NULL);
+	worker.running = 0;
+}

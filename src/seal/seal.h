@@ -1,0 +1,26 @@
+/* Signed checkpoints of the audit chain (issue 11): the signer holds an
+ * Ed25519 key in a file outside the database (created by entente init),
+ * signs the chain's head and length, and records the checkpoint through
+ * the door; the public site publishes them, so outsiders hold copies. */
+#ifndef ENTENTE_SEAL_H
+#define ENTENTE_SEAL_H
+
+#include "lib/err.h"
+#include "store/store.h"
+
+/* The key file: path when given, else $ENTENTE_SIGNING_KEY, else the
+ * database's path with ".signing-key" appended (into out). */
+void seal_key_path(const char *given, const char *db_path, char *out, size_t n);
+/* Create the key file (mode 0600) unless it exists; 1 when made. */
+int seal_key_ensure(const char *path, struct err *e);
+/* The public key of the key file, as 64 hex characters. */
+int seal_public_key(const char *path, char out[65], struct err *e);
+/* Sign and record a checkpoint of the chain as it stands, unless the last
+ * checkpoint already covers it (force: sign anyway). 1 when made. */
+int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e);
+/* entente serve: checkpoints when a version is published (establishment,
+ * amendment, review, removal) and every interval_s when the chain moved. */
+int seal_worker_start(const char *db_path, const char *key_path, unsigned interval_s, struct err *e);
+void seal_worker_stop(void);
+
+#endif
