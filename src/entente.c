@@ -6,8 +6,6 @@
 #include <string.h>
 #include <unistd.h>
 
-#include <curl/curl.h>
-#include <git2.h>
 
 #include "cli/cli.h"
 #include "lib/util.h"
@@ -245,8 +243,6 @@ int main(int argc, char **argv)
 	int words, ret = 1, i = 1;
 	char prog[80];
 
-	curl_global_init(CURL_GLOBAL_DEFAULT); /* before any thread: the mail worker's */
-	git_libgit2_init();
 	c.db_path = getenv("ENTENTE_DB");
 	while (i < argc && argv[i][0] == '-') {
 		if (!strcmp(argv[i], "--db") && i + 1 < argc) {

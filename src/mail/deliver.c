@@ -57,6 +57,9 @@ void mail_config_defaults(struct mail_config *mc)
 
 int mail_config_load(struct mail_config *mc, struct err *e)
 {
+	/* libcurl (and its TLS) only when mail is configured: its memory is
+	 * not the idle server's (issue 9); thread-safe in Debian's 7.88 */
+	curl_global_init(CURL_GLOBAL_DEFAULT);
 	char addr[256];
 	mail_config_defaults(mc);
 	mc->password[0] = '\0';

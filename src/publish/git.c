@@ -266,6 +266,7 @@ static int open_repo(const struct publish_config *pc, git_repository **repo, int
 
 int publish_sync(struct store *st, const struct publish_config *pc, int rebuild, struct publish_run *run, struct err *e)
 {
+	git_libgit2_init(); /* counted: only when publishing, and as often as needed */
 	git_repository *repo = NULL;
 	json_t *items = NULL;
 	int ret = -1;
@@ -294,19 +295,24 @@ int publish_sync(struct store *st, const struct publish_config *pc, int rebuild,
 out:
 	json_decref(items);
 	git_repository_free(repo);
+	git_libgit2_shutdown();
 	return ret;
 }
 
 int publish_verify(struct store *st, const struct publish_config *pc, struct strbuf *report, int *differences, struct err *e)
 {
+	git_libgit2_init();
 	git_repository *repo = NULL;
 	json_t *items = NULL;
 	struct stat sb;
 	*differences = 0;
-	if (versions(st, &items, e))
+	if (versions(st, &items, e)) {
+		git_libgit2_shutdown();
 		return -1;
+	}
 	if (stat(pc->repo, &sb) || git_repository_open_bare(&repo, pc->repo)) {
 		json_decref(items);
+		git_libgit2_shutdown();
 		return err_set(e, E_NOT_FOUND, "git-repo", "no repository at %s: run entente publish", pc->repo);
 	}
 	for (size_t i = 0; i < json_array_size(items); i++) {
@@ -364,6 +370,7 @@ int publish_verify(struct store *st, const struct publish_config *pc, struct str
 	}
 	json_decref(items);
 	git_repository_free(repo);
+	git_libgit2_shutdown();
 	return 0;
 }
 
