@@ -219,6 +219,29 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 		html_text(sb, str(en, "summary"));
 		html_raw(sb, "</summary></entry>\n");
 	}
+	/* issue 11: the latest signed checkpoints of the record, so that
+	 * whoever follows the feed keeps copies */
+	json_t *cps = json_object_get(v, "checkpoints");
+	for (size_t i = 0; i < json_array_size(cps); i++) {
+		json_t *c = json_array_get(cps, i);
+		html_raw(sb, "<entry><title>");
+		strbuf_addf(sb, "Checkpoint of the record: %lld events", (long long)json_integer_value(json_object_get(c, "count")));
+		strbuf_addf(sb, "</title><id>urn:entente:checkpoint:%lld:", (long long)json_integer_value(json_object_get(c, "id")));
+		html_text(sb, str(c, "head"));
+		html_raw(sb, "</id><link href=\"");
+		html_attr(sb, base);
+		html_raw(sb, "/registers/checkpoints\"/><updated>");
+		html_text(sb, str(c, "at"));
+		html_raw(sb, "</updated><summary>");
+		strbuf_addf(sb, "last_id %lld, count %lld, head ", (long long)json_integer_value(json_object_get(c, "last_id")),
+			    (long long)json_integer_value(json_object_get(c, "count")));
+		html_text(sb, str(c, "head"));
+		html_raw(sb, "; Ed25519 public key ");
+		html_text(sb, str(c, "public_key"));
+		html_raw(sb, ", signature ");
+		html_text(sb, str(c, "signature"));
+		html_raw(sb, "</summary></entry>\n");
+	}
 	html_raw(sb, "</feed>\n");
 }
 

@@ -96,6 +96,11 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	expect_status(r, 200);
 	assert_non_null(strstr(r.raw, "<h1>Checkpoints of the record</h1>"));
 	resp_free(&r);
+	r = req(&S, "GET", "/registers/feed.atom", NULL, NULL, NULL); /* and in the feed */
+	expect_status(r, 200);
+	assert_non_null(strstr(r.raw, "<id>urn:entente:checkpoint:"));
+	assert_non_null(strstr(r.raw, "Checkpoint of the record: "));
+	resp_free(&r);
 	assert_int_equal(server_stop(&S), 0);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit verify"), 0);
 	assert_non_null(strstr(out, "the record is intact"));
