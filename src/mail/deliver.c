@@ -11,7 +11,6 @@
  * retry_base * 2^(attempts-1), plus up to half again of random jitter, at
  * most six hours; a permanent refusal (5xx) or the last attempt of the
  * budget makes the message dead, for an administrator to see and retry. */
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -22,6 +21,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
+#include "lib/periodic.h"
 #include "lib/util.h"
 #include "mail/mail.h"
 
@@ -242,56 +242,44 @@ int mail_deliver(struct store *st, const struct mail_config *mc, volatile int *s
 
 /* ---- the worker thread of entente serve ---- */
 
-static struct worker {
-	pthread_t thread;
-	int running;
-	volatile int stop;
+static struct {
+	struct periodic p;
 	const char *db_path;
 	const struct mail_config *mc;
-	unsigned interval_s;
+	struct store *st; /* the thread's own connection, opened at its first run */
 } worker;
 
-static void *worker_main(void *arg)
+static void deliver_task(void *arg, volatile int *stop)
 {
-	struct worker *w = arg;
-	struct store *st = NULL;
 	struct err e = ERR_INIT;
-	if (store_open(&st, w->db_path, &e)) {
+	struct mail_run run = { 0 };
+	(void)arg;
+	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
 		log_line("mail: %s", e.detail);
-		return NULL;
+		return;
 	}
-	while (!w->stop) {
-		struct mail_run run = { 0 };
-		err_clear(&e);
-		if (mail_deliver(st, w->mc, &w->stop, &run, &e))
-			log_line("mail: %s", e.detail);
-		if (run.sent || run.retrying || run.dead)
-			log_line("mail: %u sent, %u to retry, %u dead", run.sent, run.retrying, run.dead);
-		for (unsigned i = 0; i < w->interval_s * 10 && !w->stop; i++)
-			usleep(100000);
-	}
-	store_free(st);
-	return NULL;
+	if (mail_deliver(worker.st, worker.mc, stop, &run, &e))
+		log_line("mail: %s", e.detail);
+	if (run.sent || run.retrying || run.dead)
+		log_line("mail: %u sent, %u to retry, %u dead", run.sent, run.retrying, run.dead);
+}
+
+static void deliver_done(void *arg)
+{
+	(void)arg;
+	if (worker.st)
+		store_free(worker.st);
+	worker.st = NULL;
 }
 
 int mail_worker_start(const char *db_path, const struct mail_config *mc, unsigned interval_s, struct err *e)
 {
 	worker.db_path = db_path;
 	worker.mc = mc;
-	worker.interval_s = interval_s ? interval_s : 1;
-	worker.stop = 0;
-	if (pthread_create(&worker.thread, NULL, worker_main, &worker))
+	if (periodic_start(&worker.p, (interval_s ? interval_s : 1) * 1000, deliver_task, deliver_done, NULL))
 		return err_set(e, E_INTERNAL, NULL, "cannot start the mail worker");
-	worker.running = 1;
-	log_line("mail: delivering to %s every %u s", mc->smtp_url, worker.interval_s);
+	log_line("mail: delivering to %s every %u s", mc->smtp_url, interval_s ? interval_s : 1);
 	return 0;
 }
 
-void mail_worker_stop(void)
-{
-	if (!worker.running)
-		return;
-	worker.stop = 1;
-	pthread_join(worker.thread, NULL);
-	worker.running = 0;
-}
+void mail_worker_stop(void) { periodic_stop(&worker.p); }

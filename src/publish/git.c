@@ -2,7 +2,6 @@
  * door (publish.versions), writes each as a commit of a bare repository
  * with libgit2, tags it, and records the commit (publish.record). */
 #include <ftw.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,6 +12,7 @@
 #include <git2.h>
 
 #include "core/core.h"
+#include "lib/periodic.h"
 #include "lib/util.h"
 #include "publish/publish.h"
 
@@ -377,54 +377,43 @@ int publish_verify(struct store *st, const struct publish_config *pc, struct str
 /* ---- the worker thread of entente serve ---- */
 
 static struct {
-	pthread_t thread;
-	int running;
-	volatile int stop;
+	struct periodic p;
 	const char *db_path;
 	const struct publish_config *pc;
-	unsigned interval_s;
+	struct store *st; /* the thread's own connection, opened at its first run */
 } worker;
 
-static void *worker_main(void *arg)
+static void publish_task(void *arg, volatile int *stop)
+{
+	struct err e = ERR_INIT;
+	struct publish_run run = { 0 };
+	(void)arg;
+	(void)stop;
+	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
+		log_line("publish: %s", e.detail);
+		return;
+	}
+	if (publish_sync(worker.st, worker.pc, 0, &run, &e))
+		log_line("publish: %s", e.detail);
+	else if (run.committed)
+		log_line("publish: %u version(s) committed to %s", run.committed, worker.pc->repo);
+}
+
+static void publish_done(void *arg)
 {
 	(void)arg;
-	struct store *st = NULL;
-	struct err e = ERR_INIT;
-	if (store_open(&st, worker.db_path, &e)) {
-		log_line("publish: %s", e.detail);
-		return NULL;
-	}
-	while (!worker.stop) {
-		struct publish_run run = { 0 };
-		err_clear(&e);
-		if (publish_sync(st, worker.pc, 0, &run, &e))
-			log_line("publish: %s", e.detail);
-		else if (run.committed)
-			log_line("publish: %u version(s) committed to %s", run.committed, worker.pc->repo);
-		for (unsigned i = 0; i < worker.interval_s * 10 && !worker.stop; i++)
-			usleep(100000);
-	}
-	store_free(st);
-	return NULL;
+	if (worker.st)
+		store_free(worker.st);
+	worker.st = NULL;
 }
 
 int publish_worker_start(const char *db_path, const struct publish_config *pc, unsigned interval_s, struct err *e)
 {
 	worker.db_path = db_path;
 	worker.pc = pc;
-	worker.interval_s = interval_s ? interval_s : 1;
-	worker.stop = 0;
-	if (pthread_create(&worker.thread, NULL, worker_main, NULL))
+	if (periodic_start(&worker.p, (interval_s ? interval_s : 1) * 1000, publish_task, publish_done, NULL))
 		return err_set(e, E_INTERNAL, NULL, "cannot start the publisher");
-	worker.running = 1;
 	return 0;
 }
 
-void publish_worker_stop(void)
-{
-	if (!worker.running)
-		return;
-	worker.stop = 1;
-	pthread_join(worker.thread, NULL);
-	worker.running = 0;
-}
+void publish_worker_stop(void) { periodic_stop(&worker.p); }

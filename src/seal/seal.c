@@ -1,7 +1,6 @@
 /* The checkpoint signer (see seal.h). */
 #include <errno.h>
 #include <fcntl.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,6 +10,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
+#include "lib/periodic.h"
 #include "lib/util.h"
 #include "seal/seal.h"
 
@@ -116,59 +116,52 @@ out:
 /* ---- the worker thread of entente serve ---- */
 
 static struct {
-	pthread_t thread;
-	int running;
-	volatile int stop;
+	struct periodic p;
 	char db_path[1024], key_path[1100];
 	unsigned interval_s;
+	time_t last;      /* the last checkpoint this thread signed */
+	struct store *st; /* the thread's own connection, opened at its first run */
 } worker;
 
-static void *worker_main(void *arg)
+/* Once a second: a checkpoint when a version was published since the last
+ * one (an establishment, an amendment, a review, a removal), or when the
+ * interval passed with the chain moved. */
+static void seal_task(void *arg, volatile int *stop)
+{
+	struct err e = ERR_INIT;
+	json_t *head = NULL, *list = NULL;
+	(void)arg;
+	(void)stop;
+	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
+		log_line("seal: %s", e.detail);
+		return;
+	}
+	if (call(worker.st, "audit.head", NULL, &head, &e) || call(worker.st, "checkpoint.list", NULL, &list, &e)) {
+		log_line("seal: %s", e.detail);
+	} else {
+		json_t *cp = json_array_get(json_object_get(list, "items"), 0);
+		const char *why = NULL;
+		if (!cp || json_integer_value(json_object_get(head, "published_versions")) >
+				   json_integer_value(json_object_get(cp, "published_versions")))
+			why = "published";
+		else if (time(NULL) - worker.last >= (time_t)worker.interval_s)
+			why = "interval";
+		if (why) {
+			if (seal_checkpoint(worker.st, worker.key_path, why, 0, &e) < 0)
+				log_line("seal: %s", e.detail);
+			worker.last = time(NULL);
+		}
+	}
+	json_decref(head);
+	json_decref(list);
+}
+
+static void seal_done(void *arg)
 {
 	(void)arg;
-	struct store *st = NULL;
-	struct err e = ERR_INIT;
-	time_t last = time(NULL);
-	if (store_open(&st, worker.db_path, &e)) {
-		log_line("seal: %s", e.detail);
-		return NULL;
-	}
-	while (!worker.stop) {
-		json_t *head = NULL, *list = NULL;
-		struct call c1 = { .system = 1, .action = "audit.head", .now = (int64_t)time(NULL) };
-		struct call c2 = { .system = 1, .action = "checkpoint.list", .now = (int64_t)time(NULL) };
-		struct reply r1 = REPLY_INIT, r2 = REPLY_INIT;
-		err_clear(&e);
-		if (!core_call(st, &c1, &r1, &e) && !core_call(st, &c2, &r2, &e)) {
-			json_t *cp = json_array_get(json_object_get(r2.body, "items"), 0);
-			head = r1.body;
-			list = r2.body;
-			/* a version published since the last checkpoint (an
-			 * establishment, an amendment, a review, a removal), or
-			 * the interval passed with the chain moved */
-			const char *why = NULL;
-			if (!cp || json_integer_value(json_object_get(head, "published_versions")) >
-					   json_integer_value(json_object_get(cp, "published_versions")))
-				why = "published";
-			else if (time(NULL) - last >= (time_t)worker.interval_s)
-				why = "interval";
-			if (why) {
-				int r = seal_checkpoint(st, worker.key_path, why, 0, &e);
-				if (r < 0)
-					log_line("seal: %s", e.detail);
-				last = time(NULL);
-			}
-		} else {
-			log_line("seal: %s", e.detail);
-		}
-		(void)list;
-		reply_release(&r1);
-		reply_release(&r2);
-		for (unsigned i = 0; i < 10 && !worker.stop; i++)
-			usleep(100000);
-	}
-	store_free(st);
-	return NULL;
+	if (worker.st)
+		store_free(worker.st);
+	worker.st = NULL;
 }
 
 int seal_worker_start(const char *db_path, const char *key_path, unsigned interval_s, struct err *e)
@@ -179,19 +172,11 @@ int seal_worker_start(const char *db_path, const char *key_path, unsigned interv
 	snprintf(worker.db_path, sizeof(worker.db_path), "%s", db_path);
 	snprintf(worker.key_path, sizeof(worker.key_path), "%s", key_path);
 	worker.interval_s = interval_s ? interval_s : 3600;
-	worker.stop = 0;
-	if (pthread_create(&worker.thread, NULL, worker_main, NULL))
+	worker.last = time(NULL);
+	if (periodic_start(&worker.p, 1000, seal_task, seal_done, NULL))
 		return err_set(e, E_INTERNAL, NULL, "cannot start the signer");
-	worker.running = 1;
 	log_line("seal: checkpoints signed with the key %s (public key %s)", key_path, pk);
 	return 0;
 }
 
-void seal_worker_stop(void)
-{
-	if (!worker.running)
-		return;
-	worker.stop = 1;
-	pthread_join(worker.thread, NULL);
-	worker.running = 0;
-}
+void seal_worker_stop(void) { periodic_stop(&worker.p); }
