@@ -93,6 +93,8 @@ const struct command cli_commands[] = {
 	{ "ballot list", NULL, NEED_DB, "list ballots", "ballot.list" },
 	{ "ballot show", NULL, NEED_DB, "show a ballot and its tally", "ballot.get" },
 	{ "ballot vote", NULL, NEED_DB, "vote in a ballot (--id N --choice yes|no|abstain [--comment T] --as EMAIL)", "ballot.vote" },
+	{ "ballot receipts", NULL, NEED_DB, "a ballot's chain of receipts and its signed seal (--id N)", "ballot.receipts" },
+	{ "ballot verify-receipt", cmd_ballot_verify_receipt, 0, "check a vote's receipt: counted as cast? (--chain FILE: without the database)", NULL },
 	{ "wr amendment", NULL, NEED_DB, "show an amendment (--id WR --sub-id N)", "amendment.get" },
 	{ "wr amendment-classify", NULL, NEED_DB, "classify an amendment's significance (R23)", "amendment.classify" },
 	{ "wr amendment-accept", NULL, NEED_DB, "accept an amendment for the partner", "amendment.accept" },

@@ -54,7 +54,7 @@ int cmd_audit_checkpoint(struct cli *c, int argc, char **argv)
 			given = argv[++i];
 		} else if (!strcmp(argv[i], "--help")) {
 			printf("usage: entente audit checkpoint [--signing-key PATH]\n\nSigns the audit chain's head and length now "
-			       "(Ed25519) and publishes the checkpoint\n(/registers/checkpoints).\n");
+			       "(Ed25519) and publishes the checkpoint\n(/registers/checkpoints); signs the seals of the ballots closed since.\n");
 			return 0;
 		} else {
 			fprintf(stderr, "%s: unknown option %s\n", c->prog, argv[i]);
@@ -62,11 +62,14 @@ int cmd_audit_checkpoint(struct cli *c, int argc, char **argv)
 		}
 	}
 	seal_key_path(given, c->db_path, key, sizeof(key));
-	if (seal_checkpoint(c->st, key, "by hand", 1, &e) < 0) {
+	int sealed;
+	if (seal_checkpoint(c->st, key, "by hand", 1, &e) < 0 || (sealed = seal_ballots(c->st, key, &e)) < 0) {
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 		return 1;
 	}
 	printf("checkpoint signed\n");
+	if (sealed)
+		printf("%d closed ballot(s) sealed\n", sealed);
 	return 0;
 }
 
@@ -130,5 +133,107 @@ int cmd_audit_check(struct cli *c, int argc, char **argv)
 	printf("%s\n", ok ? "the export is consistent and every checkpoint holds" : "the export does not check out");
 	json_decref(found);
 	json_decref(doc);
+	return ok ? 0 : 1;
+}
+
+/* entente ballot verify-receipt: a voter's check that their vote is
+ * counted as cast (issue 11). Against the database, or, with --chain,
+ * against a published chain alone (GET /api/v1/ballots/{id}/receipts, or
+ * entente ballot receipts --json), needing nothing else from the server. */
+int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
+{
+	const char *code = NULL, *file = NULL, *pk = NULL;
+	int as_json = 0;
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "--chain") && i + 1 < argc) {
+			file = argv[++i];
+		} else if (!strcmp(argv[i], "--public-key") && i + 1 < argc) {
+			pk = argv[++i];
+		} else if (!strcmp(argv[i], "--json")) {
+			as_json = 1;
+		} else if (!strcmp(argv[i], "--help")) {
+			printf("usage: entente ballot verify-receipt RECEIPT [--chain FILE] [--public-key HEX] [--json]\n\n"
+			       "Checks a vote's receipt (entente-receipt-1...., returned when the vote was cast)\n"
+			       "against its ballot's chain of receipts: the receipt's own hash, every entry of the\n"
+			       "chain, the receipt in its place and whether it is the voter's final vote, the tally\n"
+			       "recomputed from the final votes against the published one, and the signed seal.\n"
+			       "--chain FILE: a published chain (GET /api/v1/ballots/{id}/receipts) instead of the\n"
+			       "database; --public-key: the key the seal must be signed with (by default the signing\n"
+			       "key beside the database, when there is one). Exit status 0 when the vote is counted\n"
+			       "as cast, 1 otherwise, 2 on a usage error.\n");
+			return 0;
+		} else if (!code && argv[i][0] != '-') {
+			code = argv[i];
+		} else {
+			fprintf(stderr, "%s: unknown option %s\n", c->prog, argv[i]);
+			return 2;
+		}
+	}
+	json_t *parsed = core_receipt_parse(code);
+	if (!parsed || (pk && strlen(pk) != 64)) {
+		fprintf(stderr, "%s: give the RECEIPT (entente-receipt-1.BALLOT.SEQ.TAG.CHOICE.PREV.RECEIPT)%s\n", c->prog,
+			pk && strlen(pk) != 64 ? " and a --public-key of 64 hex characters" : "");
+		json_decref(parsed);
+		return 2;
+	}
+	json_t *chain = NULL;
+	char key[1100], pkh[65];
+	struct err e = ERR_INIT;
+	if (file) {
+		json_error_t je;
+		chain = json_load_file(file, 0, &je);
+		if (!chain || strcmp(json_string_value(json_object_get(chain, "format")) ? json_string_value(json_object_get(chain, "format")) : "",
+				     "entente-ballot-receipts-1")) {
+			fprintf(stderr, "%s: %s is not a ballot's chain of receipts%s%s\n", c->prog, file, chain ? "" : ": ", chain ? "" : je.text);
+			json_decref(chain);
+			json_decref(parsed);
+			return 2;
+		}
+	} else {
+		if (store_open(&c->st, c->db_path, &e) || store_migrate(c->st, NULL, &e)) {
+			fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+			json_decref(parsed);
+			return 2;
+		}
+		char id[24];
+		snprintf(id, sizeof(id), "%lld", (long long)json_integer_value(json_object_get(parsed, "ballot_id")));
+		json_t *params = json_pack("{ss}", "id", id);
+		int bad = cli_call(c, "ballot.receipts", params, NULL, &chain);
+		json_decref(params);
+		if (bad) {
+			json_decref(parsed);
+			return 2;
+		}
+		seal_key_path(NULL, c->db_path, key, sizeof(key));
+		if (!pk && !seal_public_key(key, pkh, &e))
+			pk = pkh;
+	}
+	json_decref(parsed);
+	json_t *r = core_receipt_check(chain, code, pk);
+	int ok = json_is_true(json_object_get(r, "ok"));
+	if (as_json) {
+		cli_print(r, 1);
+	} else {
+		json_t *t = json_object_get(r, "tally"), *ce = json_object_get(r, "counted_entry");
+		printf("ballot %lld: %lld entries, head %s, %s\n", (long long)json_integer_value(json_object_get(chain, "ballot_id")),
+		       (long long)json_integer_value(json_object_get(r, "entries")), json_string_value(json_object_get(r, "head")),
+		       json_is_true(json_object_get(r, "sealed")) ? "sealed" : "not sealed");
+		printf("tally from the chain: %lld yes, %lld no, %lld abstain\n", (long long)json_integer_value(json_object_get(t, "yes")),
+		       (long long)json_integer_value(json_object_get(t, "no")), (long long)json_integer_value(json_object_get(t, "abstain")));
+		json_t *ps = json_object_get(r, "problems");
+		for (size_t i = 0; i < json_array_size(ps); i++)
+			printf("%s: %s\n", json_string_value(json_object_get(json_array_get(ps, i), "kind")),
+			       json_string_value(json_object_get(json_array_get(ps, i), "detail")));
+		const char *v = json_string_value(json_object_get(r, "verdict"));
+		if (ok)
+			printf("your vote is counted as cast\n");
+		else if (!strcmp(v, "superseded"))
+			printf("superseded: your later vote (entry %lld, %s) is the one counted\n", (long long)json_integer_value(json_object_get(ce, "seq")),
+			       json_string_value(json_object_get(ce, "choice")));
+		else
+			printf("%s: your vote is not shown to be counted as cast\n", v);
+	}
+	json_decref(r);
+	json_decref(chain);
 	return ok ? 0 : 1;
 }

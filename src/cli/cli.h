@@ -66,6 +66,7 @@ int cmd_audit_verify(struct cli *c, int argc, char **argv);
 int cmd_audit_checkpoint(struct cli *c, int argc, char **argv);
 int cmd_audit_export(struct cli *c, int argc, char **argv);
 int cmd_audit_check(struct cli *c, int argc, char **argv);
+int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv);
 
 /* Subcommands with their own code. */
 int cmd_init(struct cli *c, int argc, char **argv);

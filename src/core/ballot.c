@@ -211,7 +211,9 @@ int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct
 	int passed = json_is_true(json_object_get(t, "passed"));
 	ch = json_pack("{ss ss ss sO ss}", "status", passed ? "passed" : "failed", "closed_at", x->now_iso, "closed_how", how,
 		       "tally", t, "updated_at", x->now_iso);
-	if (store_update(x->st, "ballots", ballot_id, ch, e))
+	/* the receipts' chain sealed with the tally, in the close's own
+	 * transaction; the signer signs it (issue 11) */
+	if (store_update(x->st, "ballots", ballot_id, ch, e) || core__seal_write(x, ballot_id, t, e))
 		goto out;
 	json_object_update(b, ch);
 	if (core__notify(x, "ballot.closed", NULL, passed ? "A ballot passed" : "A ballot failed",
@@ -340,7 +342,8 @@ int core__ballot_list(struct ctx *x, struct err *e)
 
 int core__ballot_vote(struct ctx *x, struct err *e)
 {
-	json_t *b = x->scope.ballot, *where = NULL, *cur = NULL, *row = NULL;
+	json_t *b = x->scope.ballot, *where = NULL, *cur = NULL, *row = NULL, *receipt = NULL;
+	char tag[33];
 	const char *choice = json_string_value(json_object_get(x->call->body, "choice"));
 	json_t *comment = json_object_get(x->call->body, "comment");
 	int64_t id = json_integer_value(json_object_get(b, "id")), vid;
@@ -353,7 +356,14 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 	where = json_pack("{sI sI}", "ballot_id", (json_int_t)id, "person_id", (json_int_t)x->actor.person_id);
 	if (store_find_one(x->st, "votes", where, &cur, e) && e->code != E_NOT_FOUND)
 		goto out;
-	row = json_pack("{ss sO ss}", "choice", choice, "comment", json_is_string(comment) ? comment : json_null(), "updated_at", x->now_iso);
+	/* the voter's tag in the ballot's chain of receipts: drawn at the
+	 * first vote, kept for the later ones */
+	if (cur && json_is_string(json_object_get(cur, "voter_tag")))
+		snprintf(tag, sizeof(tag), "%s", json_string_value(json_object_get(cur, "voter_tag")));
+	else
+		core__voter_tag(tag);
+	row = json_pack("{ss sO ss ss}", "choice", choice, "comment", json_is_string(comment) ? comment : json_null(), "updated_at", x->now_iso,
+			"voter_tag", tag);
 	if (cur) {
 		vid = json_integer_value(json_object_get(cur, "id"));
 		if (store_update(x->st, "votes", vid, row, e))
@@ -365,6 +375,8 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 		if (store_insert(x->st, "votes", row, &vid, e))
 			goto out;
 	}
+	if (core__receipt_append(x, id, tag, choice, &receipt, e))
+		goto out;
 	core__audit(x, "vote", vid, cur, json_pack("{sI ss}", "ballot_id", (json_int_t)id, "choice", choice));
 	cur = NULL;
 	/* the reply: the ballot, its tally and the vote; who voted how is the
@@ -389,11 +401,13 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 	else
 		json_decref(t); /* closed: the tally the close recorded */
 	json_object_set_new(fresh, "my_vote", mine);
+	json_object_set(fresh, "receipt", receipt);
 	core__reply(x, 200, fresh);
 	ret = 0;
 out:
 	json_decref(where);
 	json_decref(cur);
 	json_decref(row);
+	json_decref(receipt);
 	return ret;
 }

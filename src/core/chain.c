@@ -205,6 +205,19 @@ int core__audit_verify(struct ctx *x, struct err *e)
 	return 0;
 }
 
+/* The last event's id alone (one indexed read): whether anything happened
+ * since, for the signer's poll. */
+int core__audit_tip(struct ctx *x, struct err *e)
+{
+	json_t *last = NULL;
+	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id" };
+	if (store_find(x->st, "audit", &q, &last, e))
+		return -1;
+	core__reply(x, 200, json_pack("{sI}", "last_id", (json_int_t)json_integer_value(json_object_get(json_array_get(last, 0), "id"))));
+	json_decref(last);
+	return 0;
+}
+
 /* The chain's head and length, for a checkpoint. */
 int core__audit_head(struct ctx *x, struct err *e)
 {

@@ -71,6 +71,20 @@ void core_cache_put(const struct reply *r, const char *type, const char *bytes, 
 void core_cache_stats(unsigned long *hits, unsigned long *misses, size_t *bytes);
 void core_cache_clear(void);
 
+/* Ballot receipts (receipt.c): an entry's hash; the text a ballot's seal
+ * signs and whether its signature holds; a receipt code parsed (NULL when
+ * malformed); and the whole check of a receipt against a published chain
+ * (GET /ballots/{id}/receipts) under public_key (NULL: the seal's own):
+ * {ok, verdict: counted|superseded|changed|missing|not proven|
+ * altered receipt, problems,
+ * tally, head, entries, sealed}, a new reference. Pure. */
+void core_receipt_hash(long long ballot, const char *tag, const char *choice, long long seq, const char *prev, char out[65]);
+void core_seal_text(long long ballot, long long count, const char *head, long long yes, long long no, long long abstain,
+		    const char *closed_at, char *out, size_t n);
+int core_seal_valid(const json_t *seal);
+json_t *core_receipt_parse(const char *code);
+json_t *core_receipt_check(const json_t *chain, const char *code, const char *public_key);
+
 /* The hash of an audit event in the chain (chain.c): BLAKE2b-256 of its
  * canonical form with prev, the hash before it, as 64 hex characters. */
 void core_chain_hash(const json_t *event, const char *prev, char out[65]);

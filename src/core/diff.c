@@ -140,7 +140,9 @@ static json_t *version_named(struct ctx *x, const char *key, struct err *e)
 	return v;
 }
 
-int core__wr_diff(struct ctx *x, struct err *e)
+/* The difference of two versions (both named by the query's from and to)
+ * of the WR in scope; published: only versions of the public record. */
+static int diff_reply(struct ctx *x, int published, struct err *e)
 {
 	static const char *const texts[] = { "title", "scope", "benefits", "deliverables", "wg_commitment", "feedback_restrictions",
 					     "board_resolution", "removal_detail", NULL };
@@ -151,6 +153,11 @@ int core__wr_diff(struct ctx *x, struct err *e)
 	if (!va || !vb) {
 		json_decref(va);
 		return -1;
+	}
+	if (published && (!core__version_published(va) || !core__version_published(vb))) {
+		json_decref(va);
+		json_decref(vb);
+		return err_set(e, E_NOT_FOUND, core__version_published(va) ? "to" : "from", "only the published versions (1.0.0 on) are public");
 	}
 	json_t *a = json_object_get(va, "snapshot"), *b = json_object_get(vb, "snapshot"), *fields = json_array(), *recs = json_object();
 	for (int i = 0; texts[i]; i++) {
@@ -171,7 +178,36 @@ int core__wr_diff(struct ctx *x, struct err *e)
 				      json_object_get(va, "label"), "date", json_object_get(va, "created_at"), "to", "revision",
 				      json_object_get(vb, "revision"), "label", json_object_get(vb, "label"), "date", json_object_get(vb, "created_at"),
 				      "fields", fields, "sections", recs));
+	if (published) { /* for the public page: what it is a difference of; contacts' addresses stay private */
+		json_t *c = json_object_get(json_object_get(x->reply->body, "sections"), "contacts");
+		const char *kinds[] = { "added", "removed" };
+		for (int k = 0; k < 2; k++)
+			for (size_t i = 0; i < json_array_size(json_object_get(c, kinds[k])); i++)
+				json_object_del(json_array_get(json_object_get(c, kinds[k]), i), "email");
+		for (size_t i = 0; i < json_array_size(json_object_get(c, "changed")); i++)
+			json_object_del(json_object_get(json_array_get(json_object_get(c, "changed"), i), "fields"), "email");
+		json_object_set_new(x->reply->body, "wr", json_pack("{sO sO}", "id", json_object_get(x->scope.wr, "id"), "title",
+								   json_object_get(x->scope.wr, "title")));
+	}
 	json_decref(va);
 	json_decref(vb);
 	return 0;
+}
+
+int core__wr_diff(struct ctx *x, struct err *e) { return diff_reply(x, 0, e); }
+
+/* GET /registers/{id}/diff?from=1.0.0&to=1.1.0: the same on the public
+ * site, between published versions of an approved WR (R21, R50). */
+int core__public_diff(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	json_t *wr = NULL;
+	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e) ||
+	    !json_is_string(json_object_get(wr, "established_at"))) {
+		json_decref(wr);
+		return err_set(e, E_NOT_FOUND, NULL, "no such approved Work Register");
+	}
+	json_decref(x->scope.wr);
+	x->scope.wr = wr;
+	return diff_reply(x, 1, e);
 }

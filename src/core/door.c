@@ -63,18 +63,31 @@ void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, js
 	x->after = after;
 }
 
-static int audit_write(struct ctx *x, struct err *e)
+static int audit_append(struct ctx *x, const char *actor, int64_t actor_id, const char *type, int64_t id, json_t *before, json_t *after,
+			struct err *e)
 {
-	json_t *row = json_pack("{ss ss ss ss sO* sO*}", "at", x->now_iso, "actor", x->actor.label,
-				"action", x->info->name, "target_type", x->target_type ? x->target_type : "none",
-				"before", x->before, "after", x->after);
+	json_t *row = json_pack("{ss ss ss ss sO* sO*}", "at", x->now_iso, "actor", actor, "action", x->info->name, "target_type",
+				type ? type : "none", "before", before, "after", after);
 	int ret;
-	if (x->actor.person_id)
-		json_object_set_new(row, "actor_id", json_integer(x->actor.person_id));
-	if (x->target_id)
-		json_object_set_new(row, "target_id", json_integer(x->target_id));
+	if (actor_id)
+		json_object_set_new(row, "actor_id", json_integer(actor_id));
+	if (id)
+		json_object_set_new(row, "target_id", json_integer(id));
 	ret = core__chain_append(x, row, e); /* hashed onto the chain (chain.c, issue 11) */
 	json_decref(row);
+	return ret;
+}
+
+static int audit_write(struct ctx *x, struct err *e)
+{
+	return audit_append(x, x->actor.label, x->actor.person_id, x->target_type, x->target_id, x->before, x->after, e);
+}
+
+int core__audit_system(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after, struct err *e)
+{
+	int ret = audit_append(x, core__acting_label(x), 0, type, id, before, after, e);
+	json_decref(before);
+	json_decref(after);
 	return ret;
 }
 

@@ -100,6 +100,10 @@ const char *core__acting_label(const struct ctx *x);
 
 /* Record the audit event of this call (references stolen). */
 void core__audit(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after);
+/* An event of its own, at once, for what the system does in a call's wake
+ * (x->acting: a WR's new state after a ballot closed), so the record's
+ * events say every state it had (references stolen). */
+int core__audit_system(struct ctx *x, const char *type, int64_t id, json_t *before, json_t *after, struct err *e);
 /* Set the reply (reference stolen). */
 void core__reply(struct ctx *x, int status, json_t *body);
 
@@ -399,8 +403,22 @@ int core__publish_record(struct ctx *x, struct err *e);
 int core__version_published(const json_t *version);
 /* diff.c: two versions compared (issue 11) */
 int core__wr_diff(struct ctx *x, struct err *e);
+int core__public_diff(struct ctx *x, struct err *e);
+/* receipt.c: ballot receipts (issue 11) */
+void core__voter_tag(char out[33]);
+/* The vote's entry in its ballot's chain; *out (may be NULL): the receipt. */
+int core__receipt_append(struct ctx *x, int64_t ballot_id, const char *tag, const char *choice, json_t **out, struct err *e);
+/* At the close: the chain's head, length and tally, to be signed. */
+int core__seal_write(struct ctx *x, int64_t ballot_id, const json_t *tally, struct err *e);
+extern const struct jfield core__receipt_check_spec[], core__seal_spec[];
+int core__ballot_receipts(struct ctx *x, struct err *e);
+int core__ballot_receipt_check(struct ctx *x, struct err *e);
+int core__seal_due(struct ctx *x, struct err *e);
+int core__seal_sign(struct ctx *x, struct err *e);
+
 /* chain.c: the audit log as a hash chain (issue 11) */
 int core__chain_append(struct ctx *x, json_t *row, struct err *e);
+int core__audit_tip(struct ctx *x, struct err *e);
 int core__audit_verify(struct ctx *x, struct err *e);
 int core__audit_head(struct ctx *x, struct err *e);
 int core__audit_export(struct ctx *x, struct err *e);

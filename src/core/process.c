@@ -608,7 +608,17 @@ int core__wr_reload(struct ctx *x, struct err *e)
 
 int core__wr_set_status(struct ctx *x, const char *status, struct err *e)
 {
-	return set_fields(x, json_pack("{ss}", "status", status), e);
+	json_t *before = json_pack("{sO}", "status", json_object_get(x->scope.wr, "status"));
+	if (set_fields(x, json_pack("{ss}", "status", status), e)) {
+		json_decref(before);
+		return -1;
+	}
+	/* the system's doing after a ballot closed: its own event, or the
+	 * WR's events would not say the state it is in (issue 11) */
+	if (x->acting)
+		return core__audit_system(x, "work_register", wr_id(x), before, json_pack("{ss ss}", "status", status, "by", x->acting), e);
+	json_decref(before);
+	return 0;
 }
 
 /* The ballot a step opens (its `opens`): R17 the Originating Committee's,

@@ -180,7 +180,179 @@ static void render_wr(struct strbuf *sb, json_t *d)
 		}
 		html_raw(sb, "</td></tr>\n");
 	}
-	html_raw(sb, "</tbody></table></section></article>\n");
+	html_raw(sb, "</tbody></table></section>\n");
+	/* two published versions compared (issue 11): a plain GET form */
+	size_t published = 0;
+	for (size_t i = 0; i < json_array_size(hist); i++)
+		published += str(json_array_get(hist, i), "version") && strncmp(str(json_array_get(hist, i), "version"), "0.", 2);
+	if (published > 1) {
+		char action[64];
+		snprintf(action, sizeof(action), "/registers/%lld/diff", (long long)json_integer_value(json_object_get(d, "id")));
+		html_raw(sb, "<section><h2>Compare two versions</h2><form method=\"get\" action=\"");
+		html_attr(sb, action);
+		html_raw(sb, "\">");
+		for (int k = 0; k < 2; k++) {
+			strbuf_addstr(sb, k ? " <label>with <select name=\"to\">" : "<label>Version <select name=\"from\">");
+			size_t n = 0;
+			for (size_t i = 0; i < json_array_size(hist); i++) {
+				const char *label = str(json_array_get(hist, i), "version");
+				if (!label || !strncmp(label, "0.", 2))
+					continue;
+				n++;
+				/* the two latest by default */
+				int chosen = k ? n == published : n == published - 1;
+				html_raw(sb, "<option");
+				if (chosen)
+					html_raw(sb, " selected");
+				html_raw(sb, ">");
+				html_text(sb, label);
+				html_raw(sb, "</option>");
+			}
+			html_raw(sb, "</select></label>");
+		}
+		html_raw(sb, " <button type=\"submit\">Compare</button></form></section>\n");
+	}
+	html_raw(sb, "</article>\n");
+	foot(sb);
+}
+
+static const char *const section_titles[][2] = { { "standards", "Standards development (Table 1)" }, { "milestones", "Milestones" },
+						  { "contacts", "Contacts" } };
+
+/* A record of a section by its name: a Table 1 row's identifier and
+ * description, a milestone's, a contact's name (never an address). */
+static void record_name(struct strbuf *sb, const char *section, json_t *r)
+{
+	if (!strcmp(section, "standards")) {
+		html_text(sb, str(r, "ap_id"));
+		html_raw(sb, ": ");
+		html_text(sb, str(r, "description"));
+	} else if (!strcmp(section, "milestones")) {
+		html_text(sb, str(r, "description"));
+	} else {
+		html_text(sb, str(r, "name"));
+	}
+}
+
+static void value_text(struct strbuf *sb, json_t *v)
+{
+	char n[32];
+	if (json_is_string(v)) {
+		html_text(sb, json_string_value(v));
+	} else if (json_is_integer(v)) {
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(v));
+		html_text(sb, n);
+	} else if (json_is_boolean(v)) {
+		html_text(sb, json_is_true(v) ? "yes" : "no");
+	} else {
+		html_text(sb, "(none)");
+	}
+}
+
+/* Two published versions compared: each text word by word (<del>, <ins>),
+ * each value from and to, the records added, removed and changed. */
+static void render_diff(struct strbuf *sb, json_t *v)
+{
+	json_t *wr = json_object_get(v, "wr"), *from = json_object_get(v, "from"), *to = json_object_get(v, "to");
+	json_t *fields = json_object_get(v, "fields"), *secs = json_object_get(v, "sections");
+	char back[64];
+	head(sb, str(wr, "title"));
+	html_raw(sb, "<article><h1>");
+	html_text(sb, str(wr, "title"));
+	html_raw(sb, "</h1>\n<p class=\"meta\">What changed from version ");
+	html_text(sb, str(from, "label"));
+	html_raw(sb, " (<time>");
+	date_of(sb, str(from, "date"));
+	html_raw(sb, "</time>) to version ");
+	html_text(sb, str(to, "label"));
+	html_raw(sb, " (<time>");
+	date_of(sb, str(to, "date"));
+	snprintf(back, sizeof(back), "/registers/%lld", (long long)json_integer_value(json_object_get(wr, "id")));
+	html_raw(sb, "</time>). <a href=\"");
+	html_attr(sb, back);
+	html_raw(sb, "\">The Work Register as it stands</a>.</p>\n");
+	int any = 0;
+	for (size_t i = 0; i < json_array_size(fields); i++) {
+		json_t *f = json_array_get(fields, i), *words = json_object_get(f, "words");
+		char title[64];
+		snprintf(title, sizeof(title), "%s", str(f, "field") ? str(f, "field") : "");
+		for (char *c = title; *c; c++)
+			*c = *c == '_' ? ' ' : *c;
+		title[0] = (char)(title[0] >= 'a' && title[0] <= 'z' ? title[0] - 32 : title[0]);
+		html_raw(sb, "<section><h2>");
+		html_text(sb, title);
+		html_raw(sb, "</h2><p class=\"words\">");
+		if (json_is_array(words)) {
+			for (size_t k = 0; k < json_array_size(words); k++) {
+				json_t *w = json_array_get(words, k);
+				const char *op = str(w, "op") ? str(w, "op") : "=";
+				if (*op == '+')
+					html_raw(sb, "<ins>");
+				else if (*op == '-')
+					html_raw(sb, "<del>");
+				html_text(sb, str(w, "text"));
+				if (*op == '+')
+					html_raw(sb, "</ins>");
+				else if (*op == '-')
+					html_raw(sb, "</del>");
+			}
+		} else {
+			html_raw(sb, "<del>");
+			value_text(sb, json_object_get(f, "from"));
+			html_raw(sb, "</del> &rarr; <ins>");
+			value_text(sb, json_object_get(f, "to"));
+			html_raw(sb, "</ins>");
+		}
+		html_raw(sb, "</p></section>\n");
+		any = 1;
+	}
+	for (size_t s = 0; s < sizeof(section_titles) / sizeof(section_titles[0]); s++) {
+		json_t *d = json_object_get(secs, section_titles[s][0]);
+		json_t *added = json_object_get(d, "added"), *removed = json_object_get(d, "removed"), *changed = json_object_get(d, "changed");
+		if (!json_array_size(added) && !json_array_size(removed) && !json_array_size(changed))
+			continue;
+		any = 1;
+		html_raw(sb, "<section><h2>");
+		html_text(sb, section_titles[s][1]);
+		html_raw(sb, "</h2><ul>");
+		for (size_t i = 0; i < json_array_size(added); i++) {
+			html_raw(sb, "<li>Added: <ins>");
+			record_name(sb, section_titles[s][0], json_array_get(added, i));
+			html_raw(sb, "</ins></li>");
+		}
+		for (size_t i = 0; i < json_array_size(removed); i++) {
+			html_raw(sb, "<li>Removed: <del>");
+			record_name(sb, section_titles[s][0], json_array_get(removed, i));
+			html_raw(sb, "</del></li>");
+		}
+		for (size_t i = 0; i < json_array_size(changed); i++) {
+			json_t *c = json_array_get(changed, i), *cf = json_object_get(c, "fields"), *fv;
+			const char *name;
+			char rid[40];
+			snprintf(rid, sizeof(rid), "Changed, record %lld: ", (long long)json_integer_value(json_object_get(c, "id")));
+			html_raw(sb, "<li>");
+			html_text(sb, rid);
+			int first = 1;
+			json_object_foreach(cf, name, fv) {
+				if (!strcmp(name, "email") || !strcmp(name, "updated_at"))
+					continue; /* contacts' addresses stay private; stamps say nothing */
+				if (!first)
+					html_raw(sb, "; ");
+				first = 0;
+				html_text(sb, name);
+				html_raw(sb, " <del>");
+				value_text(sb, json_object_get(fv, "from"));
+				html_raw(sb, "</del> &rarr; <ins>");
+				value_text(sb, json_object_get(fv, "to"));
+				html_raw(sb, "</ins>");
+			}
+			html_raw(sb, "</li>");
+		}
+		html_raw(sb, "</ul></section>\n");
+	}
+	if (!any)
+		html_raw(sb, "<p>The two versions do not differ.</p>\n");
+	html_raw(sb, "</article>\n");
 	foot(sb);
 }
 
@@ -298,6 +470,8 @@ const char *http__render(const char *action, json_t *v, const char *base, struct
 		render_list(out, v);
 	} else if (!strcmp(action, "public.get")) {
 		render_wr(out, v);
+	} else if (!strcmp(action, "public.diff")) {
+		render_diff(out, v);
 	} else {
 		render_feed(out, v, base);
 		return "application/atom+xml; charset=utf-8";

@@ -575,6 +575,14 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 	char base[300], render[320];
 	int status = 200;
 	route_match(route->pattern, q->path, params);
+	/* a page that takes parameters (two versions compared) reads the query;
+	 * the others ignore it, as they always did (a link with ?utm=... works) */
+	const struct action_info *ai = core_action_info(route->action);
+	if (ai && ai->query && add_query(q->query, params)) {
+		json_decref(params);
+		problem_code(r, E_BAD_UTF8, "query", "query parameters must be percent-encoded UTF-8", q->raw_path);
+		return;
+	}
 	/* the Host was checked by the parser: letters, digits, dots, colons, brackets */
 	snprintf(base, sizeof(base), "http://%s", host && *host ? host : "localhost");
 	/* the feed names its links from the Host: a page per base */

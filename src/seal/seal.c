@@ -113,6 +113,39 @@ out:
 	return ret;
 }
 
+int seal_ballots(struct store *st, const char *key_path, struct err *e)
+{
+	json_t *due = NULL;
+	unsigned char sk[64], pk[32], sig[64];
+	char text[400], pkh[65], sigh[129];
+	int made = 0;
+	if (call(st, "seal.due", NULL, &due, e))
+		return -1;
+	json_t *items = json_object_get(due, "items");
+	if (json_array_size(items) && load(key_path, sk, e)) {
+		json_decref(due);
+		return -1;
+	}
+	for (size_t i = 0; i < json_array_size(items) && made >= 0; i++) {
+		json_t *s = json_array_get(items, i);
+		core_seal_text((long long)json_integer_value(json_object_get(s, "ballot_id")), (long long)json_integer_value(json_object_get(s, "count")),
+			       json_string_value(json_object_get(s, "head")), (long long)json_integer_value(json_object_get(s, "yes")),
+			       (long long)json_integer_value(json_object_get(s, "no")), (long long)json_integer_value(json_object_get(s, "abstain")),
+			       json_string_value(json_object_get(s, "closed_at")), text, sizeof(text));
+		crypto_sign_ed25519_sk_to_pk(pk, sk);
+		crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
+		sodium_bin2hex(pkh, sizeof(pkh), pk, sizeof(pk));
+		sodium_bin2hex(sigh, sizeof(sigh), sig, sizeof(sig));
+		json_t *b = json_pack("{sO ss ss}", "ballot_id", json_object_get(s, "ballot_id"), "public_key", pkh, "signature", sigh);
+		made = call(st, "seal.sign", b, NULL, e) ? -1 : made + 1;
+		json_decref(b);
+	}
+	if (json_array_size(items))
+		sodium_memzero(sk, sizeof(sk));
+	json_decref(due);
+	return made;
+}
+
 /* ---- the worker thread of entente serve ---- */
 
 static struct {
@@ -120,12 +153,13 @@ static struct {
 	char db_path[1024], key_path[1100];
 	unsigned interval_s;
 	time_t last;      /* the last checkpoint this thread signed */
+	int64_t seen;     /* the last event's id at the last full pass */
 	struct store *st; /* the thread's own connection, opened at its first run */
 } worker;
 
 /* Once a second: a checkpoint when a version was published since the last
  * one (an establishment, an amendment, a review, a removal), or when the
- * interval passed with the chain moved. */
+ * interval passed with the chain moved; the closed ballots' seals. */
 static void seal_task(void *arg, volatile int *stop)
 {
 	struct err e = ERR_INIT;
@@ -136,6 +170,18 @@ static void seal_task(void *arg, volatile int *stop)
 		log_line("seal: %s", e.detail);
 		return;
 	}
+	/* nothing happened since the last pass, and no interval is due: one
+	 * indexed read, rather than counting the chain every second */
+	json_t *tip = NULL;
+	if (call(worker.st, "audit.tip", NULL, &tip, &e)) {
+		log_line("seal: %s", e.detail);
+		return;
+	}
+	int64_t now_tip = (int64_t)json_integer_value(json_object_get(tip, "last_id"));
+	json_decref(tip);
+	if (now_tip == worker.seen && time(NULL) - worker.last < (time_t)worker.interval_s)
+		return;
+	int failed = 0;
 	if (call(worker.st, "audit.head", NULL, &head, &e) || call(worker.st, "checkpoint.list", NULL, &list, &e)) {
 		log_line("seal: %s", e.detail);
 	} else {
@@ -147,10 +193,19 @@ static void seal_task(void *arg, volatile int *stop)
 		else if (time(NULL) - worker.last >= (time_t)worker.interval_s)
 			why = "interval";
 		if (why) {
-			if (seal_checkpoint(worker.st, worker.key_path, why, 0, &e) < 0)
+			if (seal_checkpoint(worker.st, worker.key_path, why, 0, &e) < 0) {
 				log_line("seal: %s", e.detail);
+				failed = 1;
+			}
 			worker.last = time(NULL);
 		}
+		/* the closed ballots' seals (one indexed read when there are none) */
+		if (seal_ballots(worker.st, worker.key_path, &e) < 0) {
+			log_line("seal: %s", e.detail);
+			failed = 1;
+		}
+		if (!failed) /* the events this pass wrote move the tip: the next pass looks once more, then rests */
+			worker.seen = now_tip;
 	}
 	json_decref(head);
 	json_decref(list);

@@ -18,8 +18,12 @@ int seal_public_key(const char *path, char out[65], struct err *e);
 /* Sign and record a checkpoint of the chain as it stands, unless the last
  * checkpoint already covers it (force: sign anyway). 1 when made. */
 int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e);
+/* Sign the seals of the ballots closed since (their receipts' chain head,
+ * length and tally, issue 11); how many were signed, -1 on failure. */
+int seal_ballots(struct store *st, const char *key_path, struct err *e);
 /* entente serve: checkpoints when a version is published (establishment,
- * amendment, review, removal) and every interval_s when the chain moved. */
+ * amendment, review, removal) and every interval_s when the chain moved;
+ * the closed ballots' seals as soon as they close. */
 int seal_worker_start(const char *db_path, const char *key_path, unsigned interval_s, struct err *e);
 void seal_worker_stop(void);
 

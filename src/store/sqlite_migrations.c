@@ -689,6 +689,43 @@ static const char m13_chain[] =
 	"CREATE TRIGGER checkpoints_keep_u BEFORE UPDATE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are kept'); END;"
 	"CREATE TRIGGER checkpoints_keep_d BEFORE DELETE ON checkpoints BEGIN SELECT RAISE(ABORT, 'checkpoints are kept'); END;";
 
+/* Ballot receipts (issue 11): every vote cast is an entry of its ballot's
+ * own hash chain (core/receipt.c); the voter keeps the entry's receipt.
+ * voter_tag stands for the voter in the chain (random, per ballot and
+ * voter), so the chain can be shown to whoever may see the ballot without
+ * saying who voted how. At the close the chain's head, length and tally
+ * are written in the same transaction (a seal waiting for its signature);
+ * the signer adds the Ed25519 signature once, and nothing changes after. */
+static const char m14_receipts[] =
+	"ALTER TABLE votes ADD COLUMN voter_tag TEXT;"
+	"CREATE TABLE ballot_receipts ("
+	" id INTEGER PRIMARY KEY,"
+	" ballot_id INTEGER NOT NULL REFERENCES ballots(id),"
+	" seq INTEGER NOT NULL,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" voter_tag TEXT NOT NULL,"
+	" choice TEXT NOT NULL CHECK (choice IN ('yes','no','abstain')),"
+	" prev TEXT NOT NULL,"
+	" receipt TEXT NOT NULL,"
+	" at TEXT NOT NULL,"
+	" UNIQUE (ballot_id, seq));"
+	"CREATE TRIGGER ballot_receipts_keep_u BEFORE UPDATE ON ballot_receipts BEGIN SELECT RAISE(ABORT, 'receipts are kept'); END;"
+	"CREATE TRIGGER ballot_receipts_keep_d BEFORE DELETE ON ballot_receipts BEGIN SELECT RAISE(ABORT, 'receipts are kept'); END;"
+	"CREATE TABLE ballot_seals ("
+	" id INTEGER PRIMARY KEY,"
+	" ballot_id INTEGER NOT NULL UNIQUE REFERENCES ballots(id),"
+	" count INTEGER NOT NULL,"
+	" head TEXT NOT NULL,"
+	" yes INTEGER NOT NULL, no INTEGER NOT NULL, abstain INTEGER NOT NULL,"
+	" closed_at TEXT NOT NULL,"
+	" public_key TEXT,"
+	" signature TEXT,"
+	" signed_at TEXT);"
+	"CREATE INDEX ballot_seals_unsigned ON ballot_seals(signature) WHERE signature IS NULL;"
+	"CREATE TRIGGER ballot_seals_once BEFORE UPDATE ON ballot_seals WHEN OLD.signature IS NOT NULL"
+	" BEGIN SELECT RAISE(ABORT, 'a signed seal never changes'); END;"
+	"CREATE TRIGGER ballot_seals_keep BEFORE DELETE ON ballot_seals BEGIN SELECT RAISE(ABORT, 'seals are kept'); END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -703,5 +740,6 @@ const char *const store__sqlite_migrations[] = {
 	m11_meeting_rules,
 	m12_delivery,
 	m13_chain,
+	m14_receipts,
 	NULL,
 };

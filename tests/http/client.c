@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sodium.h>
 
 static const char *bin(void)
 {
@@ -173,6 +174,22 @@ static void tokens_forget(const struct server *s)
 			tokens[k++] = tokens[i];
 	for (int i = k; i < TOKENS && tokens[i].email[0]; i++)
 		tokens[i].email[0] = '\0';
+}
+
+void signing_public_key(struct server *s, unsigned char pk[32], char hex[65])
+{
+	char keyfile[300], skhex[140] = "";
+	unsigned char sk[64];
+	snprintf(keyfile, sizeof(keyfile), "%s.signing-key", s->db);
+	FILE *f = fopen(keyfile, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(skhex, sizeof(skhex), f));
+	fclose(f);
+	assert_int_equal(sodium_hex2bin(sk, 64, skhex, 128, NULL, NULL, NULL), 0);
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	sodium_memzero(sk, sizeof(sk));
+	if (hex)
+		sodium_bin2hex(hex, 65, pk, 32);
 }
 
 const char *token_for(struct server *s, const char *email)

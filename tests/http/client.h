@@ -38,6 +38,9 @@ int server_finish(struct server *s);
 
 /* Run `entente --db DB <args>`; stdout into out (may be NULL); returns the exit status. */
 int cli(struct server *s, char *out, size_t n, const char *fmt, ...) __attribute__((format(printf, 4, 5)));
+/* The public half of the signing key entente init made beside the
+ * database (<db>.signing-key), raw and in hex; fails the test without it. */
+void signing_public_key(struct server *s, unsigned char pk[32], char hex[65]);
 /* A bearer token for a person (created once per e-mail, cached). */
 const char *token_for(struct server *s, const char *email);
 

@@ -39,20 +39,6 @@ static int tampered(const char *name, const char *sql, char *out, size_t n)
 	return rc;
 }
 
-/* The public half of the signing key entente init made beside the database. */
-static void public_key(unsigned char pk[32])
-{
-	char keyfile[300], skhex[140] = "";
-	unsigned char sk[64];
-	snprintf(keyfile, sizeof(keyfile), "%s.signing-key", S.db);
-	FILE *f = fopen(keyfile, "r");
-	assert_non_null(f);
-	assert_non_null(fgets(skhex, sizeof(skhex), f));
-	fclose(f);
-	assert_int_equal(sodium_hex2bin(sk, 64, skhex, 128, NULL, NULL, NULL), 0);
-	crypto_sign_ed25519_sk_to_pk(pk, sk);
-}
-
 static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 {
 	(void)state;
@@ -89,7 +75,7 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 			unsigned char pk[32], sig[64];
 			snprintf(text, sizeof(text), "entente audit checkpoint v1\nlast_id %lld\ncount %lld\nhead %s\nat %s\n", jint(c, "last_id"),
 				 jint(c, "count"), jstr(c, "head"), jstr(c, "at"));
-			public_key(pk);
+			signing_public_key(&S, pk, NULL);
 			assert_int_equal(sodium_hex2bin(sig, 64, jstr(c, "signature"), 128, NULL, NULL, NULL), 0);
 			assert_int_equal(crypto_sign_verify_detached(sig, (const unsigned char *)text, strlen(text), pk), 0);
 			assert_string_equal(jstr(c, "reason"), "published");
@@ -161,8 +147,7 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	char record[300], pkhex[65];
 	unsigned char pk[32];
 	snprintf(record, sizeof(record), "%s/record.json", S.dir);
-	public_key(pk);
-	sodium_bin2hex(pkhex, sizeof(pkhex), pk, sizeof(pk));
+	signing_public_key(&S, pk, pkhex);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit export > %s", record), 0);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit check %s --public-key %s", record, pkhex), 0);
 	assert_non_null(strstr(out, "every checkpoint holds"));

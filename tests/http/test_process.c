@@ -1043,6 +1043,32 @@ static void test_a_work_register_as_of_any_date(void **state)
 	assert_string_equal(back_from, title);
 	assert_string_equal(back_to, "Retitled as of later");
 	resp_free(&r);
+	/* the public site shows it too, between published versions only */
+	char pub[96];
+	snprintf(pub, sizeof(pub), "/registers/%lld", id);
+	r = req(&S, "GET", pub, NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_non_null(strstr(r.raw, "<h2>Compare two versions</h2>"));
+	assert_non_null(strstr(r.raw, ">1.0.0</option>"));
+	assert_non_null(strstr(r.raw, ">1.1.0</option>"));
+	assert_null(strstr(r.raw, ">0.1.0</option>")); /* no draft */
+	const char *sel = strstr(r.raw, "<option selected>");
+	assert_non_null(sel);
+	assert_non_null(strstr(sel + 1, "<option selected>")); /* one chosen in each list: the two latest */
+	resp_free(&r);
+	snprintf(pub, sizeof(pub), "/registers/%lld/diff?from=1.0.0&to=1.1.0", id);
+	r = req(&S, "GET", pub, NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_non_null(strstr(r.ctype, "text/html"));
+	assert_non_null(strstr(r.raw, "What changed from version 1.0.0"));
+	assert_non_null(strstr(r.raw, "<h2>Title</h2>"));
+	assert_non_null(strstr(r.raw, "<ins>Retitled"));
+	assert_non_null(strstr(r.raw, "<del>"));
+	resp_free(&r);
+	snprintf(pub, sizeof(pub), "/registers/%lld/diff?from=0.1.0&to=1.1.0", id); /* a draft is not public */
+	r = req(&S, "GET", pub, NULL, NULL, NULL);
+	expect_status(r, 404);
+	resp_free(&r);
 	r = as_of(id, t_removing);
 	assert_string_equal(jstr(r.json, "status"), "removal_ballot");
 	resp_free(&r);
