@@ -9,7 +9,7 @@ import { Problem, session } from './js/api.js';
 import { h } from './js/dom.js';
 import { fail, flash, loadMe, onRender, takePending } from './js/ui.js';
 import { adminView } from './js/views/admin.js';
-import { ballotListView, ballotView } from './js/views/ballots.js';
+import { ballotListView, ballotView, receiptView } from './js/views/ballots.js';
 import { crListView, crNewView, crView } from './js/views/feedback.js';
 import { loginView } from './js/views/login.js';
 import { meetingListView, meetingView } from './js/views/meetings.js';
@@ -26,9 +26,10 @@ const routes = [
   [/^#\/login$/, loginView],
   [/^#\/wrs\/new$/, wrNewView],
   [/^#\/wrs(\?.*)?$/, wrListView],
-  [/^#\/wr\/(\d+)(?:\/(\w+))?$/, (id, tab) => wrView(id, tab)],
+  [/^#\/wr\/(\d+)(?:\/(\w+))?(?:\?as_of=([\dTZ:-]+))?$/, (id, tab, asOf) => wrView(id, tab, asOf)],
   [/^#\/ballots$/, ballotListView],
   [/^#\/ballot\/(\d+)$/, ballotView],
+  [/^#\/receipt$/, receiptView],
   [/^#\/change-requests\/new$/, crNewView],
   [/^#\/change-requests$/, crListView],
   [/^#\/change-request\/(\d+)$/, crView],

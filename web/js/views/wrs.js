@@ -1,5 +1,5 @@
 // entente web application: Work Registers: the list, a proposal, one WR with its lifecycle and sections.
-import { all, api, markdown, processStates, session } from '../api.js';
+import { all, api, markdown, Problem, processStates, session } from '../api.js';
 import { date, field, h, input, ruleBadge, s, select, statusBadge, textarea } from '../dom.js';
 import { stepForm } from '../steps.js';
 import { act, fail, flash, flashAfterNavigation, render } from '../ui.js';
@@ -115,10 +115,30 @@ function actionPanel(id, items, choices, table) {
     })) : h('p', { class: 'muted' }, 'No step of the process is open from here.'));
 }
 
+// The differences between two versions (GET /diff): each text word by
+// word, each value from and to, the records of Table 1, the milestones
+// and the contacts added, removed and changed.
+const sectionNames = { standards: 'Table 1', milestones: 'Milestones', contacts: 'Contacts' };
+const recordName = { standards: (r) => `${r.ap_id}: ${r.description}`, milestones: (r) => `${r.description} (${r.target_date || 'no date'})`, contacts: (r) => `${r.name} (${r.role})` };
+const shown = (v) => (v === null || v === undefined || v === '' ? '(none)' : String(v));
+export function diffView(d) {
+  const changedSections = Object.entries(d.sections).filter(([, x]) => x.added.length || x.removed.length || x.changed.length);
+  return h('section', { class: 'diffs', 'aria-label': 'Differences between the two versions' },
+    h('h3', {}, `From version ${d.from.label || d.from.revision} (${date(d.from.date)}) to version ${d.to.label || d.to.revision} (${date(d.to.date)})`),
+    !d.fields.length && !changedSections.length ? h('p', {}, 'The two versions do not differ.') : null,
+    d.fields.map((f) => [h('h4', {}, f.field.replaceAll('_', ' ')),
+      f.words ? h('p', { class: 'words' }, f.words.map((w) => (w.op === '=' ? w.text : h(w.op === '+' ? 'ins' : 'del', {}, w.text))))
+        : h('p', {}, h('del', {}, shown(f.from)), ' → ', h('ins', {}, shown(f.to)))]),
+    changedSections.map(([k, x]) => [h('h4', {}, sectionNames[k] || k), h('ul', {},
+      x.added.map((r) => h('li', {}, 'Added: ', h('ins', {}, recordName[k] ? recordName[k](r) : r.id))),
+      x.removed.map((r) => h('li', {}, 'Removed: ', h('del', {}, recordName[k] ? recordName[k](r) : r.id))),
+      x.changed.map((c) => h('li', {}, `Changed, record ${c.id}: `, Object.entries(c.fields).map(([n, v], i) => [i ? '; ' : '', `${n.replaceAll('_', ' ')} `, h('del', {}, shown(v.from)), ' → ', h('ins', {}, shown(v.to))]))))]));
+}
+
 const tabs = [['document', 'Document'], ['edit', 'Edit'], ['standards', 'Table 1'], ['milestones', 'Milestones'], ['contacts', 'Contacts'],
   ['comments', 'Comments'], ['ballots', 'Ballots'], ['versions', 'Versions'], ['amendments', 'Amendments'], ['history', 'History']];
 
-export async function wrView(id, tab = 'document') {
+export async function wrView(id, tab = 'document', asOf = undefined) {
   const [{ json: wr, etag }, { json: next }, table] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates()]);
   const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
   const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
@@ -126,7 +146,7 @@ export async function wrView(id, tab = 'document') {
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
   diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && hasInputs(table, a.action)) ? await stepChoices() : {}, table),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
-  const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id);
+  const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id, asOf);
   return [head, body];
 }
 
@@ -160,23 +180,47 @@ async function rowFields(wr) {
   });
 }
 
+// The date picker of the document: the Work Register as it stood then
+// (GET ?as_of=, from its versions: status and Table 1 included).
+function asOfForm(id, asOf) {
+  const day = input('as_of_date', asOf ? asOf.slice(0, 10) : '', { type: 'date', required: true });
+  const time = input('as_of_time', asOf && asOf.length > 10 ? asOf.slice(11, 16) : '', { type: 'time' });
+  return h('form', {
+    class: 'card as-of',
+    onsubmit: (ev) => { ev.preventDefault(); location.hash = `#/wr/${id}/document?as_of=${day.value}${time.value ? `T${time.value}:00Z` : ''}`; },
+  }, h('fieldset', {}, h('legend', {}, 'The document as it stood on a date'), field('Date', day), field('Time (UTC; empty: the end of the day)', time),
+    h('p', {}, h('button', { type: 'submit' }, 'Show it as it stood'), asOf ? [' ', h('a', { href: `#/wr/${id}/document` }, 'Back to today')] : null)));
+}
+
 const wrTabs = {
-  async document(wr) {
+  async document(wr, etag, id, asOf) {
+    let doc = wr, banner = null;
+    if (asOf) {
+      try {
+        doc = (await api('GET', `/work-registers/${id}?as_of=${encodeURIComponent(asOf)}`)).json;
+      } catch (e) {
+        if (!(e instanceof Problem)) throw e;
+        return [asOfForm(id, asOf), h('p', { class: 'msg error', role: 'status' }, e.describe())];
+      }
+      banner = h('p', { class: 'msg info as-of-banner', role: 'status' }, `As it stood at ${doc.as_of.replace('T', ' ').replace('Z', ' UTC')}: `, statusBadge(doc.status),
+        ` version ${doc.version_label || doc.revision}, written ${doc.version_date.replace('T', ' ').replace('Z', ' UTC')}.`);
+    }
     const [[scope, benefits, deliverables, commitment, restrictions], meetings] = await Promise.all([
-      markdown([wr.scope, wr.benefits, wr.deliverables, wr.wg_commitment, wr.feedback_restrictions]), all(`/meetings?wr_id=${wr.id}`)]);
-    return h('article', {},
+      markdown([doc.scope, doc.benefits, doc.deliverables, doc.wg_commitment, doc.feedback_restrictions]), asOf ? [] : all(`/meetings?wr_id=${wr.id}`)]);
+    return [asOfForm(id, asOf), banner, h('article', {},
+      asOf ? h('h2', {}, doc.title) : null,
       h('h2', {}, 'Scope'), h('div', { trustedHtml: scope }),
       h('h2', {}, 'Benefits'), h('div', { trustedHtml: benefits }),
       h('h2', {}, 'Deliverables'), h('div', { trustedHtml: deliverables }),
-      h('h2', {}, "The working groups' commitment"), wr.wg_commitment ? h('div', { trustedHtml: commitment }) : h('p', { class: 'muted' }, 'Not stated.'),
-      h('h2', {}, 'Restrictions on feedback'), wr.feedback_restrictions ? h('div', { trustedHtml: restrictions }) : h('p', { class: 'muted' }, "None: the partner's feedback is free of restrictions (R43)."),
-      h('h2', {}, 'Milestones'), milestoneTimeline(wr.milestones),
-      h('h2', {}, 'Contacts'), h('ul', {}, wr.contacts.map((c) => h('li', {}, `${c.name} <${c.email}> (${c.role.replace('_', ' ')})`))),
-      h('h2', {}, 'Standards development'), standardsTable(wr.standards, wr.partner?.short_name),
-      h('h2', {}, 'Board resolution'), h('p', {}, wr.board_resolution || 'Not yet recorded.', wr.board_approval_date ? ` Approved ${wr.board_approval_date}.` : ''),
+      h('h2', {}, "The working groups' commitment"), doc.wg_commitment ? h('div', { trustedHtml: commitment }) : h('p', { class: 'muted' }, 'Not stated.'),
+      h('h2', {}, 'Restrictions on feedback'), doc.feedback_restrictions ? h('div', { trustedHtml: restrictions }) : h('p', { class: 'muted' }, "None: the partner's feedback is free of restrictions (R43)."),
+      h('h2', {}, 'Milestones'), milestoneTimeline(doc.milestones || []),
+      h('h2', {}, 'Contacts'), h('ul', {}, (doc.contacts || []).map((c) => h('li', {}, `${c.name} <${c.email}> (${c.role.replace('_', ' ')})`))),
+      h('h2', {}, 'Standards development'), standardsTable(doc.standards || [], doc.partner?.short_name || wr.partner?.short_name),
+      h('h2', {}, 'Board resolution'), h('p', {}, doc.board_resolution || 'Not yet recorded.', doc.board_approval_date ? ` Approved ${doc.board_approval_date}.` : ''),
       meetings.length ? [h('h2', {}, 'Joint meetings'), h('ul', {}, meetings.map((m) => h('li', {}, h('a', { href: `#/meeting/${m.id}` }, m.title),
         ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status))))] : null,
-      wr.meetings.length ? [h('h2', {}, 'Calls'), h('ul', {}, wr.meetings.map((m) => h('li', {}, `${m.kind.replace('_', ' ')} ${m.scheduled_at}: ${m.participants.map((p) => p.name).join(', ')} — ${m.outcome || ''}`)))] : null);
+      doc.meetings?.length ? [h('h2', {}, 'Calls'), h('ul', {}, doc.meetings.map((m) => h('li', {}, `${m.kind.replace('_', ' ')} ${m.scheduled_at}: ${m.participants.map((p) => p.name).join(', ')} — ${m.outcome || ''}`)))] : null)];
   },
   async edit(wr, etag, id) {
     const names = ['title', 'scope', 'benefits', 'deliverables', 'wg_commitment', 'feedback_restrictions'];
@@ -295,25 +339,17 @@ const wrTabs = {
   async versions(wr, etag, id) {
     const items = await all(`/work-registers/${id}/versions`);
     const opts = items.map((v) => [v.revision, `${v.label || v.revision}: ${v.summary}`]);
-    const a = select('a', opts, items.length > 1 ? items[items.length - 2].revision : items[0]?.revision);
-    const b = select('b', opts, items[items.length - 1]?.revision);
-    const out = h('div', {});
+    const a = select('from', opts, items.length > 1 ? items[items.length - 2].revision : items[0]?.revision);
+    const b = select('to', opts, items[items.length - 1]?.revision);
+    const out = h('div', { 'aria-live': 'polite' });
     const compare = async (ev) => {
       ev?.preventDefault();
-      const [va, vb] = await Promise.all([api('GET', `/work-registers/${id}/versions/${a.value}`), api('GET', `/work-registers/${id}/versions/${b.value}`)]);
-      const show = (doc) => ({
-        title: doc.title, scope: doc.scope, benefits: doc.benefits, deliverables: doc.deliverables,
-        milestones: doc.milestones.map((m) => `${m.target_date || '-'} ${m.description} (${m.status})`).join('\n'),
-        contacts: doc.contacts.map((c) => `${c.name} <${c.email}> ${c.role}`).join('\n'),
-        'Table 1': doc.standards.map((r) => `${r.ap_id} ${r.standard_type} ${r.status}`).join('\n'),
-      });
-      const A = show(va.json.snapshot), B = show(vb.json.snapshot);
-      out.replaceChildren(h('div', { class: 'diff', role: 'group', 'aria-label': 'Differences between the two versions; changed sections are highlighted' },
-        h('h3', {}, `Revision ${a.value}`), h('h3', {}, `Revision ${b.value}`),
-        Object.keys(A).map((k) => [h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${A[k] ?? ''}`), h('pre', { class: A[k] !== B[k] ? 'changed' : null }, `${k}:\n${B[k] ?? ''}`)])));
+      try {
+        out.replaceChildren(diffView((await api('GET', `/work-registers/${id}/diff?from=${a.value}&to=${b.value}`)).json));
+      } catch (e) { fail(e); }
     };
     setTimeout(compare, 0);
-    return [h('form', { class: 'card', onsubmit: compare }, field('Compare', a), field('with', b), h('p', {}, h('button', { type: 'submit' }, 'Compare'))), out];
+    return [h('form', { class: 'card', onsubmit: compare }, field('Compare version', a), field('with version', b), h('p', {}, h('button', { type: 'submit' }, 'Compare'))), out];
   },
   async amendments(wr, etag, id) {
     const { json } = await api('GET', `/work-registers/${id}/amendments`);
