@@ -39,7 +39,7 @@ async function voteYes(email, wr, committee) {
     await page.getByRole('heading', { name: /Ballot \d+/ }).waitFor();
     await page.getByRole('radio', { name: 'yes' }).check();
     await page.getByRole('button', { name: 'Vote' }).click();
-    await page.getByText('Vote cast').waitFor();
+    await page.getByText('Vote cast: keep your receipt').waitFor();
   }, `vote-${email}-${committee}`);
 }
 

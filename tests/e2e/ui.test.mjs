@@ -109,11 +109,11 @@ test('a vote and its change, with the tally and who voted how', async () => {
     await page.getByText(/a no vote carries a comment.*field: comment/).waitFor();
     await page.getByLabel('Comment (a no says what must change)').fill('Dates are too early');
     await page.getByRole('button', { name: 'Vote' }).click();
-    await page.getByText('Vote cast').waitFor();
+    await page.getByText('Vote cast: keep your receipt').waitFor();
     await page.getByText('Your vote: no. You may change it until the ballot closes.').waitFor();
     await page.getByRole('radio', { name: 'yes' }).check();
     await page.getByRole('button', { name: 'Change my vote' }).click();
-    await page.getByText('Vote changed').waitFor();
+    await page.getByText('Vote changed: keep your new receipt').waitFor();
     await page.getByRole('img', { name: /Tally: 1 yes, 0 no, 0 abstain of 3 eligible/ }).waitFor();
     await page.getByRole('table').getByText('Dates are too early').waitFor(); // the body sees who voted how
   });

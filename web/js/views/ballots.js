@@ -65,7 +65,7 @@ export function receiptView() {
 function chainSection(id, c) {
   const short = (t) => `${t.slice(0, 8)}…`;
   return h('section', { 'aria-labelledby': 'chain' }, h('h2', { id: 'chain' }, 'Chain of receipts'),
-    h('p', { class: 'muted' }, 'Every vote cast, in order; a voter is a tag, the same for each of their votes in this ballot. A voter\'s last entry is the vote counted.',
+    h('p', { class: 'muted' }, 'Each vote in the order it was cast; a voter is a tag, the same for each of their votes in this ballot. A voter\'s last entry is the vote counted.',
       c.entries.some((e) => e.name) ? ' As a member of the body you also see the names.' : ''),
     h('table', {}, h('thead', {}, h('tr', {}, ['Entry', 'Voter', 'Vote', 'Receipt'].map((t) => h('th', { scope: 'col' }, t)))),
       h('tbody', {}, c.entries.map((e) => h('tr', {}, h('td', {}, e.seq), h('td', {}, e.name ? `${e.name} (${short(e.voter_tag)})` : h('code', {}, short(e.voter_tag))),
