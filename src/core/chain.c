@@ -198,6 +198,13 @@ int core__audit_verify(struct ctx *x, struct err *e)
 		}
 		json_decref(row);
 	}
+	/* and the ballots' receipts: chains, votes, seals */
+	if (core__receipts_verify(x, found, e)) {
+		json_decref(rows);
+		json_decref(expect);
+		json_decref(found);
+		return -1;
+	}
 	core__reply(x, 200, json_pack("{sb sI ss so}", "ok", !json_array_size(found), "events", (json_int_t)count, "head", prev,
 				      "problems", found));
 	json_decref(rows);

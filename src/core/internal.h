@@ -415,6 +415,8 @@ int core__ballot_receipts(struct ctx *x, struct err *e);
 int core__ballot_receipt_check(struct ctx *x, struct err *e);
 int core__seal_due(struct ctx *x, struct err *e);
 int core__seal_sign(struct ctx *x, struct err *e);
+/* For audit verify: every ballot's receipts, votes and seal (problems into found). */
+int core__receipts_verify(struct ctx *x, json_t *found, struct err *e);
 
 /* chain.c: the audit log as a hash chain (issue 11) */
 int core__chain_append(struct ctx *x, json_t *row, struct err *e);

@@ -235,6 +235,94 @@ json_t *core_receipt_check(const json_t *chain, const char *code, const char *pu
 	return report;
 }
 
+/* ---- for audit verify: every ballot's chain ---- */
+
+static void ballot_problem(json_t *found, long long ballot, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void ballot_problem(json_t *found, long long ballot, const char *fmt, ...)
+{
+	char detail[300];
+	va_list ap;
+	va_start(ap, fmt);
+	vsnprintf(detail, sizeof(detail), fmt, ap);
+	va_end(ap);
+	json_array_append_new(found, json_pack("{ss sI ss sI ss}", "kind", "receipts", "event", (json_int_t)0, "target_type", "ballot",
+					       "target_id", (json_int_t)ballot, "detail", detail));
+}
+
+/* Each ballot's chain of receipts recomputed (the first divergence of
+ * each), each vote against its voter's last entry, each seal against its
+ * chain and its signature: the record's receipts as audit verify sees
+ * them (issue 11). Problems into found. */
+int core__receipts_verify(struct ctx *x, json_t *found, struct err *e)
+{
+	json_t *rows = NULL, *votes = NULL, *seals = NULL, *state = json_object();
+	struct store_query q = { .order = "id" }, vq = { .columns = "id,ballot_id,person_id,choice,voter_tag" }, sq = { .order = "ballot_id" };
+	int rc = -1;
+	if (store_find(x->st, "ballot_receipts", &q, &rows, e) || store_find(x->st, "votes", &vq, &votes, e) ||
+	    store_find(x->st, "ballot_seals", &sq, &seals, e))
+		goto out;
+	/* the entries of a ballot are appended in order: by id, each ballot's by seq */
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *r = json_array_get(rows, i), *st;
+		char key[24], hash[65];
+		long long ballot = jll(r, "ballot_id"), seq = jll(r, "seq");
+		snprintf(key, sizeof(key), "%lld", ballot);
+		if (!(st = json_object_get(state, key))) {
+			st = json_pack("{ss sI sb s{}}", "head", GENESIS, "count", (json_int_t)0, "broken", 0, "finals");
+			json_object_set_new(state, key, st);
+		}
+		core_receipt_hash(ballot, jstr_or(r, "voter_tag"), jstr_or(r, "choice"), seq, jstr_or(r, "prev"), hash);
+		if (!json_is_true(json_object_get(st, "broken"))) {
+			const char *why = seq != jll(st, "count") + 1 ? "is missing or out of place"
+					  : strcmp(jstr_or(r, "prev"), jstr_or(st, "head")) ? "does not follow the entry before it"
+					  : strcmp(hash, jstr_or(r, "receipt")) ? "is not what its receipt says"
+										 : NULL;
+			if (why) {
+				ballot_problem(found, ballot, "ballot %lld: entry %lld of its receipts %s", ballot, seq, why);
+				json_object_set_new(st, "broken", json_true());
+			}
+		}
+		json_object_set(st, "head", json_object_get(r, "receipt"));
+		json_object_set_new(st, "count", json_integer(seq));
+		char pid[24];
+		snprintf(pid, sizeof(pid), "%lld", jll(r, "person_id"));
+		json_object_set(json_object_get(st, "finals"), pid, json_object_get(r, "choice"));
+	}
+	/* a vote (cast since receipts exist) says what its voter's last entry says */
+	for (size_t i = 0; i < json_array_size(votes); i++) {
+		json_t *v = json_array_get(votes, i), *st;
+		char key[24], pid[24];
+		if (!json_is_string(json_object_get(v, "voter_tag")))
+			continue;
+		snprintf(key, sizeof(key), "%lld", jll(v, "ballot_id"));
+		snprintf(pid, sizeof(pid), "%lld", jll(v, "person_id"));
+		st = json_object_get(state, key);
+		json_t *last = st ? json_object_get(json_object_get(st, "finals"), pid) : NULL;
+		if (!last || strcmp(json_string_value(last), jstr_or(v, "choice")))
+			ballot_problem(found, jll(v, "ballot_id"), "ballot %lld: vote %lld says %s, its voter's last receipt says %s", jll(v, "ballot_id"),
+				       jll(v, "id"), jstr_or(v, "choice"), last ? json_string_value(last) : "nothing");
+	}
+	/* a seal covers its chain as it is, and a signed one holds */
+	for (size_t i = 0; i < json_array_size(seals); i++) {
+		json_t *sl = json_array_get(seals, i), *st;
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", jll(sl, "ballot_id"));
+		st = json_object_get(state, key);
+		if (jll(sl, "count") != (st ? jll(st, "count") : 0) || strcmp(jstr_or(sl, "head"), st ? jstr_or(st, "head") : GENESIS))
+			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: its seal covers %lld entries, its chain now has %lld or another head",
+				       jll(sl, "ballot_id"), jll(sl, "count"), st ? jll(st, "count") : 0);
+		else if (json_is_string(json_object_get(sl, "signature")) && !core_seal_valid(sl))
+			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: the signature of its seal does not hold", jll(sl, "ballot_id"));
+	}
+	rc = 0;
+out:
+	json_decref(rows);
+	json_decref(votes);
+	json_decref(seals);
+	json_decref(state);
+	return rc;
+}
+
 /* ---- in the vote's transaction ---- */
 
 int core__receipt_append(struct ctx *x, int64_t ballot_id, const char *tag, const char *choice, json_t **out, struct err *e)

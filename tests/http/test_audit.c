@@ -129,6 +129,19 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	/* a Work Register's status changed in its table */
 	assert_int_equal(tampered("status", "UPDATE work_registers SET status = 'established' WHERE id = 4;", out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "record: work_registers 4 says status established"));
+	/* a ballot's receipt edited, or one deleted: the ballot's own chain
+	 * names it; a closed ballot's chain cut short: its seal does */
+	assert_int_equal(tampered("receipt", "DROP TRIGGER ballot_receipts_keep_u; UPDATE ballot_receipts SET choice = 'no' "
+					     "WHERE ballot_id = 3 AND seq = 1;", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "receipts: ballot 3: entry 1 of its receipts is not what its receipt says (ballot 3)"));
+	assert_non_null(strstr(out, "says yes, its voter's last receipt says no"));
+	assert_int_equal(tampered("receipt-gone", "DROP TRIGGER ballot_receipts_keep_d; DELETE FROM ballot_receipts WHERE ballot_id = 3 AND seq = 1;",
+				  out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "receipts: ballot 3: entry 2 of its receipts is missing or out of place"));
+	assert_int_equal(tampered("receipt-cut", "DROP TRIGGER ballot_receipts_keep_d; DELETE FROM ballot_receipts WHERE ballot_id = 2 AND "
+						 "seq = (SELECT max(seq) FROM ballot_receipts WHERE ballot_id = 2);", out, sizeof(out)), 1);
+	assert_non_null(strstr(out, "receipts: ballot 2: its seal covers"));
+	assert_non_null(strstr(out, "its voter's last receipt says nothing"));
 	/* the tail cut off from the checkpointed event on: the chain alone
 	 * cannot tell, the signed checkpoint does */
 	char cut[200];
