@@ -158,8 +158,9 @@ int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
 			       "chain, the receipt in its place and whether it is the voter's final vote, the tally\n"
 			       "recomputed from the final votes against the published one, and the signed seal.\n"
 			       "--chain FILE: a published chain (GET /api/v1/ballots/{id}/receipts) instead of the\n"
-			       "database; --public-key: the key the seal must be signed with (by default the signing\n"
-			       "key beside the database, when there is one). Exit status 0 when the vote is counted\n"
+			       "database, with --public-key, the key the seal must be signed with (published with the\n"
+			       "checkpoints); without --chain the key is by default the signing key beside the\n"
+			       "database, when there is one. Exit status 0 when the vote is counted\n"
 			       "as cast, 1 otherwise, 2 on a usage error.\n");
 			return 0;
 		} else if (!code && argv[i][0] != '-') {
@@ -170,14 +171,21 @@ int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
 		}
 	}
 	json_t *parsed = core_receipt_parse(code);
-	if (!parsed || (pk && strlen(pk) != 64)) {
+	/* a chain from elsewhere is checked under a key the voter holds, not
+	 * under the one the chain itself names */
+	if (!parsed || (pk && strlen(pk) != 64) || (file && !pk)) {
 		fprintf(stderr, "%s: give the RECEIPT (entente-receipt-1.BALLOT.SEQ.TAG.CHOICE.PREV.RECEIPT)%s\n", c->prog,
-			pk && strlen(pk) != 64 ? " and a --public-key of 64 hex characters" : "");
+			pk || file ? " and a --public-key of 64 hex characters (with --chain, the published one)" : "");
 		json_decref(parsed);
 		return 2;
 	}
 	json_t *chain = NULL;
-	char key[1100], pkh[65];
+	char key[1100], pkh[65], given[65] = "";
+	if (pk) { /* hex digits in either case */
+		for (int i = 0; i < 64; i++)
+			given[i] = (char)(pk[i] >= 'A' && pk[i] <= 'F' ? pk[i] - 'A' + 'a' : pk[i]);
+		pk = given;
+	}
 	struct err e = ERR_INIT;
 	if (file) {
 		json_error_t je;
