@@ -176,6 +176,14 @@ static void tokens_forget(const struct server *s)
 		tokens[i].email[0] = '\0';
 }
 
+void server_reap(struct server *s)
+{
+	if (s->pid > 0) {
+		server_kill9(s);
+		server_cleanup(s);
+	}
+}
+
 void signing_public_key(struct server *s, unsigned char pk[32], char hex[65])
 {
 	char keyfile[300], skhex[140] = "";

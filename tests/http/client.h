@@ -32,6 +32,8 @@ int server_stop(struct server *s);
 void server_kill9(struct server *s);
 /* Remove the directory. */
 void server_cleanup(struct server *s);
+/* After a failed test: SIGKILL and remove, when it still runs. */
+void server_reap(struct server *s);
 /* Stop (SIGTERM) and remove: the stop's status, 0 after a clean stop, so a
  * sanitizer report or an unclean stop fails the caller. */
 int server_finish(struct server *s);

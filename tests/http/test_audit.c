@@ -177,10 +177,7 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0) {
-		server_kill9(&S);
-		server_cleanup(&S);
-	}
+	server_reap(&S);
 	return 0;
 }
 

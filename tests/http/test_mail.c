@@ -646,10 +646,7 @@ static int teardown(void **state)
 {
 	(void)state;
 	sink_stop(&K);
-	if (S.pid > 0) {
-		server_kill9(&S);
-		server_cleanup(&S);
-	}
+	server_reap(&S);
 	return 0;
 }
 

@@ -210,10 +210,7 @@ static void test_published_versions_in_git(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0) {
-		server_kill9(&S);
-		server_cleanup(&S);
-	}
+	server_reap(&S);
 	return 0;
 }
 

@@ -355,10 +355,7 @@ static void test_a_changed_or_missing_vote_shows_on_the_receipt(void **state)
 static int teardown(void **state)
 {
 	(void)state;
-	if (S.pid > 0) {
-		server_kill9(&S);
-		server_cleanup(&S);
-	}
+	server_reap(&S);
 	return 0;
 }
 
