@@ -202,8 +202,7 @@ int core__public_diff(struct ctx *x, struct err *e)
 {
 	int64_t id;
 	json_t *wr = NULL;
-	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e) ||
-	    !json_is_string(json_object_get(wr, "established_at"))) {
+	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e) || !core__wr_public(wr)) {
 		json_decref(wr);
 		return err_set(e, E_NOT_FOUND, NULL, "no such approved Work Register");
 	}

@@ -404,6 +404,8 @@ int core__version_published(const json_t *version);
 /* diff.c: two versions compared (issue 11) */
 int core__wr_diff(struct ctx *x, struct err *e);
 int core__public_diff(struct ctx *x, struct err *e);
+/* public.c: whether a WR is on the public site (R21: established, ever). */
+int core__wr_public(const json_t *wr);
 /* receipt.c: ballot receipts (issue 11) */
 void core__voter_tag(char out[33]);
 /* The vote's entry in its ballot's chain; *out (may be NULL): the receipt. */

@@ -5,7 +5,7 @@
 #include "core/internal.h"
 
 /* A WR is public once established, and stays readable after it ends. */
-static int published(json_t *wr)
+int core__wr_public(const json_t *wr)
 {
 	return json_is_string(json_object_get(wr, "established_at"));
 }
@@ -30,7 +30,7 @@ int core__public_list(struct ctx *x, struct err *e)
 		return -1;
 	}
 	for (size_t i = 0; i < json_array_size(rows); i++)
-		if (published(json_array_get(rows, i)))
+		if (core__wr_public(json_array_get(rows, i)))
 			json_array_append_new(items, summary_of(x, json_array_get(rows, i)));
 	json_decref(rows);
 	core__reply(x, 200, json_pack("{so}", "items", items));
@@ -41,7 +41,7 @@ int core__public_get(struct ctx *x, struct err *e)
 {
 	int64_t id;
 	json_t *wr = NULL, *doc, *contacts, *hist, *where, *rows = NULL;
-	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e) || !published(wr)) {
+	if (core__path_id(x, "id", &id, e) || store_get(x->st, "work_registers", id, &wr, e) || !core__wr_public(wr)) {
 		json_decref(wr);
 		return err_set(e, E_NOT_FOUND, NULL, "no such approved Work Register");
 	}

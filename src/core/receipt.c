@@ -116,14 +116,43 @@ static void finding(json_t *report, const char *kind, long long seq, const char 
 	json_array_append_new(json_object_get(report, "problems"), json_pack("{ss sI ss}", "kind", kind, "seq", (json_int_t)seq, "detail", detail));
 }
 
+/* How a ballot's chain first fails, if it does. */
+enum walk_fault { WALK_OK, WALK_GAP, WALK_LINK, WALK_HASH };
+
+/* A ballot's entries, in order, walked: each must be the next of the
+ * sequence, follow the entry before it and hash to its receipt. head gets
+ * the last entry's receipt (the chain's head as it is), finals (may be
+ * NULL) each tag's last entry (the vote counted); the first fault is
+ * returned, *at the index of its entry. The voter's check and audit
+ * verify both walk a chain with this. */
+static enum walk_fault chain_walk(long long ballot, const json_t *entries, char head[65], json_t *finals, size_t *at)
+{
+	enum walk_fault fault = WALK_OK;
+	char hash[65];
+	snprintf(head, 65, "%s", GENESIS);
+	for (size_t i = 0; i < json_array_size(entries); i++) {
+		json_t *en = json_array_get(entries, i);
+		long long seq = jll(en, "seq");
+		core_receipt_hash(ballot, jstr_or(en, "voter_tag"), jstr_or(en, "choice"), seq, jstr_or(en, "prev"), hash);
+		if (!fault) {
+			fault = seq != (long long)i + 1 ? WALK_GAP : strcmp(jstr_or(en, "prev"), head) ? WALK_LINK
+				: strcmp(hash, jstr_or(en, "receipt")) ? WALK_HASH : WALK_OK;
+			*at = i;
+		}
+		snprintf(head, 65, "%s", jstr_or(en, "receipt"));
+		if (finals)
+			json_object_set(finals, jstr_or(en, "voter_tag"), en);
+	}
+	return fault;
+}
+
 /* The checks, in the order a doubting voter would make them. */
 json_t *core_receipt_check(const json_t *chain, const char *code, const char *public_key)
 {
 	json_t *report = json_pack("{sb s[] ss}", "ok", 0, "problems", "verdict", "unchecked"), *mine = core_receipt_parse(code);
 	json_t *entries = json_object_get(chain, "entries"), *seal = json_object_get(chain, "seal"), *finals = json_object();
 	long long ballot = jll(chain, "ballot_id"), n = (long long)json_array_size(entries);
-	char hash[65], prev[65] = GENESIS;
-	int broken = 0;
+	char hash[65], prev[65];
 	if (!mine) {
 		finding(report, "receipt", 0, "this is not an entente receipt (entente-receipt-1.BALLOT.SEQ.TAG.CHOICE.PREV.RECEIPT)");
 		json_object_set_new(report, "verdict", json_string("not a receipt"));
@@ -139,24 +168,16 @@ json_t *core_receipt_check(const json_t *chain, const char *code, const char *pu
 	if (jll(mine, "ballot_id") != ballot)
 		finding(report, "receipt", jll(mine, "seq"), "the receipt is of ballot %lld, the chain of ballot %lld", jll(mine, "ballot_id"), ballot);
 	/* 2. the chain, entry by entry; each voter's last entry is the one counted */
-	for (long long i = 0; i < n; i++) {
-		json_t *en = json_array_get(entries, (size_t)i);
-		long long seq = jll(en, "seq");
-		if (!broken && seq != i + 1) {
-			finding(report, "chain", i + 1, "entry %lld is missing from the chain (entry %lld comes after entry %lld)", i + 1, seq, i);
-			broken = 1;
-		}
-		core_receipt_hash(ballot, jstr_or(en, "voter_tag"), jstr_or(en, "choice"), seq, jstr_or(en, "prev"), hash);
-		if (!broken && strcmp(jstr_or(en, "prev"), prev)) {
-			finding(report, "chain", seq, "entry %lld does not follow the entry before it", seq);
-			broken = 1;
-		} else if (!broken && strcmp(hash, jstr_or(en, "receipt"))) {
-			finding(report, "chain", seq, "entry %lld is not what its receipt says: it was altered", seq);
-			broken = 1;
-		}
-		snprintf(prev, sizeof(prev), "%s", jstr_or(en, "receipt"));
-		json_object_set(finals, jstr_or(en, "voter_tag"), en);
-	}
+	size_t fi = 0;
+	enum walk_fault fault = chain_walk(ballot, entries, prev, finals, &fi);
+	long long fseq = jll(json_array_get(entries, fi), "seq");
+	if (fault == WALK_GAP)
+		finding(report, "chain", (long long)fi + 1, "entry %lld is missing from the chain (entry %lld comes after entry %lld)",
+			(long long)fi + 1, fseq, (long long)fi);
+	else if (fault == WALK_LINK)
+		finding(report, "chain", fseq, "entry %lld does not follow the entry before it", fseq);
+	else if (fault == WALK_HASH)
+		finding(report, "chain", fseq, "entry %lld is not what its receipt says: it was altered", fseq);
 	json_object_set_new(report, "entries", json_integer(n));
 	json_object_set_new(report, "head", json_string(prev));
 	/* 3. the receipt in the chain, and whether it is the voter's final
@@ -255,62 +276,53 @@ static void ballot_problem(json_t *found, long long ballot, const char *fmt, ...
  * them (issue 11). Problems into found. */
 int core__receipts_verify(struct ctx *x, json_t *found, struct err *e)
 {
-	json_t *rows = NULL, *votes = NULL, *seals = NULL, *state = json_object();
-	struct store_query q = { .order = "id" }, vq = { .columns = "id,ballot_id,person_id,choice,voter_tag" }, sq = { .order = "ballot_id" };
+	json_t *rows = NULL, *votes = NULL, *seals = NULL, *by_ballot = json_object(), *heads = json_object(), *finals = json_object();
+	struct store_query q = { .order = "id" }, vq = { .columns = "id,ballot_id,choice,voter_tag" }, sq = { .order = "ballot_id" };
+	static const char *const why[] = { [WALK_GAP] = "is missing or out of place", [WALK_LINK] = "does not follow the entry before it",
+					   [WALK_HASH] = "is not what its receipt says" };
 	int rc = -1;
 	if (store_find(x->st, "ballot_receipts", &q, &rows, e) || store_find(x->st, "votes", &vq, &votes, e) ||
 	    store_find(x->st, "ballot_seals", &sq, &seals, e))
 		goto out;
 	/* the entries of a ballot are appended in order: by id, each ballot's by seq */
 	for (size_t i = 0; i < json_array_size(rows); i++) {
-		json_t *r = json_array_get(rows, i), *st;
-		char key[24], hash[65];
-		long long ballot = jll(r, "ballot_id"), seq = jll(r, "seq");
-		snprintf(key, sizeof(key), "%lld", ballot);
-		if (!(st = json_object_get(state, key))) {
-			st = json_pack("{ss sI sb s{}}", "head", GENESIS, "count", (json_int_t)0, "broken", 0, "finals");
-			json_object_set_new(state, key, st);
-		}
-		core_receipt_hash(ballot, jstr_or(r, "voter_tag"), jstr_or(r, "choice"), seq, jstr_or(r, "prev"), hash);
-		if (!json_is_true(json_object_get(st, "broken"))) {
-			const char *why = seq != jll(st, "count") + 1 ? "is missing or out of place"
-					  : strcmp(jstr_or(r, "prev"), jstr_or(st, "head")) ? "does not follow the entry before it"
-					  : strcmp(hash, jstr_or(r, "receipt")) ? "is not what its receipt says"
-										 : NULL;
-			if (why) {
-				ballot_problem(found, ballot, "ballot %lld: entry %lld of its receipts %s", ballot, seq, why);
-				json_object_set_new(st, "broken", json_true());
-			}
-		}
-		json_object_set(st, "head", json_object_get(r, "receipt"));
-		json_object_set_new(st, "count", json_integer(seq));
-		char pid[24];
-		snprintf(pid, sizeof(pid), "%lld", jll(r, "person_id"));
-		json_object_set(json_object_get(st, "finals"), pid, json_object_get(r, "choice"));
+		char key[24];
+		snprintf(key, sizeof(key), "%lld", jll(json_array_get(rows, i), "ballot_id"));
+		if (!json_object_get(by_ballot, key))
+			json_object_set_new(by_ballot, key, json_array());
+		json_array_append(json_object_get(by_ballot, key), json_array_get(rows, i));
+	}
+	const char *key;
+	json_t *entries;
+	json_object_foreach(by_ballot, key, entries) {
+		char head[65];
+		size_t at = 0;
+		long long ballot = strtoll(key, NULL, 10);
+		enum walk_fault fault = chain_walk(ballot, entries, head, finals, &at); /* tags are drawn per ballot: one finals serves all */
+		if (fault)
+			ballot_problem(found, ballot, "ballot %lld: entry %lld of its receipts %s", ballot, jll(json_array_get(entries, at), "seq"), why[fault]);
+		json_object_set_new(heads, key, json_pack("{ss sI}", "head", head, "count",
+							  (json_int_t)jll(json_array_get(entries, json_array_size(entries) - 1), "seq")));
 	}
 	/* a vote (cast since receipts exist) says what its voter's last entry says */
 	for (size_t i = 0; i < json_array_size(votes); i++) {
-		json_t *v = json_array_get(votes, i), *st;
-		char key[24], pid[24];
+		json_t *v = json_array_get(votes, i);
 		if (!json_is_string(json_object_get(v, "voter_tag")))
 			continue;
-		snprintf(key, sizeof(key), "%lld", jll(v, "ballot_id"));
-		snprintf(pid, sizeof(pid), "%lld", jll(v, "person_id"));
-		st = json_object_get(state, key);
-		json_t *last = st ? json_object_get(json_object_get(st, "finals"), pid) : NULL;
-		if (!last || strcmp(json_string_value(last), jstr_or(v, "choice")))
+		json_t *last = json_object_get(finals, jstr_or(v, "voter_tag"));
+		if (!last || strcmp(jstr_or(last, "choice"), jstr_or(v, "choice")))
 			ballot_problem(found, jll(v, "ballot_id"), "ballot %lld: vote %lld says %s, its voter's last receipt says %s", jll(v, "ballot_id"),
-				       jll(v, "id"), jstr_or(v, "choice"), last ? json_string_value(last) : "nothing");
+				       jll(v, "id"), jstr_or(v, "choice"), last ? jstr_or(last, "choice") : "nothing");
 	}
 	/* a seal covers its chain as it is, and a signed one holds */
 	for (size_t i = 0; i < json_array_size(seals); i++) {
-		json_t *sl = json_array_get(seals, i), *st;
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", jll(sl, "ballot_id"));
-		st = json_object_get(state, key);
-		if (jll(sl, "count") != (st ? jll(st, "count") : 0) || strcmp(jstr_or(sl, "head"), st ? jstr_or(st, "head") : GENESIS))
+		json_t *sl = json_array_get(seals, i);
+		char bk[24];
+		snprintf(bk, sizeof(bk), "%lld", jll(sl, "ballot_id"));
+		json_t *h = json_object_get(heads, bk);
+		if (jll(sl, "count") != jll(h, "count") || strcmp(jstr_or(sl, "head"), h ? jstr_or(h, "head") : GENESIS))
 			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: its seal covers %lld entries, its chain now has %lld or another head",
-				       jll(sl, "ballot_id"), jll(sl, "count"), st ? jll(st, "count") : 0);
+				       jll(sl, "ballot_id"), jll(sl, "count"), jll(h, "count"));
 		else if (json_is_string(json_object_get(sl, "signature")) && !core_seal_valid(sl))
 			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: the signature of its seal does not hold", jll(sl, "ballot_id"));
 	}
@@ -319,30 +331,39 @@ out:
 	json_decref(rows);
 	json_decref(votes);
 	json_decref(seals);
-	json_decref(state);
+	json_decref(by_ballot);
+	json_decref(heads);
+	json_decref(finals);
 	return rc;
 }
 
 /* ---- in the vote's transaction ---- */
 
-int core__receipt_append(struct ctx *x, int64_t ballot_id, const char *tag, const char *choice, json_t **out, struct err *e)
+/* A ballot's chain as it ends now: its length (the last seq) and head. */
+static int chain_tip(struct ctx *x, int64_t ballot_id, long long *count, char head[65], struct err *e)
 {
-	json_t *where = json_pack("{sI}", "ballot_id", (json_int_t)ballot_id), *last = NULL, *row;
+	json_t *where = json_pack("{sI}", "ballot_id", (json_int_t)ballot_id), *last = NULL;
 	struct store_query q = { .where = where, .order = "seq", .desc = 1, .limit = 1, .columns = "seq,receipt" };
-	char hash[65], code[300];
 	int rc = store_find(x->st, "ballot_receipts", &q, &last, e);
 	json_decref(where);
-	if (rc)
-		return -1;
 	json_t *l = json_array_get(last, 0);
-	long long seq = l ? jll(l, "seq") + 1 : 1;
-	char prev[65];
-	snprintf(prev, sizeof(prev), "%s", l ? jstr_or(l, "receipt") : GENESIS);
+	*count = l ? jll(l, "seq") : 0;
+	snprintf(head, 65, "%s", l ? jstr_or(l, "receipt") : GENESIS);
 	json_decref(last);
+	return rc ? -1 : 0;
+}
+
+int core__receipt_append(struct ctx *x, int64_t ballot_id, const char *tag, const char *choice, json_t **out, struct err *e)
+{
+	char hash[65], code[300], prev[65];
+	long long seq;
+	if (chain_tip(x, ballot_id, &seq, prev, e))
+		return -1;
+	seq++;
 	core_receipt_hash(ballot_id, tag, choice, seq, prev, hash);
-	row = json_pack("{sI sI sI ss ss ss ss ss}", "ballot_id", (json_int_t)ballot_id, "seq", (json_int_t)seq, "person_id",
-			(json_int_t)x->actor.person_id, "voter_tag", tag, "choice", choice, "prev", prev, "receipt", hash, "at", x->now_iso);
-	rc = store_insert(x->st, "ballot_receipts", row, NULL, e);
+	json_t *row = json_pack("{sI sI sI ss ss ss ss ss}", "ballot_id", (json_int_t)ballot_id, "seq", (json_int_t)seq, "person_id",
+				(json_int_t)x->actor.person_id, "voter_tag", tag, "choice", choice, "prev", prev, "receipt", hash, "at", x->now_iso);
+	int rc = store_insert(x->st, "ballot_receipts", row, NULL, e);
 	json_object_del(row, "person_id");
 	json_object_del(row, "at");
 	receipt_code(row, code, sizeof(code));
@@ -366,19 +387,15 @@ void core__voter_tag(char out[33])
  * unsigned until the signer signs it. */
 int core__seal_write(struct ctx *x, int64_t ballot_id, const json_t *tally, struct err *e)
 {
-	json_t *where = json_pack("{sI}", "ballot_id", (json_int_t)ballot_id), *last = NULL;
-	struct store_query q = { .where = where, .order = "seq", .desc = 1, .limit = 1, .columns = "seq,receipt" };
-	int rc = store_find(x->st, "ballot_receipts", &q, &last, e);
-	json_decref(where);
-	if (rc)
+	char head[65];
+	long long count;
+	if (chain_tip(x, ballot_id, &count, head, e))
 		return -1;
-	json_t *l = json_array_get(last, 0);
-	json_t *row = json_pack("{sI sI ss sO sO sO ss}", "ballot_id", (json_int_t)ballot_id, "count", (json_int_t)(l ? jll(l, "seq") : 0), "head",
-				l ? jstr_or(l, "receipt") : GENESIS, "yes", json_object_get(tally, "yes"), "no", json_object_get(tally, "no"),
-				"abstain", json_object_get(tally, "abstain"), "closed_at", x->now_iso);
-	rc = store_insert(x->st, "ballot_seals", row, NULL, e);
+	json_t *row = json_pack("{sI sI ss sO sO sO ss}", "ballot_id", (json_int_t)ballot_id, "count", (json_int_t)count, "head", head, "yes",
+				json_object_get(tally, "yes"), "no", json_object_get(tally, "no"), "abstain", json_object_get(tally, "abstain"),
+				"closed_at", x->now_iso);
+	int rc = store_insert(x->st, "ballot_seals", row, NULL, e);
 	json_decref(row);
-	json_decref(last);
 	return rc;
 }
 

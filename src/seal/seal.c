@@ -66,6 +66,16 @@ int seal_public_key(const char *path, char out[65], struct err *e)
 	return 0;
 }
 
+/* text signed with the secret key: the public key and the signature, in hex. */
+static void sign_text(const unsigned char sk[64], const char *text, char pkh[65], char sigh[129])
+{
+	unsigned char pk[32], sig[64];
+	crypto_sign_ed25519_sk_to_pk(pk, sk);
+	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
+	sodium_bin2hex(pkh, 65, pk, sizeof(pk));
+	sodium_bin2hex(sigh, 129, sig, sizeof(sig));
+}
+
 static int call(struct store *st, const char *action, json_t *body, json_t **out, struct err *e)
 {
 	struct call c = { .system = 1, .action = action, .body = body, .now = (int64_t)time(NULL) };
@@ -81,7 +91,7 @@ static int call(struct store *st, const char *action, json_t *body, json_t **out
 int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e)
 {
 	json_t *head = NULL, *list = NULL;
-	unsigned char sk[64], pk[32], sig[64];
+	unsigned char sk[64];
 	char text[300], at[21], pkh[65], sigh[129];
 	int ret = -1;
 	if (load(key_path, sk, e))
@@ -97,10 +107,7 @@ int seal_checkpoint(struct store *st, const char *key_path, const char *reason, 
 	core_checkpoint_text((long long)json_integer_value(json_object_get(head, "last_id")),
 			     (long long)json_integer_value(json_object_get(head, "count")), json_string_value(json_object_get(head, "head")), at,
 			     text, sizeof(text));
-	crypto_sign_ed25519_sk_to_pk(pk, sk);
-	crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
-	sodium_bin2hex(pkh, sizeof(pkh), pk, sizeof(pk));
-	sodium_bin2hex(sigh, sizeof(sigh), sig, sizeof(sig));
+	sign_text(sk, text, pkh, sigh);
 	json_t *b = json_pack("{sO sO sO ss ss sO ss ss}", "last_id", json_object_get(head, "last_id"), "count", json_object_get(head, "count"),
 			      "head", json_object_get(head, "head"), "at", at, "reason", reason, "published_versions",
 			      json_object_get(head, "published_versions"), "public_key", pkh, "signature", sigh);
@@ -116,7 +123,7 @@ out:
 int seal_ballots(struct store *st, const char *key_path, struct err *e)
 {
 	json_t *due = NULL;
-	unsigned char sk[64], pk[32], sig[64];
+	unsigned char sk[64];
 	char text[400], pkh[65], sigh[129];
 	int made = 0;
 	if (call(st, "seal.due", NULL, &due, e))
@@ -132,10 +139,7 @@ int seal_ballots(struct store *st, const char *key_path, struct err *e)
 			       json_string_value(json_object_get(s, "head")), (long long)json_integer_value(json_object_get(s, "yes")),
 			       (long long)json_integer_value(json_object_get(s, "no")), (long long)json_integer_value(json_object_get(s, "abstain")),
 			       json_string_value(json_object_get(s, "closed_at")), text, sizeof(text));
-		crypto_sign_ed25519_sk_to_pk(pk, sk);
-		crypto_sign_detached(sig, NULL, (const unsigned char *)text, strlen(text), sk);
-		sodium_bin2hex(pkh, sizeof(pkh), pk, sizeof(pk));
-		sodium_bin2hex(sigh, sizeof(sigh), sig, sizeof(sig));
+		sign_text(sk, text, pkh, sigh);
 		json_t *b = json_pack("{sO ss ss}", "ballot_id", json_object_get(s, "ballot_id"), "public_key", pkh, "signature", sigh);
 		made = call(st, "seal.sign", b, NULL, e) ? -1 : made + 1;
 		json_decref(b);
