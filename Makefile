@@ -18,7 +18,7 @@ UNIT    := $(wildcard tests/unit/test_*.c)
 DB      ?= var/entente.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-test run test check bench load clean docs asan fuzz
+.PHONY: all deps deps-test run test check bench load clean docs asan fuzz diff
 
 all: build/entente
 
@@ -104,9 +104,12 @@ load: deps-test build/entente
 	@sh bench/load.sh
 
 # Bounded fuzzing runs (clang's libFuzzer): fuzz_body over the request-body
-# parsers, fuzz_wire over the HTTP framing (corpus in tests/fuzz/corpus-wire).
+# parsers, fuzz_wire over the HTTP framing (corpus in tests/fuzz/corpus-wire),
+# fuzz_conn over the connection's reading half with the stream cut anywhere
+# (corpus in tests/fuzz/corpus-conn). make test runs each for a bounded
+# time; make fuzz FUZZ_SECONDS=600 for a long run.
 FUZZ_SECONDS ?= 20
-FUZZ_BINS := build/fuzz/fuzz_body build/fuzz/fuzz_wire
+FUZZ_BINS := build/fuzz/fuzz_body build/fuzz/fuzz_wire build/fuzz/fuzz_conn
 build/fuzz/%: tests/fuzz/%.c $(LIB_SRC)
 	@mkdir -p $(dir $@)
 	clang -std=c17 -D_GNU_SOURCE -g -O1 -fsanitize=fuzzer,address,undefined -Isrc $(PKG_CFLAGS) -o $@ $^ $(PKG_LIBS) -lpthread
@@ -115,6 +118,12 @@ fuzz: $(FUZZ_BINS)
 	@mkdir -p build/fuzz/corpus build/fuzz/corpus-wire
 	./build/fuzz/fuzz_body -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus tests/fuzz/corpus
 	./build/fuzz/fuzz_wire -max_total_time=$(FUZZ_SECONDS) -max_len=4096 build/fuzz/corpus-wire tests/fuzz/corpus-wire
+	@mkdir -p build/fuzz/corpus-conn
+	./build/fuzz/fuzz_conn -max_total_time=$(FUZZ_SECONDS) -max_len=8192 build/fuzz/corpus-conn tests/fuzz/corpus-conn
+
+# The HTTP framing against a reference parser (h11) on tests/diff/corpus.
+diff: deps-test
+	@sh tests/diff/run.sh
 
 clean:
 	rm -rf build

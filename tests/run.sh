@@ -59,17 +59,34 @@ if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
 fi
 # Bounded fuzzing runs of the request-body parsers and the HTTP framing,
 # when clang built them.
-for fz in body:corpus wire:corpus-wire; do
+for fz in body:corpus wire:corpus-wire conn:corpus-conn; do
 	name=${fz%%:*}
 	corpus=${fz#*:}
 	[ -x build/fuzz/fuzz_$name ] || continue
 	mkdir -p build/fuzz/$corpus
-	if ./build/fuzz/fuzz_$name -max_total_time="${FUZZ_SECONDS:-10}" -max_len=4096 build/fuzz/$corpus tests/fuzz/$corpus >build/logs/fuzz-$name.log 2>&1; then
+	if ./build/fuzz/fuzz_$name -max_total_time="${FUZZ_SECONDS:-10}" -max_len=8192 build/fuzz/$corpus tests/fuzz/$corpus >build/logs/fuzz-$name.log 2>&1; then
 		passed=$((passed + 1)); echo "ok   fuzz $name ($(grep -o 'Done [0-9]* runs' build/logs/fuzz-$name.log))"
 	else
 		failed=$((failed + 1)); echo "FAIL fuzz $name -- log: build/logs/fuzz-$name.log"; tail -n 30 build/logs/fuzz-$name.log
 	fi
 done
+# The request framing against a reference parser (h11) on a committed corpus,
+# each case also cut at every byte, plain and under ASan+UBSan (tests/diff).
+sh tests/diff/run.sh >build/logs/diff.log 2>&1
+rc=$?
+p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' build/logs/diff.log | tail -n 1)
+f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' build/logs/diff.log | tail -n 1)
+p=${p:-0}
+f=${f:-0}
+if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+passed=$((passed + p))
+failed=$((failed + f))
+if [ "$f" -ne 0 ]; then
+	echo "FAIL diff ($p passed, $f failed) -- log: build/logs/diff.log"
+	grep '^FAIL' build/logs/diff.log | head -n 20
+else
+	echo "ok   diff: framing against h11 ($p passed)"
+fi
 # docs/openapi.json is the API reference: it must be what the server serves.
 if ./build/entente openapi | cmp -s - docs/openapi.json; then
 	passed=$((passed + 1)); echo "ok   docs/openapi.json is current"

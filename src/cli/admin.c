@@ -11,6 +11,7 @@
 #include "publish/publish.h"
 #include "seal/seal.h"
 #include "http/http.h"
+#include "http/proxy.h"
 #include "lib/util.h"
 
 /* getopt_long over argv with a --help that prints usage. Returns the option
@@ -179,7 +180,7 @@ int cmd_openapi(struct cli *c, int argc, char **argv)
 		printf("usage: entente openapi\n\nPrints the OpenAPI 3.1 document of the API.\n");
 		return 0;
 	}
-	json_t *doc = http_openapi();
+	json_t *doc = http_openapi(NULL); /* docs/openapi.json: the default address */
 	char *s = json_dumps(doc, JSON_INDENT(2) | JSON_SORT_KEYS);
 	json_decref(doc);
 	if (!s)
@@ -256,6 +257,21 @@ int cmd_process(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
+/* What entente serve starts once its socket listens: the mail deliverer,
+ * whose links take the server's own base URL (one source for both). */
+struct serve_start {
+	const char *db_path;
+	struct mail_config *mc;
+	unsigned mail_interval;
+};
+
+static int serve_listening(const char *base_url, void *arg, struct err *e)
+{
+	struct serve_start *s = arg;
+	s->mc->base_url = base_url;
+	return s->mc->smtp_url ? mail_worker_start(s->db_path, s->mc, s->mail_interval, e) : 0;
+}
+
 int cmd_serve(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -268,7 +284,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "per-ip", required_argument, NULL, 'i' },
 		{ "timeout", required_argument, NULL, 'o' },
 		{ "head-timeout", required_argument, NULL, 'H' },
+		{ "min-rate", required_argument, NULL, 'R' },
+		{ "rate-grace", required_argument, NULL, 'A' },
 		{ "metrics-from", required_argument, NULL, 'M' },
+		{ "trusted-proxy", required_argument, NULL, 'P' },
 		{ "insecure-cookie", no_argument, NULL, 'k' },
 		{ "tick", required_argument, NULL, 'T' },
 		{ "test-clock", no_argument, NULL, 'C' },
@@ -290,10 +309,24 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"                         or still-arriving one makes room for a newcomer\n"
 		"  --per-ip N             connections per client address (default 128)\n"
 		"  --head-timeout SECONDS a request's head must arrive whole within this (default 5)\n"
-		"  --timeout SECONDS      idle keep-alive connection and body timeout (default 30)\n"
-		"  --metrics-from ADDRS   comma-separated addresses that may read /metrics without\n"
+		"  --timeout SECONDS      idle keep-alive connection and body timeout (default 30); a response's\n"
+		"                         write deadline, which restarts whenever the client takes bytes\n"
+		"  --min-rate BYTES       a body sent, or a response read, slower than this many bytes a second\n"
+		"  --rate-grace SECONDS   for longer than this (defaults 1024 and 10) may be evicted when the server\n"
+		"                         is full (--max-connections), as idle ones are; --rate-grace 0: never\n"
+		"  --metrics-from ADDRS   comma-separated addresses (or networks) that may read /metrics without\n"
 		"                         signing in (a scraper); otherwise administrators only\n"
-		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only)\n"
+		"  --trusted-proxy CIDR   a reverse proxy (an address or a network; repeatable, else the\n"
+		"                         comma-separated $ENTENTE_TRUSTED_PROXY): only from these peers are\n"
+		"                         Forwarded, X-Forwarded-For and X-Forwarded-Proto believed; the client\n"
+		"                         is the rightmost address that is no trusted proxy, for the sign-in\n"
+		"                         throttle, --metrics-from and the per-address limits\n"
+		"  --base-url URL         http(s)://HOST[:PORT], where people reach the server (else $ENTENTE_BASE_URL,\n"
+		"                         else http:// and the address listened on): the start of every absolute\n"
+		"                         link (feeds, mail, the OpenAPI servers), never the Host header; https\n"
+		"                         makes the session cookie Secure\n"
+		"  --insecure-cookie      leave Secure off the session cookie (plain-HTTP development only;\n"
+		"                         ignored when the base URL is https)\n"
 		"  --tick SECONDS         scheduler period: ballot deadlines, review reminders (default 60; 0 off)\n"
 		"  --no-group-commit      each change commits on its own on the thread that read it, instead of\n"
 		"                         batches of changes sharing one commit on the writer thread\n"
@@ -307,6 +340,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"Mail (issue 10):\n";
 	struct http_config hc = { 0 };
 	struct mail_config mc = { 0 };
+	struct proxy_list check = { 0 }, check_metrics = { 0 };
+	struct serve_start start = { 0 };
+	char base_url[300], proxies[2048] = "";
+	size_t used;
 	struct publish_config pc = { .repo = getenv("ENTENTE_GIT_REPO"), .committer_name = "entente", .committer_email = "entente@localhost" };
 	unsigned mail_interval = 10, checkpoint_s = 3600;
 	const char *signing_key = NULL;
@@ -323,6 +360,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	hc.per_ip_limit = 128;
 	hc.timeout_s = 30;
 	hc.head_timeout_s = 5;
+	hc.min_rate = 1024;
+	hc.rate_grace_s = 10;
 	hc.metrics_from = getenv("ENTENTE_METRICS_FROM");
 	hc.cookie_secure = 1;
 	hc.tick_s = 60;
@@ -338,6 +377,13 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'k': hc.cookie_secure = 0; break;
 		case 'G': hc.no_group_commit = 1; break;
 		case 'M': hc.metrics_from = optarg; break;
+		case 'P':
+			used = strlen(proxies);
+			if (snprintf(proxies + used, sizeof(proxies) - used, "%s%s", used ? "," : "", optarg) >= (int)(sizeof(proxies) - used)) {
+				fprintf(stderr, "%s: too many --trusted-proxy\n", c->prog);
+				return 2;
+			}
+			break;
 		case 'g': pc.repo = optarg; break;
 		case 'K': signing_key = optarg; break;
 		case 'I':
@@ -362,7 +408,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			}
 			hc.test_clock = 1;
 			break;
-		case 'b': case 't': case 'm': case 'i': case 'o': case 'H':
+		case 'A':
+			if (!end || *end || !*optarg) { /* 0 is allowed: never evict for slowness */
+				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
+				return 2;
+			}
+			hc.rate_grace_s = (unsigned)n;
+			break;
+		case 'b': case 't': case 'm': case 'i': case 'o': case 'H': case 'R':
 			if (!numeric) {
 				fprintf(stderr, "%s: '%s' is not a positive number\n", c->prog, optarg);
 				return 2;
@@ -373,6 +426,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			if (ch == 'i') hc.per_ip_limit = (unsigned)n;
 			if (ch == 'o') hc.timeout_s = (unsigned)n;
 			if (ch == 'H') hc.head_timeout_s = (unsigned)n;
+			if (ch == 'R') hc.min_rate = (unsigned)n;
 			break;
 		case 'h': printf("%s", cli_mail_usage); return 0;
 		default:
@@ -380,17 +434,37 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 				return 2;
 		}
 	}
+	/* behind a reverse proxy: the proxies believed, and the one base URL
+	 * of every link, the mail's included (--base-url is a mail option too) */
+	hc.trusted_proxies = proxies[0] ? proxies : getenv("ENTENTE_TRUSTED_PROXY");
+	hc.base_url = mc.base_url ? mc.base_url : getenv("ENTENTE_BASE_URL");
+	if (hc.base_url && !*hc.base_url)
+		hc.base_url = NULL;
+	if (proxy_list_add(&check_metrics, hc.metrics_from, &e))
+		snprintf(e.field, sizeof(e.field), "metrics-from");
+	if (e.field[0] || proxy_list_add(&check, hc.trusted_proxies, &e) ||
+	    (hc.base_url && proxy_base_url(hc.base_url, base_url, sizeof(base_url), &e))) {
+		fprintf(stderr, "%s: --%s: %s\n", c->prog, e.field, e.detail);
+		return 2;
+	}
+	if (hc.base_url)
+		hc.base_url = base_url;
+	mc.base_url = hc.base_url; /* until the server knows its address: see serve_listening */
 	if (open_db(c) < 0)
 		return 1;
 	store_free(c->st); /* each server thread opens its own connection */
 	c->st = NULL;
 	hc.db_path = c->db_path;
-	/* mail is delivered when a server is configured; otherwise it waits */
+	/* mail is delivered when a server is configured; otherwise it waits.
+	 * Its deliverer starts once the server listens (serve_listening). */
 	mail_config_defaults(&mc);
-	if (mc.smtp_url && (mail_config_load(&mc, &e) || mail_worker_start(c->db_path, &mc, mail_interval, &e))) {
+	if (mc.smtp_url && mail_config_load(&mc, &e)) {
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 		return 2;
 	}
+	start = (struct serve_start){ .db_path = c->db_path, .mc = &mc, .mail_interval = mail_interval };
+	hc.listening = serve_listening;
+	hc.listening_arg = &start;
 	if (pc.repo && *pc.repo && publish_worker_start(c->db_path, &pc, mail_interval, &e)) {
 		mail_worker_stop();
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);

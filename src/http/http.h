@@ -12,13 +12,26 @@ struct http_config {
 	const char *db_path;
 	const char *listen;        /* "HOST:PORT"; port 0 picks a free one */
 	const char *web_dir;       /* static files, or NULL */
-	const char *ready_file;    /* written with the base URL once listening, or NULL */
+	const char *ready_file;    /* written with the URL of the socket once listening, or NULL */
 	size_t body_limit;         /* bytes */
 	unsigned threads;
 	unsigned conn_limit, per_ip_limit, timeout_s;
 	unsigned head_timeout_s;   /* the whole request head must arrive within this */
+	unsigned min_rate;         /* bytes/s: a body or response slower than this, past */
+	unsigned rate_grace_s;     /* this many seconds, may be evicted when the server is full */
 	const char *metrics_from;  /* comma-separated addresses that may read /metrics unauthenticated, or NULL */
-	int cookie_secure;         /* add Secure to the session cookie */
+	int cookie_secure;         /* add Secure to the session cookie (always when base_url is https) */
+	/* Every absolute link the server writes (feeds, the OpenAPI servers,
+	 * mail, checkpoint and receipt addresses) starts with this, as
+	 * proxy_base_url() normalized it; NULL: "http://" + the address bound.
+	 * Never the Host header. */
+	const char *base_url;
+	const char *trusted_proxies; /* comma-separated networks whose forwarding headers are believed, or NULL */
+	/* Called once the socket listens, before any request is read, with the
+	 * base URL in force (valid until http_serve returns); nonzero (with e
+	 * set) stops the server. May be NULL. */
+	int (*listening)(const char *base_url, void *arg, struct err *e);
+	void *listening_arg;
 	int test_clock;            /* honour X-Entente-Now (tests only) */
 	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
 	int no_group_commit;       /* changes commit one by one on the workers */
@@ -27,8 +40,9 @@ struct http_config {
 /* Serve until SIGTERM or SIGINT; returns 0 after a clean stop. */
 int http_serve(const struct http_config *cfg, struct err *e);
 
-/* The OpenAPI 3.1 document of every route (new reference). */
-json_t *http_openapi(void);
+/* The OpenAPI 3.1 document of every route (new reference); its servers
+ * name base_url, or, when NULL, entente serve's default address. */
+json_t *http_openapi(const char *base_url);
 
 /* The route table, read by the OpenAPI document. */
 #define RF_NONE 0u

@@ -15,6 +15,7 @@ struct http_req {
 	const char *path;          /* percent-decoded; may hold bytes that are not UTF-8 */
 	const char *raw_path;      /* the target's path as sent (ASCII): safe to echo */
 	const char *query;         /* after '?', still encoded, or "" */
+	const char *base;          /* the buffer the head's offsets are into: wire_str(base, head->...) */
 	const struct wire_head *head;
 	const char *body;
 	size_t body_len;

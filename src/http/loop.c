@@ -23,9 +23,18 @@
 
 #include "http/internal.h"
 #include "http/loop.h"
+#include "http/reader.h"
 #include "lib/util.h"
 
-enum state { S_HEAD, S_BODY, S_WRITE, S_IDLE, S_NSTATES, S_PARKED /* with the writer: on no list */ };
+/* S_LINGER: the answer that closes the connection is sent and the write
+ * side shut; what the client still sends is read and dropped for a
+ * moment, so that the close does not reset the connection under the
+ * answer before the client read it. */
+enum state { S_HEAD, S_BODY, S_WRITE, S_IDLE, S_LINGER, S_NSTATES, S_PARKED /* with the writer: on no list */ };
+
+#define LINGER_MS    2000          /* how long a closing connection's input is drained */
+#define LINGER_BYTES (256u << 10)  /* and how much of it at most */
+#define EVICT_SLACK  32            /* connections past the limit while evictions are in flight */
 
 struct conn {
 	int fd;
@@ -34,18 +43,16 @@ struct conn {
 	int64_t deadline;              /* ms, monotonic */
 	struct addr *addr;             /* per-address count */
 	char peer[INET6_ADDRSTRLEN];
-	char *buf;                     /* what has been read */
-	size_t len, cap;
+	struct reader rd;              /* what has been read, and the request in it */
 	int linked;                    /* on one of the worker's lists */
-	size_t scanned;                /* of an incomplete head, see wire_parse_head */
-	struct wire_head head;
-	size_t body_at;                /* where the body starts in buf */
-	struct wire_chunks chunks;
+	int64_t since;                 /* ms: when the body, or the response, began */
+	size_t drained;                /* bytes dropped while lingering */
 	struct strbuf out;             /* status line and headers to write */
 	char *body;                    /* the response body */
 	size_t body_len, sent;         /* sent counts out then body */
 	int eof;                       /* the peer closed its side */
 	int close_after;
+	int keep_alive_1_0;            /* an HTTP/1.0 client that asked to keep the connection */
 };
 
 /* A request handed to the writer thread, and its response coming back. */
@@ -55,7 +62,6 @@ struct job {
 	struct worker *worker;
 	struct http_req req;
 	char *path, *raw_path;
-	size_t consume;                /* bytes of the buffer the request used */
 	struct http_res res;
 };
 
@@ -67,7 +73,8 @@ struct worker {
 	int ep;
 	unsigned count;                /* connections held by this worker */
 	struct list lists[S_NSTATES];
-	atomic_uint evictable;         /* idle or head connections, read by other workers */
+	atomic_uint evictable;         /* idle, head or lingering connections, read by other workers */
+	atomic_uint busy;              /* connections reading a body or writing: evictable when slow */
 	atomic_uint evict_pending;     /* evictions other workers asked of this one */
 	int wake_fd;                   /* an eventfd: "evict_pending grew" or "jobs done" */
 	pthread_mutex_t done_lock;
@@ -89,8 +96,8 @@ struct loop {
 	struct worker *workers;
 	pthread_mutex_t addr_lock;
 	struct addr *buckets[ADDR_BUCKETS];
-	atomic_ulong open, accepted, refused_address, evicted, refused_full, head_timeouts, idle_timeouts, peer_closed,
-		bad_requests, requests;
+	atomic_ulong open, accepted, refused_address, evicted, evicted_slow, refused_full, head_timeouts, idle_timeouts,
+		write_timeouts, peer_closed, bad_requests, requests, continues;
 	/* the writer: requests that change state, answered a batch at a time */
 	pthread_t writer;
 	int have_writer, writer_stop;
@@ -110,23 +117,38 @@ static int64_t now_ms(void)
 
 /* ---- the per-address count ---- */
 
-static unsigned addr_key(const struct sockaddr_storage *ss, unsigned char key[17])
+unsigned loop_addr_key(const struct sockaddr_storage *ss, unsigned char key[17])
 {
 	uint32_t h = 2166136261u;
 	memset(key, 0, 17);
-	key[0] = (unsigned char)ss->ss_family;
-	if (ss->ss_family == AF_INET6)
-		memcpy(key + 1, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
-	else
+	if (ss->ss_family == AF_INET6) {
+		const unsigned char *a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
+		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) { /* an IPv4 client of a [::] listener */
+			key[0] = AF_INET;
+			memcpy(key + 1, a + 12, 4);
+		} else { /* a host is given a /64: it counts as one address */
+			key[0] = AF_INET6;
+			memcpy(key + 1, a, 8);
+		}
+	} else {
+		key[0] = AF_INET;
 		memcpy(key + 1, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+	}
 	for (int i = 0; i < 17; i++)
 		h = (h ^ key[i]) * 16777619u;
-	return h % ADDR_BUCKETS;
+	return h;
 }
 
-/* Count one more connection from ss; NULL when the address is at its limit. */
+static unsigned addr_key(const struct sockaddr_storage *ss, unsigned char key[17])
+{
+	return loop_addr_key(ss, key) % ADDR_BUCKETS;
+}
+
+/* Count one more connection from ss; NULL when the address is at its
+ * limit. A trusted proxy carries many clients: it is counted, not limited. */
 static struct addr *addr_take(struct loop *l, const struct sockaddr_storage *ss)
 {
+	int unlimited = l->cfg.trusted_peer && l->cfg.trusted_peer(ss);
 	unsigned char key[17];
 	unsigned b = addr_key(ss, key);
 	struct addr *a;
@@ -138,7 +160,7 @@ static struct addr *addr_take(struct loop *l, const struct sockaddr_storage *ss)
 		a->next = l->buckets[b];
 		l->buckets[b] = a;
 	}
-	if (a && a->count >= l->cfg.per_ip_limit)
+	if (a && a->count >= l->cfg.per_ip_limit && !unlimited)
 		a = NULL;
 	else if (a)
 		a->count++;
@@ -150,11 +172,10 @@ static void addr_drop(struct loop *l, struct addr *a)
 {
 	pthread_mutex_lock(&l->addr_lock);
 	if (--a->count == 0) {
-		unsigned b = 0;
 		uint32_t h = 2166136261u;
 		for (int i = 0; i < 17; i++)
 			h = (h ^ a->key[i]) * 16777619u;
-		b = h % ADDR_BUCKETS;
+		unsigned b = h % ADDR_BUCKETS;
 		for (struct addr **p = &l->buckets[b]; *p; p = &(*p)->next)
 			if (*p == a) {
 				*p = a->next;
@@ -167,6 +188,10 @@ static void addr_drop(struct loop *l, struct addr *a)
 
 /* ---- lists and states ---- */
 
+/* A connection in state s may be let go for a newcomer whatever it does;
+ * the others (a body or a response under way) only when too slow. */
+static int sure_victim(enum state s) { return s == S_IDLE || s == S_HEAD || s == S_LINGER; }
+
 static void unlink_conn(struct worker *w, struct conn *c)
 {
 	struct list *li;
@@ -174,8 +199,7 @@ static void unlink_conn(struct worker *w, struct conn *c)
 		return;
 	li = &w->lists[c->state];
 	c->linked = 0;
-	if (c->state == S_IDLE || c->state == S_HEAD)
-		atomic_fetch_sub(&w->evictable, 1);
+	atomic_fetch_sub(sure_victim(c->state) ? &w->evictable : &w->busy, 1);
 	if (c->prev)
 		c->prev->next = c->next;
 	else
@@ -189,7 +213,7 @@ static void unlink_conn(struct worker *w, struct conn *c)
 
 static unsigned timeout_of(const struct loop *l, enum state s)
 {
-	return s == S_HEAD ? l->cfg.head_timeout_ms : l->cfg.idle_timeout_ms;
+	return s == S_HEAD ? l->cfg.head_timeout_ms : s == S_LINGER ? LINGER_MS : l->cfg.idle_timeout_ms;
 }
 
 /* Move c to the tail of state's list with a fresh deadline. */
@@ -200,8 +224,7 @@ static void enter(struct worker *w, struct conn *c, enum state s, int64_t now)
 	c->state = s;
 	c->deadline = now + timeout_of(w->loop, s);
 	c->linked = 1;
-	if (s == S_IDLE || s == S_HEAD)
-		atomic_fetch_add(&w->evictable, 1);
+	atomic_fetch_add(sure_victim(s) ? &w->evictable : &w->busy, 1);
 	c->prev = li->last;
 	if (li->last)
 		li->last->next = c;
@@ -216,7 +239,7 @@ static void conn_close(struct worker *w, struct conn *c)
 	epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
 	addr_drop(w->loop, c->addr);
-	free(c->buf);
+	reader_free(&c->rd);
 	free(c->body);
 	strbuf_release(&c->out);
 	free(c);
@@ -285,14 +308,16 @@ static void queue_response(struct conn *c, struct http_res *res, int is_head)
 {
 	if (!res->status) /* a handler that set nothing */
 		res->status = 500;
-	if (res->close || !c->head.keep_alive)
+	if (res->close || !c->rd.head.keep_alive)
 		c->close_after = 1;
 	strbuf_reset(&c->out);
 	strbuf_addf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", res->status, reason(res->status), http_date());
 	strbuf_add(&c->out, res->headers.buf, res->headers.len);
 	if (res->status != 204 && res->status != 304)
 		strbuf_addf(&c->out, "Content-Length: %zu\r\n", res->len);
-	strbuf_addstr(&c->out, c->close_after ? "Connection: close\r\n\r\n" : "\r\n");
+	/* HTTP/1.0 closes unless both sides say keep-alive (RFC 9112 9.3) */
+	strbuf_addstr(&c->out, c->close_after ? "Connection: close\r\n\r\n"
+			       : c->rd.head.minor == 0 ? "Connection: keep-alive\r\n\r\n" : "\r\n");
 	free(c->body);
 	c->body = is_head || res->status == 204 || res->status == 304 ? (free(res->body), NULL) : res->body;
 	c->body_len = c->body ? res->len : 0;
@@ -311,7 +336,6 @@ static void queue_error(struct loop *l, struct conn *c, int status, const char *
 	err_set(&e, code, NULL, "%s", why);
 	http__problem(&res, &e, instance);
 	res.close = 1; /* after a framing error nothing that follows can be trusted */
-	c->head.keep_alive = 0;
 	atomic_fetch_add(&l->bad_requests, 1);
 	queue_response(c, &res, 0);
 }
@@ -332,34 +356,31 @@ static int flush_out(struct conn *c)
 			return 1;
 		struct msghdr mh = { .msg_iov = iov, .msg_iovlen = (size_t)n };
 		ssize_t w = sendmsg(c->fd, &mh, MSG_NOSIGNAL);
+		if (w < 0 && errno == EINTR)
+			continue;
 		if (w < 0)
-			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : errno == EINTR ? flush_out(c) : -1;
+			return errno == EAGAIN || errno == EWOULDBLOCK ? 0 : -1;
 		c->sent += (size_t)w;
 	}
 }
 
 /* ---- requests ---- */
 
-/* Read what is there; sets eof when the peer closed. -1 on a read error. */
-static int fill(struct loop *l, struct conn *c)
+enum { WAIT, ANSWER, CLOSED, PARKED, WAIT_BODY };
+
+/* Read what is there into the reader; sets eof when the peer closed. -1
+ * on a read error. A buffer at its largest stops the reading: the parser
+ * refuses what is too large, or frees room by decoding a chunked body. */
+static int fill(struct conn *c)
 {
-	size_t max = WIRE_MAX_HEAD + l->cfg.body_limit + 64;
 	for (;;) {
-		if (c->len == c->cap) {
-			if (c->cap >= max)
-				return 0; /* the parser will refuse what is too large */
-			size_t ncap = c->cap ? c->cap * 2 : 4096;
-			if (ncap > max)
-				ncap = max;
-			char *nb = realloc(c->buf, ncap + 1);
-			if (!nb)
-				return -1;
-			c->buf = nb;
-			c->cap = ncap;
-		}
-		ssize_t r = recv(c->fd, c->buf + c->len, c->cap - c->len, 0);
+		size_t room;
+		char *at = reader_space(&c->rd, &room);
+		if (!at)
+			return 0;
+		ssize_t r = recv(c->fd, at, room, 0);
 		if (r > 0) {
-			c->len += (size_t)r;
+			reader_wrote(&c->rd, (size_t)r);
 			continue;
 		}
 		if (r == 0) {
@@ -372,36 +393,51 @@ static int fill(struct loop *l, struct conn *c)
 	}
 }
 
-/* The path and the query of the target, decoded into a fresh buffer. */
-static int split_target(const char *target, char **path, char **raw_path, const char **query)
+/* A lingering connection: read and drop what comes, until the peer
+ * closes, the drain's budget is spent, or its deadline. 1 when done. */
+static int drain(struct conn *c)
 {
-	const char *q = strchr(target, '?');
-	size_t plen = q ? (size_t)(q - target) : strlen(target);
-	*raw_path = strndup(target, plen);
-	*path = malloc(plen + 1);
-	*query = q ? q + 1 : "";
-	if (!*raw_path || !*path)
-		return -1;
-	return wire_unescape(target, plen, *path, 0) < 0 ? -1 : 0;
+	char sink[4096];
+	for (;;) {
+		ssize_t r = recv(c->fd, sink, sizeof(sink), 0);
+		if (r > 0) {
+			c->drained += (size_t)r;
+			if (c->drained > LINGER_BYTES)
+				return 1;
+			continue;
+		}
+		if (r < 0 && errno == EINTR)
+			continue;
+		return !(r < 0 && (errno == EAGAIN || errno == EWOULDBLOCK));
+	}
 }
 
-/* Drop the request just answered from the buffer; what follows it
- * (a pipelined request) stays. */
-static void consume_request(struct conn *c, size_t n)
+/* The request the reader holds, as the handler sees it: its path decoded
+ * into fresh buffers (*path, *raw_path: the caller frees them). -1 for a
+ * target whose escapes are malformed. Its pointers are into the reader's
+ * buffer as it is now: valid until the reader reads again or consumes. */
+static int make_req(struct conn *c, struct http_req *q, char **path, char **raw_path)
 {
-	memmove(c->buf, c->buf + n, c->len - n);
-	c->len -= n;
-	memset(&c->head, 0, sizeof(c->head));
-	memset(&c->chunks, 0, sizeof(c->chunks));
-	c->body_at = 0;
-	c->scanned = 0;
+	struct reader_view v;
+	reader_view(&c->rd, &v);
+	const char *query = strchr(v.target, '?');
+	size_t plen = query ? (size_t)(query - v.target) : strlen(v.target);
+	*raw_path = strndup(v.target, plen);
+	*path = malloc(plen + 1);
+	*q = (struct http_req){ .method = v.method, .target = v.target, .path = *path, .raw_path = *raw_path,
+				.query = query ? query + 1 : "", .base = v.base, .head = v.head, .body = v.body,
+				.body_len = v.body_len, .peer = c->peer, .is_head = !strcmp(v.method, "HEAD") };
+	if (!*raw_path || !*path)
+		return -1;
+	return wire_unescape(v.target, plen, *path, 0) < 0 ? -1 : 0;
 }
 
 /* Hand a request to the writer: the connection leaves the worker's epoll
- * set and lists (no event, deadline or eviction touches it) until the
- * writer's batch is committed and its response comes back. 0 when out of
- * memory: the caller answers it here, unbatched. */
-static int park(struct worker *w, struct conn *c, struct http_req *q, char *path, char *raw_path, size_t consume)
+ * set and lists (no event, deadline or eviction touches it, and nothing is
+ * read into its buffer) until the writer's batch is committed and its
+ * response comes back. 0 when out of memory: the caller answers it here,
+ * unbatched. */
+static int park(struct worker *w, struct conn *c, struct http_req *q, char *path, char *raw_path)
 {
 	struct loop *l = w->loop;
 	struct job *j = calloc(1, sizeof(*j));
@@ -412,7 +448,6 @@ static int park(struct worker *w, struct conn *c, struct http_req *q, char *path
 	j->req = *q;
 	j->path = path;
 	j->raw_path = raw_path;
-	j->consume = consume;
 	j->res.headers = (struct strbuf)STRBUF_INIT;
 	unlink_conn(w, c);
 	c->state = S_PARKED;
@@ -444,25 +479,22 @@ static int write_here(struct loop *l, const struct http_req *q, struct http_res 
 	return idle;
 }
 
-/* Answer the request whose body is body..body_len and which used the first
- * consume bytes of the buffer: here, or parked with the writer (1). */
-static int run_request(struct worker *w, struct conn *c, const char *body, size_t body_len, size_t consume)
+/* Answer the complete request the reader holds: here, or parked with the
+ * writer (1). */
+static int run_request(struct worker *w, struct conn *c)
 {
 	struct loop *l = w->loop;
 	struct http_res res = { .headers = STRBUF_INIT };
+	struct http_req q;
 	char *path = NULL, *raw_path = NULL;
-	const char *query;
 	atomic_fetch_add(&l->requests, 1);
-	if (split_target(c->head.target, &path, &raw_path, &query)) {
+	if (make_req(c, &q, &path, &raw_path)) {
 		/* a bad escape or an encoded NUL: the instance is the raw path, ASCII */
 		queue_error(l, c, 400, "the request target has a malformed percent-escape", raw_path ? raw_path : "");
 	} else {
-		struct http_req q = { .method = c->head.method, .target = c->head.target, .path = path, .raw_path = raw_path,
-				      .query = query, .head = &c->head, .body = body, .body_len = body_len, .peer = c->peer,
-				      .is_head = !strcmp(c->head.method, "HEAD") };
 		int here = 0; /* a change, made here alone */
 		if (l->have_writer && l->cfg.serial && l->cfg.serial(&q) && !(here = write_here(l, &q, &res)) &&
-		    park(w, c, &q, path, raw_path, consume))
+		    park(w, c, &q, path, raw_path))
 			return 1;
 		if (!here)
 			l->cfg.handle(&q, &res);
@@ -470,78 +502,103 @@ static int run_request(struct worker *w, struct conn *c, const char *body, size_
 	}
 	free(path);
 	free(raw_path);
-	consume_request(c, consume);
+	reader_consume(&c->rd);
 	return 0;
 }
 
-enum { WAIT, ANSWER, CLOSED, PARKED };
+/* A head that expects "100 Continue" and whose body is to come: the 100
+ * goes only to an HTTP/1.1 client (RFC 9110 10.1.1) and only once the
+ * head passed every check that can refuse it; a refusal is the answer
+ * instead (ANSWER), and the connection closes after it, the body unread. */
+static int expect_continue(struct worker *w, struct conn *c)
+{
+	struct loop *l = w->loop;
+	const struct wire_head *h = &c->rd.head;
+	if (!h->expect_continue || h->minor != 1)
+		return WAIT_BODY;
+	if (l->cfg.check_head) {
+		struct http_res res = { .headers = STRBUF_INIT };
+		struct http_req q;
+		char *path = NULL, *raw_path = NULL;
+		int refused = 0;
+		if (make_req(c, &q, &path, &raw_path)) {
+			queue_error(l, c, 400, "the request target has a malformed percent-escape", raw_path ? raw_path : "");
+			refused = 1;
+		} else if (l->cfg.check_head(&q, &res)) {
+			res.close = 1;
+			atomic_fetch_add(&l->requests, 1);
+			queue_response(c, &res, q.is_head);
+			refused = 1;
+		}
+		free(path);
+		free(raw_path);
+		strbuf_release(&res.headers);
+		free(res.body);
+		if (refused)
+			return ANSWER;
+	}
+	static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
+	/* the socket's buffer is empty while a request is read: all of it goes */
+	if (send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL) < 0 && errno != EAGAIN)
+		return CLOSED;
+	atomic_fetch_add(&l->continues, 1);
+	return WAIT_BODY;
+}
 
 /* Read the next request from the buffer and answer it into c->out:
- * ANSWER when a response is queued, WAIT for more bytes, CLOSED. */
+ * ANSWER when a response is queued, WAIT for more bytes, CLOSED, or
+ * PARKED with the writer. */
 static int next_request(struct worker *w, struct conn *c, int64_t now)
 {
 	struct loop *l = w->loop;
-	const char *why;
-	int r;
-	if (c->state == S_IDLE || c->state == S_HEAD) {
-		if (!c->len)
-			goto more;
-		if (c->state == S_IDLE) /* the head deadline runs from the first byte */
-			enter(w, c, S_HEAD, now);
-		c->buf[c->len] = '\0';
-		r = wire_parse_head(c->buf, c->len, &c->scanned, &c->head, &why);
-		if (r == 0)
-			goto more;
-		if (r > 1) {
-			queue_error(l, c, r, why, "");
-			return ANSWER;
-		}
-		c->body_at = c->head.head_len;
-		if (c->head.content_length > l->cfg.body_limit) { /* 413 before reading any of it */
-			char d[80];
-			snprintf(d, sizeof(d), "the limit is %zu bytes", l->cfg.body_limit);
-			queue_error(l, c, 413, d, "");
-			return ANSWER;
-		}
+	if (c->state == S_IDLE && reader_held(&c->rd)) /* the head deadline runs from the first byte */
+		enter(w, c, S_HEAD, now);
+	int r = reader_next(&c->rd);
+	if (r == READ_HEAD) {
 		enter(w, c, S_BODY, now);
-		if (c->head.expect_continue && (c->head.chunked || c->head.content_length > c->len - c->body_at)) {
-			static const char cont[] = "HTTP/1.1 100 Continue\r\n\r\n";
-			if (send(c->fd, cont, sizeof(cont) - 1, MSG_NOSIGNAL) < 0 && errno != EAGAIN) {
-				conn_close(w, c);
-				return CLOSED;
-			}
+		c->since = now;
+		r = expect_continue(w, c);
+		if (r == CLOSED) {
+			conn_close(w, c);
+			return CLOSED;
 		}
-	}
-	if (c->head.chunked) {
-		struct wire_chunks *k = &c->chunks;
-		char *b = c->buf + c->body_at;
-		r = wire_dechunk(b, c->len - c->body_at, k, l->cfg.body_limit, &why);
-		if (r > 1) {
-			queue_error(l, c, r, why, "");
+		if (r == ANSWER)
 			return ANSWER;
-		}
-		size_t end = c->body_at + k->in, body = k->out;
-		if (r == 1) /* the decoded body sits before end; both go */
-			return run_request(w, c, b, body, end) ? PARKED : ANSWER;
-		/* drop the framing already decoded so the buffer holds the body and
-		 * the undecoded rest only: its size stays within the body limit */
-		memmove(b + k->out, b + k->in, c->len - end);
-		c->len -= k->in - k->out;
-		k->in = k->out;
-		goto more;
+		r = READ_MORE;
 	}
-	if (c->len - c->body_at < c->head.content_length)
-		goto more;
-	return run_request(w, c, c->buf + c->body_at, (size_t)c->head.content_length,
-			   c->body_at + (size_t)c->head.content_length) ? PARKED : ANSWER;
-more:
+	if (r >= 400) {
+		queue_error(l, c, r, c->rd.why, "");
+		return ANSWER;
+	}
+	if (r == READ_REQUEST)
+		return run_request(w, c) ? PARKED : ANSWER;
 	if (c->eof) { /* the peer closed: what is here can never be completed */
-		if (c->len)
+		if (reader_held(&c->rd))
 			atomic_fetch_add(&l->peer_closed, 1);
 		conn_close(w, c);
 		return CLOSED;
 	}
 	return WAIT;
+}
+
+/* The answer that closes the connection is written: shut the write side
+ * and drain what the client still sends for a moment (S_LINGER), so it
+ * reads the answer instead of a reset. */
+static void linger(struct worker *w, struct conn *c, int64_t now)
+{
+	shutdown(c->fd, SHUT_WR);
+	free(c->body);
+	c->body = NULL;
+	c->body_len = 0;
+	strbuf_release(&c->out);
+	reader_free(&c->rd);
+	if (c->eof || drain(c)) {
+		conn_close(w, c);
+		return;
+	}
+	if (c->state == S_WRITE)
+		want(w, c, 0);
+	enter(w, c, S_LINGER, now);
 }
 
 /* Answer every complete request the buffer holds, writing as far as the
@@ -556,22 +613,25 @@ static void drive(struct worker *w, struct conn *c, int64_t now, int answered)
 				return;
 		}
 		answered = 0;
+		size_t before = c->sent;
 		int f = flush_out(c);
 		if (f < 0) {
 			conn_close(w, c);
 			return;
 		}
 		if (f == 0) {
-			if (c->state != S_WRITE) {
+			/* the deadline restarts whenever the client takes bytes */
+			if (c->state != S_WRITE || c->sent != before) {
+				if (c->state != S_WRITE) {
+					c->since = now;
+					want(w, c, 1);
+				}
 				enter(w, c, S_WRITE, now);
-				want(w, c, 1);
 			}
 			return;
 		}
 		if (c->close_after) {
-			/* let the peer read the answer before the close */
-			shutdown(c->fd, SHUT_WR);
-			conn_close(w, c);
+			linger(w, c, now);
 			return;
 		}
 		free(c->body);
@@ -580,44 +640,64 @@ static void drive(struct worker *w, struct conn *c, int64_t now, int answered)
 		strbuf_reset(&c->out);
 		if (c->state == S_WRITE)
 			want(w, c, 0);
-		if (!c->len && c->cap > 8192) { /* a large buffer is not kept while idle */
-			free(c->buf);
-			c->buf = NULL;
-			c->cap = 0;
-		}
-		enter(w, c, c->len ? S_HEAD : S_IDLE, now);
+		enter(w, c, reader_held(&c->rd) ? S_HEAD : S_IDLE, now);
 	}
 }
 
 /* ---- accepting ---- */
 
-/* Make room for a newcomer: the oldest waiting connection goes. */
-static int evict(struct worker *w)
+/* Is c, sending its body or reading its response, moving fewer bytes a
+ * second than the minimum, past the grace? */
+static int too_slow(const struct loop *l, const struct conn *c, int64_t now)
 {
-	struct conn *victim = w->lists[S_IDLE].first ? w->lists[S_IDLE].first : w->lists[S_HEAD].first;
+	int64_t age = now - c->since;
+	if (!l->cfg.min_rate || !l->cfg.rate_grace_ms || age < (int64_t)l->cfg.rate_grace_ms)
+		return 0;
+	uint64_t moved = c->state == S_BODY ? c->rd.body_received : c->sent;
+	return moved * 1000 < (uint64_t)l->cfg.min_rate * (uint64_t)age;
+}
+
+/* Make room for a newcomer: a closing connection goes, else the oldest
+ * idle or still sending its head, else the oldest of the first 64 bodies
+ * and responses under way that is too slow. -1 when none may go. */
+static int evict(struct worker *w, int64_t now)
+{
+	struct conn *victim = w->lists[S_LINGER].first;
+	int slow = 0;
+	if (!victim)
+		victim = w->lists[S_IDLE].first ? w->lists[S_IDLE].first : w->lists[S_HEAD].first;
+	for (int s = S_BODY; !victim && s <= S_WRITE; s++) {
+		int looked = 0;
+		for (struct conn *c = w->lists[s].first; c && looked < 64 && !victim; c = c->next, looked++)
+			if (too_slow(w->loop, c, now))
+				victim = c, slow = 1;
+	}
 	if (!victim)
 		return -1;
 	conn_close(w, victim);
-	atomic_fetch_add(&w->loop->evicted, 1);
+	atomic_fetch_add(slow ? &w->loop->evicted_slow : &w->loop->evicted, 1);
 	return 0;
 }
 
-/* Ask the worker holding the most evictable connections to let its
- * oldest go; 0 when one was asked. The newcomer is taken meanwhile, so
- * the total may pass the limit by the evictions in flight. */
+/* Ask the worker holding the most evictable connections (else, when a
+ * minimum rate is set, the most bodies and responses under way, some of
+ * which may be slow) to let one go; 0 when one was asked. The newcomer is
+ * taken meanwhile, so the total may pass the limit by the evictions in
+ * flight (never by more than EVICT_SLACK). */
 static int evict_elsewhere(struct worker *w)
 {
 	struct loop *l = w->loop;
 	struct worker *best = NULL;
 	unsigned most = 0;
-	for (unsigned i = 0; i < l->nworkers; i++) {
-		struct worker *o = &l->workers[i];
-		unsigned n = atomic_load(&o->evictable), pending = atomic_load(&o->evict_pending);
-		if (o != w && n > pending && n - pending > most) {
-			most = n - pending;
-			best = o;
+	for (int busy = 0; busy < 2 && !best && (!busy || (l->cfg.min_rate && l->cfg.rate_grace_ms)); busy++)
+		for (unsigned i = 0; i < l->nworkers; i++) {
+			struct worker *o = &l->workers[i];
+			unsigned n = atomic_load(busy ? &o->busy : &o->evictable), pending = atomic_load(&o->evict_pending);
+			if (o != w && n > pending && n - pending > most) {
+				most = n - pending;
+				best = o;
+			}
 		}
-	}
 	if (!best)
 		return -1;
 	uint64_t one = 1;
@@ -625,6 +705,20 @@ static int evict_elsewhere(struct worker *w)
 	if (write(best->wake_fd, &one, sizeof(one)) < 0)
 		log_line("loop: cannot wake a worker");
 	return 0;
+}
+
+/* Make the evictions other workers asked for. One that finds no victim
+ * now stays owed while the server holds more than its limit, and is paid
+ * when a body or response under way turns slow: the newcomers admitted
+ * on credit do not keep the server over its limit. */
+static void pay_evictions(struct worker *w, int64_t now)
+{
+	struct loop *l = w->loop;
+	unsigned k = atomic_exchange(&w->evict_pending, 0);
+	while (k > 0 && atomic_load(&l->open) > l->cfg.conn_limit && !evict(w, now))
+		k--;
+	if (k && atomic_load(&l->open) > l->cfg.conn_limit)
+		atomic_fetch_add(&w->evict_pending, k);
 }
 
 static void refuse_busy(int fd, const char *why)
@@ -658,7 +752,9 @@ static void accept_all(struct worker *w, int64_t now)
 		}
 		/* the limit is the server's: when full, the oldest waiting
 		 * connection goes, this worker's or the busiest other's */
-		if (atomic_load(&l->open) >= l->cfg.conn_limit && evict(w) && evict_elsewhere(w)) {
+		unsigned long open = atomic_load(&l->open);
+		if (open >= l->cfg.conn_limit && evict(w, now) &&
+		    (open >= l->cfg.conn_limit + EVICT_SLACK || evict_elsewhere(w))) {
 			atomic_fetch_add(&l->refused_full, 1);
 			addr_drop(l, a);
 			refuse_busy(fd, "the server is full of requests in progress");
@@ -675,6 +771,7 @@ static void accept_all(struct worker *w, int64_t now)
 		c->fd = fd;
 		c->addr = a;
 		c->state = S_IDLE;
+		reader_init(&c->rd, l->cfg.body_limit);
 		strbuf_init(&c->out);
 		if (ss.ss_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer, sizeof(c->peer));
@@ -702,7 +799,11 @@ static int expire(struct worker *w, int64_t now)
 	for (int s = 0; s < S_NSTATES; s++) {
 		struct conn *c;
 		while ((c = w->lists[s].first) && c->deadline <= now) {
-			atomic_fetch_add(s == S_HEAD ? &w->loop->head_timeouts : &w->loop->idle_timeouts, 1);
+			/* a lingering connection's end is no timeout: it is how it ends */
+			if (s != S_LINGER)
+				atomic_fetch_add(s == S_HEAD    ? &w->loop->head_timeouts
+						 : s == S_WRITE ? &w->loop->write_timeouts
+								: &w->loop->idle_timeouts, 1);
 			conn_close(w, c);
 		}
 		if (c && c->deadline < next)
@@ -720,7 +821,7 @@ static void unpark(struct worker *w, struct job *j, int64_t now)
 	struct conn *c = j->conn;
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
 	queue_response(c, &j->res, j->req.is_head);
-	consume_request(c, j->consume);
+	reader_consume(&c->rd);
 	free(j->path);
 	free(j->raw_path);
 	free(j);
@@ -803,6 +904,8 @@ static void *worker_main(void *arg)
 	for (;;) {
 		int64_t now = now_ms();
 		int wait = expire(w, now);
+		if (atomic_load(&w->evict_pending)) /* owed since a body or response became slow? */
+			pay_evictions(w, now);
 		int n = epoll_wait(w->ep, evs, 128, wait < 0 ? 0 : wait);
 		int arrivals = 0;
 		now = now_ms();
@@ -817,13 +920,17 @@ static void *worker_main(void *arg)
 				uint64_t asked;
 				if (read(w->wake_fd, &asked, sizeof(asked)) < 0)
 					(void)0;
-				for (unsigned k = atomic_exchange(&w->evict_pending, 0); k > 0 && !evict(w); k--)
-					;
+				pay_evictions(w, now);
 				answer_done(w, now);
 				continue;
 			}
 			struct conn *c = evs[i].data.ptr;
-			if ((evs[i].events & EPOLLERR) || (c->state != S_WRITE && fill(l, c) < 0)) {
+			if (c->state == S_LINGER) {
+				if ((evs[i].events & EPOLLERR) || drain(c))
+					conn_close(w, c);
+				continue;
+			}
+			if ((evs[i].events & EPOLLERR) || (c->state != S_WRITE && fill(c) < 0)) {
 				conn_close(w, c);
 				continue;
 			}
@@ -944,6 +1051,9 @@ void loop_stats(const struct loop *l, struct loop_stats *s)
 	s->accepted = atomic_load(&l->accepted);
 	s->refused_address = atomic_load(&l->refused_address);
 	s->evicted = atomic_load(&l->evicted);
+	s->evicted_slow = atomic_load(&l->evicted_slow);
+	s->write_timeouts = atomic_load(&l->write_timeouts);
+	s->continues = atomic_load(&l->continues);
 	s->refused_full = atomic_load(&l->refused_full);
 	s->head_timeouts = atomic_load(&l->head_timeouts);
 	s->idle_timeouts = atomic_load(&l->idle_timeouts);

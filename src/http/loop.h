@@ -8,10 +8,19 @@
  *   kept-alive connection is closed after the idle timeout;
  * - a peer that closes (or half-closes) before its request is complete is
  *   closed at once: EOF on read is noticed in the same wake-up;
- * - at most per_ip connections per client address, and at most
- *   conn_limit in all; when the limit is reached a new connection evicts
- *   the oldest connection that is idle or still sending its head, so
- *   newcomers always find room and a flood only churns itself.
+ * - at most per_ip connections per client address (an IPv4 address, an
+ *   IPv6 /64: one host holds a whole /64), except from a trusted proxy,
+ *   and at most conn_limit in all; when the limit is reached a new
+ *   connection evicts, in this order, a closing one, the oldest idle or
+ *   still sending its head, or, past the grace, one sending its body or
+ *   reading its response below the minimum rate; so newcomers always find
+ *   room and a flood only churns itself;
+ * - a response's write deadline restarts whenever the client takes
+ *   bytes: a slow reader is served to the end, a stalled one dropped;
+ * - "100 Continue" goes to an HTTP/1.1 client only after its head passed
+ *   check_head; an answer that closes the connection is followed by a
+ *   short drain of the client's input, so the client reads the answer
+ *   rather than a reset.
  *
  * Connections cost a small struct and, while a request is being read, a
  * buffer; thousands are cheap. The handler runs on the worker thread,
@@ -20,6 +29,7 @@
 #define ENTENTE_HTTP_LOOP_H
 
 #include <stddef.h>
+#include <sys/socket.h>
 
 #include "lib/err.h"
 
@@ -31,7 +41,14 @@ struct loop_config {
 	unsigned conn_limit, per_ip_limit;
 	unsigned head_timeout_ms, idle_timeout_ms;
 	size_t body_limit;
+	unsigned min_rate;             /* bytes/s of a body or a response, below which a connection */
+	unsigned rate_grace_ms;        /* older than this may be evicted when the server is full (0: never) */
 	void (*handle)(const struct http_req *req, struct http_res *res);
+	/* Optional: a head that asked "Expect: 100-continue" and whose body is
+	 * to come; 1 with res filled to refuse it (instead of the 100). */
+	int (*check_head)(const struct http_req *req, struct http_res *res);
+	/* Optional: 1 when ss is a trusted reverse proxy: no per-address limit. */
+	int (*trusted_peer)(const struct sockaddr_storage *ss);
 	/* Group commit (optional): requests for which serial() answers 1 are
 	 * handled by one writer thread, a batch at a time, between
 	 * batch_begin() and batch_commit() (0 on success), and their
@@ -45,8 +62,8 @@ struct loop_config {
 
 /* Counters since start, for /metrics. */
 struct loop_stats {
-	unsigned long open, accepted, refused_address, evicted, refused_full, head_timeouts, idle_timeouts,
-		peer_closed, bad_requests, requests;
+	unsigned long open, accepted, refused_address, evicted, evicted_slow, refused_full, head_timeouts, idle_timeouts,
+		write_timeouts, peer_closed, bad_requests, requests, continues;
 	unsigned long batches, batched; /* the writer's commits, and the requests they held */
 };
 
@@ -57,5 +74,9 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 /* Stop the workers, close every connection and free the loop. */
 void loop_stop(struct loop *l);
 void loop_stats(const struct loop *l, struct loop_stats *s);
+
+/* The key the per-address limit counts by (an IPv4 address, also when
+ * mapped into IPv6; an IPv6 address's /64), and its hash. */
+unsigned loop_addr_key(const struct sockaddr_storage *ss, unsigned char key[17]);
 
 #endif

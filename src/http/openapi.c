@@ -214,7 +214,7 @@ static json_t *raw_operation(const struct route *r)
 	return op;
 }
 
-json_t *http_openapi(void)
+json_t *http_openapi(const char *base_url)
 {
 	json_t *paths = json_object(), *schemas = json_object(); /* components.schemas, as the operations name them */
 	for (const struct route *r = http_routes(); r->method; r++) {
@@ -247,7 +247,8 @@ json_t *http_openapi(void)
 				"info", "title", "entente API", "version", "1", "description",
 				"The alliance-partner process of DSP4003. Errors are RFC 9457 problems naming the field and the rule of RULES.md.",
 				"license", "name", "Proprietary", "identifier", "LicenseRef-entente",
-				"servers", "url", "http://127.0.0.1:8080", "description", "make run (entente serve's default address)",
+				"servers", "url", base_url ? base_url : "http://127.0.0.1:8080",
+				"description", base_url ? "this server (its --base-url)" : "make run (entente serve's default address)",
 				"paths", paths,
 				"components", "schemas", schemas,
 				"securitySchemes", "bearer", "type", "http", "scheme", "bearer",

@@ -23,6 +23,7 @@
 #include "http/http.h"
 #include "http/internal.h"
 #include "http/loop.h"
+#include "http/proxy.h"
 #include "http/public.h"
 #include "http/throttle.h"
 #include "lib/arena.h"
@@ -37,6 +38,12 @@ static struct loop *the_loop;
 static int web_fd = -1;
 static pthread_key_t store_key;
 static atomic_ulong counts[6]; /* by status class: 1xx..5xx, [0] unused */
+/* Behind a reverse proxy (http/proxy.h): set once in http_serve before the
+ * loop starts, read-only afterwards. */
+static struct proxy_list trusted;      /* the proxies whose forwarding headers are believed */
+static struct proxy_list metrics_nets; /* --metrics-from */
+static char base_url[300];             /* the one start of every absolute link */
+static int secure_cookie;
 
 /* Each worker thread keeps its own connection, closed when the thread ends. */
 static void store_close(void *p) { store_free(p); }
@@ -75,8 +82,8 @@ static int64_t clock_now(const struct http_req *q)
 const char *http__header(const struct http_req *q, const char *name)
 {
 	for (size_t i = 0; i < q->head->nheaders; i++)
-		if (!strcasecmp(q->head->headers[i].name, name))
-			return q->head->headers[i].value;
+		if (!strcasecmp(wire_str(q->base, q->head->headers[i].name), name))
+			return wire_str(q->base, q->head->headers[i].value);
 	return NULL;
 }
 
@@ -141,9 +148,9 @@ static const char *cookie_value(const struct http_req *q, const char *name, char
 {
 	size_t nl = strlen(name);
 	for (size_t i = 0; i < q->head->nheaders; i++) {
-		if (strcasecmp(q->head->headers[i].name, "Cookie"))
+		if (strcasecmp(wire_str(q->base, q->head->headers[i].name), "Cookie"))
 			continue;
-		for (const char *p = q->head->headers[i].value; *p;) {
+		for (const char *p = wire_str(q->base, q->head->headers[i].value); *p;) {
 			while (*p == ' ' || *p == ';')
 				p++;
 			const char *end = strchr(p, ';');
@@ -289,11 +296,12 @@ static int credentials(const struct http_req *q, struct call *call, char cookie_
 }
 
 /* The sign-in's throttle keys: the e-mail folded to lower case, and the
- * client's address. */
-static void throttle_keys(const struct http_req *q, const json_t *body, char account[130], char address[64])
+ * client's address key (behind a proxy, the client's, not the proxy's; an
+ * IPv6 client by its /64, so that one host cannot spray from its prefix). */
+static void throttle_keys(const struct proxy_client *client, const json_t *body, char account[130], char address[64])
 {
 	const char *email = json_string_value(json_object_get(body, "email"));
-	snprintf(address, 64, "%s", q->peer);
+	snprintf(address, 64, "%s", client->key);
 	snprintf(account, 130, "%s", email ? email : "");
 	for (char *p = account; *p; p++)
 		if (*p >= 'A' && *p <= 'Z')
@@ -336,7 +344,9 @@ static int none_match(const char *list, const char *etag)
 	return 0;
 }
 
-static void reply_json(const struct http_req *q, struct http_res *r, const struct reply *rep)
+/* secure: the session cookie is sent only over https (the base URL is
+ * https, or a trusted proxy said the client's request was). */
+static void reply_json(const struct http_req *q, struct http_res *r, const struct reply *rep, int secure)
 {
 	char *text = NULL, etag[32] = "";
 	size_t len = 0;
@@ -371,7 +381,7 @@ static void reply_json(const struct http_req *q, struct http_res *r, const struc
 	if (rep->session_id[0] || rep->end_session) {
 		char cookie[256];
 		snprintf(cookie, sizeof(cookie), "%s=%s; Path=/; HttpOnly; SameSite=Lax%s; Max-Age=%d", COOKIE,
-			 rep->end_session ? "" : rep->session_id, cfg->cookie_secure ? "; Secure" : "",
+			 rep->end_session ? "" : rep->session_id, secure ? "; Secure" : "",
 			 rep->end_session ? 0 : CORE_SESSION_SECONDS);
 		http__res_header(r, "Set-Cookie", cookie);
 	}
@@ -395,12 +405,15 @@ static void metrics_text(struct http_res *r)
 		{ "accepted", ls.accepted }, { "refused_per_address", ls.refused_address }, { "evicted", ls.evicted },
 		{ "refused_full", ls.refused_full }, { "head_timeout", ls.head_timeouts }, { "idle_timeout", ls.idle_timeouts },
 		{ "peer_closed_mid_request", ls.peer_closed }, { "bad_request", ls.bad_requests },
+		{ "evicted_slow", ls.evicted_slow }, { "write_timeout", ls.write_timeouts },
 	};
 	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
 		strbuf_addf(&sb, "entente_http_connections_total{outcome=\"%s\"} %lu\n", rows[i].what, rows[i].n);
 	strbuf_addf(&sb, "# HELP entente_write_batches_total Transactions of the writer (group commit), and the changes they held.\n"
 			 "# TYPE entente_write_batches_total counter\nentente_write_batches_total %lu\n"
 			 "# TYPE entente_write_batched_total counter\nentente_write_batched_total %lu\n", ls.batches, ls.batched);
+	strbuf_addf(&sb, "# HELP entente_http_continues_total Interim 100 Continue responses sent.\n"
+			 "# TYPE entente_http_continues_total counter\nentente_http_continues_total %lu\n", ls.continues);
 	strbuf_addf(&sb, "# HELP entente_http_requests_total Requests read whole.\n"
 			 "# TYPE entente_http_requests_total counter\nentente_http_requests_total %lu\n", ls.requests);
 	unsigned long hits, misses;
@@ -432,20 +445,9 @@ static void metrics_text(struct http_res *r)
 	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }
 
-/* Is the peer one of the addresses allowed to scrape /metrics? */
-static int metrics_peer(const char *peer)
-{
-	const char *p = cfg->metrics_from;
-	size_t n = strlen(peer);
-	while (p && *p) {
-		const char *end = strchr(p, ',');
-		size_t len = end ? (size_t)(end - p) : strlen(p);
-		if (len == n && !strncmp(p, peer, n))
-			return 1;
-		p = end ? end + 1 : NULL;
-	}
-	return 0;
-}
+/* Is the client (behind a trusted proxy, the client it names, never the
+ * proxy itself) one of the addresses allowed to scrape /metrics? */
+static int metrics_peer(const char *client) { return proxy_list_has(&metrics_nets, client); }
 
 static int media_json(const char *type)
 {
@@ -455,7 +457,7 @@ static int media_json(const char *type)
 	return !strncasecmp(type, "application/json", n) && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-static void handle_api(const struct http_req *q, const struct route *route, struct http_res *r)
+static void handle_api(const struct http_req *q, const struct route *route, const struct proxy_client *client, struct http_res *r)
 {
 	struct err e = ERR_INIT;
 	struct reply rep = REPLY_INIT;
@@ -466,7 +468,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	int login = !strcmp(route->action, "session.create"), failed;
 	struct throttle_ticket ticket;
 
-	if ((route->flags & RF_TEXT) && metrics_peer(q->peer)) {
+	if ((route->flags & RF_TEXT) && metrics_peer(client->addr)) {
 		metrics_text(r);
 		goto out;
 	}
@@ -505,7 +507,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	if (login) {
 		/* counted before the password is hashed: simultaneous guesses
 		 * cannot all pass under the limit */
-		throttle_keys(q, body, account, address);
+		throttle_keys(client, body, account, address);
 		int wait = throttle_begin(account, address, call.now, &ticket);
 		if (wait) {
 			char ra[24];
@@ -527,7 +529,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	} else {
 		if (!rep.status)
 			rep.status = 200;
-		reply_json(q, r, &rep);
+		reply_json(q, r, &rep, secure_cookie || client->https);
 	}
 	reply_release(&rep);
 out:
@@ -554,7 +556,7 @@ static void handle_raw(const struct http_req *q, const struct route *route, stru
 		return;
 	}
 	/* openapi */
-	json_t *doc = http_openapi();
+	json_t *doc = http_openapi(base_url);
 	char *text = json_dumps(doc, JSON_INDENT(1) | JSON_ENSURE_ASCII);
 	json_decref(doc);
 	if (!text)
@@ -571,8 +573,8 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 	struct call call = { .action = route->action, .params = params, .now = clock_now(q) };
 	struct store *st = thread_store(&e);
 	struct strbuf sb = STRBUF_INIT;
-	const char *type = "text/html; charset=utf-8", *host = http__header(q, "Host");
-	char base[300], render[320];
+	const char *type = "text/html; charset=utf-8", *base = base_url;
+	char render[320];
 	int status = 200;
 	route_match(route->pattern, q->path, params);
 	/* a page that takes parameters (two versions compared) reads the query;
@@ -583,9 +585,8 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 		problem_code(r, E_BAD_UTF8, "query", "query parameters must be percent-encoded UTF-8", q->raw_path);
 		return;
 	}
-	/* the Host was checked by the parser: letters, digits, dots, colons, brackets */
-	snprintf(base, sizeof(base), "http://%s", host && *host ? host : "localhost");
-	/* the feed names its links from the Host: a page per base */
+	/* the feed's links start with the configured base URL, never with the
+	 * Host header a client (or a proxy passing it on) chose */
 	snprintf(render, sizeof(render), "html %s", base);
 	call.render = render;
 	if (!st || core_call(st, &call, &rep, &e)) {
@@ -660,30 +661,96 @@ static void batch_failed(const struct http_req *q, struct http_res *r)
 	problem_code(r, E_UNAVAILABLE, NULL, "the change could not be committed and was not made: try again", q->raw_path);
 }
 
+/* A request no route takes: 405 with Allow for a known path, 404 for an
+ * unknown one; 0 (nothing set) when it is a static file's to answer. */
+static int no_route(const struct http_req *q, int known, struct http_res *r)
+{
+	if (known) {
+		char allow[64];
+		struct err e = ERR_INIT;
+		allow_header(q->path, allow, sizeof(allow));
+		err_set(&e, E_METHOD, NULL, "allowed: %s", allow);
+		http__problem(r, &e, q->raw_path);
+		http__res_header(r, "Allow", allow);
+	} else if (strncmp(q->path, "/api/", 5) && (!strcmp(q->method, "GET") || !strcmp(q->method, "HEAD")) && web_fd >= 0) {
+		return 0;
+	} else {
+		problem_code(r, E_NOT_FOUND, NULL, "no such route", q->raw_path);
+	}
+	return 1;
+}
+
+/* The loop asks before it sends "100 Continue" (RFC 9110 10.1.1): what the
+ * head alone shows will be refused is answered now, before the client
+ * sends its body: no such route (404, 405), or no credentials on a route
+ * that needs them (401). A body too large (413) is the loop's own check.
+ * 1 when refused, with r set. */
+static int check_head(const struct http_req *q, struct http_res *r)
+{
+	int known;
+	char cookie_buf[130];
+	const struct route *route = route_find(q->method, q->path, &known);
+	if (!route) {
+		if (!no_route(q, known, r))
+			return 0;
+	} else {
+		const struct action_info *a = route->flags & RF_RAW ? NULL : core_action_info(route->action);
+		if (!a || (a->flags & A_PUBLIC) || http__header(q, "Authorization") || cookie_value(q, COOKIE, cookie_buf, sizeof(cookie_buf)))
+			return 0;
+		problem_code(r, E_UNAUTHENTICATED, NULL, "sign in first: this route needs a bearer token or a session", q->raw_path);
+	}
+	count(r->status);
+	return 1;
+}
+
+/* Every line of a request header joined by ", " (RFC 9110 5.3) into sb;
+ * NULL when there is none. */
+static const char *header_joined(const struct http_req *q, const char *name, struct strbuf *sb)
+{
+	int n = 0;
+	for (size_t i = 0; i < q->head->nheaders; i++) {
+		if (strcasecmp(wire_str(q->base, q->head->headers[i].name), name))
+			continue;
+		if (n++)
+			strbuf_addstr(sb, ", ");
+		strbuf_addstr(sb, wire_str(q->base, q->head->headers[i].value));
+	}
+	return n ? sb->buf : NULL;
+}
+
+/* Who the request is from: the socket's peer, or, when the peer is a
+ * trusted proxy, the client its forwarding headers name (http/proxy.h).
+ * Everything that goes by a client's address uses this one. */
+static void client_of(const struct http_req *q, struct proxy_client *client)
+{
+	struct strbuf fwd = STRBUF_INIT, xff = STRBUF_INIT, xfp = STRBUF_INIT;
+	if (!trusted.n || !proxy_list_has(&trusted, q->peer)) {
+		proxy_client(NULL, q->peer, NULL, NULL, NULL, client);
+		return;
+	}
+	proxy_client(&trusted, q->peer, header_joined(q, "Forwarded", &fwd), header_joined(q, "X-Forwarded-For", &xff),
+		     header_joined(q, "X-Forwarded-Proto", &xfp), client);
+	strbuf_release(&fwd);
+	strbuf_release(&xff);
+	strbuf_release(&xfp);
+}
+
 /* The one handler the loop calls. */
 static void handle(const struct http_req *q, struct http_res *r)
 {
 	int known;
+	struct proxy_client client;
 	const struct route *route = route_find(q->method, q->path, &known);
+	client_of(q, &client);
 	if (!route) {
-		if (known) {
-			char allow[64];
-			struct err e = ERR_INIT;
-			allow_header(q->path, allow, sizeof(allow));
-			err_set(&e, E_METHOD, NULL, "allowed: %s", allow);
-			http__problem(r, &e, q->raw_path);
-			http__res_header(r, "Allow", allow);
-		} else if (strncmp(q->path, "/api/", 5) && (!strcmp(q->method, "GET") || !strcmp(q->method, "HEAD")) && web_fd >= 0) {
+		if (!no_route(q, known, r))
 			http__static(r, web_fd, q->path, q->raw_path);
-		} else {
-			problem_code(r, E_NOT_FOUND, NULL, "no such route", q->raw_path);
-		}
 	} else if (route->flags & RF_RAW) {
 		handle_raw(q, route, r);
 	} else if (route->flags & RF_HTML) {
 		handle_html(q, route, r);
 	} else {
-		handle_api(q, route, r);
+		handle_api(q, route, &client, r);
 	}
 	count(r->status);
 }
@@ -767,6 +834,17 @@ int http_serve(const struct http_config *config, struct err *e)
 	cfg = config;
 	if (parse_listen(cfg->listen, &ss, e))
 		return -1;
+	memset(&trusted, 0, sizeof(trusted));
+	memset(&metrics_nets, 0, sizeof(metrics_nets));
+	if (proxy_list_add(&trusted, cfg->trusted_proxies, e))
+		return -1;
+	if (proxy_list_add(&metrics_nets, cfg->metrics_from, e)) {
+		snprintf(e->field, sizeof(e->field), "metrics-from");
+		return -1;
+	}
+	if (cfg->base_url && proxy_base_url(cfg->base_url, base_url, sizeof(base_url), e))
+		return -1;
+	proxy_install(&trusted); /* for the loop: a trusted proxy is no one client */
 	if (cfg->web_dir && (web_fd = open(cfg->web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
 		return err_set(e, E_INVALID, "web-dir", "cannot open %s: %s", cfg->web_dir, strerror(errno));
 	if (pthread_key_create(&store_key, store_close)) {
@@ -796,18 +874,28 @@ int http_serve(const struct http_config *config, struct err *e)
 			log_line("at most %u connections: the descriptor limit is %lu", conn_limit, (unsigned long)rl.rlim_cur);
 		}
 	}
-	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
-				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
-				  .body_limit = cfg->body_limit, .handle = handle, .serial = cfg->no_group_commit ? NULL : serial,
-				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
-	if (loop_start(&the_loop, fd, &lc, e))
-		goto out_fd;
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
 	snprintf(host, sizeof(host), "%s", cfg->listen);
 	*strrchr(host, ':') = '\0';
 	snprintf(url, sizeof(url), "http://%s:%u", host,
 		 ntohs(ss.ss_family == AF_INET6 ? ((struct sockaddr_in6 *)&ss)->sin6_port : ((struct sockaddr_in *)&ss)->sin_port));
-	log_line("entente listening on %s", url);
+	/* links start with the configured base URL, else with the address
+	 * bound; the Host header of a request is never one */
+	if (!cfg->base_url)
+		snprintf(base_url, sizeof(base_url), "%s", url);
+	secure_cookie = cfg->cookie_secure || !strncmp(base_url, "https://", 8);
+	if (cfg->listening && cfg->listening(base_url, cfg->listening_arg, e))
+		goto out_fd;
+	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
+				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
+				  .body_limit = cfg->body_limit, .min_rate = cfg->min_rate, .rate_grace_ms = cfg->rate_grace_s * 1000,
+				  .handle = handle, .check_head = check_head, .trusted_peer = proxy_trusted_peer,
+				  .serial = cfg->no_group_commit ? NULL : serial,
+				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
+	if (loop_start(&the_loop, fd, &lc, e))
+		goto out_fd;
+	log_line("entente listening on %s; links start with %s%s", url, base_url,
+		 trusted.n ? "; forwarding headers believed from the trusted proxies" : "");
 	if (cfg->ready_file) {
 		FILE *f = fopen(cfg->ready_file, "w");
 		if (f) {

@@ -12,19 +12,29 @@
 #define WIRE_MAX_TARGET  8192u   /* 414 above */
 #define WIRE_MAX_HEADERS 100u    /* 431 above */
 
+/* A parsed head holds offsets into the buffer it was parsed from, never
+ * pointers: the buffer may move (it grows as the body arrives) and a
+ * parsed head stays true across the move. wire_str(buf, off) is the
+ * NUL-terminated string at an offset, in the buffer as it is now. */
 struct wire_header {
-	const char *name, *value;  /* NUL-terminated inside the parsed buffer */
+	uint32_t name, value;      /* offsets of NUL-terminated strings */
 };
 
+static inline const char *wire_str(const char *buf, uint32_t off) { return buf + off; }
+
 struct wire_head {
-	const char *method;        /* token, NUL-terminated */
-	const char *target;        /* origin-form as sent ("/a%20b?x=1"), ASCII */
+	uint32_t method;           /* token */
+	uint32_t target;           /* origin-form ("/a%20b?x=1"), ASCII; an absolute-form
+				    * target ("http://host/p") is rewritten in place to its path */
+	uint32_t host;             /* the target's authority when absolute-form (RFC 9112
+				    * 3.2.2: it wins over Host), else the Host header's value */
+	int has_host;
 	int minor;                 /* HTTP/1.<minor>: 0 or 1 */
 	struct wire_header headers[WIRE_MAX_HEADERS];
 	size_t nheaders;
 	uint64_t content_length;   /* 0 when absent */
 	int chunked;               /* Transfer-Encoding: chunked */
-	int keep_alive;            /* from the version and Connection */
+	int keep_alive;            /* from the version and Connection (HTTP/1.0: only when asked) */
 	int expect_continue;       /* Expect: 100-continue */
 	size_t head_len;           /* bytes of the head, CRLFCRLF included */
 };
@@ -45,14 +55,20 @@ struct wire_chunks {
 	size_t out;         /* decoded bytes so far (at the start of the buffer) */
 	size_t in;          /* bytes of the buffer consumed so far */
 	size_t line;        /* length of the size or trailer line being read */
-	unsigned digits;
+	unsigned digits;    /* of the chunk size; then the trailer fields seen */
+	char name[24];      /* the start of a trailer field's name, lower case */
+	int in_value;       /* past the trailer field's colon */
 };
 
 /* Decode the chunked body in buf[0..len) in place: the data moves to
  * buf[0..c->out). Call again with more bytes appended (len grows); returns
  * 1 when the last chunk and trailers ended (c->in is then the end of the
  * message in buf), 0 for more, or 400 with *why. limit caps the decoded
- * size: 413 above it. */
+ * size: 413 above it. Trailer fields are parsed as header fields (a token,
+ * a colon, a value without control characters; no folding) and dropped;
+ * one that is malformed, or that names a framing field (Content-Length,
+ * Transfer-Encoding, Host), is refused: bytes after the last chunk that
+ * are not fields (a hidden request) never pass as trailers. */
 int wire_dechunk(char *buf, size_t len, struct wire_chunks *c, uint64_t limit, const char **why);
 
 /* Percent-decode src (n bytes) into dst (at least n+1 bytes), NUL-ended;

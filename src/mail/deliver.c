@@ -41,8 +41,15 @@ void mail_config_defaults(struct mail_config *mc)
 	mc->base_url = env_or(mc->base_url, "ENTENTE_BASE_URL");
 	if (!mc->from)
 		mc->from = "entente <entente@localhost>";
-	if (!mc->base_url)
-		mc->base_url = "http://127.0.0.1:8080";
+	if (!mc->base_url) { /* what entente serve would take: see http_config.base_url */
+		static char listen_url[300];
+		const char *listen = getenv("ENTENTE_LISTEN");
+		if (listen && *listen && !strchr(listen, '/') && strrchr(listen, ':') && strcmp(strrchr(listen, ':'), ":0") &&
+		    (size_t)snprintf(listen_url, sizeof(listen_url), "http://%s", listen) < sizeof(listen_url))
+			mc->base_url = listen_url;
+		else
+			mc->base_url = "http://127.0.0.1:8080";
+	}
 	if (!mc->batch)
 		mc->batch = 20;
 	if (!mc->lease_s)

@@ -20,7 +20,8 @@ struct mail_config {
 	const char *password_file; /* its password, first line of the file (never in the database or a log) */
 	const char *ca_file;       /* CA certificates to check the server's with (else the system's) */
 	const char *from;          /* "entente <entente@example.org>" */
-	const char *base_url;      /* the web application's address, for links */
+	const char *base_url;      /* the web application's address, for links: entente serve sets
+				    * its own (--base-url, else the address it listens on) */
 	unsigned batch;            /* messages claimed at once (20) */
 	unsigned lease_s;          /* how long a claim holds (120) */
 	unsigned attempts;         /* retry budget: attempts before "dead" (8) */
@@ -31,7 +32,8 @@ struct mail_config {
 
 /* Defaults, then $ENTENTE_SMTP_URL, $ENTENTE_SMTP_USER,
  * $ENTENTE_SMTP_PASSWORD_FILE, $ENTENTE_MAIL_FROM, $ENTENTE_BASE_URL for
- * what flags did not set. */
+ * what flags did not set. The base URL's default is the server's: http://
+ * and $ENTENTE_LISTEN, else http://127.0.0.1:8080. */
 void mail_config_defaults(struct mail_config *mc);
 /* Check the configuration and read the password file. */
 int mail_config_load(struct mail_config *mc, struct err *e);

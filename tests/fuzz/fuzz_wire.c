@@ -26,7 +26,7 @@ static void same_head(const char *data, size_t size, size_t split)
 	if ((ra == 1) != (rb == 1) || (ra == 0) != (rb == 0))
 		abort();
 	if (ra == 1 && (ha.head_len != hb.head_len || ha.content_length != hb.content_length || ha.chunked != hb.chunked ||
-			ha.nheaders != hb.nheaders || strcmp(ha.target, hb.target)))
+			ha.nheaders != hb.nheaders || strcmp(wire_str(a, ha.target), wire_str(b, hb.target))))
 		abort();
 	free(a);
 	free(b);

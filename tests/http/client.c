@@ -1,5 +1,6 @@
 #include "http/client.h"
 
+#include <arpa/inet.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <setjmp.h>
@@ -10,6 +11,9 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -265,6 +269,12 @@ static size_t on_header(char *d, size_t sz, size_t nm, void *u)
 
 struct resp req(struct server *s, const char *method, const char *path, const char *auth, const char *body, const char *const *headers)
 {
+	return req_via(s, NULL, NULL, NULL, method, path, auth, body, headers);
+}
+
+struct resp req_via(struct server *s, const char *base, const char *cainfo, const char *src, const char *method,
+		    const char *path, const char *auth, const char *body, const char *const *headers)
+{
 	struct resp r;
 	struct buf b = { NULL, 0 };
 	struct curl_slist *h = NULL;
@@ -272,7 +282,14 @@ struct resp req(struct server *s, const char *method, const char *path, const ch
 	CURL *c = curl_easy_init();
 	memset(&r, 0, sizeof(r));
 	assert_non_null(c);
-	snprintf(url, sizeof(url), "%s%s", s->url, path);
+	snprintf(url, sizeof(url), "%s%s", base ? base : s->url, path);
+	if (cainfo) {
+		curl_easy_setopt(c, CURLOPT_CAINFO, cainfo);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, 1L);
+		curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, 2L);
+	}
+	if (src)
+		curl_easy_setopt(c, CURLOPT_INTERFACE, src);
 	curl_easy_setopt(c, CURLOPT_URL, url);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, method);
 	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
@@ -286,7 +303,7 @@ struct resp req(struct server *s, const char *method, const char *path, const ch
 		snprintf(line, sizeof(line), "Authorization: Bearer %s", auth);
 		h = curl_slist_append(h, line);
 	}
-	if (s->test_clock) {
+	if (s && s->test_clock) {
 		snprintf(line, sizeof(line), "X-Entente-Now: %lld", (long long)s->now);
 		h = curl_slist_append(h, line);
 	}
@@ -403,4 +420,74 @@ const char *jids(json_t *o)
 		snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%lld", i ? "," : "",
 			 (long long)json_integer_value(json_object_get(json_array_get(items, i), "id")));
 	return ids;
+}
+
+/* ---- raw sockets ---- */
+
+int server_port(const struct server *s)
+{
+	const char *colon = strrchr(s->url, ':');
+	return colon ? atoi(colon + 1) : 0;
+}
+
+int raw_dial(const struct server *s, const char *src)
+{
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)server_port(s)) };
+	assert_true(fd >= 0);
+	if (src) {
+		struct sockaddr_in b = { .sin_family = AF_INET };
+		inet_pton(AF_INET, src, &b.sin_addr);
+		assert_int_equal(bind(fd, (struct sockaddr *)&b, sizeof(b)), 0);
+	}
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	return fd;
+}
+
+size_t raw_read(int fd, char *buf, size_t n, int ms, int *closed) { return raw_read_until(fd, buf, n, ms, NULL, closed); }
+
+size_t raw_read_until(int fd, char *buf, size_t n, int ms, const char *marker, int *closed)
+{
+	size_t got = 0;
+	*closed = 0;
+	struct timespec t0, t;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	for (;;) {
+		clock_gettime(CLOCK_MONOTONIC, &t);
+		long left = ms - ((t.tv_sec - t0.tv_sec) * 1000 + (t.tv_nsec - t0.tv_nsec) / 1000000);
+		struct pollfd p = { .fd = fd, .events = POLLIN };
+		if (left <= 0 || poll(&p, 1, (int)left) <= 0)
+			break;
+		ssize_t r = recv(fd, buf + got, n - 1 - got, 0);
+		if (r <= 0) {
+			*closed = 1;
+			break;
+		}
+		got += (size_t)r;
+		buf[got] = '\0';
+		if (got >= n - 1 || (marker && strstr(buf, marker)))
+			break;
+	}
+	buf[got] = '\0';
+	return got;
+}
+
+int raw_responses(const char *out)
+{
+	int k = 0;
+	for (const char *p = out; (p = strstr(p, "HTTP/1.1 ")); p += 9)
+		k += p[9] >= '1' && p[9] <= '5' && p[10] >= '0' && p[10] <= '9' && p[11] >= '0' && p[11] <= '9' && p[12] == ' ';
+	return k;
+}
+
+long server_metric(struct server *s, const char *name)
+{
+	struct resp r = req(s, "GET", "/metrics", token_for(s, "admin@localhost"), NULL, NULL);
+	long v = -1;
+	const char *p = r.raw ? strstr(r.raw, name) : NULL;
+	if (p)
+		v = atol(p + strlen(name) + 1);
+	resp_free(&r);
+	return v;
 }

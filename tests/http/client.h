@@ -49,6 +49,11 @@ const char *token_for(struct server *s, const char *email);
 /* An HTTP request. auth: a bearer token, or NULL. body: text or NULL.
  * headers: extra "Name: value" lines, NULL-terminated (may be NULL). */
 struct resp req(struct server *s, const char *method, const char *path, const char *auth, const char *body, const char *const *headers);
+/* The same to base + path instead of the server's own URL (s may then be
+ * NULL): through a proxy, cainfo the certificate to trust for https (or
+ * NULL), src the loopback address to send from (NULL: any). */
+struct resp req_via(struct server *s, const char *base, const char *cainfo, const char *src, const char *method,
+		    const char *path, const char *auth, const char *body, const char *const *headers);
 /* The same with the body given by json_pack's format. */
 struct resp reqj(struct server *s, const char *method, const char *path, const char *auth, const char *fmt, ...);
 /* A request as a person (e-mail) with a JSON body from json_pack (fmt may be NULL). */
@@ -56,6 +61,21 @@ struct resp as(struct server *s, const char *email, const char *method, const ch
 /* The same with If-Match. */
 struct resp as_if(struct server *s, const char *email, const char *method, const char *path, const char *etag, const char *fmt, ...);
 void resp_free(struct resp *r);
+
+/* Raw sockets, for what a client library would not send. */
+/* The port of the server's URL. */
+int server_port(const struct server *s);
+/* A connection to the server from the loopback address src (NULL: any). */
+int raw_dial(const struct server *s, const char *src);
+/* Read until the server closes or ms pass; returns the bytes read (buf is
+ * NUL-ended), *closed set when the server closed the connection. */
+size_t raw_read(int fd, char *buf, size_t n, int ms, int *closed);
+/* The same, but returns as soon as the text read holds marker. */
+size_t raw_read_until(int fd, char *buf, size_t n, int ms, const char *marker, int *closed);
+/* How many status lines ("HTTP/1.1 NNN ") the text holds. */
+int raw_responses(const char *out);
+/* A counter or gauge of /metrics (read as the administrator); -1 when absent. */
+long server_metric(struct server *s, const char *name);
 
 /* Field helpers on the parsed body. */
 const char *jstr(json_t *o, const char *path);   /* "a.b" */

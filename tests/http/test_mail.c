@@ -124,11 +124,16 @@ static long long state_count(struct server *s, const char *state)
 	return n;
 }
 
-/* Wait (at most seconds) until nothing waits, is being sent or retried. */
+/* Wait (at most seconds) until nothing waits, is being sent or retried,
+ * as one read of the stats shows (three reads could each miss a message
+ * moving from one state to the next: retrying, then sending). */
 static int settled(struct server *s, int seconds)
 {
 	for (int i = 0; i < seconds * 10; i++) {
-		if (!state_count(s, "queued") && !state_count(s, "sending") && !state_count(s, "retrying"))
+		struct resp r = as(s, ADMIN, "GET", "/api/v1/outbox/stats", NULL);
+		int done = r.status == 200 && !jint(r.json, "queued") && !jint(r.json, "sending") && !jint(r.json, "retrying");
+		resp_free(&r);
+		if (done)
 			return 1;
 		usleep(100000);
 	}
