@@ -31,6 +31,8 @@ struct http_res {
 	int close;                 /* close the connection after this response */
 };
 
+/* ---- http/response.c: below the loop, the server and the static files ---- */
+
 /* A request header's value, or NULL (the first when repeated). */
 const char *http__header(const struct http_req *q, const char *name);
 /* Add a response header; CR and LF in the value are dropped. */
@@ -38,8 +40,12 @@ void http__res_header(struct http_res *r, const char *name, const char *value);
 /* Set status, Content-Type (may be NULL), Cache-Control (NULL: no-store)
  * and body (taken: freed by the loop). */
 void http__res_body(struct http_res *r, int status, const char *type, const char *cache, char *body, size_t len);
+/* The reason phrase of a status ("Not Found"). */
+const char *http__reason(int status);
 /* An RFC 9457 problem for e; instance must be ASCII (a raw path). */
 void http__problem(struct http_res *r, const struct err *e, const char *instance);
+
+/* ---- http/static.c ---- */
 
 /* Serve a file below the directory dirfd for the decoded path (GET or
  * HEAD) without following any symbolic link; 404 problem when absent. */

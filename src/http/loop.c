@@ -21,6 +21,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "http/addrs.h"
 #include "http/internal.h"
 #include "http/loop.h"
 #include "http/reader.h"
@@ -81,21 +82,12 @@ struct worker {
 	struct job *done;              /* answered by the writer, to be sent */
 };
 
-/* Connections per client address, across workers. */
-struct addr {
-	struct addr *next;
-	unsigned char key[17];         /* family byte and the address */
-	unsigned count;
-};
-#define ADDR_BUCKETS 4096
-
 struct loop {
 	struct loop_config cfg;
 	int listen_fd, stop_fd;
 	unsigned nworkers;
 	struct worker *workers;
-	pthread_mutex_t addr_lock;
-	struct addr *buckets[ADDR_BUCKETS];
+	struct addrs *addrs;           /* connections per client address */
 	atomic_ulong open, accepted, refused_address, evicted, evicted_slow, refused_full, head_timeouts, idle_timeouts,
 		write_timeouts, peer_closed, bad_requests, requests, continues;
 	/* the writer: requests that change state, answered a batch at a time */
@@ -115,75 +107,14 @@ static int64_t now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-/* ---- the per-address count ---- */
-
-unsigned loop_addr_key(const struct sockaddr_storage *ss, unsigned char key[17])
-{
-	uint32_t h = 2166136261u;
-	memset(key, 0, 17);
-	if (ss->ss_family == AF_INET6) {
-		const unsigned char *a = ((const struct sockaddr_in6 *)ss)->sin6_addr.s6_addr;
-		if (IN6_IS_ADDR_V4MAPPED((const struct in6_addr *)a)) { /* an IPv4 client of a [::] listener */
-			key[0] = AF_INET;
-			memcpy(key + 1, a + 12, 4);
-		} else { /* a host is given a /64: it counts as one address */
-			key[0] = AF_INET6;
-			memcpy(key + 1, a, 8);
-		}
-	} else {
-		key[0] = AF_INET;
-		memcpy(key + 1, &((const struct sockaddr_in *)ss)->sin_addr, 4);
-	}
-	for (int i = 0; i < 17; i++)
-		h = (h ^ key[i]) * 16777619u;
-	return h;
-}
-
-static unsigned addr_key(const struct sockaddr_storage *ss, unsigned char key[17])
-{
-	return loop_addr_key(ss, key) % ADDR_BUCKETS;
-}
+/* ---- the per-address count (http/addrs.c) ---- */
 
 /* Count one more connection from ss; NULL when the address is at its
  * limit. A trusted proxy carries many clients: it is counted, not limited. */
 static struct addr *addr_take(struct loop *l, const struct sockaddr_storage *ss)
 {
 	int unlimited = l->cfg.trusted_peer && l->cfg.trusted_peer(ss);
-	unsigned char key[17];
-	unsigned b = addr_key(ss, key);
-	struct addr *a;
-	pthread_mutex_lock(&l->addr_lock);
-	for (a = l->buckets[b]; a && memcmp(a->key, key, sizeof(key)); a = a->next)
-		;
-	if (!a && (a = calloc(1, sizeof(*a)))) {
-		memcpy(a->key, key, sizeof(key));
-		a->next = l->buckets[b];
-		l->buckets[b] = a;
-	}
-	if (a && a->count >= l->cfg.per_ip_limit && !unlimited)
-		a = NULL;
-	else if (a)
-		a->count++;
-	pthread_mutex_unlock(&l->addr_lock);
-	return a;
-}
-
-static void addr_drop(struct loop *l, struct addr *a)
-{
-	pthread_mutex_lock(&l->addr_lock);
-	if (--a->count == 0) {
-		uint32_t h = 2166136261u;
-		for (int i = 0; i < 17; i++)
-			h = (h ^ a->key[i]) * 16777619u;
-		unsigned b = h % ADDR_BUCKETS;
-		for (struct addr **p = &l->buckets[b]; *p; p = &(*p)->next)
-			if (*p == a) {
-				*p = a->next;
-				free(a);
-				break;
-			}
-	}
-	pthread_mutex_unlock(&l->addr_lock);
+	return addrs_take(l->addrs, ss, unlimited ? 0 : l->cfg.per_ip_limit);
 }
 
 /* ---- lists and states ---- */
@@ -238,7 +169,7 @@ static void conn_close(struct worker *w, struct conn *c)
 	unlink_conn(w, c);
 	epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	close(c->fd);
-	addr_drop(w->loop, c->addr);
+	addrs_drop(w->loop->addrs, c->addr);
 	reader_free(&c->rd);
 	free(c->body);
 	strbuf_release(&c->out);
@@ -257,36 +188,6 @@ static void want(struct worker *w, struct conn *c, int writing)
 }
 
 /* ---- responses ---- */
-
-static const char *reason(int status)
-{
-	switch (status) {
-	case 100: return "Continue";
-	case 200: return "OK";
-	case 201: return "Created";
-	case 204: return "No Content";
-	case 304: return "Not Modified";
-	case 400: return "Bad Request";
-	case 401: return "Unauthorized";
-	case 403: return "Forbidden";
-	case 404: return "Not Found";
-	case 405: return "Method Not Allowed";
-	case 409: return "Conflict";
-	case 412: return "Precondition Failed";
-	case 413: return "Content Too Large";
-	case 414: return "URI Too Long";
-	case 415: return "Unsupported Media Type";
-	case 417: return "Expectation Failed";
-	case 428: return "Precondition Required";
-	case 429: return "Too Many Requests";
-	case 431: return "Request Header Fields Too Large";
-	case 500: return "Internal Server Error";
-	case 501: return "Not Implemented";
-	case 503: return "Service Unavailable";
-	case 505: return "HTTP Version Not Supported";
-	default: return "Status";
-	}
-}
 
 /* The Date header, formatted once a second per thread. */
 static const char *http_date(void)
@@ -311,7 +212,7 @@ static void queue_response(struct conn *c, struct http_res *res, int is_head)
 	if (res->close || !c->rd.head.keep_alive)
 		c->close_after = 1;
 	strbuf_reset(&c->out);
-	strbuf_addf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", res->status, reason(res->status), http_date());
+	strbuf_addf(&c->out, "HTTP/1.1 %d %s\r\nDate: %s\r\n", res->status, http__reason(res->status), http_date());
 	strbuf_add(&c->out, res->headers.buf, res->headers.len);
 	if (res->status != 204 && res->status != 304)
 		strbuf_addf(&c->out, "Content-Length: %zu\r\n", res->len);
@@ -756,13 +657,13 @@ static void accept_all(struct worker *w, int64_t now)
 		if (open >= l->cfg.conn_limit && evict(w, now) &&
 		    (open >= l->cfg.conn_limit + EVICT_SLACK || evict_elsewhere(w))) {
 			atomic_fetch_add(&l->refused_full, 1);
-			addr_drop(l, a);
+			addrs_drop(l->addrs, a);
 			refuse_busy(fd, "the server is full of requests in progress");
 			continue;
 		}
 		struct conn *c = calloc(1, sizeof(*c));
 		if (!c) {
-			addr_drop(l, a);
+			addrs_drop(l->addrs, a);
 			close(fd);
 			continue;
 		}
@@ -779,7 +680,7 @@ static void accept_all(struct worker *w, int64_t now)
 			inet_ntop(AF_INET, &((struct sockaddr_in *)&ss)->sin_addr, c->peer, sizeof(c->peer));
 		struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
 		if (epoll_ctl(w->ep, EPOLL_CTL_ADD, fd, &ev)) {
-			addr_drop(l, a);
+			addrs_drop(l->addrs, a);
 			close(fd);
 			free(c);
 			continue;
@@ -951,10 +852,10 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 	l->cfg = *cfg;
 	l->listen_fd = fd;
 	l->nworkers = n;
-	pthread_mutex_init(&l->addr_lock, NULL);
+	l->addrs = addrs_new();
 	l->stop_fd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
 	l->workers = calloc(n, sizeof(*l->workers));
-	if (l->stop_fd < 0 || !l->workers)
+	if (l->stop_fd < 0 || !l->workers || !l->addrs)
 		goto fail;
 	for (unsigned i = 0; i < n; i++) {
 		struct worker *w = &l->workers[i];
@@ -1000,6 +901,7 @@ fail:
 	if (l->stop_fd >= 0)
 		close(l->stop_fd);
 	free(l->workers);
+	addrs_free(l->addrs);
 	free(l);
 	return err_set(e, E_INTERNAL, NULL, "cannot set up epoll: %s", strerror(errno));
 }
@@ -1041,7 +943,7 @@ void loop_stop(struct loop *l)
 	pthread_cond_destroy(&l->queue_cond);
 	close(l->stop_fd);
 	free(l->workers);
-	pthread_mutex_destroy(&l->addr_lock);
+	addrs_free(l->addrs);
 	free(l);
 }
 

@@ -75,8 +75,4 @@ int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct 
 void loop_stop(struct loop *l);
 void loop_stats(const struct loop *l, struct loop_stats *s);
 
-/* The key the per-address limit counts by (an IPv4 address, also when
- * mapped into IPv6; an IPv6 address's /64), and its hash. */
-unsigned loop_addr_key(const struct sockaddr_storage *ss, unsigned char key[17]);
-
 #endif

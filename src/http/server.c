@@ -77,64 +77,7 @@ static int64_t clock_now(const struct http_req *q)
 	return (int64_t)time(NULL);
 }
 
-/* ---- requests and responses ---- */
-
-const char *http__header(const struct http_req *q, const char *name)
-{
-	for (size_t i = 0; i < q->head->nheaders; i++)
-		if (!strcasecmp(wire_str(q->base, q->head->headers[i].name), name))
-			return wire_str(q->base, q->head->headers[i].value);
-	return NULL;
-}
-
-void http__res_header(struct http_res *r, const char *name, const char *value)
-{
-	strbuf_addstr(&r->headers, name);
-	strbuf_addstr(&r->headers, ": ");
-	for (const char *p = value; *p; p++)
-		if (*p != '\r' && *p != '\n') /* nothing reaches a header that could split it */
-			strbuf_addch(&r->headers, *p);
-	strbuf_addstr(&r->headers, "\r\n");
-}
-
-void http__res_body(struct http_res *r, int status, const char *type, const char *cache, char *body, size_t len)
-{
-	r->status = status;
-	free(r->body);
-	r->body = body;
-	r->len = body ? len : 0;
-	if (type)
-		http__res_header(r, "Content-Type", type);
-	http__res_header(r, "X-Content-Type-Options", "nosniff");
-	http__res_header(r, "Cache-Control", cache ? cache : "no-store");
-}
-
-void http__problem(struct http_res *r, const struct err *e, const char *instance)
-{
-	int status = err_status(e->code);
-	const char *rule = err_rule_of(e);
-	char type[96];
-	snprintf(type, sizeof(type), "urn:entente:problem:%s", err_name(e->code));
-	json_t *p = json_pack("{ss ss si}", "type", type, "title", err_title(e->code), "status", status);
-	/* the instance is the path as sent: ASCII; anything else is dropped
-	 * rather than risk a response that cannot be encoded */
-	json_t *inst = json_string(instance ? instance : "");
-	json_object_set_new(p, "instance", inst ? inst : json_string(""));
-	if (e->detail[0])
-		json_object_set_new(p, "detail", json_string(e->detail));
-	if (e->field[0])
-		json_object_set_new(p, "field", json_string(e->field));
-	if (rule)
-		json_object_set_new(p, "rule", json_string(rule));
-	char *text = json_dumps(p, JSON_COMPACT | JSON_ENSURE_ASCII);
-	json_decref(p);
-	if (!text) /* a string that is not UTF-8 slipped in: still answer */
-		text = strdup("{\"title\":\"Internal error\",\"status\":500}"), status = 500;
-	strbuf_reset(&r->headers);
-	http__res_body(r, status, "application/problem+json", NULL, text, text ? strlen(text) : 0);
-	if (status == 401)
-		http__res_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
-}
+/* ---- responses (the helpers are http/response.c's) ---- */
 
 static void problem_code(struct http_res *r, enum err_code code, const char *field, const char *detail, const char *instance)
 {

@@ -13,7 +13,7 @@
 #include <netinet/in.h>
 #include <arpa/inet.h>
 
-#include "http/loop.h"
+#include "http/addrs.h"
 #include "http/reader.h"
 #include "http/throttle.h"
 #include "http/wire.h"
@@ -357,22 +357,22 @@ static void test_address_keys(void **state)
 	a6->sin6_family = b6->sin6_family = AF_INET6;
 	inet_pton(AF_INET6, "2001:db8:1:2::1", &a6->sin6_addr);
 	inet_pton(AF_INET6, "2001:db8:1:2:ffff:eeee:dddd:cccc", &b6->sin6_addr);
-	loop_addr_key(&a, ka);
-	loop_addr_key(&b, kb);
+	addrs_key(&a, ka);
+	addrs_key(&b, kb);
 	assert_memory_equal(ka, kb, 17); /* one /64, one address */
 	inet_pton(AF_INET6, "2001:db8:1:3::1", &b6->sin6_addr);
-	loop_addr_key(&b, kb);
+	addrs_key(&b, kb);
 	assert_memory_not_equal(ka, kb, 17);
 	struct sockaddr_in *b4 = (struct sockaddr_in *)&b;
 	memset(&b, 0, sizeof(b));
 	b4->sin_family = AF_INET;
 	inet_pton(AF_INET, "192.0.2.7", &b4->sin_addr);
 	inet_pton(AF_INET6, "::ffff:192.0.2.7", &a6->sin6_addr);
-	loop_addr_key(&a, ka);
-	loop_addr_key(&b, kb);
+	addrs_key(&a, ka);
+	addrs_key(&b, kb);
 	assert_memory_equal(ka, kb, 17);
 	inet_pton(AF_INET, "192.0.2.8", &b4->sin_addr);
-	loop_addr_key(&b, kb);
+	addrs_key(&b, kb);
 	assert_memory_not_equal(ka, kb, 17); /* IPv4 counts each address */
 }
 
