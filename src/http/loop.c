@@ -36,6 +36,7 @@ enum state { S_HEAD, S_BODY, S_WRITE, S_IDLE, S_LINGER, S_NSTATES, S_PARKED /* w
 #define LINGER_MS    2000          /* how long a closing connection's input is drained */
 #define LINGER_BYTES (256u << 10)  /* and how much of it at most */
 #define EVICT_SLACK  32            /* connections past the limit while evictions are in flight */
+#define EVICT_AGE_MS 200           /* younger idle or head connections are not evicted for another worker */
 
 struct conn {
 	int fd;
@@ -558,15 +559,26 @@ static int too_slow(const struct loop *l, const struct conn *c, int64_t now)
 	return moved * 1000 < (uint64_t)l->cfg.min_rate * (uint64_t)age;
 }
 
+/* The oldest connection of state s if it has been in it for min_age ms
+ * at least (the list is in the order they entered it), else NULL. */
+static struct conn *oldest(struct worker *w, enum state s, int64_t now, int64_t min_age)
+{
+	struct conn *c = w->lists[s].first;
+	return c && now - (c->deadline - (int64_t)timeout_of(w->loop, s)) >= min_age ? c : NULL;
+}
+
 /* Make room for a newcomer: a closing connection goes, else the oldest
- * idle or still sending its head, else the oldest of the first 64 bodies
- * and responses under way that is too slow. -1 when none may go. */
-static int evict(struct worker *w, int64_t now)
+ * idle or still sending its head (idle or head for min_age ms at least),
+ * else the oldest of the first 64 bodies and responses under way that is
+ * too slow. -1 when none may go. */
+static int evict(struct worker *w, int64_t now, int64_t min_age)
 {
 	struct conn *victim = w->lists[S_LINGER].first;
 	int slow = 0;
 	if (!victim)
-		victim = w->lists[S_IDLE].first ? w->lists[S_IDLE].first : w->lists[S_HEAD].first;
+		victim = oldest(w, S_IDLE, now, min_age);
+	if (!victim)
+		victim = oldest(w, S_HEAD, now, min_age);
 	for (int s = S_BODY; !victim && s <= S_WRITE; s++) {
 		int looked = 0;
 		for (struct conn *c = w->lists[s].first; c && looked < 64 && !victim; c = c->next, looked++)
@@ -611,12 +623,14 @@ static int evict_elsewhere(struct worker *w)
 /* Make the evictions other workers asked for. One that finds no victim
  * now stays owed while the server holds more than its limit, and is paid
  * when a body or response under way turns slow: the newcomers admitted
- * on credit do not keep the server over its limit. */
+ * on credit do not keep the server over its limit. Asked from afar, an
+ * idle or head connection is taken only once it is EVICT_AGE_MS old: the
+ * newest may be the very client the eviction made room for. */
 static void pay_evictions(struct worker *w, int64_t now)
 {
 	struct loop *l = w->loop;
 	unsigned k = atomic_exchange(&w->evict_pending, 0);
-	while (k > 0 && atomic_load(&l->open) > l->cfg.conn_limit && !evict(w, now))
+	while (k > 0 && atomic_load(&l->open) > l->cfg.conn_limit && !evict(w, now, EVICT_AGE_MS))
 		k--;
 	if (k && atomic_load(&l->open) > l->cfg.conn_limit)
 		atomic_fetch_add(&w->evict_pending, k);
@@ -654,7 +668,7 @@ static void accept_all(struct worker *w, int64_t now)
 		/* the limit is the server's: when full, the oldest waiting
 		 * connection goes, this worker's or the busiest other's */
 		unsigned long open = atomic_load(&l->open);
-		if (open >= l->cfg.conn_limit && evict(w, now) &&
+		if (open >= l->cfg.conn_limit && evict(w, now, 0) &&
 		    (open >= l->cfg.conn_limit + EVICT_SLACK || evict_elsewhere(w))) {
 			atomic_fetch_add(&l->refused_full, 1);
 			addrs_drop(l->addrs, a);
@@ -808,7 +822,7 @@ static void *worker_main(void *arg)
 		if (atomic_load(&w->evict_pending)) /* owed since a body or response became slow? */
 			pay_evictions(w, now);
 		int n = epoll_wait(w->ep, evs, 128, wait < 0 ? 0 : wait);
-		int arrivals = 0;
+		int arrivals = 0, asked = 0;
 		now = now_ms();
 		for (int i = 0; i < n; i++) {
 			if (evs[i].data.ptr == &l->stop_fd)
@@ -818,10 +832,10 @@ static void *worker_main(void *arg)
 				continue;
 			}
 			if (evs[i].data.ptr == &w->wake_fd) { /* evictions asked by other workers */
-				uint64_t asked;
-				if (read(w->wake_fd, &asked, sizeof(asked)) < 0)
+				uint64_t count;
+				if (read(w->wake_fd, &count, sizeof(count)) < 0)
 					(void)0;
-				pay_evictions(w, now);
+				asked = 1; /* evicted below: a victim's event may be later in this batch */
 				answer_done(w, now);
 				continue;
 			}
@@ -837,7 +851,10 @@ static void *worker_main(void *arg)
 			}
 			drive(w, c, now, 0);
 		}
-		/* last: accepting may evict a connection whose event is in this batch */
+		/* last: evicting, for another worker or for a newcomer, may close a
+		 * connection whose event is in this batch */
+		if (asked)
+			pay_evictions(w, now);
 		if (arrivals)
 			accept_all(w, now);
 	}

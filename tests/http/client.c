@@ -320,8 +320,11 @@ struct resp req_via(struct server *s, const char *base, const char *cainfo, cons
 		h = curl_slist_append(h, headers[i]);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	CURLcode rc = curl_easy_perform(c);
-	if (rc != CURLE_OK)
-		fail_msg("%s %s: %s", method, path, curl_easy_strerror(rc));
+	if (rc != CURLE_OK) {
+		long os_errno = 0;
+		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);
+		fail_msg("%s %s: %s (%s)", method, path, curl_easy_strerror(rc), strerror((int)os_errno));
+	}
 	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &r.status);
 	curl_slist_free_all(h);
 	curl_easy_cleanup(c);
@@ -430,18 +433,23 @@ int server_port(const struct server *s)
 	return colon ? atoi(colon + 1) : 0;
 }
 
-int raw_dial(const struct server *s, const char *src)
+int raw_dial(const struct server *s, const char *src) { return raw_dial_rcvbuf(s, src, 0); }
+
+int raw_dial_rcvbuf(const struct server *s, const char *src, int rcvbuf)
 {
 	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)server_port(s)) };
 	assert_true(fd >= 0);
+	if (rcvbuf) /* before connect: the window offered is small from the start */
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
 	if (src) {
 		struct sockaddr_in b = { .sin_family = AF_INET };
 		inet_pton(AF_INET, src, &b.sin_addr);
 		assert_int_equal(bind(fd, (struct sockaddr *)&b, sizeof(b)), 0);
 	}
 	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	if (connect(fd, (struct sockaddr *)&a, sizeof(a)))
+		fail_msg("connect from %s: %s", src ? src : "any", strerror(errno));
 	return fd;
 }
 

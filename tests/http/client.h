@@ -67,6 +67,8 @@ void resp_free(struct resp *r);
 int server_port(const struct server *s);
 /* A connection to the server from the loopback address src (NULL: any). */
 int raw_dial(const struct server *s, const char *src);
+/* The same with a receive buffer of rcvbuf bytes (0: the system's). */
+int raw_dial_rcvbuf(const struct server *s, const char *src, int rcvbuf);
 /* Read until the server closes or ms pass; returns the bytes read (buf is
  * NUL-ended), *closed set when the server closed the connection. */
 size_t raw_read(int fd, char *buf, size_t n, int ms, int *closed);

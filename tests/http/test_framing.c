@@ -283,16 +283,7 @@ static void test_http10_keep_alive(void **state)
 #define PIPELINED 20
 static int ask_large(struct server *s, const char *src, int n)
 {
-	int small = 4096, fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((uint16_t)server_port(s)) };
-	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &small, sizeof(small));
-	if (src) {
-		struct sockaddr_in b = { .sin_family = AF_INET };
-		inet_pton(AF_INET, src, &b.sin_addr);
-		assert_int_equal(bind(fd, (struct sockaddr *)&b, sizeof(b)), 0);
-	}
-	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
-	assert_int_equal(connect(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	int fd = raw_dial_rcvbuf(s, src, 4096);
 	for (int i = 0; i < n; i++) {
 		const char *get = "GET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n";
 		send_all(fd, get, strlen(get));
