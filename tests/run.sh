@@ -8,6 +8,15 @@ export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=24"
 export CMOCKA_MESSAGE_OUTPUT=stdout
 passed=0
 failed=0
+# tally RC PASSED FAILED: a runner's counts (empty: 0) into p and f and the
+# totals; a runner that exited non-zero with no failure counted failed once.
+tally() {
+	p=${2:-0}
+	f=${3:-0}
+	if [ "$1" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
+	passed=$((passed + p))
+	failed=$((failed + f))
+}
 mkdir -p build/logs
 for variant in plain asan; do
 	if [ $variant = plain ]; then dir=build/tests; bin=build/entente; else dir=build/asan/tests; bin=build/asan/entente; fi
@@ -43,13 +52,7 @@ if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
 	log=build/logs/e2e.log
 	ENTENTE_BIN=build/entente node --test --test-reporter=tap --test-concurrency=1 tests/e2e/ >"$log" 2>&1
 	rc=$?
-	p=$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-	f=$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)
-	p=${p:-0}
-	f=${f:-0}
-	if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-	passed=$((passed + p))
-	failed=$((failed + f))
+	tally "$rc" "$(sed -n 's/^# pass \([0-9]*\)$/\1/p' "$log" | tail -n 1)" "$(sed -n 's/^# fail \([0-9]*\)$/\1/p' "$log" | tail -n 1)"
 	if [ "$f" -ne 0 ]; then
 		echo "FAIL e2e ($p passed, $f failed; exit $rc) -- log: $log, screenshots: build/e2e"
 		grep -E "^not ok|error:|Error" "$log" | head -n 20
@@ -74,13 +77,8 @@ done
 # each case also cut at every byte, plain and under ASan+UBSan (tests/diff).
 sh tests/diff/run.sh >build/logs/diff.log 2>&1
 rc=$?
-p=$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' build/logs/diff.log | tail -n 1)
-f=$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' build/logs/diff.log | tail -n 1)
-p=${p:-0}
-f=${f:-0}
-if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then f=1; fi
-passed=$((passed + p))
-failed=$((failed + f))
+tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' build/logs/diff.log | tail -n 1)" \
+	"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' build/logs/diff.log | tail -n 1)"
 if [ "$f" -ne 0 ]; then
 	echo "FAIL diff ($p passed, $f failed) -- log: build/logs/diff.log"
 	grep '^FAIL' build/logs/diff.log | head -n 20

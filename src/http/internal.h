@@ -35,6 +35,9 @@ struct http_res {
 
 /* A request header's value, or NULL (the first when repeated). */
 const char *http__header(const struct http_req *q, const char *name);
+/* Every line of a request header joined by ", " (RFC 9110 5.3) into sb:
+ * sb's text, or NULL when there is none. */
+const char *http__header_all(const struct http_req *q, const char *name, struct strbuf *sb);
 /* Add a response header; CR and LF in the value are dropped. */
 void http__res_header(struct http_res *r, const char *name, const char *value);
 /* Set status, Content-Type (may be NULL), Cache-Control (NULL: no-store)

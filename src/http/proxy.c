@@ -12,12 +12,14 @@
 
 /* ---- addresses ---- */
 
+/* The first 12 bytes of an IPv4-mapped IPv6 address (::ffff:a.b.c.d). */
+static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
+
 /* A numeric address of len bytes at s into family and bytes (IPv4-mapped
  * IPv6 becomes IPv4). 0, or -1 when it is none. */
 static int addr_parse(const char *s, size_t len, int *family, unsigned char bytes[16])
 {
 	char buf[INET6_ADDRSTRLEN + 1];
-	static const unsigned char mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 	if (!len || len >= sizeof(buf))
 		return -1;
 	memcpy(buf, s, len);
@@ -67,12 +69,24 @@ int proxy_list_has(const struct proxy_list *l, const char *addr)
 	return addr && !addr_parse(addr, strlen(addr), &family, b) && list_has(l, family, b);
 }
 
+/* Called for every connection accepted: the address's bytes as they are
+ * (an IPv4-mapped IPv6 address as IPv4, as addr_parse does), no text. */
 int proxy_list_has_sa(const struct proxy_list *l, const struct sockaddr_storage *ss)
 {
-	char text[INET6_ADDRSTRLEN];
-	const void *a = ss->ss_family == AF_INET6 ? (const void *)&((const struct sockaddr_in6 *)ss)->sin6_addr
-		      : ss->ss_family == AF_INET ? (const void *)&((const struct sockaddr_in *)ss)->sin_addr : NULL;
-	return a && inet_ntop(ss->ss_family, a, text, sizeof(text)) && proxy_list_has(l, text);
+	unsigned char b[16] = { 0 };
+	if (ss->ss_family == AF_INET) {
+		memcpy(b, &((const struct sockaddr_in *)ss)->sin_addr, 4);
+		return list_has(l, AF_INET, b);
+	}
+	if (ss->ss_family != AF_INET6)
+		return 0;
+	memcpy(b, &((const struct sockaddr_in6 *)ss)->sin6_addr, 16);
+	if (!memcmp(b, mapped, sizeof(mapped))) {
+		memmove(b, b + 12, 4);
+		memset(b + 4, 0, 12);
+		return list_has(l, AF_INET, b);
+	}
+	return list_has(l, AF_INET6, b);
 }
 
 static int is_space(char c) { return c == ' ' || c == '\t'; }

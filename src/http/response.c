@@ -18,6 +18,19 @@ const char *http__header(const struct http_req *q, const char *name)
 	return NULL;
 }
 
+const char *http__header_all(const struct http_req *q, const char *name, struct strbuf *sb)
+{
+	int n = 0;
+	for (size_t i = 0; i < q->head->nheaders; i++) {
+		if (strcasecmp(wire_str(q->base, q->head->headers[i].name), name))
+			continue;
+		if (n++)
+			strbuf_addstr(sb, ", ");
+		strbuf_addstr(sb, wire_str(q->base, q->head->headers[i].value));
+	}
+	return n ? sb->buf : NULL;
+}
+
 void http__res_header(struct http_res *r, const char *name, const char *value)
 {
 	strbuf_addstr(&r->headers, name);

@@ -400,8 +400,32 @@ static int media_json(const char *type)
 	return !strncasecmp(type, "application/json", n) && (type[n] == '\0' || type[n] == ';' || type[n] == ' ');
 }
 
-static void handle_api(const struct http_req *q, const struct route *route, const struct proxy_client *client, struct http_res *r)
+/* Who the request is from: the socket's peer, or, when the peer is a
+ * trusted proxy, the client its forwarding headers name (http/proxy.h).
+ * Everything that goes by a client's address uses this one. Derived once,
+ * on first use: most requests need no address. */
+static const struct proxy_client *client_of(const struct http_req *q, struct proxy_client *client, int *known)
 {
+	if (*known)
+		return client;
+	*known = 1;
+	struct strbuf fwd = STRBUF_INIT, xff = STRBUF_INIT, xfp = STRBUF_INIT;
+	if (!trusted.n || !proxy_list_has(&trusted, q->peer)) {
+		proxy_client(NULL, q->peer, NULL, NULL, NULL, client);
+		return client;
+	}
+	proxy_client(&trusted, q->peer, http__header_all(q, "Forwarded", &fwd), http__header_all(q, "X-Forwarded-For", &xff),
+		     http__header_all(q, "X-Forwarded-Proto", &xfp), client);
+	strbuf_release(&fwd);
+	strbuf_release(&xff);
+	strbuf_release(&xfp);
+	return client;
+}
+
+static void handle_api(const struct http_req *q, const struct route *route, struct http_res *r)
+{
+	struct proxy_client client;
+	int known = 0;
 	struct err e = ERR_INIT;
 	struct reply rep = REPLY_INIT;
 	struct call call = { 0 };
@@ -411,7 +435,7 @@ static void handle_api(const struct http_req *q, const struct route *route, cons
 	int login = !strcmp(route->action, "session.create"), failed;
 	struct throttle_ticket ticket;
 
-	if ((route->flags & RF_TEXT) && metrics_peer(client->addr)) {
+	if ((route->flags & RF_TEXT) && metrics_peer(client_of(q, &client, &known)->addr)) {
 		metrics_text(r);
 		goto out;
 	}
@@ -450,7 +474,7 @@ static void handle_api(const struct http_req *q, const struct route *route, cons
 	if (login) {
 		/* counted before the password is hashed: simultaneous guesses
 		 * cannot all pass under the limit */
-		throttle_keys(client, body, account, address);
+		throttle_keys(client_of(q, &client, &known), body, account, address);
 		int wait = throttle_begin(account, address, call.now, &ticket);
 		if (wait) {
 			char ra[24];
@@ -472,7 +496,9 @@ static void handle_api(const struct http_req *q, const struct route *route, cons
 	} else {
 		if (!rep.status)
 			rep.status = 200;
-		reply_json(q, r, &rep, secure_cookie || client->https);
+		/* the cookie's Secure, for a reply that sets one */
+		int secure = secure_cookie || ((rep.session_id[0] || rep.end_session) && client_of(q, &client, &known)->https);
+		reply_json(q, r, &rep, secure);
 	}
 	reply_release(&rep);
 out:
@@ -646,45 +672,11 @@ static int check_head(const struct http_req *q, struct http_res *r)
 	return 1;
 }
 
-/* Every line of a request header joined by ", " (RFC 9110 5.3) into sb;
- * NULL when there is none. */
-static const char *header_joined(const struct http_req *q, const char *name, struct strbuf *sb)
-{
-	int n = 0;
-	for (size_t i = 0; i < q->head->nheaders; i++) {
-		if (strcasecmp(wire_str(q->base, q->head->headers[i].name), name))
-			continue;
-		if (n++)
-			strbuf_addstr(sb, ", ");
-		strbuf_addstr(sb, wire_str(q->base, q->head->headers[i].value));
-	}
-	return n ? sb->buf : NULL;
-}
-
-/* Who the request is from: the socket's peer, or, when the peer is a
- * trusted proxy, the client its forwarding headers name (http/proxy.h).
- * Everything that goes by a client's address uses this one. */
-static void client_of(const struct http_req *q, struct proxy_client *client)
-{
-	struct strbuf fwd = STRBUF_INIT, xff = STRBUF_INIT, xfp = STRBUF_INIT;
-	if (!trusted.n || !proxy_list_has(&trusted, q->peer)) {
-		proxy_client(NULL, q->peer, NULL, NULL, NULL, client);
-		return;
-	}
-	proxy_client(&trusted, q->peer, header_joined(q, "Forwarded", &fwd), header_joined(q, "X-Forwarded-For", &xff),
-		     header_joined(q, "X-Forwarded-Proto", &xfp), client);
-	strbuf_release(&fwd);
-	strbuf_release(&xff);
-	strbuf_release(&xfp);
-}
-
 /* The one handler the loop calls. */
 static void handle(const struct http_req *q, struct http_res *r)
 {
 	int known;
-	struct proxy_client client;
 	const struct route *route = route_find(q->method, q->path, &known);
-	client_of(q, &client);
 	if (!route) {
 		if (!no_route(q, known, r))
 			http__static(r, web_fd, q->path, q->raw_path);
@@ -693,7 +685,7 @@ static void handle(const struct http_req *q, struct http_res *r)
 	} else if (route->flags & RF_HTML) {
 		handle_html(q, route, r);
 	} else {
-		handle_api(q, route, &client, r);
+		handle_api(q, route, r);
 	}
 	count(r->status);
 }

@@ -6,9 +6,10 @@
  * requests read must not depend on the cuts: the same stream fed whole
  * gives the same requests, bodies and refusal.
  *
- * Input: byte 0 chooses the body limit; then pairs of (cut length, ...)
- * are taken from a second stream: the input's last bytes, read backwards,
- * give the size of each piece, so the corpus's requests stay readable. */
+ * Input: byte 0 chooses the body limit, byte 1 how many of the input's
+ * last bytes (0 to 15) are cut sizes (each piece is size + 1 bytes, the
+ * sizes cycled); the stream is what lies between, so the corpus's requests
+ * stay readable (tests/fuzz/make_conn_corpus.py writes them). */
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -481,6 +481,19 @@ size_t raw_read_until(int fd, char *buf, size_t n, int ms, const char *marker, i
 	return got;
 }
 
+void raw_exchange(const struct server *s, const char *raw, char *out, size_t n, int *closed)
+{
+	int fd = raw_dial(s, NULL);
+	size_t len = strlen(raw);
+	for (size_t at = 0; at < len;) { /* a large request may take more than one send */
+		ssize_t w = send(fd, raw + at, len - at, MSG_NOSIGNAL);
+		assert_true(w > 0);
+		at += (size_t)w;
+	}
+	raw_read(fd, out, n, 5000, closed);
+	close(fd);
+}
+
 int raw_responses(const char *out)
 {
 	int k = 0;

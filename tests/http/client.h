@@ -74,6 +74,9 @@ int raw_dial_rcvbuf(const struct server *s, const char *src, int rcvbuf);
 size_t raw_read(int fd, char *buf, size_t n, int ms, int *closed);
 /* The same, but returns as soon as the text read holds marker. */
 size_t raw_read_until(int fd, char *buf, size_t n, int ms, const char *marker, int *closed);
+/* Send raw bytes on a fresh connection from any loopback address, and
+ * read the answer until the server closes or 5 s pass. */
+void raw_exchange(const struct server *s, const char *raw, char *out, size_t n, int *closed);
 /* How many status lines ("HTTP/1.1 NNN ") the text holds. */
 int raw_responses(const char *out);
 /* A counter or gauge of /metrics (read as the administrator); -1 when absent. */

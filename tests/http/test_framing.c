@@ -171,25 +171,20 @@ static void test_trailers_hide_no_request(void **state)
 {
 	(void)state;
 	char out[65536];
-	int closed, fd = raw_dial(&S, NULL);
+	int closed;
 	const char *smuggle = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 			      "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nGET /api/v1/openapi.json HTTP/1.1\r\nHost: x\r\n\r\n";
-	send_all(fd, smuggle, strlen(smuggle));
-	raw_read(fd, out, sizeof(out), 5000, &closed);
-	close(fd);
+	raw_exchange(&S, smuggle, out, sizeof(out), &closed);
 	if (strncmp(out, "HTTP/1.1 400 ", 13))
 		fail_msg("want 400, got %.300s", out);
 	assert_true(closed);
 	assert_int_equal(raw_responses(out), 1);
 	assert_null(strstr(out, "\"openapi\""));
 	assert_non_null(strstr(out, "trailer"));
-	fd = raw_dial(&S, NULL);
 	const char *good = "POST /api/v1/session HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\n"
 			   "Transfer-Encoding: chunked\r\n\r\n2\r\n{}\r\n0\r\nX-Sum: 1\r\nX-Other:2\r\n\r\n"
 			   "GET /healthz HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-	send_all(fd, good, strlen(good));
-	raw_read(fd, out, sizeof(out), 5000, &closed);
-	close(fd);
+	raw_exchange(&S, good, out, sizeof(out), &closed);
 	assert_int_equal(raw_responses(out), 2);
 	assert_non_null(strstr(out, "schema_version"));
 }
@@ -199,12 +194,10 @@ static void test_absolute_form_is_served(void **state)
 {
 	(void)state;
 	char out[8192];
-	int closed, fd = raw_dial(&S, NULL);
+	int closed;
 	const char *get = "GET http://entente.example:8080/healthz HTTP/1.1\r\nHost: x\r\n\r\n"
 			  "GET HTTP://entente.example/api/v1/no-such?x=1 HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n";
-	send_all(fd, get, strlen(get));
-	raw_read(fd, out, sizeof(out), 5000, &closed);
-	close(fd);
+	raw_exchange(&S, get, out, sizeof(out), &closed);
 	assert_int_equal(strncmp(out, "HTTP/1.1 200 ", 13), 0);
 	assert_non_null(strstr(out, "schema_version"));
 	char *second = strstr(out + 1, "HTTP/1.1 ");

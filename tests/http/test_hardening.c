@@ -43,18 +43,9 @@ static int teardown(void **state)
 	return server_finish(&S); /* a sanitizer report or an unclean stop fails the group */
 }
 
-/* ---- raw sockets (the kit's raw_dial, raw_read) ---- */
+/* ---- raw sockets (the kit's raw_dial, raw_read, raw_exchange) ---- */
 
-/* Send raw bytes on a fresh connection; the whole answer until close. */
-static void exchange_on(struct server *s, const char *raw, char *out, size_t n, int *closed)
-{
-	int fd = raw_dial(s, NULL);
-	assert_int_equal(send(fd, raw, strlen(raw), MSG_NOSIGNAL), (ssize_t)strlen(raw));
-	raw_read(fd, out, n, 5000, closed);
-	close(fd);
-}
-
-static void exchange(const char *raw, char *out, size_t n, int *closed) { exchange_on(&S, raw, out, n, closed); }
+static void exchange(const char *raw, char *out, size_t n, int *closed) { raw_exchange(&S, raw, out, n, closed); }
 
 /* Changes go to the writer thread and their connection waits for the
  * commit; what the client pipelined behind a change is read after it, in
@@ -540,7 +531,7 @@ static void test_static_files_never_follow_links(void **state)
 		char raw[256], out[4096];
 		int closed;
 		snprintf(raw, sizeof(raw), "GET %s HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n", refused[i]);
-		exchange_on(&s, raw, out, sizeof(out), &closed);
+		raw_exchange(&s, raw, out, sizeof(out), &closed);
 		if (strncmp(out, "HTTP/1.1 404 ", 13))
 			fail_msg("%s: %.200s", refused[i], out);
 		assert_null(strstr(out, "root:"));
