@@ -11,7 +11,8 @@ ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDLIBS  = $(PKG_LIBS) -lpthread
 
-SRC     := $(wildcard src/*.c src/*/*.c)
+SRC     := $(wildcard src/*.c src/*/*.c src/*/*/*.c)
+HDR     := $(wildcard src/*/*.h src/*/*/*.h)
 LIB_SRC := $(filter-out src/entente.c,$(SRC))
 UNIT    := $(wildcard tests/unit/test_*.c)
 
@@ -29,12 +30,12 @@ deps-test:
 	@sh scripts/deps.sh test
 
 # ---- the two builds: plain and sanitized ----
-build/obj/%.o: src/%.c $(wildcard src/*/*.h)
+build/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC      $<"
 	@$(CC) $(ALL_CFLAGS) -c $< -o $@
 
-build/asan/obj/%.o: src/%.c $(wildcard src/*/*.h)
+build/asan/obj/%.o: src/%.c $(HDR)
 	@mkdir -p $(dir $@)
 	@echo "  CC asan $<"
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@

@@ -104,6 +104,22 @@ if [ -x node_modules/.bin/redocly ]; then
 else
 	failed=$((failed + 1)); echo "FAIL OpenAPI lint: node_modules/.bin/redocly is missing (npm ci)"
 fi
+# The floors of the house (issue 20): includes and calls only down a floor,
+# no circle, no hidden declaration, an engine that names no record of the
+# domain; and the check's own self-test, each rule broken on purpose.
+for mode in --self-test ""; do
+	log=build/logs/structure${mode:+-self}.log
+	python3 tests/structure/check.py $mode >"$log" 2>&1
+	rc=$?
+	tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -n 1)" \
+		"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)"
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL structure ${mode:-of src/} ($p passed, $f failed) -- log: $log"
+		grep '^FAIL' "$log" | head -n 20
+	else
+		echo "ok   structure ${mode:-of src/} ($p passed)"
+	fi
+done
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then
 	passed=$((passed + 1)); echo "ok   process check"

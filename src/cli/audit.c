@@ -121,7 +121,7 @@ int cmd_audit_check(struct cli *c, int argc, char **argv)
 	}
 	json_t *found = json_array(), *cps = json_object_get(doc, "checkpoints");
 	char head[65];
-	core_chain_check(json_object_get(doc, "events"), cps, pk, found, head, NULL);
+	core_chain_check(json_object_get(doc, "events"), cps, pk, found, head, NULL, NULL);
 	printf("%zu events, head %s, %zu checkpoint(s)\n", json_array_size(json_object_get(doc, "events")), head, json_array_size(cps));
 	for (size_t i = 0; i < json_array_size(found); i++) {
 		json_t *p = json_array_get(found, i);

@@ -22,9 +22,10 @@
 #include <unistd.h>
 
 #include "http/addrs.h"
-#include "http/internal.h"
 #include "http/loop.h"
 #include "http/reader.h"
+#include "http/request.h"
+#include "http/response.h"
 #include "lib/util.h"
 
 /* S_LINGER: the answer that closes the connection is sent and the write

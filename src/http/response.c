@@ -1,5 +1,5 @@
 /* Requests and responses as the loop, the server and the static files
- * share them (declared in http/internal.h): a request's header, a
+ * share them (declared in http/response.h): a request's header, a
  * response's headers and body, and RFC 9457 problems. Below all three:
  * it calls none of them. */
 #include <jansson.h>
@@ -8,7 +8,7 @@
 #include <string.h>
 #include <strings.h>
 
-#include "http/internal.h"
+#include "http/response.h"
 
 const char *http__header(const struct http_req *q, const char *name)
 {

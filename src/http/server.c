@@ -21,10 +21,12 @@
 
 #include "core/core.h"
 #include "http/http.h"
-#include "http/internal.h"
 #include "http/loop.h"
 #include "http/proxy.h"
 #include "http/public.h"
+#include "http/request.h"
+#include "http/response.h"
+#include "http/static.h"
 #include "http/throttle.h"
 #include "lib/arena.h"
 #include "lib/strbuf.h"

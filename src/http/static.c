@@ -13,7 +13,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "http/internal.h"
+#include "http/response.h"
+#include "http/static.h"
 
 #define MAX_FILE (16u << 20)
 

@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "lib/strbuf.h"
-#include "store/internal.h"
+#include "store/ops.h"
 
 enum col_kind { K_INT, K_TEXT, K_BOOL, K_JSON, K_REAL };
 

@@ -1,7 +1,7 @@
 /* Numbered migrations of the SQLite engine. Never edit a migration that has
  * shipped: add the next one. Column types matter: BOOLEAN columns come back
  * as JSON booleans, JSONTEXT columns as parsed JSON (see sqlite.c). */
-#include "store/internal.h"
+#include "store/ops.h"
 
 static const char m1_base[] =
 	/* Organizations: the host body (DMTF) and partners. */

@@ -294,6 +294,38 @@ static void test_R35_delegated_work_needs_the_partners_agreement(void **state)
 	resp_free(&r);
 }
 
+/* A setting the domain checks beyond its type (domain/settings.c, through
+ * the engine's setting_check): refused naming the field, nothing kept;
+ * and the id filters the engine derives from an action's query keys. */
+static void test_settings_checked_by_the_domain_and_id_filters(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss}", "review_reminder_days", "60,14");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "review_reminder_days"), "60,14");
+	resp_free(&r);
+	r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss ss}", "press_address", "press@example.org", "review_reminder_days", "90,soon");
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "review_reminder_days");
+	resp_free(&r);
+	r = as(&S, ADMIN, "GET", "/api/v1/settings", NULL);
+	assert_string_equal(jstr(r.json, "review_reminder_days"), "60,14"); /* the refused change kept nothing */
+	assert_true(!jstr(r.json, "press_address") || strcmp(jstr(r.json, "press_address"), "press@example.org"));
+	resp_free(&r);
+	r = as(&S, ADMIN, "GET", "/api/v1/outbox?person_id=twelve", NULL);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "person_id");
+	resp_free(&r);
+	r = as(&S, VP, "GET", "/api/v1/tasks?assignee_id=-3", NULL);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "assignee_id");
+	resp_free(&r);
+	r = as(&S, ADMIN, "GET", "/api/v1/outbox?person_id=999999&limit=5", NULL);
+	expect_status(r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 0); /* the filter holds */
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -301,6 +333,7 @@ int main(void)
 		cmocka_unit_test(test_R44_register_of_dmtf_standards),
 		cmocka_unit_test(test_R41_overlapping_domains_across_partners),
 		cmocka_unit_test(test_R35_delegated_work_needs_the_partners_agreement),
+		cmocka_unit_test(test_settings_checked_by_the_domain_and_id_filters),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

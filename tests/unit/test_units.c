@@ -11,7 +11,9 @@
 #include <cmocka.h>
 
 #include "core/core.h"
-#include "core/internal.h"
+#include "core/domain/lifecycle.h"
+#include "core/domain/wr.h"
+#include "core/engine/check.h"
 #include "lib/arena.h"
 #include "lib/err.h"
 #include "lib/jspec.h"

@@ -1,0 +1,36 @@
+/* The settings DSP4003 asks for (the engine keeps them: engine/settings.c):
+ * their specification, and what a change of one checks or sets in motion. */
+#include <stdio.h>
+#include <string.h>
+
+#include "core/domain/registry.h"
+#include "core/domain/settings.h"
+#include "core/engine/ctx.h"
+
+const struct jfield core__settings_spec[] = {
+	{ .name = "requests_address", .type = JT_EMAIL, .rule = "R9" },
+	{ .name = "alliance_list_address", .type = JT_EMAIL, .rule = "R9" },
+	{ .name = "press_address", .type = JT_EMAIL, .rule = "R9" },
+	{ .name = "review_months", .type = JT_INT, .min = 1, .max = 120, .rule = "R27" },
+	{ .name = "stagnation_months", .type = JT_INT, .min = 1, .max = 120, .rule = "R31" },
+	{ .name = "review_reminder_days", .type = JT_STR, .max = 100, .rule = "R27" },
+	{ .name = "ip_policy_text", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 50000, .rule = "R46" },
+	{ .name = "ip_policy_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R46" },
+	{ .name = "delegation_rules_text", .type = JT_TEXT, .max = 50000, .rule = "R35" },
+	{ .name = "feedback_from_anyone", .type = JT_BOOL, .rule = "R42" },
+	{ .name = "git_commit_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R21" },
+	{ 0 }
+};
+
+/* Before a setting is stored: its form beyond its type, and R35 (every
+ * version of the delegation rules is kept). */
+int core__setting_check(struct ctx *x, const char *key, const char *value, struct err *e)
+{
+	if (!strcmp(key, "review_reminder_days"))
+		for (const char *p = value; *p; p++)
+			if ((*p < '0' || *p > '9') && *p != ',')
+				return err_set(e, E_INVALID, key, "a comma-separated list of days, e.g. 90,30,7");
+	if (!strcmp(key, "delegation_rules_text"))
+		return core__delegation_rules_record(x, value, e);
+	return 0;
+}

@@ -1,0 +1,42 @@
+/* The vtable every storage engine fills; private to src/store/. */
+#ifndef ENTENTE_STORE_OPS_H
+#define ENTENTE_STORE_OPS_H
+
+#include "store/store.h"
+
+struct store_ops {
+	const char *name;
+	int (*migrate)(struct store *st, int *applied, struct err *e);
+	int (*schema_version)(struct store *st);
+	int (*begin)(struct store *st, int write, struct err *e);
+	int (*commit)(struct store *st, struct err *e);
+	void (*rollback)(struct store *st);
+	int (*insert)(struct store *st, const char *table, const json_t *row, int64_t *id, struct err *e);
+	int (*update)(struct store *st, const char *table, int64_t id, const json_t *changes, struct err *e);
+	int (*delete_row)(struct store *st, const char *table, int64_t id, struct err *e);
+	int (*find)(struct store *st, const char *table, const struct store_query *q, json_t **out, struct err *e);
+	/* a call inside a batch: SAVEPOINT, RELEASE, ROLLBACK TO and RELEASE */
+	int (*savepoint)(struct store *st, struct err *e);
+	int (*release)(struct store *st, struct err *e);
+	void (*rollback_to)(struct store *st);
+	int (*count)(struct store *st, const char *table, const struct store_query *q, int64_t *n, struct err *e);
+	int (*count_by)(struct store *st, const char *table, const json_t *where, const char *column, json_t **counts,
+			struct err *e);
+	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
+	int (*backup)(struct store *st, const char *dest, struct err *e);
+	void (*close)(struct store *st);
+};
+
+struct store {
+	const struct store_ops *ops;
+	int in_tx;
+	int batch;               /* inside store_batch_begin: calls are savepoints */
+};
+
+/* Engines. */
+int store__sqlite_open(struct store **out, const char *path, struct err *e);
+
+/* The numbered migrations of the SQLite engine, NULL-terminated. */
+extern const char *const store__sqlite_migrations[];
+
+#endif
