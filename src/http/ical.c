@@ -64,8 +64,10 @@ const char *http__ical(const json_t *v, struct strbuf *sb)
 			end = start;
 			icaltime_adjust(&end, 1, 0, 0, 0);
 		} else if (json_is_integer(json_object_get(e, "at"))) {
+			/* a moment (a ballot's deadline): no DTEND, which RFC 5545
+			 * 3.6.1 wants later than DTSTART */
 			start = icaltime_from_timet_with_zone((time_t)json_integer_value(json_object_get(e, "at")), 0, utc);
-			end = start;
+			end = icaltime_null_time();
 		} else {
 			start = local_to_utc(str(e, "start"), str(e, "time_zone"));
 			end = local_to_utc(str(e, "end"), str(e, "time_zone"));

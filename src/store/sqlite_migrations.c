@@ -726,6 +726,14 @@ static const char m14_receipts[] =
 	" BEGIN SELECT RAISE(ABORT, 'a signed seal never changes'); END;"
 	"CREATE TRIGGER ballot_seals_keep BEFORE DELETE ON ballot_seals BEGIN SELECT RAISE(ABORT, 'seals are kept'); END;";
 
+/* Issue 21: why an amendment was rejected (a refusal, a conflict with a
+ * change applied since its base revision, the end of its WR). */
+static const char m15_decisions[] =
+	"ALTER TABLE amendments ADD COLUMN decision TEXT;"
+	/* R15: the draft goes to "the committees", every one of them, through
+	 * their chairs; only the ballots are of the involved ones (R4, R5) */
+	"UPDATE notify_rules SET role = 'all_committee_chairs' WHERE event = 'wr.socialized' AND role = 'committee_chairs';";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -741,5 +749,6 @@ const char *const store__sqlite_migrations[] = {
 	m12_delivery,
 	m13_chain,
 	m14_receipts,
+	m15_decisions,
 	NULL,
 };

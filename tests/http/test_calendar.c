@@ -90,6 +90,8 @@ static void test_calendars(void **state)
 	assert_non_null(b);
 	assert_true(icaltime_is_utc(icalcomponent_get_dtstart(b)));
 	assert_int_equal((long long)icaltime_as_timet(icalcomponent_get_dtstart(b)), deadline);
+	/* a moment: no DTEND equal to its DTSTART (RFC 5545 3.6.1; issue 21, 13) */
+	assert_null(icalcomponent_get_first_property(b, ICAL_DTEND_PROPERTY));
 	icalcomponent_free(cal);
 
 	/* the review recorded: the date moves, the UID stays, SEQUENCE grows */
@@ -112,6 +114,18 @@ static void test_calendars(void **state)
 	assert_non_null(m);
 	assert_true(icaltime_is_utc(icalcomponent_get_dtstart(m)));
 	assert_true(icaltime_compare(icalcomponent_get_dtend(m), icalcomponent_get_dtstart(m)) > 0);
+	/* an invitation is an announcement: it carries the IP policy (R46) */
+	assert_non_null(strstr(icalcomponent_get_description(m), "DMTF IP policy"));
+	icalcomponent_free(cal);
+	/* a meeting not (yet) announced, as when its announcement was refused
+	 * for want of an IP policy, is in nobody's calendar (issue 21, 13) */
+	r = as(&S, TC, "POST", "/api/v1/meetings", "{si si ss ss ss ss ss}", "body_id", 4, "partner_id", 2, "title", "Not announced",
+	       "starts_at", "2030-01-10T15:00", "ends_at", "2030-01-10T16:00", "time_zone", "Europe/Berlin", "kind", "teleconference");
+	expect_status(r, 201);
+	snprintf(path, sizeof(path), "meeting-%lld@entente", jint(r.json, "id"));
+	resp_free(&r);
+	cal = fetch(tc);
+	assert_null(event_of(cal, path));
 	icalcomponent_free(cal);
 	char *greta = feed_of(GRETA);
 	cal = fetch(greta);

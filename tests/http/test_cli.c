@@ -261,6 +261,27 @@ static void test_seed_goes_through_the_door(void **state)
 	assert_int_equal(server_finish(&s), 0);
 }
 
+/* R20, R35 (issue 21, 14): a partner's own act is never the local
+ * operator's: without --as it is refused, naming --as; with a partner's
+ * representative it is recorded as theirs. */
+static void test_a_partners_act_needs_a_representative(void **state)
+{
+	(void)state;
+	char out[4096], err[8192] = "";
+	assert_int_equal(cli(&S, out, sizeof(out), "settings set --delegation-rules-text 'Version two of the rules.'"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "delegation agree --id 1 --rules-version 2"), 1);
+	char path[300];
+	snprintf(path, sizeof(path), "%s/cli.err", S.dir);
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	size_t n = fread(err, 1, sizeof(err) - 1, f);
+	err[n] = '\0';
+	fclose(f);
+	assert_non_null(strstr(err, "--as"));
+	assert_int_equal(cli(&S, out, sizeof(out), "delegation agree --id 1 --rules-version 2 --as sam@snia.example"), 0);
+	assert_non_null(strstr(out, "sam@snia.example")); /* agreed_by: the representative */
+}
+
 int main(void)
 {
 	const struct CMUnitTest alone[] = { cmocka_unit_test(test_init_with_password_file_and_sign_in),
@@ -269,6 +290,7 @@ int main(void)
 		cmocka_unit_test(test_resource_commands),
 		cmocka_unit_test(test_accounts_and_tokens),
 		cmocka_unit_test(test_backup_migrate_help_version),
+		cmocka_unit_test(test_a_partners_act_needs_a_representative),
 	};
 	int failed = cmocka_run_group_tests_name("init", alone, NULL, NULL);
 	return failed + cmocka_run_group_tests_name("cli", tests, setup, teardown);

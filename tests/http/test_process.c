@@ -256,12 +256,14 @@ static void test_R1_owner_is_an_active_alliance_committee_member(void **state)
 	struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "R1", "owner_id", 5);
 	expect_rule(r, 409, "R1");
 	resp_free(&r);
-	/* a new member of the Alliance Committee may own one; when they leave, the WR is flagged */
+	/* a new voting member of the Alliance Committee may own one (an observer
+	 * may not: test_issue21_an_observer_cannot_own_a_work_register); when
+	 * they leave, the WR is flagged */
 	r = as(&S, ADMIN, "POST", "/api/v1/people", "{ss ss si sb}", "name", "Olive Owner", "email", "olive@dmtf.example", "org_id", 1,
 	       "dmtf_member", 1);
 	long long olive = jint(r.json, "id");
 	resp_free(&r);
-	r = as(&S, ADMIN, "POST", "/api/v1/bodies/3/members", "{sI ss}", "person_id", (json_int_t)olive, "role", "observer");
+	r = as(&S, ADMIN, "POST", "/api/v1/bodies/3/members", "{sI ss}", "person_id", (json_int_t)olive, "role", "voting");
 	long long seat = jint(r.json, "id");
 	resp_free(&r);
 	r = as(&S, OWNER, "POST", "/api/v1/work-registers", "{si ss sI}", "partner_id", 2, "title", "R1", "owner_id", (json_int_t)olive);
@@ -660,6 +662,8 @@ static void test_R15_the_draft_goes_to_every_committee_and_working_group_chair(v
 	ok_step(OWNER, id, "socialize");
 	assert_true(outbox_has(id, "wr.socialized", "chair@dmtf.example")); /* Alliance Committee chair */
 	assert_true(outbox_has(id, "wr.socialized", "tc@dmtf.example"));    /* TC and its working group */
+	/* and every other committee's chair: "the committees" (issue 21) */
+	assert_true(outbox_has(id, "wr.socialized", "marketing@dmtf.example"));
 	assert_string_equal(status_of(id), "socialization");
 }
 
@@ -1825,6 +1829,396 @@ static void test_notification_rules_are_data(void **state)
 	assert_false(outbox_has(id2, "wr.socialized", "board@dmtf.example"));
 }
 
+/* ---- issue 21: defects a rule-by-rule audit reproduced, each shown
+ * first, then mended ---- */
+
+/* R23 (issue 21, 2): "significant" sends any change but the contacts'
+ * (R24) to the Board, and the Originating Committee's chair reclassifies a
+ * deliverables change as well as an "other" one. */
+static void test_issue21_a_significant_deliverables_change_goes_to_the_board(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(OWNER, id, "{ss sb ss s{ss}}", "class", "deliverables", "significant", 1, "summary", "New deliverables",
+			      "changes", "deliverables", "- profiles\n- a storage schema");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	assert_int_equal(approvals_with(r.json, "board", 0), 1);
+	resp_free(&r);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/amendments/%lld/classify", aid);
+	r = as(&S, CHAIR, "POST", wpath(id, tail), "{sb}", "significant", 0);
+	expect_status(r, 200);
+	assert_int_equal(approvals_with(r.json, "board", 0), 0);
+	resp_free(&r);
+	r = amend(SAM, id, "{ss sb ss s{s[{ss ss ss}]}}", "class", "contacts", "significant", 1, "summary", "New rep", "changes",
+		  "contacts", "name", "Sam Patel", "email", "sam2@snia.example", "role", "board_rep");
+	expect_rule(r, 400, "R24"); /* a contacts change never needs the Board */
+	assert_string_equal(jstr(r.json, "field"), "significant");
+	resp_free(&r);
+}
+
+/* Issue 21, 7 and 17: the removal of a WR ends what is pending on it: its
+ * amendment is rejected and the amendment's ballot takes no more votes. */
+static void test_issue21_removal_ends_the_pending_amendments(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(OWNER, id, "{ss ss s{ss}}", "class", "other", "summary", "Retitle", "changes", "title", "Never applied");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	resp_free(&r);
+	long long ab = amendment_ballot(id, 3);
+	assert_true(ab > 0);
+	ok_vote(CHAIR, ab, "yes");
+	r = step(VP, id, "recommend-removal", "{ss}", "reason", "not_maintained");
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(BOARD, id, "schedule-removal");
+	vote_all(ballot_of(id, 1), BOARD_VOTERS, "yes");
+	assert_string_equal(status_of(id), "removed");
+	assert_string_equal(amendment_status(id, aid), "rejected");
+	r = vote(VP, ab, "yes", NULL);
+	expect_status(r, 409); /* the amendment's ballot was cancelled with it */
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_not_equal(jstr(r.json, "title"), "Never applied");
+	resp_free(&r);
+}
+
+/* R1 (issue 21, 11): an observer of the Alliance Committee is no member
+ * for R1; a voting member is. */
+static void test_issue21_an_observer_cannot_own_a_work_register(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/bodies/3/members", "{si ss}", "person_id", 7, "role", "observer");
+	expect_status(r, 201);
+	long long seat = jint(r.json, "id");
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "Owned by an observer", "owner_id", 7);
+	expect_rule(r, 409, "R1");
+	assert_string_equal(jstr(r.json, "field"), "owner_id");
+	resp_free(&r);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/bodies/3/members/%lld", seat);
+	r = as(&S, ADMIN, "PATCH", path, "{ss}", "role", "voting");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "Owned by a member", "owner_id", 7);
+	expect_status(r, 201);
+	resp_free(&r);
+	seat_ends(seat, 1);
+}
+
+/* R7 (issue 21, 15): a Board approval is not dated in the future. */
+static void test_issue21_no_approval_date_still_to_come(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	approve_committees(id, 0);
+	approve_board(id);
+	char tomorrow[16];
+	time_t t = (time_t)(S.now + DAY);
+	strftime(tomorrow, sizeof(tomorrow), "%Y-%m-%d", gmtime(&t));
+	struct resp r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED, in advance", "approval_date", tomorrow);
+	expect_rule(r, 409, "R7");
+	assert_string_equal(jstr(r.json, "field"), "approval_date");
+	resp_free(&r);
+	r = step(VP, id, "record-resolution", "{ss ss}", "resolution", "RESOLVED", "approval_date", today());
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
+/* R28, R31 (issue 21, 5): progress records what happened: no deliverable
+ * dropped, no completion dated in the future; a completion today is. */
+static void test_issue21_progress_records_what_happened(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", jint(r.json, "milestones.0.id"));
+	resp_free(&r);
+	r = as(&S, SAM, "POST", wpath(id, tail), "{ss}", "status", "dropped");
+	expect_rule(r, 400, "R28");
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss ss}", "status", "complete", "completed_date", "2999-01-01");
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "completed_date");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_not_equal(jstr(r.json, "milestones.0.status"), "complete"); /* nothing kept */
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss ss}", "status", "complete", "completed_date", today());
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "completed_date"), today());
+	resp_free(&r);
+}
+
+/* Issue 21, 21: comments are taken while the draft is balloted (voters
+ * ask questions), not once it is approved. */
+static void test_issue21_comments_during_a_ballot(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	struct resp r = as(&S, CHAIR, "POST", wpath(id, "/comments"), "{ss}", "text", "Does milestone 1 include the profiles?");
+	expect_status(r, 201);
+	resp_free(&r);
+	vote_all(ballot_of(id, 3), AC_VOTERS, "yes");
+	assert_string_equal(status_of(id), "committee_approved");
+	r = as(&S, CHAIR, "POST", wpath(id, "/comments"), "{ss}", "text", "Too late");
+	expect_status(r, 409);
+	resp_free(&r);
+}
+
+/* R13 (issue 21): If-Match compares strongly (RFC 9110): a weak ETag
+ * changes nothing. */
+static void test_issue21_a_weak_if_match_matches_nothing(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
+	char etag[64], weak[80];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	snprintf(weak, sizeof(weak), "W/%s", etag);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), weak, "{ss}", "title", "Weakly edited");
+	expect_status(r, 412);
+	assert_string_equal(jstr(r.json, "field"), "If-Match");
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Strongly edited");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "title"), "Strongly edited");
+	resp_free(&r);
+}
+
+/* Issue 21, 10: a WR whose committee has no voting members is not stuck:
+ * the refusal to open its ballot names the body and who can seat it, and
+ * the VP of Alliances withdraws it (its open ballots cancelled); the
+ * owner cannot once it is balloted. */
+static void test_issue21_a_stuck_register_can_be_withdrawn(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/bodies", "{ss ss}", "name", "Empty Committee", "kind", "committee");
+	expect_status(r, 201);
+	long long empty = jint(r.json, "id");
+	resp_free(&r);
+	long long id = draft(0);
+	r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss si ss}", "description", "Nobody votes", "body_id", (int)empty, "target_date",
+	       "2029-03-31");
+	expect_status(r, 201);
+	resp_free(&r);
+	ok_step(OWNER, id, "socialize");
+	ok_step(OWNER, id, "submit");
+	long long ac = ballot_of(id, 3);
+	assert_true(ac > 0);
+	r = step(VP, id, "open-ballot", "{si}", "body_id", (int)empty);
+	expect_status(r, 409);
+	assert_non_null(strstr(jstr(r.json, "detail"), "Empty Committee"));
+	assert_non_null(strstr(jstr(r.json, "detail"), "administrator seats them"));
+	resp_free(&r);
+	r = step(OWNER, id, "withdraw", "{ss}", "note", "stuck");
+	expect_status(r, 403);
+	resp_free(&r);
+	r = step(VP, id, "withdraw", "{ss}", "note", "the Empty Committee has no members");
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "status"), "withdrawn");
+	resp_free(&r);
+	assert_int_equal(ballot_of(id, 3), 0); /* the Alliance Committee's ballot was cancelled */
+}
+
+/* R8, R11, R1 (issue 21, 9): the VP replaces an owner at any stage, with
+ * an active voting member of the Alliance Committee; recorded as a
+ * version. */
+static void test_issue21_the_vp_replaces_an_owner(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = step(OWNER, id, "replace-owner", "{si}", "owner_id", 4);
+	expect_status(r, 403);
+	resp_free(&r);
+	r = step(VP, id, "replace-owner", "{si}", "owner_id", 8);
+	expect_rule(r, 409, "R1"); /* a partner's representative is no Alliance Committee member */
+	resp_free(&r);
+	r = step(VP, id, "replace-owner", "{si ss}", "owner_id", 4, "note", "owner@ moved on");
+	expect_status(r, 200);
+	assert_int_equal(jint(r.json, "owner_id"), 4);
+	assert_string_equal(jstr(r.json, "status"), "established");
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
+	json_t *items = json_object_get(r.json, "items");
+	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), "replaces the owner"));
+	resp_free(&r);
+}
+
+/* The open ballot of a body on amendment aid of WR id (0 when none). */
+static long long ballot_of_amendment(long long id, int body, long long aid)
+{
+	char path[128];
+	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&body_id=%d&status=open", id, body);
+	struct resp r = as(&S, VP, "GET", path, NULL);
+	long long b = 0;
+	json_t *items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		if (jint(json_array_get(items, i), "amendment_id") == aid)
+			b = jint(json_array_get(items, i), "id");
+	resp_free(&r);
+	return b;
+}
+
+/* R13, R22 (issue 21, 1): two amendments drafted on the same revision:
+ * the second, once the first changed the same section, is refused with
+ * the conflict shown, never applied over it; one that changes another
+ * section still applies. */
+static void test_issue21_amendments_never_overwrite_each_other(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	struct resp r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Title A", "changes", "title", "Title A");
+	expect_status(r, 201);
+	long long a1 = jint(r.json, "id");
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Title B", "changes", "title", "Title B");
+	expect_status(r, 201);
+	long long a2 = jint(r.json, "id");
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Benefits", "changes", "benefits", "Shared models");
+	expect_status(r, 201);
+	long long a3 = jint(r.json, "id");
+	resp_free(&r);
+	vote_all(ballot_of_amendment(id, 3, a1), AC_VOTERS, "yes");
+	assert_string_equal(amendment_status(id, a1), "applied");
+	vote_all(ballot_of_amendment(id, 3, a2), AC_VOTERS, "yes");
+	assert_string_equal(amendment_status(id, a2), "rejected"); /* not a silent overwrite */
+	char tail[64];
+	snprintf(tail, sizeof(tail), "/amendments/%lld", a2);
+	r = as(&S, VP, "GET", wpath(id, tail), NULL);
+	assert_non_null(strstr(jstr(r.json, "decision"), "conflict: title changed since revision"));
+	resp_free(&r);
+	vote_all(ballot_of_amendment(id, 3, a3), AC_VOTERS, "yes");
+	assert_string_equal(amendment_status(id, a3), "applied"); /* another section: no conflict */
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "title"), "Title A");
+	assert_string_equal(jstr(r.json, "benefits"), "Shared models");
+	resp_free(&r);
+}
+
+/* R31 (issue 21, 6): applying an amendment keeps the progress of the
+ * milestones it keeps, so a WR that progressed does not show as stagnant. */
+static void test_issue21_an_amendment_keeps_the_progress_of_milestones(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	S.now += 600 * DAY;
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", jint(r.json, "milestones.0.id"));
+	resp_free(&r);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "in_progress");
+	expect_status(r, 200);
+	char progressed[16];
+	snprintf(progressed, sizeof(progressed), "%s", jstr(r.json, "progress_date"));
+	resp_free(&r);
+	r = amend(SAM, id, "{ss ss s{s[{ss si ss}]}}", "class", "deliverables", "summary", "Later review", "changes", "milestones",
+		  "description", "Joint review", "body_id", 3, "target_date", "2031-01-31");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	resp_free(&r);
+	vote_all(ballot_of_amendment(id, 3, aid), AC_VOTERS, "yes");
+	assert_string_equal(amendment_status(id, aid), "applied");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_string_equal(jstr(r.json, "milestones.0.target_date"), "2031-01-31");
+	assert_string_equal(jstr(r.json, "milestones.0.progress_date"), progressed);
+	assert_string_equal(jstr(r.json, "milestones.0.status"), "in_progress");
+	resp_free(&r);
+	S.now += 200 * DAY; /* 800 days after the establishment, 200 after the progress */
+	r = step(BOARD, id, "recommend-removal", "{ss}", "reason", "stagnated");
+	expect_rule(r, 409, "R31");
+	resp_free(&r);
+	S.now -= 800 * DAY;
+}
+
+/* R4, R28, R29 (issue 21, 3 and 4): the committees an amendment asks are
+ * derived from the difference of the milestones, every field compared: a
+ * working group moved asks its committee; a deliverables text that touches
+ * no milestone asks none; a scope extension that brings a committee in
+ * asks it too. */
+static void test_issue21_approvers_from_the_difference_of_milestones(void **state)
+{
+	(void)state;
+	long long id = established(1);
+	struct resp r = amend(OWNER, id, "{ss ss s{s[{ss si ss}{ss si sn ss}]}}", "class", "deliverables", "summary", "No WG",
+			      "changes", "milestones", "description", "Joint review", "body_id", 3, "target_date", "2028-01-31",
+			      "description", "Profiles", "body_id", 4, "wg_id", "target_date", "2028-06-30");
+	expect_status(r, 201);
+	assert_int_equal(approvals_with(r.json, "committee", 4), 1); /* only the working group changed */
+	long long a1 = jint(r.json, "id");
+	resp_free(&r);
+	r = amend(OWNER, id, "{ss ss s{ss}}", "class", "deliverables", "summary", "Text only", "changes", "deliverables", "- profiles, in 2029");
+	expect_status(r, 201);
+	assert_int_equal(approvals_with(r.json, "committee", 4), 0); /* touches no committee's milestone */
+	assert_int_equal(approvals_with(r.json, "committee", 3), 1);
+	long long a2 = jint(r.json, "id");
+	resp_free(&r);
+	r = amend(OWNER, id, "{ss ss s{s[{ss si ss}{ss si si ss}{ss si ss}]}}", "class", "scope", "summary", "Marketing joins", "changes",
+		  "milestones", "description", "Joint review", "body_id", 3, "target_date", "2028-01-31", "description", "Profiles",
+		  "body_id", 4, "wg_id", 8, "target_date", "2028-06-30", "description", "Joint announcement", "body_id", 5, "target_date",
+		  "2028-09-30");
+	expect_status(r, 201);
+	assert_int_equal(approvals_with(r.json, "committee", 5), 1); /* the committee brought in (R29) */
+	assert_int_equal(approvals_with(r.json, "committee", 4), 0);
+	assert_int_equal(approvals_with(r.json, "board", 0), 1);
+	long long a3 = jint(r.json, "id");
+	resp_free(&r);
+	long long ids[] = { a1, a2, a3 };
+	for (int i = 0; i < 3; i++) { /* withdrawn: the next tests start clean */
+		char tail[96];
+		snprintf(tail, sizeof(tail), "/amendments/%lld/withdraw", ids[i]);
+		r = as(&S, OWNER, "POST", wpath(id, tail), NULL);
+		expect_status(r, 204);
+		resp_free(&r);
+	}
+}
+
+/* R43 (issue 21, 12): a change request carries the restrictions of its
+ * WR's approved and accepted revision: those agreed before establishment
+ * count; a later draft text, never balloted, does not. */
+static void test_issue21_restrictions_of_the_approved_revision(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "feedback_restrictions", "Shared under the SNIA IP policy.");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, SAM, "GET", "/api/v1/dmtf-standards?limit=100", NULL);
+	long long dsp = 0;
+	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++)
+		if (!strcmp(jstr(json_array_get(json_object_get(r.json, "items"), i), "dsp"), "DSP0004"))
+			dsp = jint(json_array_get(json_object_get(r.json, "items"), i), "id");
+	assert_true(dsp > 0);
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/change-requests", "{sI ss ss ss ss sb sI}", "dmtf_standard_id", (json_int_t)dsp, "standard_version",
+	       "1.0", "problem", "p", "proposed_change", "c", "rationale", "r", "attests", 1, "wr_id", (json_int_t)id);
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "restrictions"), "free"); /* a draft's words: agreed by nobody yet */
+	resp_free(&r);
+	approve_committees(id, 0);
+	approve_board(id);
+	establish(id);
+	r = as(&S, SAM, "POST", "/api/v1/change-requests", "{sI ss ss ss ss sb sI}", "dmtf_standard_id", (json_int_t)dsp, "standard_version",
+	       "1.0", "problem", "p", "proposed_change", "c", "rationale", "r", "attests", 1, "wr_id", (json_int_t)id);
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "restrictions"), "wr_agreed");
+	assert_non_null(strstr(jstr(r.json, "restrictions_text"), "SNIA IP policy"));
+	resp_free(&r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -1870,6 +2264,19 @@ int main(void)
 		cmocka_unit_test(test_my_tasks),
 		cmocka_unit_test(test_process_table_served_and_actions_explained),
 		cmocka_unit_test(test_notification_rules_are_data),
+		cmocka_unit_test(test_issue21_a_significant_deliverables_change_goes_to_the_board),
+		cmocka_unit_test(test_issue21_removal_ends_the_pending_amendments),
+		cmocka_unit_test(test_issue21_an_observer_cannot_own_a_work_register),
+		cmocka_unit_test(test_issue21_no_approval_date_still_to_come),
+		cmocka_unit_test(test_issue21_progress_records_what_happened),
+		cmocka_unit_test(test_issue21_comments_during_a_ballot),
+		cmocka_unit_test(test_issue21_a_weak_if_match_matches_nothing),
+		cmocka_unit_test(test_issue21_a_stuck_register_can_be_withdrawn),
+		cmocka_unit_test(test_issue21_the_vp_replaces_an_owner),
+		cmocka_unit_test(test_issue21_amendments_never_overwrite_each_other),
+		cmocka_unit_test(test_issue21_an_amendment_keeps_the_progress_of_milestones),
+		cmocka_unit_test(test_issue21_approvers_from_the_difference_of_milestones),
+		cmocka_unit_test(test_issue21_restrictions_of_the_approved_revision),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,8 +1,9 @@
 /* Change control of an established WR. An amendment carries its class and
  * the changed sections; the engine derives the approvals it needs:
  *   contacts only      Originating Committee (R24 spares it the Board only), partner
- *   deliverables       Originating Committee, every other affected committee, partner (R28)
- *   scope extension    Originating Committee, Board, partner (R29)
+ *   deliverables       Originating Committee, every other affected committee, partner (R28),
+ *                      Board when significant (R23)
+ *   scope extension    Originating Committee, every committee it brings in, Board, partner (R29)
  *   other change       Originating Committee (R22), Board when significant (R23), partner
  * Committee ballots open at submission; the Board's once the committees
  * approved; the partner accepts (or, proposing it, gave its approval). With
@@ -15,6 +16,7 @@
 
 #include "core/domain/amend.h"
 #include "core/domain/ballot.h"
+#include "core/domain/scope.h"
 #include "core/domain/table1.h"
 #include "core/domain/wr.h"
 #include "core/engine/ctx.h"
@@ -215,29 +217,112 @@ static json_t *amendment_present(struct ctx *x, json_t *a)
 	return r;
 }
 
-/* Replace a section's rows by a new list. */
+/* The milestone of list that is m (same description and committee), or NULL. */
+static json_t *same_milestone(json_t *list, json_t *m)
+{
+	for (size_t i = 0; i < json_array_size(list); i++) {
+		json_t *o = json_array_get(list, i);
+		if (json_equal(json_object_get(o, "description"), json_object_get(m, "description")) &&
+		    json_equal(json_object_get(o, "body_id"), json_object_get(m, "body_id")))
+			return o;
+	}
+	return NULL;
+}
+
+/* Replace a section's rows by a new list. A milestone that stays keeps
+ * what happened to it (its progress date, and its status and completion
+ * unless the change sets them): an amendment changes the plan, not the
+ * record of progress (R31, issue 21). */
 static int replace_rows(struct ctx *x, const char *table, json_t *rows, struct err *e)
 {
 	json_t *cur = core__rows_of(x, table, wr_id(x));
+	int ms = !strcmp(table, "milestones");
 	for (size_t i = 0; i < json_array_size(cur); i++)
 		if (store_delete(x->st, table, json_integer_value(json_object_get(json_array_get(cur, i), "id")), e)) {
 			json_decref(cur);
 			return -1;
 		}
-	json_decref(cur);
 	for (size_t i = 0; i < json_array_size(rows); i++) {
-		json_t *row = json_deep_copy(json_array_get(rows, i));
+		json_t *row = json_deep_copy(json_array_get(rows, i)), *was = ms ? same_milestone(cur, row) : NULL;
+		if (was) {
+			json_object_set(row, "progress_date", json_object_get(was, "progress_date"));
+			if (!json_object_get(row, "status")) {
+				json_object_set(row, "status", json_object_get(was, "status"));
+				json_object_set(row, "completed_date", json_object_get(was, "completed_date"));
+			}
+		}
 		json_object_set_new(row, "wr_id", json_integer(wr_id(x)));
 		json_object_set_new(row, "created_at", json_string(x->now_iso));
 		json_object_set_new(row, "updated_at", json_string(x->now_iso));
 		int bad = store_insert(x->st, table, row, NULL, e);
 		json_decref(row);
 		if (bad) {
-			err_field_in(e, !strcmp(table, "milestones") ? "milestones" : "contacts", i);
+			json_decref(cur);
+			err_field_in(e, ms ? "milestones" : "contacts", i);
 			return -1;
 		}
 	}
+	json_decref(cur);
 	return 0;
+}
+
+/* A section's rows as they are compared across revisions: what a person
+ * planned, not when rows were written or how a milestone progressed. */
+static json_t *planned(json_t *rows)
+{
+	static const char *const volatile_keys[] = { "id", "wr_id", "created_at", "updated_at", "progress_date", "status", "completed_date", NULL };
+	json_t *out = json_array();
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		json_t *r = json_deep_copy(json_array_get(rows, i));
+		for (int k = 0; volatile_keys[k]; k++)
+			json_object_del(r, volatile_keys[k]);
+		json_array_append_new(out, r);
+	}
+	return out;
+}
+
+/* R13, R22 (issue 21): an amendment is drafted on a revision (its base);
+ * a section it changes that changed since then (another amendment applied
+ * meanwhile) is a conflict: into out, the sections, and 1. Never a silent
+ * overwrite. */
+static int conflicts(struct ctx *x, json_t *a, char *out, size_t n)
+{
+	struct err ignored = ERR_INIT;
+	json_int_t base = json_integer_value(json_object_get(a, "base_revision"));
+	json_t *where, *v = NULL, *now, *then, *ch = json_object_get(a, "changes"), *val;
+	const char *key;
+	size_t used = 0;
+	out[0] = '\0';
+	if (base == json_integer_value(json_object_get(x->scope.record, "revision")))
+		return 0;
+	where = json_pack("{sI sI}", "wr_id", (json_int_t)wr_id(x), "revision", base);
+	int missing = store_find_one(x->st, "wr_versions", where, &v, &ignored);
+	json_decref(where);
+	if (missing)
+		return 0; /* no snapshot of the base to compare with: nothing known */
+	then = json_object_get(v, "snapshot");
+	now = core__wr_document(x, x->scope.record);
+	json_object_foreach(ch, key, val) {
+		const char *section = !strcmp(key, "contacts") ? "contacts" : key;
+		json_t *a1 = json_object_get(then, section), *b1 = json_object_get(now, section);
+		int differ;
+		if (json_is_array(a1) || json_is_array(b1)) {
+			json_t *pa = planned(a1), *pb = planned(b1);
+			differ = !json_equal(pa, pb);
+			json_decref(pa);
+			json_decref(pb);
+		} else {
+			differ = !json_equal(a1 ? a1 : json_null(), b1 ? b1 : json_null());
+		}
+		if (differ) {
+			int w = snprintf(out + used, n > used ? n - used : 0, "%s%s", used ? ", " : "", key);
+			if (w > 0)
+				used += (size_t)w;
+		}
+	}
+	json_decref(now);
+	json_decref(v);
+	return used > 0;
 }
 
 static int reject(struct ctx *x, json_t *a, const char *why, struct err *e);
@@ -245,6 +330,20 @@ static int reject(struct ctx *x, json_t *a, const char *why, struct err *e);
 static int apply(struct ctx *x, json_t *a, struct err *e)
 {
 	json_t *ch = json_object_get(a, "changes"), *fields, *v;
+	const char *state = json_string_value(json_object_get(x->scope.record, "status"));
+	/* a WR that ended takes no change (issue 21: its amendments end with it) */
+	if (strcmp(state, "established") && strcmp(state, "removal_proposed") && strcmp(state, "removal_ballot")) {
+		char reason[120];
+		snprintf(reason, sizeof(reason), "the Work Register is %s", state);
+		return reject(x, a, reason, e);
+	}
+	char clash[300];
+	if (conflicts(x, a, clash, sizeof(clash))) {
+		char reason[500];
+		snprintf(reason, sizeof(reason), "conflict: %s changed since revision %lld, on which the amendment was drafted (R13): propose it "
+			 "again on the Work Register as it is", clash, (long long)json_integer_value(json_object_get(a, "base_revision")));
+		return reject(x, a, reason, e);
+	}
 	/* Table 1 may have changed since the proposal: what no longer passes
 	 * the checks rejects the amendment, with the reason, and changes nothing */
 	if ((v = json_object_get(ch, "standards"))) {
@@ -284,7 +383,7 @@ static int apply(struct ctx *x, json_t *a, struct err *e)
 
 static int reject(struct ctx *x, json_t *a, const char *why, struct err *e)
 {
-	json_t *st = json_pack("{ss ss ss}", "status", "rejected", "decided_at", x->now_iso, "updated_at", x->now_iso);
+	json_t *st = json_pack("{ss ss ss ss}", "status", "rejected", "decision", why, "decided_at", x->now_iso, "updated_at", x->now_iso);
 	json_t *where = json_pack("{sO ss}", "amendment_id", json_object_get(a, "id"), "status", "open"), *open = NULL;
 	struct store_query q = { .where = where };
 	int ret = store_update(x->st, "amendments", json_integer_value(json_object_get(a, "id")), st, e) ||
@@ -370,25 +469,57 @@ int core__amendment_ballot_closed(struct ctx *x, json_t *event, struct err *e)
 	return ret ? -1 : advance(x, json_integer_value(json_object_get(ballot, "amendment_id")), e);
 }
 
-/* The committees other than the Originating one whose milestones the
- * change adds, removes or alters (R28). */
+/* The WR ended (the engine's event "wr.ended": withdrawn, removed,
+ * dissolved): its pending amendments are rejected with that reason and
+ * their open ballots cancelled, so nothing stays open on it. */
+int core__amendment_wr_ended(struct ctx *x, json_t *wr, struct err *e)
+{
+	json_t *where = json_pack("{sO ss}", "wr_id", json_object_get(wr, "id"), "status", "pending"), *rows = NULL;
+	struct store_query q = { .where = where };
+	int ret = store_find(x->st, "amendments", &q, &rows, e);
+	for (size_t i = 0; !ret && i < json_array_size(rows); i++)
+		ret = reject(x, json_array_get(rows, i), "the Work Register ended", e);
+	json_decref(where);
+	json_decref(rows);
+	return ret ? -1 : 0;
+}
+
+/* Whether milestone m of an amendment is o as it stands: every field of
+ * its plan compared, and its status and completion when the amendment
+ * sets them (issue 21, 3). */
+static int same_plan(json_t *m, json_t *o)
+{
+	static const char *const plan[] = { "description", "body_id", "wg_id", "target_date", NULL };
+	static const char *const set[] = { "status", "completed_date", NULL };
+	for (int k = 0; plan[k]; k++) {
+		json_t *a = json_object_get(m, plan[k]), *b = json_object_get(o, plan[k]);
+		if (!json_equal(a ? a : json_null(), b ? b : json_null()))
+			return 0;
+	}
+	for (int k = 0; set[k]; k++) {
+		json_t *a = json_object_get(m, set[k]), *b = json_object_get(o, set[k]);
+		if (a && !json_equal(a, b ? b : json_null()))
+			return 0;
+	}
+	return 1;
+}
+
+/* The committees other than the Originating one whose work the change
+ * touches (R4, R28; R29: one it brings in): those of every milestone it
+ * adds, removes or alters, derived from the difference between the two
+ * lists. A change that lists no milestones touches none. */
 static json_t *affected_committees(struct ctx *x, json_t *ms)
 {
 	json_t *cur = core__rows_of(x, "milestones", wr_id(x)), *out = json_array();
 	json_t *orig = json_object_get(x->scope.record, "originating_body_id");
-	for (int pass = 0; pass < 2; pass++) {
-		json_t *list = pass ? cur : ms;
+	for (int pass = 0; ms && pass < 2; pass++) {
+		json_t *list = pass ? cur : ms, *other = pass ? ms : cur;
 		for (size_t i = 0; i < json_array_size(list); i++) {
 			json_t *m = json_array_get(list, i), *b = json_object_get(m, "body_id");
 			int same = 0;
-			json_t *other = pass ? ms : cur;
-			for (size_t j = 0; j < json_array_size(other); j++) {
-				json_t *o = json_array_get(other, j);
-				same |= json_equal(json_object_get(o, "description"), json_object_get(m, "description")) &&
-					json_equal(json_object_get(o, "body_id"), b) &&
-					json_equal(json_object_get(o, "target_date"), json_object_get(m, "target_date"));
-			}
-			if (!same && !json_equal(b, orig) && !contains(out, b))
+			for (size_t j = 0; j < json_array_size(other) && !same; j++)
+				same = pass ? same_plan(json_array_get(other, j), m) : same_plan(m, json_array_get(other, j));
+			if (!same && json_is_integer(b) && !json_equal(b, orig) && !contains(out, b))
 				json_array_append(out, b);
 		}
 	}
@@ -406,6 +537,11 @@ int core__amendment_create(struct ctx *x, struct err *e)
 	int ret = -1;
 	if (strcmp(json_string_value(json_object_get(x->scope.record, "status")), "established"))
 		return err_set(e, E_WRONG_STATE, "status", "an amendment changes an established Work Register; a draft is edited");
+	if (significant && !strcmp(cls, "contacts")) {
+		err_set(e, E_INVALID, "significant", "a change of the partner's contacts needs no Board approval (R24)");
+		snprintf(e->rule, sizeof(e->rule), "R24");
+		return -1;
+	}
 	if (class_check(x, cls, ch, e))
 		return -1;
 	/* Table 1 rows are checked now as a draft's are (R34-R40) */
@@ -437,12 +573,14 @@ int core__amendment_create(struct ctx *x, struct err *e)
 	/* R22: the Originating Committee re-ballots every change; R24
 	 * spares a change of the contacts only the Board, not it */
 	int64_t bid;
-	json_t *aff = !strcmp(cls, "deliverables") ? affected_committees(x, json_object_get(ch, "milestones")) : json_array();
+	json_t *aff = affected_committees(x, json_object_get(ch, "milestones")); /* any class that changes them (issue 21) */
 	int bad = approval_add(x, id, "committee", orig, strcmp(cls, "contacts") ? "R22" : "R24", 0, e);
 	for (size_t i = 0; !bad && i < json_array_size(aff); i++)
-		bad = approval_add(x, id, "committee", json_integer_value(json_array_get(aff, i)), "R28", 0, e);
+		bad = approval_add(x, id, "committee", json_integer_value(json_array_get(aff, i)), !strcmp(cls, "scope") ? "R29" : "R28", 0, e);
 	json_decref(aff);
-	if (bad || (((!strcmp(cls, "scope")) || (!strcmp(cls, "other") && significant)) &&
+	/* R29: a scope extension goes to the Board; R23: a significant change
+	 * of any other class but the contacts (R24) too */
+	if (bad || ((!strcmp(cls, "scope") || significant) &&
 		    approval_add(x, id, "board", 0, !strcmp(cls, "scope") ? "R29" : "R23", 0, e)) ||
 	    approval_add(x, id, "partner", 0, "R28", by_partner, e))
 		goto out;
@@ -528,7 +666,7 @@ static int partner_decides(struct ctx *x, int given, struct err *e)
 {
 	json_t *a = amendment_find(x, e), *where = NULL, *ap = NULL, *ch = NULL, *after = NULL;
 	int ret = -1;
-	if (!a || pending(a, e))
+	if (!a || pending(a, e) || core__partner_act(x, "R28", e))
 		goto out;
 	where = json_pack("{sO ss ss}", "amendment_id", json_object_get(a, "id"), "kind", "partner", "status", "pending");
 	if (store_find_one(x->st, "approvals", where, &ap, e)) {
@@ -566,8 +704,10 @@ int core__amendment_classify(struct ctx *x, struct err *e)
 	int significant = json_is_true(json_object_get(x->call->body, "significant")), ret = -1;
 	if (!a || pending(a, e))
 		goto out;
-	if (strcmp(json_string_value(json_object_get(a, "class")), "other")) {
-		err_set(e, E_CONFLICT, "significant", "only an 'other' change is classified by significance (R23)");
+	const char *cls = json_string_value(json_object_get(a, "class"));
+	if (strcmp(cls, "other") && strcmp(cls, "deliverables")) {
+		err_set(e, E_CONFLICT, "significant", "%s", !strcmp(cls, "scope") ? "a scope extension always goes to the Board (R29)"
+										: "a change of the contacts needs no Board approval (R24)");
 		goto out;
 	}
 	where = json_pack("{sO ss}", "amendment_id", json_object_get(a, "id"), "kind", "board");

@@ -17,6 +17,8 @@ extern const struct jfield core__amendment_spec[];
 extern const struct jfield core__classify_spec[];
 /* The listener of "ballot.closed" for amendments' ballots. */
 int core__amendment_ballot_closed(struct ctx *x, json_t *event, struct err *e);
+/* The listener of "wr.ended". */
+int core__amendment_wr_ended(struct ctx *x, json_t *wr, struct err *e);
 int core__amendment_create(struct ctx *x, struct err *e);
 int core__amendment_list(struct ctx *x, struct err *e);
 int core__amendment_get(struct ctx *x, struct err *e);

@@ -55,7 +55,11 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 	if (store_get(x->st, "bodies", body_id, &b, e) || !(eligible = eligible_of(x, body_id, e)))
 		goto out;
 	if (!json_array_size(eligible)) {
-		err_set(e, E_CONFLICT, "body_id", "%s has no voting members to ballot", json_string_value(json_object_get(b, "name")));
+		/* say which body and who can mend it (issue 21) */
+		err_set(e, E_CONFLICT, "body_id",
+			"%s (body %lld) has no voting members to ballot: an administrator seats them (POST /api/v1/bodies/%lld/members, "
+			"role chair or voting); meanwhile the VP of Alliances may withdraw the Work Register",
+			json_string_value(json_object_get(b, "name")), (long long)body_id, (long long)body_id);
 		goto out;
 	}
 	row = json_pack("{sO sI ss sO sO ss sO sO sO sO ss ss sI ss ss}", "wr_id", json_object_get(wr, "id"),

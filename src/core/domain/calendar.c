@@ -13,6 +13,7 @@
 #include "core/domain/wr.h"
 #include "core/engine/ctx.h"
 #include "core/engine/rows.h"
+#include "core/engine/settings.h"
 #include "lib/util.h"
 
 static int64_t num(const json_t *o, const char *k) { return json_integer_value(json_object_get(o, k)); }
@@ -137,11 +138,18 @@ int core__calendar_person(struct ctx *x, struct err *e)
 		}
 	json_decref(rows);
 	rows = NULL;
-	/* joint meetings: the person takes part, sits on the body, or is of the partner */
+	/* joint meetings: the person takes part, sits on the body, or is of the
+	 * partner; each event carries the IP policy's link, else its text */
+	char policy_url[600], policy_text[4000];
+	const char *policy = core__setting(x, "ip_policy_url", policy_url, sizeof(policy_url));
+	if (!*policy)
+		policy = core__setting(x, "ip_policy_text", policy_text, sizeof(policy_text));
 	if (!store_find(x->st, "joint_meetings", &all, &rows, e))
 		for (size_t i = 0; i < json_array_size(rows); i++) {
 			json_t *m = json_array_get(rows, i), *parts = NULL;
-			if (!strcmp(str(m, "status"), "cancelled"))
+			/* only what was announced, under the IP policy (R46: an
+			 * invitation is an announcement; issue 21) */
+			if (strcmp(str(m, "status"), "announced") && strcmp(str(m, "status"), "in_progress") && strcmp(str(m, "status"), "ended"))
 				continue;
 			int mine = num(m, "partner_id") == org;
 			json_t *w = json_pack("{sI sI}", "meeting_id", (json_int_t)num(m, "id"), "person_id", (json_int_t)pid);
@@ -163,8 +171,11 @@ int core__calendar_person(struct ctx *x, struct err *e)
 				continue;
 			char uid[64];
 			snprintf(uid, sizeof(uid), "meeting-%lld@entente", (long long)num(m, "id"));
-			json_t *ev = json_pack("{ss so ss sI ss ss ss}", "uid", uid, "summary", json_sprintf("Joint meeting: %s", str(m, "title")),
-					       "description", str(m, "agenda") ? str(m, "agenda") : "", "sequence", (json_int_t)sequence_of(m),
+			json_t *ev = json_pack("{ss so so sI ss ss ss}", "uid", uid, "summary", json_sprintf("Joint meeting: %s", str(m, "title")),
+					       "description", json_sprintf("%s%sThis meeting is governed by the DMTF IP policy (R46): %s",
+									   str(m, "agenda") ? str(m, "agenda") : "", str(m, "agenda") && *str(m, "agenda") ? "\n\n" : "",
+									   policy),
+					       "sequence", (json_int_t)sequence_of(m),
 					       "start", str(m, "starts_at"), "end", str(m, "ends_at"), "time_zone", str(m, "time_zone"));
 			if (str(m, "location"))
 				json_object_set(ev, "location", json_object_get(m, "location"));

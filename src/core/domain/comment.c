@@ -68,8 +68,10 @@ int core__comment_add(struct ctx *x, struct err *e)
 	json_t *bid = json_object_get(x->call->body, "body_id"), *b = NULL, *row = NULL, *made = NULL;
 	int64_t id;
 	int ret = -1;
-	if (strcmp(st, "drafting") && strcmp(st, "socialization"))
-		return err_set(e, E_WRONG_STATE, "status", "comments are taken on a draft (drafting or socialization); this one is %s", st);
+	/* on a draft, and while it is balloted: voters ask questions (issue 21) */
+	if (strcmp(st, "drafting") && strcmp(st, "socialization") && strcmp(st, "committee_ballots") && strcmp(st, "board_ballot"))
+		return err_set(e, E_WRONG_STATE, "status",
+			       "comments are taken on a draft (drafting, socialization) and during its ballots; this one is %s", st);
 	if (json_is_integer(bid)) {
 		if (store_get(x->st, "bodies", json_integer_value(bid), &b, e))
 			return err_set(e, E_INVALID, "body_id", "refers to no existing body");

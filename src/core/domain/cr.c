@@ -9,6 +9,7 @@
 
 #include "core/domain/cr.h"
 #include "core/domain/meeting.h"
+#include "core/domain/publish.h"
 #include "core/engine/actor.h"
 #include "core/engine/ctx.h"
 #include "core/engine/engine.h"
@@ -83,22 +84,29 @@ static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(
 static void about(struct ctx *x, char *buf, size_t n)
 {
 	json_t *r = x->scope.record;
-	snprintf(buf, n, "Change request %lld on %s %s, section %s\nStatus: %s",
+	const char *decision = json_string_value(json_object_get(r, "decision"));
+	snprintf(buf, n, "Change request %lld on %s %s, section %s\nStatus: %s%s%s",
 		 (long long)json_integer_value(json_object_get(r, "id")), json_string_value(json_object_get(r, "dsp")),
 		 json_string_value(json_object_get(r, "standard_version")),
 		 json_is_string(json_object_get(r, "section")) ? json_string_value(json_object_get(r, "section")) : "-",
-		 json_string_value(json_object_get(r, "status")));
+		 json_string_value(json_object_get(r, "status")), decision ? "\nThe body's decision: " : "", decision ? decision : "");
 }
 
-static int tell(struct ctx *x, const char *event, const char *subject, struct err *e)
+/* subjects (taken, may be NULL): words for a role of its own ({"submitter":
+ * "Your change request ..."}), else subject. */
+static int tell_roles(struct ctx *x, const char *event, const char *subject, json_t *subjects, struct err *e)
 {
-	char text[600], link[64];
+	char text[21000], link[64];
 	about(x, text, sizeof(text));
 	snprintf(link, sizeof(link), "#/change-request/%lld", (long long)cr_id(x));
-	return core__notify(x, event, NULL, subject,
-			    json_pack("{sO sO ss ss}", "submitter", json_object_get(x->scope.record, "submitter_id"), "body_id",
-				      json_object_get(x->scope.record, "body_id"), "about", text, "link", link), e);
+	json_t *extra = json_pack("{sO sO ss ss}", "submitter", json_object_get(x->scope.record, "submitter_id"), "body_id",
+				  json_object_get(x->scope.record, "body_id"), "about", text, "link", link);
+	if (subjects)
+		json_object_set_new(extra, "subjects", subjects);
+	return core__notify(x, event, NULL, subject, extra, e);
 }
+
+static int tell(struct ctx *x, const char *event, const char *subject, struct err *e) { return tell_roles(x, event, subject, NULL, e); }
 
 static int add_message(struct ctx *x, const char *direction, const char *text, struct err *e)
 {
@@ -166,9 +174,12 @@ static int effect_discuss(struct ctx *x, struct err *e)
 static int cr_changed(struct ctx *x, const struct step *s, struct err *e)
 {
 	char subject[160];
-	snprintf(subject, sizeof(subject), "Your change request is now %s", json_string_value(json_object_get(x->scope.record, "status")));
+	const char *status = json_string_value(json_object_get(x->scope.record, "status"));
+	/* issue 21, 16: the submitter reads of their request, the body's chair
+	 * of the body's; both read the decision and its reason (R44) */
+	snprintf(subject, sizeof(subject), "Change request %lld is now %s", (long long)cr_id(x), status);
 	(void)s;
-	return tell(x, "cr.changed", subject, e);
+	return tell_roles(x, "cr.changed", subject, json_pack("{s:s+}", "submitter", "Your change request is now ", status), e);
 }
 
 #define CHAIRS (G_BODY_CHAIR | G_VP)
@@ -278,6 +289,23 @@ int core__cr_list(struct ctx *x, struct err *e)
 
 /* ---- submitting (R42, R43) and the conversation (R44) ---- */
 
+/* R43 (issue 21, 12): what the WR agreed is what was approved and
+ * accepted: its latest published version (1.0.0 on, R50), never a
+ * draft's text that nobody at the DMTF approved. NULL when none. */
+static json_t *approved_version(struct ctx *x, json_t *wr)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{sO}", "wr_id", json_object_get(wr, "id")), *vs = NULL, *found = NULL;
+	struct store_query q = { .where = where, .order = "revision", .desc = 1, .columns = "id,label,snapshot" };
+	if (!store_find(x->st, "wr_versions", &q, &vs, &ignored))
+		for (size_t i = 0; !found && i < json_array_size(vs); i++)
+			if (core__version_published(json_array_get(vs, i)))
+				found = json_incref(json_array_get(vs, i));
+	json_decref(where);
+	json_decref(vs);
+	return found;
+}
+
 int core__cr_create(struct ctx *x, struct err *e)
 {
 	const json_t *b = body(x);
@@ -320,11 +348,13 @@ int core__cr_create(struct ctx *x, struct err *e)
 			snprintf(e->rule, sizeof(e->rule), "R43");
 			goto out;
 		}
-		const char *agreed = json_string_value(json_object_get(wr, "feedback_restrictions"));
+		json_t *approved = approved_version(x, wr);
+		const char *agreed = json_string_value(json_object_get(json_object_get(approved, "snapshot"), "feedback_restrictions"));
 		if (!text_blank(agreed)) {
 			json_object_set_new(row, "restrictions", json_string("wr_agreed"));
 			json_object_set_new(row, "restrictions_text", json_string(agreed));
 		}
+		json_decref(approved);
 	}
 	json_object_set_new(row, "attested", json_boolean(partner));
 	if (partner)

@@ -50,6 +50,9 @@ static int guard_owner(struct ctx *x, struct err *e)
 
 static int guard_complete(struct ctx *x, struct err *e) { return core__wr_complete(x, e); }
 
+/* R20: the partner's own acceptance or decline (issue 21: never the system's). */
+static int guard_partner(struct ctx *x, struct err *e) { return core__partner_act(x, "R20", e); }
+
 static int open_comments(struct ctx *x)
 {
 	struct err ignored = ERR_INIT;
@@ -273,6 +276,11 @@ static int effect_resolution(struct ctx *x, struct err *e)
 	if (ret)
 		return -1;
 	const char *closed = json_string_value(json_object_get(json_array_get(rows, 0), "closed_at"));
+	if (date && strcmp(date, x->today) > 0) { /* a date of record is never later than the day it is recorded (issue 21) */
+		err_set(e, E_R7_RESOLUTION, "approval_date", "%s is still to come: the Board's approval is recorded once it was given", date);
+		json_decref(rows);
+		return -1;
+	}
 	if (closed && date && strncmp(date, closed, 10) < 0) {
 		err_set(e, E_R7_RESOLUTION, "approval_date", "the Board's ballot %lld passed on %.10s: its resolution cannot be dated before",
 			(long long)json_integer_value(json_object_get(json_array_get(rows, 0), "id")), closed);
@@ -367,9 +375,13 @@ static int effect_board_passed(struct ctx *x, struct err *e)
 	return core__notify(x, "wr.board_approved", x->scope.record, "The Board approved the Work Register", NULL, e);
 }
 
+/* Withdrawn, removed or dissolved: what is still pending on the WR (its
+ * amendments and their ballots) ends with it, through the engine's event
+ * "wr.ended" (issue 21). */
 static int effect_ended(struct ctx *x, struct err *e)
 {
-	if (set_fields(x, json_pack("{ss}", "ended_at", x->now_iso), e))
+	if (set_fields(x, json_pack("{ss}", "ended_at", x->now_iso), e) || core__ballot_cancel_open(x, wr_id(x), e) ||
+	    core__emit(x, "wr.ended", x->scope.record, e))
 		return -1;
 	return core__notify(x, strstr(x->info ? x->info->name : "", "withdraw") ? "wr.withdrawn" : "wr.removed",
 			    x->scope.record, "The Work Register ended", NULL, e);
@@ -431,6 +443,18 @@ const struct step core__steps[] = {
 	{ "wr.withdraw", "proposed|drafting|socialization", "withdrawn", G_VP | G_OWNER | G_PROPOSER | G_PARTNER, NULL, effect_ended, 0, "R10",
 	  "The proposer, the owner, the partner or the VP withdraws the proposal", NULL, NULL,
 	  .spec = core__note_spec, .summary = "withdraw the proposal" },
+	/* issue 21: a WR waiting on a ballot that cannot open (a committee with
+	 * no voting members) is never stuck: the VP withdraws it before its
+	 * establishment, from any state; its open ballots are cancelled */
+	{ "wr.withdraw", "committee_ballots|committee_approved|board_ballot|board_approved|sent_to_partner", "withdrawn", G_VP, NULL,
+	  effect_ended, 0, "R8", "The VP of Alliances withdraws the Work Register before its establishment", NULL, NULL,
+	  .spec = core__note_spec, .summary = "withdraw the proposal" },
+	/* R8, R11, R1: the VP replaces an owner at any stage (one who left the
+	 * Alliance Committee, say), recorded in the history */
+	{ "wr.replace_owner", "drafting|socialization|committee_ballots|committee_approved|board_ballot|board_approved|sent_to_partner|"
+	  "established|removal_proposed|removal_ballot", NULL, G_VP, guard_owner, effect_owner, M_INPUT | M_VERSION, "R8",
+	  "The VP of Alliances replaces the owner with an active voting member of the Alliance Committee (R1)", NULL, NULL,
+	  .spec = owner_spec, .aflags = A_CREATE, .summary = "replace the owner" },
 	{ "wr.request_call", "drafting|socialization", NULL, G_VP, NULL, effect_call, 0, "R14",
 	  "The VP of Alliances requests a completeness call with the partner's representatives", NULL, NULL,
 	  .spec = call_spec, .aflags = A_CREATE, .summary = "request a completeness call" },
@@ -466,10 +490,10 @@ const struct step core__steps[] = {
 	{ "wr.send_to_partner", "board_approved", "sent_to_partner", G_OWNER, guard_send, effect_send, 0, "R20",
 	  "The owner sends the approved Work Register to the partner", NULL, NULL,
 	  .spec = core__note_spec, .summary = "send the approved Work Register to the partner" },
-	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, NULL, effect_accept, 0, "R20",
+	{ "wr.accept", "sent_to_partner", "established", G_PARTNER, guard_partner, effect_accept, 0, "R20",
 	  "A partner representative accepts: the alliance is established", NULL, NULL,
 	  .spec = core__note_spec, .summary = "accept the Work Register for the partner" },
-	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, NULL, effect_decline, 0, "R20",
+	{ "wr.decline", "sent_to_partner", "drafting", G_PARTNER, guard_partner, effect_decline, 0, "R20",
 	  "The partner declines, with reasons: back to drafting", NULL, NULL,
 	  .spec = decline_spec, .aflags = A_CREATE, .summary = "decline the Work Register for the partner" },
 	{ "wr.record_review", "established", NULL, G_OWNER | G_VP, NULL, effect_review, 0, "R27",

@@ -22,6 +22,7 @@
 #include "core/engine/rows.h"
 #include "core/engine/settings.h"
 #include "lib/strbuf.h"
+#include "lib/tz.h"
 #include "lib/util.h"
 
 static const char *const meeting_states[] = { "scheduled", "announced", "in_progress", "ended", "cancelled", NULL };
@@ -170,7 +171,9 @@ static int zone_ok(const char *z)
 	for (const char *p = z; *p; p++)
 		if (!isalnum((unsigned char)*p) && !strchr("/_+-", *p))
 			return 0;
-	return z[strlen(z) - 1] != '/';
+	/* a zone that exists (issue 21, 18: Mars/Olympus would silently be
+	 * UTC in every calendar) */
+	return z[strlen(z) - 1] != '/' && tz_known(z);
 }
 
 static int times_check(json_t *m, struct err *e)

@@ -13,7 +13,7 @@
 
 static const char *const roles[] = { "owner", "vp", "partner_reps", "proposer", "originating_chair", "committee_chairs",
 				     "wg_chairs", "executive", "board", "voters", "body_members", "marketing_chair",
-				     "commenter", "assignee", "submitter", "body_chair", "participants", NULL };
+				     "commenter", "assignee", "submitter", "body_chair", "participants", "all_committee_chairs", NULL };
 
 const struct jfield core__notify_rule_spec[] = {
 	{ .name = "event", .type = JT_STR, .flags = JF_REQUIRED, .max = 60 },
@@ -60,6 +60,19 @@ static void add_where(struct ctx *x, json_t *ids, const char *table, json_t *whe
 	json_decref(where);
 }
 
+/* The chairs of every committee. */
+static void add_where_bodies(struct ctx *x, json_t *ids)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{ss}", "kind", "committee"), *rows = NULL;
+	struct store_query q = { .where = where };
+	if (!store_find(x->st, "bodies", &q, &rows, &ignored))
+		for (size_t i = 0; i < json_array_size(rows); i++)
+			add_seats(x, ids, json_integer_value(json_object_get(json_array_get(rows, i), "id")), "chair");
+	json_decref(where);
+	json_decref(rows);
+}
+
 /* The people a role names for a record (the WR in scope when NULL). */
 void core__notice_people(struct ctx *x, const char *role, json_t *wr, json_t *extra, json_t *ids)
 {
@@ -85,6 +98,8 @@ void core__notice_people(struct ctx *x, const char *role, json_t *wr, json_t *ex
 		for (size_t i = 0; i < json_array_size(ms); i++)
 			add_seats(x, ids, json_integer_value(json_object_get(json_array_get(ms, i), "wg_id")), "chair");
 		json_decref(ms);
+	} else if (!strcmp(role, "all_committee_chairs")) { /* R15: every committee, involved or not */
+		add_where_bodies(x, ids);
 	} else if (!strcmp(role, "executive")) {
 		add_seats(x, ids, core__body_of_kind(x, "executive"), NULL);
 	} else if (!strcmp(role, "board")) {
@@ -121,8 +136,14 @@ json_t *core__notify_people(struct ctx *x, const char *role, json_t *record, jso
  * into the web application. */
 void core__notice(struct ctx *x, json_t *wr, const char *subject, json_t *extra, json_t *row)
 {
-	char text[1200];
+	char text[22000];
 	const char *about = extra ? json_string_value(json_object_get(extra, "about")) : NULL;
+	const char *role = json_string_value(json_object_get(row, "reason"));
+	const char *own = role && extra ? json_string_value(json_object_get(json_object_get(extra, "subjects"), role)) : NULL;
+	if (own) { /* words written for this role (a change request's submitter, issue 21) */
+		subject = own;
+		json_object_set_new(row, "subject", json_string(own));
+	}
 	if (!wr)
 		wr = core__scope_wr_row(x);
 	if (about)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/domain/registry.h"
+#include "core/domain/scope.h"
 #include "core/engine/ctx.h"
 #include "core/engine/rows.h"
 #include "lib/util.h"
@@ -312,9 +313,12 @@ int core__delegation_rules_get(struct ctx *x, struct err *e)
  * version they read, which must be the one in force. */
 int core__delegation_agree(struct ctx *x, struct err *e)
 {
-	json_t *cur = rules_in_force(x, e), *row;
+	json_t *cur, *row;
 	json_int_t v = json_integer_value(json_object_get(x->call->body, "rules_version"));
 	int64_t id;
+	if (core__partner_act(x, "R35", e))
+		return -1;
+	cur = rules_in_force(x, e);
 	if (!cur)
 		return err_set(e, E_R35_DELEGATION, NULL, "the organization has set no delegation rules");
 	if (json_integer_value(json_object_get(cur, "version")) != v) {

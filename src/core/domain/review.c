@@ -252,6 +252,17 @@ int core__milestone_progress(struct ctx *x, struct err *e)
 	int ret = -1;
 	if (strcmp(st, "established") && strcmp(st, "removal_proposed"))
 		return err_set(e, E_WRONG_STATE, "status", "progress is tracked on an established Work Register; a draft is edited");
+	/* progress records what happened (issue 21): dropping a deliverable
+	 * changes the deliverables, an amendment's matter (R28); a completion
+	 * is not dated in the future (R31, R32 read these dates) */
+	if (!strcmp(status, "dropped")) {
+		err_set(e, E_INVALID, "status", "dropping a milestone changes the deliverables: propose an amendment (R28)");
+		snprintf(e->rule, sizeof(e->rule), "R28");
+		return -1;
+	}
+	if (json_is_string(done) && strcmp(json_string_value(done), x->today) > 0)
+		return err_set(e, E_INVALID, "completed_date", "%s is still to come: a milestone is completed on a day that has passed",
+			       json_string_value(done));
 	if (core__path_id(x, "sub_id", &mid, e) || store_get(x->st, "milestones", mid, &m, e) ||
 	    !json_equal(json_object_get(m, "wr_id"), json_object_get(x->scope.record, "id"))) {
 		json_decref(m);

@@ -79,6 +79,19 @@ int core__domain_grant(struct ctx *x, unsigned g)
 	return 0;
 }
 
+/* A partner's own act (R20 acceptance, R35 agreement, an amendment's
+ * acceptance) needs one of its representatives: the local operator acts
+ * for one with --as, never as "system" (issue 21). */
+int core__partner_act(struct ctx *x, const char *rule, struct err *e)
+{
+	if (!x->actor.system)
+		return 0;
+	err_set(e, E_FORBIDDEN, NULL, "this is the partner's own act: a representative of the partner takes it (on the command line, --as "
+				       "their e-mail)");
+	snprintf(e->rule, sizeof(e->rule), "%s", rule);
+	return -1;
+}
+
 /* The WR in scope, if the record in scope is one (a change request's or a
  * meeting's scope names its process). */
 json_t *core__scope_wr_row(struct ctx *x)

@@ -19,6 +19,9 @@ int core__scope_wr_body(struct ctx *x, struct err *e);
 int core__alliance_committee(struct ctx *x, int64_t *id, struct err *e);
 /* struct engine's grant: G_ORIG_CHAIR, G_VOTER for the actor. */
 int core__domain_grant(struct ctx *x, unsigned g);
+/* 0, or E_FORBIDDEN with rule when the system (no person) would take a
+ * partner's own act. */
+int core__partner_act(struct ctx *x, const char *rule, struct err *e);
 /* The WR in scope (borrowed), NULL when the record in scope is not one. */
 json_t *core__scope_wr_row(struct ctx *x);
 

@@ -178,9 +178,10 @@ json_t *core__wr_document(struct ctx *x, json_t *wr)
 	int64_t ac;
 	struct err ignored = ERR_INIT;
 	if (json_is_integer(owner) && !core__alliance_committee(x, &ac, &ignored) &&
-	    !core__active_member(x, ac, json_integer_value(owner)))
-		json_array_append_new(warnings, json_pack("{ss ss}", "rule", "R1", "detail",
-							  "the owner is no longer an active member of the Alliance Committee"));
+	    !core__voting_member(x, ac, json_integer_value(owner)))
+		json_array_append_new(warnings, json_pack("{ss ss ss}", "rule", "R1", "detail",
+							  "the owner is no longer an active voting member of the Alliance Committee",
+							  "action", "wr.replace_owner"));
 	json_object_set_new(d, "warnings", warnings);
 	return d;
 }
@@ -321,14 +322,15 @@ static int owner_check(struct ctx *x, const char *proposed_by, json_t *owner, st
 	return core__owner_r1(x, owner, e);
 }
 
-/* R1: the owner is an existing, active member of the Alliance Committee. */
+/* R1: the owner is an existing, active member of the Alliance Committee:
+ * a voting one (an observer is not a member for R1, issue 21). */
 int core__owner_r1(struct ctx *x, json_t *owner, struct err *e)
 {
 	int64_t ac;
 	if (core__exists(x, "people", json_integer_value(owner), "owner_id", e) || core__alliance_committee(x, &ac, e))
 		return -1;
-	if (!core__active_member(x, ac, json_integer_value(owner)))
-		return err_set(e, E_R1_OWNER, "owner_id", "person %lld is not an active member of the Alliance Committee",
+	if (!core__voting_member(x, ac, json_integer_value(owner)))
+		return err_set(e, E_R1_OWNER, "owner_id", "person %lld is not an active voting member of the Alliance Committee",
 			       (long long)json_integer_value(owner));
 	return 0;
 }

@@ -9,7 +9,7 @@
 #include "core/engine/ctx.h"
 #include "core/engine/rows.h"
 
-int core__active_member(struct ctx *x, int64_t body_id, int64_t person_id)
+static int member(struct ctx *x, int64_t body_id, int64_t person_id, int voting)
 {
 	struct err ignored = ERR_INIT;
 	json_t *where = json_pack("{sI sI}", "body_id", (json_int_t)body_id, "person_id", (json_int_t)person_id);
@@ -18,12 +18,16 @@ int core__active_member(struct ctx *x, int64_t body_id, int64_t person_id)
 	int active = 0;
 	if (!store_find(x->st, "memberships", &q, &rows, &ignored))
 		for (size_t i = 0; i < json_array_size(rows); i++)
-			if (core__is_active(x, json_array_get(rows, i)))
+			if (core__is_active(x, json_array_get(rows, i)) &&
+			    (!voting || strcmp(json_string_value(json_object_get(json_array_get(rows, i), "role")), "observer")))
 				active = 1;
 	json_decref(rows);
 	json_decref(where);
 	return active;
 }
+
+int core__active_member(struct ctx *x, int64_t body_id, int64_t person_id) { return member(x, body_id, person_id, 0); }
+int core__voting_member(struct ctx *x, int64_t body_id, int64_t person_id) { return member(x, body_id, person_id, 1); }
 
 int core__host_org(struct ctx *x, int64_t *id, struct err *e)
 {

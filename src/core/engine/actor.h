@@ -13,8 +13,10 @@ int core__actor_load(struct ctx *x, struct err *e);
  * but observer), or in any body of kind. */
 int core__seat(struct ctx *x, int64_t body_id, const char *role);
 int core__seat_kind(struct ctx *x, const char *kind);
-/* 1 when person_id holds an active seat in body_id. */
+/* 1 when person_id holds an active seat in body_id; a voting one (chair or
+ * voting member, not an observer). */
 int core__active_member(struct ctx *x, int64_t body_id, int64_t person_id);
+int core__voting_member(struct ctx *x, int64_t body_id, int64_t person_id);
 /* The id of the single body of a kind (board, executive), 0 if none. */
 int64_t core__body_of_kind(struct ctx *x, const char *kind);
 /* The host organization's id (E_CONFLICT when not set up). */

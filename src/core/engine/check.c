@@ -208,6 +208,21 @@ int core__process_check_one(const struct process *p, char *report, size_t n)
 			bad = 1;
 		}
 	}
+	/* not a failure but worth a look (issue 21, 10): a state every way out
+	 * of which waits on something outside the table (a guard, or an event
+	 * such as a ballot's result), where a record can be stuck */
+	for (int i = 0; i < nstates; i++) {
+		int exits = 0, free = 0;
+		if (!reached[i] || core__in_states(p->finals, states[i]))
+			continue;
+		for (const struct step *s = steps; s->action; s++)
+			if (core__in_states(s->from, states[i]) && s->to && strcmp(s->to, states[i])) {
+				exits++;
+				free |= s->who != G_SYSTEM && !s->guard;
+			}
+		if (exits && !free)
+			SAY("note: %s: state %s is left only on a condition outside the table (a guard or an event)\n", p->name, states[i]);
+	}
 	if (!bad)
 		SAY("%s: process ok: %d states, every one reachable, no dead end, every record can end, a closed state left only "
 		    "with a reason%s%s\n", p->name, nstates, p->promises ? ", " : "", p->promises ? p->promises : "");

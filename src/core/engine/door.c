@@ -103,11 +103,12 @@ static int revision_check(struct ctx *x, struct err *e)
 			return err_set(e, E_PRECONDITION_REQUIRED, "If-Match", "send the ETag of the %s you edited in If-Match", noun);
 		return 0;
 	}
-	/* "*" would match any revision and so defeat R13: the ETag itself is needed */
+	/* "*" would match any revision and so defeat R13: the ETag itself is
+	 * needed; and RFC 9110 13.1.1 compares If-Match strongly, so a weak
+	 * one (W/"rev-3") matches nothing */
 	core_etag(json_integer_value(json_object_get(x->scope.record, "revision")), etag);
-	/* accept the weak form too: W/"rev-3" */
 	if (!strncmp(im, "W/", 2))
-		im += 2;
+		return err_set(e, E_STALE, "If-Match", "a weak ETag (%s) never matches for a change: send the ETag itself, %s", im, etag);
 	if (strcmp(im, etag))
 		return err_set(e, E_STALE, "If-Match", "the %s is now at %s; reload and apply your change again", noun, etag);
 	return 0;
