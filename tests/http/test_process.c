@@ -2219,6 +2219,32 @@ static void test_issue21_restrictions_of_the_approved_revision(void **state)
 	resp_free(&r);
 }
 
+/* R7, R21 (issue 21, 8): an update the Board approved shows the newest
+ * approval, not the adoption's; the adoption's stays in the history. */
+static void test_issue21_an_update_carries_the_newest_board_approval(void **state)
+{
+	(void)state;
+	long long id = established(0);
+	S.now += 30 * DAY;
+	struct resp r = amend(SAM, id, "{ss sb ss s{ss}}", "class", "other", "significant", 1, "summary", "Wider benefits", "changes",
+			      "benefits", "Much wider");
+	expect_status(r, 201);
+	long long aid = jint(r.json, "id");
+	resp_free(&r);
+	vote_all(ballot_of_amendment(id, 3, aid), AC_VOTERS, "yes");
+	vote_all(ballot_of_amendment(id, 1, aid), BOARD_VOTERS, "yes");
+	assert_string_equal(amendment_status(id, aid), "applied");
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	assert_non_null(strstr(jstr(r.json, "board_resolution"), "The Board approved amendment"));
+	assert_string_equal(jstr(r.json, "board_approval_date"), today());
+	resp_free(&r);
+	r = as(&S, VP, "GET", wpath(id, "/versions/1.0.0"), NULL);
+	expect_status(r, 200);
+	assert_non_null(strstr(jstr(r.json, "snapshot.board_resolution"), "RESOLVED, that the Board approves"));
+	resp_free(&r);
+	S.now -= 30 * DAY;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2277,6 +2303,7 @@ int main(void)
 		cmocka_unit_test(test_issue21_an_amendment_keeps_the_progress_of_milestones),
 		cmocka_unit_test(test_issue21_approvers_from_the_difference_of_milestones),
 		cmocka_unit_test(test_issue21_restrictions_of_the_approved_revision),
+		cmocka_unit_test(test_issue21_an_update_carries_the_newest_board_approval),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

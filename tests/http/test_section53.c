@@ -124,15 +124,15 @@ static void setting(const char *fmt, ...)
 	resp_free(&r);
 }
 
-/* R42: a partner asks through the feedback portal with the template; the
- * request goes to the body that owns the standard. */
+/* R42: a partner asks through the feedback portal, preferably with the
+ * template; the request goes to the body that owns the standard. */
 static void test_R42_feedback_portal(void **state)
 {
 	(void)state;
 	struct resp r = as(&S, SAM, "POST", "/api/v1/change-requests", "{sI ss ss ss sb}", "dmtf_standard_id", (json_int_t)dsp_id("DSP0004"),
-			   "standard_version", "2.8.0", "problem", "p", "rationale", "r", "attests", 1);
-	expect_rule(r, 400, "R42"); /* the template's proposed change is missing */
-	assert_string_equal(jstr(r.json, "field"), "proposed_change");
+			   "standard_version", "2.8.0", "proposed_change", "c", "rationale", "r", "attests", 1);
+	expect_rule(r, 400, "R42"); /* what the problem is, at least (issue 21, 20: the rest is preferred) */
+	assert_string_equal(jstr(r.json, "field"), "problem");
 	resp_free(&r);
 	r = as(&S, SAM, "POST", "/api/v1/change-requests", "{si ss ss ss ss sb}", "dmtf_standard_id", 999, "standard_version", "1",
 	       "problem", "p", "proposed_change", "c", "rationale", "r", "attests", 1);
@@ -178,6 +178,24 @@ static void test_R42_feedback_portal(void **state)
  * request is free of restrictions unless the WR agreed some: restrictions
  * written into a draft nobody approved are no agreement (issue 21, 12;
  * test_process shows an approved WR's). */
+/* R42 (issue 21, 20): the template is offered, not required: the problem
+ * in free text is a request; without it there is none. */
+static void test_R42_free_text_or_the_template(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, SAM, "POST", "/api/v1/change-requests", "{sI ss ss sb}", "dmtf_standard_id", (json_int_t)dsp_id("DSP0004"),
+			   "standard_version", "2.8.0", "problem", "Section 7 and section 9 disagree on key qualifiers; please align them.",
+			   "attests", 1);
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "status"), "submitted");
+	resp_free(&r);
+	r = as(&S, SAM, "POST", "/api/v1/change-requests", "{sI ss sb}", "dmtf_standard_id", (json_int_t)dsp_id("DSP0004"), "standard_version",
+	       "2.8.0", "attests", 1);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "problem");
+	resp_free(&r);
+}
+
 static void test_R43_attestation_and_restrictions(void **state)
 {
 	(void)state;
@@ -632,6 +650,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_R42_feedback_portal),
+		cmocka_unit_test(test_R42_free_text_or_the_template),
 		cmocka_unit_test(test_R43_attestation_and_restrictions),
 		cmocka_unit_test(test_R44_review_contact_and_decision),
 		cmocka_unit_test(test_R45_discussion_schedules_a_joint_meeting),

@@ -303,8 +303,7 @@ static int conflicts(struct ctx *x, json_t *a, char *out, size_t n)
 	then = json_object_get(v, "snapshot");
 	now = core__wr_document(x, x->scope.record);
 	json_object_foreach(ch, key, val) {
-		const char *section = !strcmp(key, "contacts") ? "contacts" : key;
-		json_t *a1 = json_object_get(then, section), *b1 = json_object_get(now, section);
+		json_t *a1 = json_object_get(then, key), *b1 = json_object_get(now, key); /* the document's keys are the changes' */
 		int differ;
 		if (json_is_array(a1) || json_is_array(b1)) {
 			json_t *pa = planned(a1), *pb = planned(b1);
@@ -326,6 +325,30 @@ static int conflicts(struct ctx *x, json_t *a, char *out, size_t n)
 }
 
 static int reject(struct ctx *x, json_t *a, const char *why, struct err *e);
+
+/* R7, R21 (issue 21, 8): an update the Board approved carries the newest
+ * approval: the Board's decision on it, and the day its ballot passed,
+ * replace the earlier resolution in the WR (which stays in its history,
+ * R50). Into fields; nothing for an update without the Board. */
+static void board_resolution(struct ctx *x, json_t *a, json_t *fields)
+{
+	struct err ignored = ERR_INIT;
+	json_t *where = json_pack("{sO ss ss}", "amendment_id", json_object_get(a, "id"), "kind", "board", "status", "given"), *ap = NULL, *b = NULL;
+	if (!store_find_one(x->st, "approvals", where, &ap, &ignored) && json_is_integer(json_object_get(ap, "ballot_id")) &&
+	    !store_get(x->st, "ballots", json_integer_value(json_object_get(ap, "ballot_id")), &b, &ignored)) {
+		char text[700], day[11];
+		snprintf(day, sizeof(day), "%.10s", json_string_value(json_object_get(b, "closed_at")));
+		snprintf(text, sizeof(text), "The Board approved amendment %lld (%s: %s) by ballot %lld on %s (%s).",
+			 (long long)json_integer_value(json_object_get(a, "id")), json_string_value(json_object_get(a, "class")),
+			 json_string_value(json_object_get(a, "summary")), (long long)json_integer_value(json_object_get(b, "id")), day,
+			 json_string_value(json_object_get(ap, "rule")));
+		json_object_set_new(fields, "board_resolution", json_string(text));
+		json_object_set_new(fields, "board_approval_date", json_string(day));
+	}
+	json_decref(where);
+	json_decref(ap);
+	json_decref(b);
+}
 
 static int apply(struct ctx *x, json_t *a, struct err *e)
 {
@@ -362,6 +385,7 @@ static int apply(struct ctx *x, json_t *a, struct err *e)
 		if ((v = json_object_get(ch, keys[i])))
 			json_object_set(fields, keys[i], v);
 	date_add_months(x->today, months > 0 ? months : 24, next);
+	board_resolution(x, a, fields);
 	json_object_set_new(fields, "last_update_date", json_string(x->today));
 	json_object_set_new(fields, "next_review_date", json_string(next));
 	json_object_set_new(fields, "updated_at", json_string(x->now_iso));

@@ -34,9 +34,11 @@ const struct jfield core__cr_spec[] = {
 	{ .name = "dmtf_standard_id", .type = JT_ID, .flags = JF_REQUIRED, .rule = "R42" },
 	{ .name = "standard_version", .type = JT_STR, .flags = JF_REQUIRED, .max = 40, .rule = "R42" },
 	{ .name = "section", .type = JT_STR, .flags = JF_NULLABLE, .max = 200 },
+	/* R42: "preferably" the template: its three parts are offered, and
+	 * the problem alone, in free text, is a request too (issue 21, 20) */
 	{ .name = "problem", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 20000, .rule = "R42" },
-	{ .name = "proposed_change", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 20000, .rule = "R42" },
-	{ .name = "rationale", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 20000, .rule = "R42" },
+	{ .name = "proposed_change", .type = JT_TEXT, .max = 20000, .rule = "R42" },
+	{ .name = "rationale", .type = JT_TEXT, .max = 20000, .rule = "R42" },
 	{ .name = "attachments", .type = JT_ARRAY, .max = 10, .items = attachment },
 	{ .name = "wr_id", .type = JT_ID, .flags = JF_NULLABLE, .rule = "R43" },
 	{ .name = "attests", .type = JT_BOOL, .rule = "R43" },
@@ -336,6 +338,10 @@ int core__cr_create(struct ctx *x, struct err *e)
 	}
 	row = json_deep_copy(b);
 	json_object_del(row, "attests");
+	if (!json_object_get(row, "proposed_change"))
+		json_object_set_new(row, "proposed_change", json_string(""));
+	if (!json_object_get(row, "rationale"))
+		json_object_set_new(row, "rationale", json_string(""));
 	if (!json_object_get(row, "attachments"))
 		json_object_set_new(row, "attachments", json_array());
 	/* R43: free of restrictions unless the partner's WR agreed some */
