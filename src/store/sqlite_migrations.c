@@ -734,6 +734,15 @@ static const char m15_decisions[] =
 	 * their chairs; only the ballots are of the involved ones (R4, R5) */
 	"UPDATE notify_rules SET role = 'all_committee_chairs' WHERE event = 'wr.socialized' AND role = 'committee_chairs';";
 
+/* R35: new delegation rules ask the partners with delegated work to agree again. */
+static const char m16_delegation_changed[] =
+	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('delegation.changed','partner_reps'),('delegation.changed','owner');";
+
+/* R25: a milestone whose completion is announced, and who hears of it. */
+static const char m17_significant_milestones[] =
+	"ALTER TABLE milestones ADD COLUMN significant BOOLEAN NOT NULL DEFAULT 0;"
+	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('milestone.completed','vp'),('milestone.completed','marketing_chair');";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -750,5 +759,7 @@ const char *const store__sqlite_migrations[] = {
 	m13_chain,
 	m14_receipts,
 	m15_decisions,
+	m16_delegation_changed,
+	m17_significant_milestones,
 	NULL,
 };

@@ -1966,6 +1966,13 @@ static void test_issue21_comments_during_a_ballot(void **state)
 	struct resp r = as(&S, CHAIR, "POST", wpath(id, "/comments"), "{ss}", "text", "Does milestone 1 include the profiles?");
 	expect_status(r, 201);
 	resp_free(&r);
+	char bpath[64];
+	snprintf(bpath, sizeof(bpath), "/api/v1/ballots/%lld", ballot_of(id, 3));
+	r = as(&S, VP, "GET", bpath, NULL); /* shown to the voters, with the ballot */
+	expect_status(r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "comments")), 1);
+	assert_string_equal(jstr(r.json, "comments.0.text"), "Does milestone 1 include the profiles?");
+	resp_free(&r);
 	vote_all(ballot_of(id, 3), AC_VOTERS, "yes");
 	assert_string_equal(status_of(id), "committee_approved");
 	r = as(&S, CHAIR, "POST", wpath(id, "/comments"), "{ss}", "text", "Too late");
@@ -2245,6 +2252,49 @@ static void test_issue21_an_update_carries_the_newest_board_approval(void **stat
 	S.now -= 30 * DAY;
 }
 
+/* R25 (issue 21): a significant milestone's completion is announced: the
+ * VP of Alliances gets the task of coordinating it with the Marketing
+ * Committee, whose chair is told; an ordinary milestone's is not. */
+static void test_issue21_a_significant_milestone_is_announced(void **state)
+{
+	(void)state;
+	long long id = draft(0);
+	struct resp r = as(&S, OWNER, "POST", wpath(id, "/milestones"), "{ss si ss sb}", "description", "Storage schema released", "body_id",
+			   3, "target_date", "2028-03-31", "significant", 1);
+	expect_status(r, 201);
+	long long big = jint(r.json, "id");
+	resp_free(&r);
+	approve_committees(id, 0);
+	approve_board(id);
+	establish(id);
+	r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	long long small = 0;
+	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "milestones")); i++)
+		if (jint(json_array_get(json_object_get(r.json, "milestones"), i), "id") != big)
+			small = jint(json_array_get(json_object_get(r.json, "milestones"), i), "id");
+	resp_free(&r);
+	char tail[96];
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", small);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 200);
+	resp_free(&r);
+	json_t *items = tasks_of(id);
+	assert_null(task_kind(items, "milestone_announcement")); /* not significant */
+	json_decref(items);
+	assert_false(outbox_has(id, "milestone.completed", "marketing@dmtf.example"));
+	snprintf(tail, sizeof(tail), "/milestones/%lld/progress", big);
+	r = as(&S, OWNER, "POST", wpath(id, tail), "{ss}", "status", "complete");
+	expect_status(r, 200);
+	resp_free(&r);
+	items = tasks_of(id);
+	json_t *t = task_kind(items, "milestone_announcement");
+	assert_non_null(t);
+	assert_int_equal(jint(t, "assignee_id"), 2); /* the VP of Alliances */
+	assert_string_equal(jstr(t, "rule"), "R25");
+	json_decref(items);
+	assert_true(outbox_has(id, "milestone.completed", "marketing@dmtf.example"));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2304,6 +2354,7 @@ int main(void)
 		cmocka_unit_test(test_issue21_approvers_from_the_difference_of_milestones),
 		cmocka_unit_test(test_issue21_restrictions_of_the_approved_revision),
 		cmocka_unit_test(test_issue21_an_update_carries_the_newest_board_approval),
+		cmocka_unit_test(test_issue21_a_significant_milestone_is_announced),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -263,6 +263,13 @@ static void test_R35_delegated_work_needs_the_partners_agreement(void **state)
 	assert_int_equal(jint(r.json, "current.version"), 2);
 	assert_int_equal(json_array_size(json_object_get(r.json, "versions")), 2);
 	resp_free(&r);
+	/* the partner with delegated work is asked to agree again (issue 21) */
+	r = as(&S, ADMIN, "GET", "/api/v1/outbox?event=delegation.changed&person_id=8", NULL);
+	expect_status(r, 200);
+	assert_int_equal(json_array_size(json_object_get(r.json, "items")), 1);
+	assert_non_null(strstr(jstr(r.json, "items.0.subject"), "version 2"));
+	assert_int_equal(jint(r.json, "items.0.wr_id"), 1);
+	resp_free(&r);
 	r = delegated_row("snia-delegated-2");
 	expect_rule(r, 409, "R35"); /* agreed to version 1 only */
 	assert_string_equal(jstr(r.json, "field"), "kind");

@@ -618,6 +618,22 @@ static void test_R49_a_refusal_halts_the_meeting_until_they_leave(void **state)
 	expect_status(r, 201);
 	assert_int_equal(json_array_size(json_object_get(r.json, "records")), 1);
 	resp_free(&r);
+	/* one state per person (issue 21): she comes back, declined still: the
+	 * meeting halts again; present and left at once is no state */
+	r = p_set(TC, id, olga, "{\"present\":true,\"left\":true}");
+	expect_status(r, 400);
+	resp_free(&r);
+	r = p_set(TC, id, olga, "{\"present\":true}");
+	expect_status(r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "halted")));
+	resp_free(&r);
+	r = record(TC, id, "While she is back");
+	expect_rule(r, 409, "R49");
+	resp_free(&r);
+	r = p_set(TC, id, olga, "{\"left\":true}");
+	expect_status(r, 200);
+	assert_false(json_is_true(json_object_get(r.json, "halted")));
+	resp_free(&r);
 	r = m_step(TC, id, "close", NULL);
 	expect_status(r, 200);
 	resp_free(&r);

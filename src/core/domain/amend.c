@@ -33,6 +33,7 @@ static const struct jfield milestone_item[] = {
 	{ .name = "target_date", .type = JT_DATE, .flags = JF_NULLABLE },
 	{ .name = "status", .type = JT_ENUM, .enums = (const char *const[]){ "planned", "in_progress", "complete", "dropped", NULL } },
 	{ .name = "completed_date", .type = JT_DATE, .flags = JF_NULLABLE },
+	{ .name = "significant", .type = JT_BOOL, .rule = "R25" },
 	{ 0 }
 };
 

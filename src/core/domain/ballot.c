@@ -292,6 +292,24 @@ static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
 			json_object_set(r, "my_vote", v);
 	}
 	json_decref(votes);
+	/* the comments made on the version under ballot since it opened: the
+	 * voters' questions, shown to the voters (issue 21) */
+	json_t *where = json_pack("{sO sO}", "wr_id", json_object_get(b, "wr_id"), "revision", json_object_get(b, "revision")), *cs = NULL,
+	       *asked = json_array();
+	struct store_query cq = { .where = where, .order = "id" };
+	struct err none = ERR_INIT;
+	if (!store_find(x->st, "comments", &cq, &cs, &none))
+		for (size_t i = 0; i < json_array_size(cs); i++) {
+			json_t *c = json_array_get(cs, i);
+			const char *at = json_string_value(json_object_get(c, "created_at")), *opened = json_string_value(json_object_get(b, "opened_at"));
+			if (at && opened && strcmp(at, opened) >= 0 && !json_is_integer(json_object_get(c, "ballot_id")))
+				json_array_append_new(asked, json_pack("{sO sO sO sO sO}", "id", json_object_get(c, "id"), "author",
+								       json_object_get(c, "author"), "text", json_object_get(c, "text"), "status",
+								       json_object_get(c, "status"), "created_at", json_object_get(c, "created_at")));
+		}
+	json_object_set_new(r, "comments", asked);
+	json_decref(where);
+	json_decref(cs);
 	return r;
 }
 

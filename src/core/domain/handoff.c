@@ -7,6 +7,7 @@
 #include "core/domain/handoff.h"
 #include "core/domain/wr.h"
 #include "core/engine/ctx.h"
+#include "core/engine/notify.h"
 #include "core/engine/outbox.h"
 #include "core/engine/rows.h"
 #include "core/engine/settings.h"
@@ -30,7 +31,7 @@ static json_t *contacts_where(struct ctx *x, int pr)
 	return out;
 }
 
-static json_t *first_vp(struct ctx *x)
+json_t *core__first_vp(struct ctx *x)
 {
 	struct err ignored = ERR_INIT;
 	json_t *where = json_pack("{ss}", "role", "vp_alliances"), *rows = NULL, *id = NULL;
@@ -42,6 +43,24 @@ static json_t *first_vp(struct ctx *x)
 	json_decref(where);
 	json_decref(rows);
 	return id;
+}
+
+/* R25: a significant milestone completed: the VP of Alliances coordinates
+ * its announcement with the Marketing Committee (a task), and the
+ * Marketing Committee's chair is told (issue 21). */
+int core__milestone_announcement(struct ctx *x, json_t *milestone, struct err *e)
+{
+	char press[200], subject[300];
+	json_t *vp = core__first_vp(x);
+	json_t *owner = json_object_get(x->scope.record, "owner_id");
+	core__setting(x, "press_address", press, sizeof(press));
+	snprintf(subject, sizeof(subject), "A significant milestone is complete: %s (R25)", json_string_value(json_object_get(milestone, "description")));
+	int ret = core__task_add(x, about(x), "milestone_announcement", "R25", vp ? vp : owner, json_pack("[ss]", "Marketing Committee", press),
+				 json_pack("{ss sO sO}", "announcement", "A significant milestone may be announced", "title",
+					   json_object_get(x->scope.record, "title"), "milestone", json_object_get(milestone, "description")), e) ||
+		  core__notify(x, "milestone.completed", NULL, subject, NULL, e);
+	json_decref(vp);
+	return ret ? -1 : 0;
 }
 
 /* One hand-off as a message to a configured address (R9, R25): the
@@ -85,7 +104,7 @@ static int handoff_mail(struct ctx *x, const char *to, const char *event, const 
 int core__handoffs_create(struct ctx *x, struct err *e)
 {
 	char req[256], list[256], press[256];
-	json_t *owner = json_object_get(x->scope.record, "owner_id"), *vp = first_vp(x);
+	json_t *owner = json_object_get(x->scope.record, "owner_id"), *vp = core__first_vp(x);
 	int ret;
 	core__setting(x, "requests_address", req, sizeof(req));
 	core__setting(x, "alliance_list_address", list, sizeof(list));

@@ -549,10 +549,24 @@ int core__participant_update(struct ctx *x, struct err *e)
 			"the chair records who is present and who left; you record your acknowledgment");
 		goto out;
 	}
-	if ((v = json_object_get(body(x), "present")))
-		json_object_set(ch, "present", v);
-	if ((v = json_object_get(body(x), "left")))
-		json_object_set_new(ch, "left_at", json_is_true(v) ? json_string(x->now_iso) : json_null());
+	/* one state per person and meeting (issue 21): present, or left; who
+	 * is marked present again after leaving has come back, and who left
+	 * is no longer present */
+	json_t *pr = json_object_get(body(x), "present"), *lf = json_object_get(body(x), "left");
+	if (json_is_true(pr) && json_is_true(lf)) {
+		err_set(e, E_INVALID, "left", "a participant is present or has left, not both");
+		goto out;
+	}
+	if (pr) {
+		json_object_set(ch, "present", pr);
+		if (json_is_true(pr))
+			json_object_set_new(ch, "left_at", json_null());
+	}
+	if (lf) {
+		json_object_set_new(ch, "left_at", json_is_true(lf) ? json_string(x->now_iso) : json_null());
+		if (json_is_true(lf))
+			json_object_set_new(ch, "present", json_false());
+	}
 	if ((v = json_object_get(body(x), "ip_ack"))) {
 		/* R48: per person, with the time and the version of the text */
 		char text[8192], url[600], version[17];

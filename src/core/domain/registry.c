@@ -9,6 +9,7 @@
 #include "core/domain/registry.h"
 #include "core/domain/scope.h"
 #include "core/engine/ctx.h"
+#include "core/engine/notify.h"
 #include "core/engine/rows.h"
 #include "lib/util.h"
 
@@ -263,6 +264,34 @@ static json_t *rules_in_force(struct ctx *x, struct err *e)
 }
 
 /* A new version whenever the text in the settings changes (notify.c). */
+/* R35 (issue 21): new rules ask every partner with delegated work in Table
+ * 1 to agree again; until it does, no new delegated row (delegation_agreed). */
+static int ask_again(struct ctx *x, json_int_t version, struct err *e)
+{
+	json_t *where = json_pack("{ss ss}", "kind", "delegated", "status", "current"), *rows = NULL, *told = json_object();
+	struct store_query q = { .where = where, .columns = "id,wr_id" };
+	int ret = store_find(x->st, "standards", &q, &rows, e);
+	for (size_t i = 0; !ret && i < json_array_size(rows); i++) {
+		json_t *wid = json_object_get(json_array_get(rows, i), "wr_id"), *wr = NULL;
+		char key[24], subject[160];
+		core__id_key(wid, key);
+		if (json_object_get(told, key))
+			continue;
+		json_object_set_new(told, key, json_true());
+		struct err ignored = ERR_INIT;
+		if (store_get(x->st, "work_registers", json_integer_value(wid), &wr, &ignored))
+			continue;
+		snprintf(subject, sizeof(subject), "The DMTF delegation rules changed (version %lld): please agree to them again (R35)",
+			 (long long)version);
+		ret = core__notify(x, "delegation.changed", wr, subject, NULL, e);
+		json_decref(wr);
+	}
+	json_decref(where);
+	json_decref(rows);
+	json_decref(told);
+	return ret ? -1 : 0;
+}
+
 int core__delegation_rules_record(struct ctx *x, const char *text, struct err *e)
 {
 	struct err ignored = ERR_INIT;
@@ -271,12 +300,12 @@ int core__delegation_rules_record(struct ctx *x, const char *text, struct err *e
 		json_decref(cur);
 		return 0;
 	}
-	row = json_pack("{sI ss ss ss}", "version", (json_int_t)(cur ? json_integer_value(json_object_get(cur, "version")) + 1 : 1), "text",
-			text, "created_by", x->actor.label, "created_at", x->now_iso);
+	json_int_t version = cur ? json_integer_value(json_object_get(cur, "version")) + 1 : 1;
+	row = json_pack("{sI ss ss ss}", "version", version, "text", text, "created_by", x->actor.label, "created_at", x->now_iso);
 	int ret = store_insert(x->st, "delegation_rules", row, NULL, e);
 	json_decref(row);
 	json_decref(cur);
-	return ret;
+	return ret ? -1 : ask_again(x, version, e);
 }
 
 int core__delegation_agreed(struct ctx *x, int64_t wr_id, struct err *e)

@@ -7,6 +7,7 @@
 #include <string.h>
 
 #include "core/domain/ballot.h"
+#include "core/domain/handoff.h"
 #include "core/domain/lifecycle.h"
 #include "core/domain/review.h"
 #include "core/engine/ctx.h"
@@ -274,6 +275,10 @@ int core__milestone_progress(struct ctx *x, struct err *e)
 	else
 		json_object_set_new(ch, "completed_date", json_null());
 	if (store_update(x->st, "milestones", mid, ch, e) || store_get(x->st, "milestones", mid, &after, e))
+		goto out;
+	/* R25: a significant milestone just completed is announced */
+	if (!strcmp(status, "complete") && strcmp(json_string_value(json_object_get(m, "status")), "complete") &&
+	    json_is_true(json_object_get(after, "significant")) && core__milestone_announcement(x, after, e))
 		goto out;
 	core__reply(x, 200, json_incref(after));
 	core__audit(x, "milestone", mid, m, json_incref(after));

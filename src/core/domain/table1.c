@@ -29,6 +29,8 @@ const struct jfield core__milestone_spec[] = {
 	{ .name = "target_date", .type = JT_DATE, .flags = JF_NULLABLE },
 	{ .name = "status", .type = JT_ENUM, .enums = milestone_statuses },
 	{ .name = "completed_date", .type = JT_DATE, .flags = JF_NULLABLE },
+	/* R25: its completion is announced with the Marketing Committee */
+	{ .name = "significant", .type = JT_BOOL, .rule = "R25", .label = "Significant (its completion is announced, R25)" },
 	CORE_SUMMARY_FIELD,
 	{ 0 }
 };
