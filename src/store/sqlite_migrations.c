@@ -743,6 +743,10 @@ static const char m17_significant_milestones[] =
 	"ALTER TABLE milestones ADD COLUMN significant BOOLEAN NOT NULL DEFAULT 0;"
 	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('milestone.completed','vp'),('milestone.completed','marketing_chair');";
 
+/* R45: who agreed a joint meeting's format for the partner. */
+static const char m18_meeting_format[] =
+	"ALTER TABLE joint_meetings ADD COLUMN format_agreed_by TEXT;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -761,5 +765,6 @@ const char *const store__sqlite_migrations[] = {
 	m15_decisions,
 	m16_delegation_changed,
 	m17_significant_milestones,
+	m18_meeting_format,
 	NULL,
 };

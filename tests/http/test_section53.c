@@ -96,17 +96,20 @@ static const char *cr_status(long long id)
 /* How many outbox messages of event went to email (about what, when given). */
 static int mails(const char *event, const char *email, const char *containing)
 {
-	char path[160];
-	snprintf(path, sizeof(path), "/api/v1/outbox?event=%s&limit=200", event);
-	struct resp r = as(&S, ADMIN, "GET", path, NULL);
-	json_t *items = json_object_get(r.json, "items");
+	char path[200], cursor[40] = "";
 	int n = 0;
-	for (size_t i = 0; i < json_array_size(items); i++) {
-		json_t *m = json_array_get(items, i);
-		if (!strcmp(jstr(m, "email"), email) && (!containing || strstr(jstr(m, "body"), containing)))
-			n++;
-	}
-	resp_free(&r);
+	do { /* every page: the outbox outgrows one */
+		snprintf(path, sizeof(path), "/api/v1/outbox?event=%s&limit=200%s%s", event, *cursor ? "&cursor=" : "", cursor);
+		struct resp r = as(&S, ADMIN, "GET", path, NULL);
+		json_t *items = json_object_get(r.json, "items"), *next = json_object_get(r.json, "next_cursor");
+		for (size_t i = 0; i < json_array_size(items); i++) {
+			json_t *m = json_array_get(items, i);
+			if (!strcmp(jstr(m, "email"), email) && (!containing || strstr(jstr(m, "body"), containing)))
+				n++;
+		}
+		snprintf(cursor, sizeof(cursor), "%s", json_is_string(next) ? json_string_value(next) : "");
+		resp_free(&r);
+	} while (*cursor);
 	return n;
 }
 
@@ -480,6 +483,20 @@ static void test_R46_announcement_carries_the_ip_policy(void **state)
 	assert_int_equal(mails("meeting.announced", "olga@acme.example", "Contributions are made under the DMTF IP policy"), 1);
 	assert_int_equal(mails("meeting.announced", SAM, NULL), sam + 1);
 	assert_int_equal(mails("meeting.announced", SAM, "https://www.dmtf.org/about/policies/ip"), sam + 1);
+	/* R45 (issue 21): the announcement says who agreed the format for the
+	 * partner, or that nobody has yet */
+	assert_int_equal(mails("meeting.announced", SAM, "The format has not been confirmed for the partner yet"), sam + 1);
+	r = as(&S, TC, "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{si}]}", "body_id", 4, "partner_id", 2, "title", "Format agreed",
+	       "starts_at", "2027-03-08T15:00", "ends_at", "2027-03-08T16:00", "time_zone", "UTC", "kind", "face_to_face",
+	       "format_agreed_by", "Sam Patel (SNIA)", "participants", "person_id", 8);
+	expect_status(r, 201);
+	assert_string_equal(jstr(r.json, "format_agreed_by"), "Sam Patel (SNIA)");
+	long long agreed = jint(r.json, "id");
+	resp_free(&r);
+	r = m_step(TC, agreed, "announce", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(mails("meeting.announced", SAM, "The format was agreed for the partner by Sam Patel (SNIA) (R45)"), 1);
 	/* who hears of it is data: the hosting body's members too, until an
 	 * administrator takes that rule away */
 	int owner = mails("meeting.announced", OWNER, "DMTF IP policy");

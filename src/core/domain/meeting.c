@@ -48,6 +48,10 @@ const struct jfield core__meeting_spec[] = {
 	{ .name = "ends_at", .type = JT_STR, .flags = JF_REQUIRED, .max = 16 },
 	{ .name = "time_zone", .type = JT_STR, .flags = JF_REQUIRED, .max = 64 },
 	{ .name = "kind", .type = JT_ENUM, .flags = JF_REQUIRED, .enums = kinds, .rule = "R45" },
+	/* R45: the format is "as agreed to by both organizations": who agreed
+	 * it for the partner, said in the announcement (issue 21) */
+	{ .name = "format_agreed_by", .type = JT_STR, .flags = JF_NULLABLE, .max = 200, .rule = "R45",
+	  .label = "Who agreed the format for the partner" },
 	{ .name = "location", .type = JT_TEXT, .max = 2000 },
 	{ .name = "agenda", .type = JT_TEXT, .max = 20000 },
 	{ .name = "cr_id", .type = JT_ID, .flags = JF_NULLABLE },
@@ -315,6 +319,10 @@ static int effect_announce(struct ctx *x, struct err *e)
 		    !strcmp(str(m, "kind"), "teleconference") ? "a teleconference" : "face to face",
 		    str(m, "location") ? "Where: " : "", str(m, "location") ? str(m, "location") : "",
 		    str(m, "agenda") ? str(m, "agenda") : "(to follow)");
+	if (str(m, "format_agreed_by") && *str(m, "format_agreed_by"))
+		strbuf_addf(&sb, "The format was agreed for the partner by %s (R45).\n", str(m, "format_agreed_by"));
+	else
+		strbuf_addf(&sb, "The format has not been confirmed for the partner yet (R45).\n");
 	if (url[0])
 		strbuf_addf(&sb, "The DMTF IP policy: %s\n", url);
 	if (text[0])
