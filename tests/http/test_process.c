@@ -866,19 +866,25 @@ static int approvals_with(json_t *a, const char *kind, long long body)
 	return n;
 }
 
-static long long amendment_ballot(long long id, int body)
+/* The open ballot of a body on amendment aid of WR id (aid 0: on any of
+ * its amendments, the last one), 0 when none. */
+static long long ballot_of_amendment(long long id, int body, long long aid)
 {
 	char path[128];
 	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&body_id=%d&status=open", id, body);
 	struct resp r = as(&S, VP, "GET", path, NULL);
 	long long b = 0;
 	json_t *items = json_object_get(r.json, "items");
-	for (size_t i = 0; i < json_array_size(items); i++)
-		if (!strcmp(jstr(json_array_get(items, i), "purpose"), "amendment"))
-			b = jint(json_array_get(items, i), "id");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *it = json_array_get(items, i);
+		if (!strcmp(jstr(it, "purpose"), "amendment") && (!aid || jint(it, "amendment_id") == aid))
+			b = jint(it, "id");
+	}
 	resp_free(&r);
 	return b;
 }
+
+static long long amendment_ballot(long long id, int body) { return ballot_of_amendment(id, body, 0); }
 
 static void pass_alliance(long long id)
 {
@@ -2058,21 +2064,6 @@ static void test_issue21_the_vp_replaces_an_owner(void **state)
 	json_t *items = json_object_get(r.json, "items");
 	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), "replaces the owner"));
 	resp_free(&r);
-}
-
-/* The open ballot of a body on amendment aid of WR id (0 when none). */
-static long long ballot_of_amendment(long long id, int body, long long aid)
-{
-	char path[128];
-	snprintf(path, sizeof(path), "/api/v1/ballots?wr_id=%lld&body_id=%d&status=open", id, body);
-	struct resp r = as(&S, VP, "GET", path, NULL);
-	long long b = 0;
-	json_t *items = json_object_get(r.json, "items");
-	for (size_t i = 0; i < json_array_size(items); i++)
-		if (jint(json_array_get(items, i), "amendment_id") == aid)
-			b = jint(json_array_get(items, i), "id");
-	resp_free(&r);
-	return b;
 }
 
 /* R13, R22 (issue 21, 1): two amendments drafted on the same revision:

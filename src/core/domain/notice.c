@@ -61,7 +61,7 @@ static void add_where(struct ctx *x, json_t *ids, const char *table, json_t *whe
 }
 
 /* The chairs of every committee. */
-static void add_where_bodies(struct ctx *x, json_t *ids)
+static void add_committee_chairs(struct ctx *x, json_t *ids)
 {
 	struct err ignored = ERR_INIT;
 	json_t *where = json_pack("{ss}", "kind", "committee"), *rows = NULL;
@@ -99,7 +99,7 @@ void core__notice_people(struct ctx *x, const char *role, json_t *wr, json_t *ex
 			add_seats(x, ids, json_integer_value(json_object_get(json_array_get(ms, i), "wg_id")), "chair");
 		json_decref(ms);
 	} else if (!strcmp(role, "all_committee_chairs")) { /* R15: every committee, involved or not */
-		add_where_bodies(x, ids);
+		add_committee_chairs(x, ids);
 	} else if (!strcmp(role, "executive")) {
 		add_seats(x, ids, core__body_of_kind(x, "executive"), NULL);
 	} else if (!strcmp(role, "board")) {
