@@ -283,8 +283,9 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		"lead_org", "SNIA", "ip_policy", "partner", "owning_org", "partner", "developing_org", "partner",
 		"maintaining_org", "partner", "is_group", 1)))
 		return 1;
-	if (!cli_make(c, "wr.create", NULL, json_pack("{sI ss ss ss}", "partner_id", (json_int_t)tgg, "title",
-		"TGG and DMTF: data center facilities", "proposed_by", "partner",
+	/* R10: TGG's proposal, made by Greta Green for its board, recorded by the operator */
+	if (!cli_make(c, "wr.create", NULL, json_pack("{sI ss ss sI ss}", "partner_id", (json_int_t)tgg, "title",
+		"TGG and DMTF: data center facilities", "proposed_by", "partner", "proposer_id", (json_int_t)pid[7],
 		"scope", "Management of non-IT data center equipment and facilities.")))
 		return 1;
 	if (demo_feedback(c, pid[6], pid[3]))

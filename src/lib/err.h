@@ -40,6 +40,7 @@
   X(R1_OWNER,            409, "Owner must be an active Alliance Committee member", "R1") \
   X(R2_ORIGINATING,      409, "Originating Committee must be a committee", "R2") \
   X(R10_PROPOSER,        403, "Work Registers are proposed by a partner's representatives or by host staff", "R10") \
+  X(R10_MEMBER,          409, "Only a Board or Leadership member company proposes a Work Register", "R10") \
   X(R11_ASSIGN,          403, "Only the VP of Alliances assigns an owner to an external proposal", "R11") \
   X(R35_DELEGATION,      409, "Delegated work needs the partner's agreement to the delegation rules in force", "R35") \
   X(R36_TABLE,           400, "Table 1 row is incomplete",                 "R36") \

@@ -36,7 +36,11 @@ struct store {
 /* Engines. */
 int store__sqlite_open(struct store **out, const char *path, struct err *e);
 
-/* The numbered migrations of the SQLite engine, NULL-terminated. */
+/* The numbered migrations of the SQLite engine, NULL-terminated. One that
+ * begins with STORE_REBUILD builds a table again (SQLite's twelve steps of
+ * ALTER TABLE): it runs with foreign keys off, and commits only if
+ * PRAGMA foreign_key_check finds nothing. */
 extern const char *const store__sqlite_migrations[];
+#define STORE_REBUILD "/* rebuild */"
 
 #endif

@@ -766,6 +766,21 @@ static int s_schema_version(struct store *st)
 	return v;
 }
 
+/* After a table was built again: a row whose reference no longer holds
+ * fails the migration, named. */
+static int foreign_keys_broken(struct sqlite_store *s, struct err *e)
+{
+	sqlite3_stmt *c = NULL;
+	int ret = 0;
+	if (sqlite3_prepare_v2(s->db, "PRAGMA foreign_key_check", -1, &c, NULL) != SQLITE_OK)
+		return err_set(e, E_INTERNAL, NULL, "foreign_key_check: %s", sqlite3_errmsg(s->db));
+	if (sqlite3_step(c) == SQLITE_ROW)
+		ret = err_set(e, E_INTERNAL, NULL, "a row of %s (rowid %lld) refers to a missing row of %s", (const char *)sqlite3_column_text(c, 0),
+			      (long long)sqlite3_column_int64(c, 1), (const char *)sqlite3_column_text(c, 2));
+	sqlite3_finalize(c);
+	return ret;
+}
+
 static int s_migrate(struct store *st, int *applied, struct err *e)
 {
 	struct sqlite_store *s = SQ(st);
@@ -775,17 +790,29 @@ static int s_migrate(struct store *st, int *applied, struct err *e)
 	if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))", e))
 		return -1;
 	for (int i = 0; store__sqlite_migrations[i]; i++) {
+		const char *sql = store__sqlite_migrations[i];
+		int rebuild = !strncmp(sql, STORE_REBUILD, strlen(STORE_REBUILD)), bad;
 		char mark[96];
-		if (exec(s, "BEGIN IMMEDIATE", e))
+		/* foreign keys are switched outside a transaction only */
+		if ((rebuild && exec(s, "PRAGMA foreign_keys=OFF", e)) || exec(s, "BEGIN IMMEDIATE", e))
 			return -1;
 		/* read the version inside the lock: two processes may race here */
 		if (s_schema_version(st) > i) {
 			exec(s, "COMMIT", e);
+			if (rebuild && exec(s, "PRAGMA foreign_keys=ON", e))
+				return -1;
 			continue;
 		}
 		snprintf(mark, sizeof(mark), "INSERT INTO schema_migrations (version) VALUES (%d)", i + 1);
-		if (exec(s, store__sqlite_migrations[i], e) || exec(s, mark, e) || exec(s, "COMMIT", e)) {
+		bad = exec(s, sql, e) || (rebuild && foreign_keys_broken(s, e)) || exec(s, mark, e) || exec(s, "COMMIT", e);
+		if (bad)
 			s_rollback(st);
+		if (rebuild) {
+			struct err ignored = ERR_INIT;
+			if (exec(s, "PRAGMA foreign_keys=ON", bad ? &ignored : e))
+				bad = 1;
+		}
+		if (bad) {
 			char detail[sizeof(e->detail)];
 			snprintf(detail, sizeof(detail), "%s", e->detail);
 			return err_set(e, E_INTERNAL, NULL, "migration %d: %s", i + 1, detail);

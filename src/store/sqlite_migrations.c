@@ -747,6 +747,90 @@ static const char m17_significant_milestones[] =
 static const char m18_meeting_format[] =
 	"ALTER TABLE joint_meetings ADD COLUMN format_agreed_by TEXT;";
 
+/* R38 (issue 21, 19): an AP identifier is unique per partner among the
+ * rows of its live WRs; a withdrawn or removed WR releases its rows'
+ * identifiers (released_at), which stay in its history. The table-level
+ * UNIQUE (partner_id, ap_id) cannot be dropped in SQLite: the table is
+ * built again, with its indexes and the search triggers of m5. */
+static const char m19_reusable_identifiers[] =
+	STORE_REBUILD
+	"CREATE TABLE standards_new ("
+	" id INTEGER PRIMARY KEY,"
+	" wr_id INTEGER NOT NULL REFERENCES work_registers(id),"
+	" partner_id INTEGER NOT NULL REFERENCES organizations(id),"
+	" kind TEXT NOT NULL CHECK (kind IN ('joint','delegated')),"
+	" standard_type TEXT NOT NULL,"
+	" ap_id TEXT NOT NULL,"
+	" description TEXT NOT NULL,"
+	" domain TEXT NOT NULL,"
+	" lead_org TEXT NOT NULL,"
+	" ip_policy TEXT NOT NULL CHECK (ip_policy IN ('DMTF','partner')),"
+	" owning_org TEXT NOT NULL CHECK (owning_org IN ('DMTF','partner')),"
+	" developing_org TEXT NOT NULL CHECK (developing_org IN ('DMTF','partner')),"
+	" maintaining_org TEXT NOT NULL CHECK (maintaining_org IN ('DMTF','partner')),"
+	" is_group BOOLEAN NOT NULL DEFAULT 0,"
+	" replaces_id INTEGER REFERENCES standards_new(id),"
+	" status TEXT NOT NULL DEFAULT 'current' CHECK (status IN ('current','replaced')),"
+	" replaced_at TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" released_at TEXT);"
+	"INSERT INTO standards_new (id, wr_id, partner_id, kind, standard_type, ap_id, description, domain, lead_org, ip_policy, owning_org, developing_org, maintaining_org, is_group, replaces_id, status, replaced_at, created_at, updated_at) SELECT id, wr_id, partner_id, kind, standard_type, ap_id, description, domain, lead_org, ip_policy, owning_org, developing_org, maintaining_org, is_group, replaces_id, status, replaced_at, created_at, updated_at FROM standards;"
+	"UPDATE standards_new SET released_at = coalesce((SELECT w.ended_at FROM work_registers w WHERE w.id = standards_new.wr_id), updated_at)"
+	" WHERE wr_id IN (SELECT id FROM work_registers WHERE status IN ('withdrawn','removed'));"
+	"DROP TABLE standards;"
+	"ALTER TABLE standards_new RENAME TO standards;"
+	"CREATE UNIQUE INDEX standards_ap_id ON standards(partner_id, ap_id) WHERE released_at IS NULL;"
+	"CREATE INDEX standards_wr ON standards(wr_id);"
+	"CREATE INDEX standards_domain ON standards(domain);"
+	"CREATE INDEX standards_replaces ON standards(replaces_id);"
+	"CREATE INDEX standards_type ON standards(standard_type);"
+	"CREATE TRIGGER wr_text_standards_insert AFTER INSERT ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = new.wr_id AND s.status = 'current'), '') WHERE rowid = new.wr_id; END;"
+	"CREATE TRIGGER wr_text_standards_update AFTER UPDATE ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = new.wr_id AND s.status = 'current'), '') WHERE rowid = new.wr_id;"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = old.wr_id AND s.status = 'current'), '') WHERE rowid = old.wr_id AND old.wr_id <> new.wr_id; END;"
+	"CREATE TRIGGER wr_text_standards_delete AFTER DELETE ON standards BEGIN"
+	" UPDATE wr_text SET table1 = coalesce((SELECT group_concat(ap_id || ' ' || standard_type || ' ' || description || ' ' || domain, ' ') FROM standards s WHERE s.wr_id = old.wr_id AND s.status = 'current'), '') WHERE rowid = old.wr_id; END;";
+
+/* R10 (issue 21): member companies are organizations with a membership
+ * level, and only a Board or Leadership member proposes a WR; a WR names
+ * the organization that proposed it and, for an external one, that its
+ * representative acts for its board. The kind's CHECK is a column's: the
+ * table is built again, with its index and the stamps' triggers of m4. */
+static const char m20_member_companies[] =
+	STORE_REBUILD
+	"CREATE TABLE organizations_new ("
+	" id INTEGER PRIMARY KEY,"
+	" name TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+	" short_name TEXT NOT NULL COLLATE NOCASE UNIQUE,"
+	" kind TEXT NOT NULL CHECK (kind IN ('host','partner','member')),"
+	" website TEXT,"
+	" status TEXT NOT NULL DEFAULT 'active' CHECK (status IN ('prospective','active','former')),"
+	" description TEXT,"
+	" created_at TEXT NOT NULL, updated_at TEXT NOT NULL,"
+	" membership_level TEXT CHECK (membership_level IN ('board','leadership','participation','academic')),"
+	" CHECK ((kind = 'member') = (membership_level IS NOT NULL)));"
+	"INSERT INTO organizations_new (id, name, short_name, kind, website, status, description, created_at, updated_at)"
+	" SELECT id, name, short_name, kind, website, status, description, created_at, updated_at FROM organizations;"
+	"DROP TABLE organizations;"
+	"ALTER TABLE organizations_new RENAME TO organizations;"
+	"CREATE UNIQUE INDEX organizations_one_host ON organizations(kind) WHERE kind = 'host';"
+	"CREATE TRIGGER stamps_organizations_insert AFTER INSERT ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_organizations_update AFTER UPDATE ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TRIGGER stamps_organizations_delete AFTER DELETE ON organizations BEGIN UPDATE stamps SET people = random(); END;"
+	"ALTER TABLE work_registers ADD COLUMN proposer_org_id INTEGER REFERENCES organizations(id);"
+	"ALTER TABLE work_registers ADD COLUMN proposer_for TEXT CHECK (proposer_for IN ('board'));"
+	"UPDATE work_registers SET proposer_org_id = partner_id, proposer_for = 'board' WHERE proposed_by = 'partner';"
+	"UPDATE work_registers SET proposer_org_id = (SELECT id FROM organizations WHERE kind = 'host') WHERE proposed_by = 'member';";
+
+/* Section 2.2 (issue 21): the owner delivers the draft in a timely manner:
+ * a drafting target date set with the VP of Alliances; the owner reminded
+ * at the lead times, the VP told when it passes. */
+static const char m21_drafting_target[] =
+	"ALTER TABLE work_registers ADD COLUMN drafting_target_date TEXT;"
+	"INSERT OR IGNORE INTO settings (key, value) VALUES ('drafting_reminder_days','30,7,1,0');"
+	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('drafting.due','owner'),('drafting.overdue','vp'),('drafting.overdue','owner');";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -766,5 +850,8 @@ const char *const store__sqlite_migrations[] = {
 	m16_delegation_changed,
 	m17_significant_milestones,
 	m18_meeting_format,
+	m19_reusable_identifiers,
+	m20_member_companies,
+	m21_drafting_target,
 	NULL,
 };

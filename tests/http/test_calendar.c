@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 #include <libical/ical.h>
@@ -18,6 +19,7 @@
 
 #define OWNER "owner@dmtf.example"
 #define TC "tc@dmtf.example"
+#define VP "vp@dmtf.example"
 #define GRETA "greta@tgg.example"
 
 static struct server S;
@@ -92,6 +94,30 @@ static void test_calendars(void **state)
 	assert_int_equal((long long)icaltime_as_timet(icalcomponent_get_dtstart(b)), deadline);
 	/* a moment: no DTEND equal to its DTSTART (RFC 5545 3.6.1; issue 21, 13) */
 	assert_null(icalcomponent_get_first_property(b, ICAL_DTEND_PROPERTY));
+	icalcomponent_free(cal);
+
+	/* the target date of Owen's draft (section 2.2), while it is drafted */
+	r = as(&S, VP, "GET", "/api/v1/work-registers?status=drafting&owner_id=3", NULL);
+	long long drafted = jint(r.json, "items.0.id");
+	resp_free(&r);
+	assert_true(drafted > 0);
+	snprintf(path, sizeof(path), "/api/v1/work-registers/%lld", drafted);
+	r = as(&S, VP, "GET", path, NULL);
+	char etag[64], target[16];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	time_t later = time(NULL) + 30 * 86400;
+	strftime(target, sizeof(target), "%Y-%m-%d", gmtime(&later));
+	r = as_if(&S, VP, "PATCH", path, etag, "{ss}", "drafting_target_date", target);
+	expect_status(r, 200);
+	resp_free(&r);
+	cal = fetch(url);
+	snprintf(path, sizeof(path), "drafting-%lld@entente", drafted);
+	icalcomponent *target_ev = event_of(cal, path);
+	assert_non_null(target_ev);
+	d = icalcomponent_get_dtstart(target_ev);
+	snprintf(out, sizeof(out), "%04d-%02d-%02d", d.year, d.month, d.day);
+	assert_string_equal(out, target);
 	icalcomponent_free(cal);
 
 	/* the review recorded: the date moves, the UID stays, SEQUENCE grows */

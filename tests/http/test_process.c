@@ -2286,6 +2286,234 @@ static void test_issue21_a_significant_milestone_is_announced(void **state)
 	assert_true(outbox_has(id, "milestone.completed", "marketing@dmtf.example"));
 }
 
+/* A Table 1 row with this AP identifier on WR id, as the owner asks it:
+ * the answer's status. */
+static int t1_try(long long id, const char *ap)
+{
+	struct resp r = as(&S, OWNER, "POST", wpath(id, "/standards"), "{ss ss ss ss ss ss ss ss ss ss}", "kind", "joint", "standard_type",
+			   "profile", "ap_id", ap, "description", "Profiles", "domain", "Storage", "lead_org", "SNIA", "ip_policy", "partner",
+			   "owning_org", "partner", "developing_org", "partner", "maintaining_org", "partner");
+	int status = r.status;
+	if (status == 409)
+		assert_string_equal(jstr(r.json, "rule"), "R38");
+	resp_free(&r);
+	return status;
+}
+
+/* R38 (issue 21, 19): an AP identifier is unique among the partner's live
+ * WRs; a withdrawn or a removed WR releases its identifiers, and its rows
+ * stay in its history. */
+static void test_issue21_a_removed_register_releases_its_identifiers(void **state)
+{
+	(void)state;
+	long long a = draft(0), b = draft(0);
+	t1_row(a, "reuse-after-withdrawal", "Storage", 0);
+	assert_int_equal(t1_try(b, "reuse-after-withdrawal"), 409);
+	struct resp r = step(VP, a, "withdraw", "{ss}", "note", "superseded by another proposal");
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(t1_try(b, "reuse-after-withdrawal"), 201);
+	json_t *kept = t1_of(a, "reuse-after-withdrawal"); /* history: the withdrawn WR keeps its row */
+	assert_non_null(kept);
+	assert_non_null(json_string_value(json_object_get(kept, "released_at")));
+	assert_int_equal(t1_try(b, "reuse-after-withdrawal"), 409); /* live again, in b */
+
+	long long c = draft(0);
+	t1_row(c, "reuse-after-removal", "Storage", 0);
+	approve_committees(c, 0);
+	approve_board(c);
+	establish(c);
+	assert_int_equal(t1_try(b, "reuse-after-removal"), 409); /* an established WR holds it */
+	r = step(VP, c, "recommend-removal", "{ss}", "reason", "not_maintained");
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(BOARD, c, "schedule-removal");
+	assert_int_equal(t1_try(b, "reuse-after-removal"), 409); /* proposed for removal is not removed */
+	vote_all(ballot_of(c, 1), BOARD_VOTERS, "yes");
+	assert_string_equal(status_of(c), "removed");
+	assert_int_equal(t1_try(b, "reuse-after-removal"), 201);
+	assert_non_null(t1_of(c, "reuse-after-removal"));
+}
+
+static long long org_made(const char *name, const char *level)
+{
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/organizations", "{ss ss ss ss}", "name", name, "short_name", name, "kind", "member",
+			   "membership_level", level);
+	expect_status(r, 201);
+	long long id = jint(r.json, "id");
+	resp_free(&r);
+	return id;
+}
+
+/* R10 (issue 21): a member company proposes only as a Board or Leadership
+ * member (its level is data on the organization); host staff propose for
+ * the host as before; an external proposal records the person and that
+ * they act for its board. */
+static void test_issue21_R10_who_proposes(void **state)
+{
+	(void)state;
+	struct resp r = as(&S, ADMIN, "POST", "/api/v1/organizations", "{ss ss ss}", "name", "Levelless", "short_name", "LVL", "kind", "member");
+	expect_rule(r, 400, "R10");
+	assert_string_equal(jstr(r.json, "field"), "membership_level");
+	resp_free(&r);
+	r = as(&S, ADMIN, "POST", "/api/v1/organizations", "{ss ss ss}", "name", "Partner with a level", "short_name", "PWL", "membership_level",
+	       "board");
+	expect_rule(r, 400, "R10");
+	resp_free(&r);
+	long long contoso = org_made("Contoso Systems", "board"), northwind = org_made("Northwind Labs", "leadership"),
+		  fabrikam = org_made("Fabrikam", "participation");
+
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss sI}", "partner_id", 2, "title", "Fabrikam proposes", "proposer_org_id",
+	       (json_int_t)fabrikam);
+	expect_rule(r, 409, "R10");
+	assert_non_null(strstr(jstr(r.json, "detail"), "participation"));
+	resp_free(&r);
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss si}", "partner_id", 2, "title", "TGG is no member company", "proposer_org_id", 3);
+	expect_rule(r, 409, "R10");
+	resp_free(&r);
+	long long by[2] = { contoso, northwind };
+	long long wr = 0;
+	for (int i = 0; i < 2; i++) {
+		r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss sI}", "partner_id", 2, "title", "A member proposes", "proposer_org_id",
+		       (json_int_t)by[i]);
+		expect_status(r, 201);
+		assert_string_equal(jstr(r.json, "proposed_by"), "member");
+		assert_int_equal(jint(r.json, "proposer_org_id"), by[i]);
+		assert_true(json_is_null(json_object_get(r.json, "proposer_for")));
+		wr = jint(r.json, "id");
+		resp_free(&r);
+	}
+	r = as_if(&S, VP, "PATCH", wpath(wr, ""), "\"rev-1\"", "{sI}", "proposer_org_id", (json_int_t)contoso);
+	expect_rule(r, 403, "R10"); /* who proposed is history */
+	assert_string_equal(jstr(r.json, "field"), "proposer_org_id");
+	resp_free(&r);
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "The host proposes");
+	expect_status(r, 201);
+	assert_int_equal(jint(r.json, "proposer_org_id"), 1); /* the host, as before */
+	resp_free(&r);
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/organizations/%lld", fabrikam);
+	r = as(&S, ADMIN, "PATCH", path, "{sn}", "membership_level");
+	expect_rule(r, 400, "R10"); /* a member company keeps a level */
+	resp_free(&r);
+	r = as(&S, ADMIN, "PATCH", path, "{ss}", "membership_level", "board");
+	expect_status(r, 200);
+	resp_free(&r);
+	r = as(&S, TC, "POST", "/api/v1/work-registers", "{si ss sI}", "partner_id", 2, "title", "Fabrikam, now a Board member",
+	       "proposer_org_id", (json_int_t)fabrikam);
+	expect_status(r, 201);
+	resp_free(&r);
+
+	/* an external proposal: the person, for the partner's board */
+	r = as(&S, SAM, "POST", "/api/v1/work-registers", "{si ss}", "partner_id", 2, "title", "SNIA proposes");
+	expect_status(r, 201);
+	assert_int_equal(jint(r.json, "proposer_id"), 8);
+	assert_int_equal(jint(r.json, "proposer_org_id"), 2);
+	assert_string_equal(jstr(r.json, "proposer_for"), "board");
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers", "{si ss ss}", "partner_id", 3, "title", "TGG's proposal", "proposed_by", "partner");
+	expect_rule(r, 400, "R10");
+	assert_string_equal(jstr(r.json, "field"), "proposer_id");
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers", "{si ss ss si}", "partner_id", 3, "title", "TGG's proposal", "proposed_by", "partner",
+	       "proposer_id", 8);
+	expect_rule(r, 400, "R10"); /* Sam is SNIA's, not TGG's */
+	resp_free(&r);
+	r = as(&S, VP, "POST", "/api/v1/work-registers", "{si ss ss si}", "partner_id", 3, "title", "TGG's proposal", "proposed_by", "partner",
+	       "proposer_id", 9);
+	expect_status(r, 201);
+	assert_int_equal(jint(r.json, "proposer_id"), 9);
+	assert_string_equal(jstr(r.json, "proposer_for"), "board");
+	resp_free(&r);
+}
+
+/* The server's day, n days after the test clock's now. */
+static void day_after(int n, char out[11])
+{
+	time_t t = (time_t)(S.now + (int64_t)n * DAY);
+	struct tm tm;
+	gmtime_r(&t, &tm);
+	strftime(out, 11, "%Y-%m-%d", &tm);
+}
+
+static int outbox_count(long long wr, const char *event, const char *email)
+{
+	char path[160];
+	snprintf(path, sizeof(path), "/api/v1/outbox?wr_id=%lld&event=%s&limit=200", wr, event);
+	struct resp r = as(&S, ADMIN, "GET", path, NULL);
+	json_t *items = json_object_get(r.json, "items");
+	int n = 0;
+	for (size_t i = 0; i < json_array_size(items); i++)
+		n += !strcmp(jstr(json_array_get(items, i), "email"), email);
+	resp_free(&r);
+	return n;
+}
+
+/* Section 2.2 (issue 21): the owner delivers the draft in a timely manner:
+ * the VP of Alliances sets its target date; the owner is reminded before
+ * it, the VP told once when it passes; a draft that moved on hears no
+ * more. */
+static void test_issue21_a_draft_has_a_target_date(void **state)
+{
+	(void)state;
+	int64_t saved = S.now;
+	long long id = draft(0);
+	char target[11], past[11];
+	day_after(40, target);
+	day_after(-1, past);
+	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
+	char etag[64];
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", target);
+	expect_status(r, 403); /* set with the VP of Alliances, not by the owner alone */
+	resp_free(&r);
+	r = as_if(&S, VP, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", past);
+	expect_status(r, 400);
+	assert_string_equal(jstr(r.json, "field"), "drafting_target_date");
+	resp_free(&r);
+	r = as_if(&S, VP, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", target);
+	expect_status(r, 200);
+	assert_string_equal(jstr(r.json, "drafting_target_date"), target);
+	resp_free(&r);
+
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(outbox_count(id, "drafting.due", OWNER), 0); /* 40 days left: no lead time reached */
+	S.now += 15 * DAY; /* 25 days left: the 30-day reminder */
+	for (int i = 0; i < 2; i++) {
+		r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+		resp_free(&r);
+	}
+	assert_int_equal(outbox_count(id, "drafting.due", OWNER), 1); /* once */
+	assert_int_equal(outbox_count(id, "drafting.overdue", VP), 0);
+	S.now += 26 * DAY; /* a day after the target */
+	for (int i = 0; i < 2; i++) {
+		r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+		resp_free(&r);
+	}
+	assert_int_equal(outbox_count(id, "drafting.overdue", VP), 1);
+	assert_int_equal(outbox_count(id, "drafting.overdue", OWNER), 1);
+
+	/* another draft whose target passes after it went to socialization */
+	S.now = saved;
+	long long moved = draft(0);
+	r = as(&S, VP, "GET", wpath(moved, ""), NULL);
+	snprintf(etag, sizeof(etag), "%s", r.etag);
+	resp_free(&r);
+	day_after(5, target);
+	r = as_if(&S, VP, "PATCH", wpath(moved, ""), etag, "{ss}", "drafting_target_date", target);
+	expect_status(r, 200);
+	resp_free(&r);
+	ok_step(OWNER, moved, "socialize");
+	S.now += 10 * DAY;
+	r = as(&S, ADMIN, "POST", "/api/v1/scheduler/run", NULL);
+	resp_free(&r);
+	assert_int_equal(outbox_count(moved, "drafting.overdue", VP), 0);
+	S.now = saved;
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -2346,6 +2574,9 @@ int main(void)
 		cmocka_unit_test(test_issue21_restrictions_of_the_approved_revision),
 		cmocka_unit_test(test_issue21_an_update_carries_the_newest_board_approval),
 		cmocka_unit_test(test_issue21_a_significant_milestone_is_announced),
+		cmocka_unit_test(test_issue21_a_removed_register_releases_its_identifiers),
+		cmocka_unit_test(test_issue21_R10_who_proposes),
+		cmocka_unit_test(test_issue21_a_draft_has_a_target_date),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

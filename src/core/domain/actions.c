@@ -334,11 +334,12 @@ static const struct process *const processes[] = { &core__wr_process, &core__cr_
 
 /* A ballot's result reaches the record it decides through the engine
  * (ballot.c names no WR step and no amendment); a WR's end reaches what is
- * pending on it (lifecycle.c names no amendment). */
+ * pending on it and its Table 1 (lifecycle.c names no amendment). */
 static const struct listener listeners[] = {
 	{ "ballot.closed", core__amendment_ballot_closed },
 	{ "ballot.closed", core__lifecycle_ballot_closed },
 	{ "wr.ended", core__amendment_wr_ended },
+	{ "wr.ended", core__table1_wr_ended },
 	{ NULL, NULL },
 };
 

@@ -52,7 +52,7 @@ int core__calendar_rotate(struct ctx *x, struct err *e)
 
 static void add(json_t *events, json_t *ev) { json_array_append_new(events, ev); }
 
-/* A WR's review date and open milestones. */
+/* A WR's review date, its draft's target and open milestones. */
 static void wr_events(struct ctx *x, json_t *wr, json_t *events)
 {
 	char uid[64];
@@ -61,6 +61,13 @@ static void wr_events(struct ctx *x, json_t *wr, json_t *events)
 		add(events, json_pack("{ss so ss sb sI ss}", "uid", uid, "summary", json_sprintf("Review due: %s (R27)", str(wr, "title")),
 				      "description", "The Work Register's regular update is due.", "all_day", 1, "sequence",
 				      (json_int_t)num(wr, "revision"), "date", str(wr, "next_review_date")));
+	}
+	/* section 2.2: the day the draft is due, while it is drafted */
+	if (!strcmp(str(wr, "status"), "drafting") && str(wr, "drafting_target_date")) {
+		snprintf(uid, sizeof(uid), "drafting-%lld@entente", (long long)num(wr, "id"));
+		add(events, json_pack("{ss so ss sb sI ss}", "uid", uid, "summary", json_sprintf("Draft due: %s", str(wr, "title")),
+				      "description", "The target date of the draft, set with the VP of Alliances.", "all_day", 1, "sequence",
+				      (json_int_t)num(wr, "revision"), "date", str(wr, "drafting_target_date")));
 	}
 	json_t *ms = core__rows_of(x, "milestones", num(wr, "id"));
 	for (size_t i = 0; i < json_array_size(ms); i++) {

@@ -1,4 +1,5 @@
 /* Organizations, people and officer roles. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/domain/org.h"
@@ -6,7 +7,10 @@
 #include "core/engine/outbox.h"
 #include "core/engine/rows.h"
 
-static const char *const org_kinds[] = { "host", "partner", NULL };
+static const char *const org_kinds[] = { "host", "partner", "member", NULL };
+/* R10: a member company's level of DMTF membership; Board and Leadership
+ * members propose Work Registers. */
+static const char *const membership_levels[] = { "board", "leadership", "participation", "academic", NULL };
 static const char *const org_statuses[] = { "prospective", "active", "former", NULL };
 static const char *const officer_roles[] = { "vp_alliances", "admin", NULL };
 
@@ -14,6 +18,7 @@ const struct jfield core__org_spec[] = {
 	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 200 },
 	{ .name = "short_name", .type = JT_STR, .flags = JF_REQUIRED, .max = 40 },
 	{ .name = "kind", .type = JT_ENUM, .enums = org_kinds },
+	{ .name = "membership_level", .type = JT_ENUM, .flags = JF_NULLABLE, .enums = membership_levels, .rule = "R10" },
 	{ .name = "website", .type = JT_URL, .flags = JF_NULLABLE, .max = 500 },
 	{ .name = "status", .type = JT_ENUM, .enums = org_statuses },
 	{ .name = "description", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 4000 },
@@ -52,11 +57,29 @@ int core__org_list(struct ctx *x, struct err *e)
 
 int core__org_get(struct ctx *x, struct err *e) { return core__get_row(x, "organizations", x->scope.org_id, NULL, e); }
 
+/* R10: a member company has a level of membership, and nothing else has. */
+static int level_check(const char *kind, const json_t *level, struct err *e)
+{
+	int member = !strcmp(kind, "member");
+	if (member && !json_is_string(level))
+		err_set(e, E_INVALID, "membership_level", "a member company has a level of membership (board, leadership, participation, academic)");
+	else if (!member && level && !json_is_null(level))
+		err_set(e, E_INVALID, "membership_level", "only a member company has a level of membership, not a %s organization", kind);
+	else
+		return 0;
+	snprintf(e->rule, sizeof(e->rule), "R10");
+	return -1;
+}
+
 int core__org_create(struct ctx *x, struct err *e)
 {
 	json_t *row = core__row_from(x, x->call->body, 1);
 	if (!json_object_get(row, "kind"))
 		json_object_set_new(row, "kind", json_string("partner"));
+	if (level_check(json_string_value(json_object_get(row, "kind")), json_object_get(row, "membership_level"), e)) {
+		json_decref(row);
+		return -1;
+	}
 	int ret = core__create_row(x, "organizations", "organization", row, NULL, "/api/v1/organizations/%lld", e);
 	json_decref(row);
 	return ret;
@@ -69,9 +92,13 @@ int core__org_update(struct ctx *x, struct err *e)
 	if (store_get(x->st, "organizations", x->scope.org_id, &cur, e))
 		return -1;
 	int changed = kind && strcmp(kind, json_string_value(json_object_get(cur, "kind")));
+	const json_t *level = json_object_get(x->call->body, "membership_level");
+	int bad = !changed && level && level_check(json_string_value(json_object_get(cur, "kind")), level, e);
 	json_decref(cur);
 	if (changed)
 		return err_set(e, E_CONFLICT, "kind", "an organization's kind cannot change");
+	if (bad)
+		return -1;
 	json_t *ch = core__row_from(x, x->call->body, 0);
 	int ret = core__update_row(x, "organizations", "organization", x->scope.org_id, ch, NULL, e);
 	json_decref(ch);

@@ -61,6 +61,7 @@ int core__public_get(struct ctx *x, struct err *e)
 	json_object_del(doc, "decline_reason");
 	json_object_del(doc, "owner");
 	json_object_del(doc, "proposer_id");
+	json_object_del(doc, "proposer"); /* the person: private as the owner is */
 	json_object_del(doc, "meetings");
 	where = json_pack("{sI}", "wr_id", (json_int_t)id);
 	struct store_query q = { .where = where, .order = "revision" };

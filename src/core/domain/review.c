@@ -1,6 +1,6 @@
 /* Time-driven parts of the process: the scheduler's tick (ballots that
  * reach their deadline close, review reminders at the configured lead times,
- * stagnation notices), the list of reviews due, and milestone progress on an
+ * drafting target reminders, stagnation notices), the list of reviews due, and milestone progress on an
  * established WR (R26, R27, R31). Now is always the caller's. */
 #include <stdio.h>
 #include <stdlib.h>
@@ -115,6 +115,48 @@ static int set_scope_wr(struct ctx *x, json_t *wr)
 	return 0;
 }
 
+/* Section 2.2 (issue 21): a draft's target date. Its owner hears of it at
+ * the nearest lead time reached (drafting_reminder_days), once; when it
+ * passes with the WR still in drafting, the VP of Alliances (and the
+ * owner) hear of it, once per target date. The number of notices, or -1. */
+static int drafting_reminders(struct ctx *x, struct err *e)
+{
+	json_t *where = json_pack("{ss}", "status", "drafting"), *wrs = NULL;
+	struct store_query q = { .where = where };
+	char days[128];
+	int count = 0;
+	if (store_find(x->st, "work_registers", &q, &wrs, e))
+		count = -1;
+	core__setting(x, "drafting_reminder_days", days, sizeof(days));
+	for (size_t i = 0; count >= 0 && i < json_array_size(wrs); i++) {
+		json_t *wr = json_array_get(wrs, i);
+		const char *due = json_string_value(json_object_get(wr, "drafting_target_date"));
+		if (!due)
+			continue;
+		int64_t left = (date_epoch(due) - date_epoch(x->today)) / 86400;
+		int lead = left < 0 ? 0 : nearest_lead(days, left), r = 0;
+		char subject[200];
+		if (lead < 0)
+			continue;
+		set_scope_wr(x, wr);
+		if (left < 0) {
+			snprintf(subject, sizeof(subject), "The draft was due on %s and is still in drafting", due);
+			r = remind_once(x, wr, "drafting_overdue", due, 0, e);
+			if (r > 0 && core__notify(x, "drafting.overdue", wr, subject, NULL, e))
+				r = -1;
+		} else {
+			snprintf(subject, sizeof(subject), "The draft is due on %s (%lld day(s) left)", due, (long long)left);
+			r = remind_once(x, wr, "drafting_due", due, lead, e);
+			if (r > 0 && core__notify(x, "drafting.due", wr, subject, NULL, e))
+				r = -1;
+		}
+		count = r < 0 ? -1 : count + r;
+	}
+	json_decref(where);
+	json_decref(wrs);
+	return count;
+}
+
 int core__scheduler_run(struct ctx *x, struct err *e)
 {
 	json_t *where = json_pack("{ss}", "status", "open"), *ballots = NULL, *wrs = NULL;
@@ -147,6 +189,10 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 			goto out;
 		reminders += r;
 	}
+	int drafting = drafting_reminders(x, e);
+	if (drafting < 0)
+		goto out;
+	reminders += drafting;
 	int digests = core__outbox_digests(x, e);
 	if (digests < 0)
 		goto out;

@@ -183,7 +183,9 @@ static int standard_check(struct ctx *x, json_t *s, json_t *cur, struct err *e)
 	}
 	json_object_set(s, "standard_type", json_object_get(t, "name")); /* canonical spelling */
 	json_decref(where);
-	where = json_pack("{sO ss}", "partner_id", json_object_get(s, "partner_id"), "ap_id", ap);
+	/* R38 (issue 21, 19): among the rows of live WRs; a withdrawn or
+	 * removed WR released its identifiers (release_identifiers) */
+	where = json_pack("{sO ss sn}", "partner_id", json_object_get(s, "partner_id"), "ap_id", ap, "released_at");
 	if (!store_find_one(x->st, "standards", where, &dup, e) &&
 	    (!cur || !json_equal(json_object_get(dup, "id"), json_object_get(cur, "id")))) {
 		err_set(e, E_R38_APID, "ap_id", "'%s' already identifies a standard of this partner", ap);
@@ -493,3 +495,24 @@ out:
 	return ret;
 }
 
+
+/* R38 (issue 21, 19): a withdrawn or removed WR releases the AP
+ * identifiers of its rows, which the partner may give to another WR's
+ * rows; the rows stay in the WR's history. A dissolved WR achieved its
+ * goals (R32): its standards exist, and keep their identifiers. */
+int core__table1_wr_ended(struct ctx *x, json_t *wr, struct err *e)
+{
+	const char *state = json_string_value(json_object_get(wr, "status"));
+	if (!state || (strcmp(state, "withdrawn") && strcmp(state, "removed")))
+		return 0;
+	json_t *where = json_pack("{sO sn}", "wr_id", json_object_get(wr, "id"), "released_at"), *rows = NULL;
+	json_t *ch = json_pack("{ss}", "released_at", x->now_iso);
+	struct store_query q = { .where = where, .columns = "id" };
+	int ret = store_find(x->st, "standards", &q, &rows, e);
+	for (size_t i = 0; !ret && i < json_array_size(rows); i++)
+		ret = store_update(x->st, "standards", json_integer_value(json_object_get(json_array_get(rows, i), "id")), ch, e);
+	json_decref(where);
+	json_decref(ch);
+	json_decref(rows);
+	return ret ? -1 : 0;
+}

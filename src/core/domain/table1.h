@@ -22,5 +22,8 @@ int core__standard_replace(struct ctx *x, struct err *e);
 /* Table 1 changes (core__table1_changes_spec) on the WR in scope; dry:
  * check only. */
 int core__table1_apply(struct ctx *x, json_t *ch, int dry, struct err *e);
+/* Listener of "wr.ended": a withdrawn or removed WR releases its rows' AP
+ * identifiers (R38). */
+int core__table1_wr_ended(struct ctx *x, json_t *wr, struct err *e);
 
 #endif

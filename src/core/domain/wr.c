@@ -34,6 +34,16 @@ const struct jfield core__wr_spec[] = {
 	{ .name = "originating_body_id", .type = JT_ID, .rule = "R2", .who = G_STAFF | G_VP | G_ADMIN },
 	{ .name = "owner_id", .type = JT_ID, .rule = "R11", .who = G_STAFF | G_VP | G_ADMIN },
 	{ .name = "proposed_by", .type = JT_ENUM, .enums = proposers, .rule = "R10" },
+	/* R10: the member company host staff propose for (a Board or
+	 * Leadership member; the host itself by default) */
+	{ .name = "proposer_org_id", .type = JT_ID, .rule = "R10", .who = G_STAFF | G_VP | G_ADMIN },
+	/* R10: the partner's person whose proposal host staff record */
+	{ .name = "proposer_id", .type = JT_ID, .rule = "R10", .who = G_STAFF | G_VP | G_ADMIN },
+	/* 2.2, R13: the owner delivers the draft in a timely manner: the day
+	 * drafting should end, set with the VP of Alliances (the owner is
+	 * reminded before it, the VP told when it passes: review.c) */
+	{ .name = "drafting_target_date", .type = JT_DATE, .flags = JF_NULLABLE, .rule = "R13", .who = G_VP | G_ADMIN,
+	  .label = "Drafting target date (set with the VP of Alliances)" },
 	{ .name = "scope", .type = JT_TEXT, .max = 20000, .rule = "R12" },
 	{ .name = "benefits", .type = JT_TEXT, .max = 20000, .rule = "R12" },
 	{ .name = "deliverables", .type = JT_TEXT, .max = 20000, .rule = "R12" },
@@ -167,6 +177,9 @@ json_t *core__wr_document(struct ctx *x, json_t *wr)
 	json_object_set_new(d, "partner", ref(x, "organizations", json_object_get(wr, "partner_id"), "name", "short_name"));
 	json_object_set_new(d, "originating_committee", ref(x, "bodies", json_object_get(wr, "originating_body_id"), "name", NULL));
 	json_object_set_new(d, "owner", ref(x, "people", json_object_get(wr, "owner_id"), "name", "email"));
+	/* R10: who proposed it, for which organization (and, external, for its board) */
+	json_object_set_new(d, "proposer", ref(x, "people", json_object_get(wr, "proposer_id"), "name", NULL));
+	json_object_set_new(d, "proposer_org", ref(x, "organizations", json_object_get(wr, "proposer_org_id"), "name", "short_name"));
 	json_object_set_new(d, "required_committees", required_of(x, wr, ms));
 	json_object_set_new(d, "milestones", ms);
 	json_object_set_new(d, "contacts", core__rows_of(x, "wr_contacts", id));
@@ -408,6 +421,73 @@ int core__wr_get(struct ctx *x, struct err *e)
 	return 0;
 }
 
+static int r10_invalid(struct err *e, const char *field, const char *why)
+{
+	err_set(e, E_INVALID, field, "%s", why);
+	snprintf(e->rule, sizeof(e->rule), "R10");
+	return -1;
+}
+
+/* R10: who proposes. An external organization proposes through its board:
+ * the WR records the person (a representative proposing, or the one whose
+ * proposal host staff record) and that they act for its board. A member
+ * company proposes only as a Board or Leadership member; host staff
+ * propose for the host unless they name the member company. */
+static int proposer_check(struct ctx *x, json_t *row, struct err *e)
+{
+	json_t *partner = json_object_get(row, "partner_id"), *org_id = json_object_get(row, "proposer_org_id"),
+	       *person = json_object_get(row, "proposer_id");
+	json_t *o = NULL;
+	int ret = -1;
+	if (!strcmp(json_string_value(json_object_get(row, "proposed_by")), "partner")) {
+		if (org_id && !json_equal(org_id, partner))
+			return r10_invalid(e, "proposer_org_id", "an external proposal is the partner's own");
+		if (x->actor.staff || x->actor.system) {
+			if (!person)
+				return r10_invalid(e, "proposer_id", "name the partner's person who proposed it for its board");
+			int theirs = !store_get(x->st, "people", json_integer_value(person), &o, e) &&
+				     json_equal(json_object_get(o, "org_id"), partner);
+			json_decref(o);
+			if (!theirs)
+				return r10_invalid(e, "proposer_id", "the person who proposes for the partner's board is one of its people");
+		}
+		json_object_set(row, "proposer_org_id", partner);
+		json_object_set_new(row, "proposer_for", json_string("board"));
+		return 0;
+	}
+	if (person)
+		return r10_invalid(e, "proposer_id", "a member company's proposal is made by the person who records it");
+	if (!org_id) {
+		int64_t host;
+		if (core__host_org(x, &host, e))
+			return -1;
+		json_object_set_new(row, "proposer_org_id", json_integer(host));
+		return 0;
+	}
+	if (store_get(x->st, "organizations", json_integer_value(org_id), &o, e))
+		return r10_invalid(e, "proposer_org_id", "refers to no organization");
+	const char *kind = json_string_value(json_object_get(o, "kind")), *level = json_string_value(json_object_get(o, "membership_level"));
+	if (!strcmp(kind, "partner"))
+		err_set(e, E_R10_MEMBER, "proposer_org_id", "%s is a partner: its proposal is external (proposed_by partner)",
+			json_string_value(json_object_get(o, "short_name")));
+	else if (!strcmp(kind, "member") && strcmp(level, "board") && strcmp(level, "leadership"))
+		err_set(e, E_R10_MEMBER, "proposer_org_id", "%s is a %s member: only Board and Leadership members propose",
+			json_string_value(json_object_get(o, "short_name")), level);
+	else
+		ret = 0;
+	json_decref(o);
+	return ret;
+}
+
+/* A drafting target is a day still to come when it is set. */
+static int target_check(struct ctx *x, const json_t *row, struct err *e)
+{
+	const char *d = json_string_value(json_object_get(row, "drafting_target_date"));
+	if (d && strcmp(d, x->today) < 0)
+		return err_set(e, E_INVALID, "drafting_target_date", "%s has passed: a target is today or later", d);
+	return 0;
+}
+
 int core__wr_create(struct ctx *x, struct err *e)
 {
 	const json_t *b = x->call->body;
@@ -435,6 +515,8 @@ int core__wr_create(struct ctx *x, struct err *e)
 		by = "member";
 	}
 	json_object_set_new(row, "proposed_by", json_string(by));
+	if (proposer_check(x, row, e) || target_check(x, row, e))
+		goto out;
 	if (!json_object_get(row, "originating_body_id")) {
 		if (core__alliance_committee(x, &ac, e))
 			goto out;
@@ -445,7 +527,7 @@ int core__wr_create(struct ctx *x, struct err *e)
 		goto out;
 	json_object_set_new(row, "status", json_string(core__start_state(x, core__process_named(x, "work_register")))); /* the table's (wr.create rows) */
 	json_object_set_new(row, "revision", json_integer(0));
-	if (x->actor.person_id)
+	if (x->actor.person_id && !json_object_get(row, "proposer_id"))
 		json_object_set_new(row, "proposer_id", json_integer(x->actor.person_id));
 	if (store_insert(x->st, "work_registers", row, &id, e) || core__wr_touch(x, id, core__wr_summary(x, "Proposed"), V_EDIT, &doc, e))
 		goto out;
@@ -471,11 +553,12 @@ int core__wr_update(struct ctx *x, struct err *e)
 		err_set(e, E_CONFLICT, "partner_id", "a Work Register cannot move to another partner: propose a new one");
 		goto out;
 	}
-	if ((v = json_object_get(b, "proposed_by")) && !json_equal(v, json_object_get(wr, "proposed_by"))) {
-		err_set(e, E_R10_PROPOSER, "proposed_by", "who proposed a Work Register is history and cannot change");
-		goto out;
-	}
-	if ((v = json_object_get(b, "originating_body_id")) && committee_check(x, v, e))
+	for (const char *const *k = (const char *const[]){ "proposed_by", "proposer_org_id", "proposer_id", NULL }; *k; k++)
+		if ((v = json_object_get(b, *k)) && !json_equal(v, json_object_get(wr, *k))) {
+			err_set(e, E_R10_PROPOSER, *k, "who proposed a Work Register is history and cannot change");
+			goto out;
+		}
+	if (((v = json_object_get(b, "originating_body_id")) && committee_check(x, v, e)) || target_check(x, b, e))
 		goto out;
 	if ((v = json_object_get(b, "owner_id")) && !json_equal(v, json_object_get(wr, "owner_id")) &&
 	    owner_check(x, json_string_value(json_object_get(wr, "proposed_by")), v, e))

@@ -23,8 +23,12 @@ function createForm(title, fields, submit) {
 const admin = {
   async organizations() {
     const orgs = await all('/organizations');
-    return [h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Short', 'Kind', 'Status'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, orgs.map((o) => h('tr', {}, h('td', {}, o.name), h('td', {}, o.short_name), h('td', {}, o.kind), h('td', {}, o.status))))),
-      createForm('Add an organization', [['name', 'Name'], ['short_name', 'Short name'], ['website', 'Web site']], (b) => api('POST', '/organizations', b))];
+    // R10: a member company has a level of DMTF membership; Board and Leadership members propose Work Registers
+    return [h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'Short', 'Kind', 'Membership level', 'Status'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, orgs.map((o) => h('tr', {}, h('td', {}, o.name), h('td', {}, o.short_name), h('td', {}, o.kind === 'member' ? 'member company' : o.kind), h('td', {}, o.membership_level || ''), h('td', {}, o.status))))),
+      createForm('Add an organization', [['name', 'Name'], ['short_name', 'Short name'], ['website', 'Web site'],
+        ['kind', 'Kind', () => select('kind', [['partner', 'alliance partner'], ['member', 'member company']])],
+        ['membership_level', 'Membership level (member companies, R10)', () => select('membership_level', [['', 'none'], ['board', 'Board'], ['leadership', 'Leadership'], ['participation', 'Participation'], ['academic', 'Academic']])]],
+      (b) => api('POST', '/organizations', b))];
   },
   async people() {
     const [people, orgs] = await Promise.all([all('/people'), all('/organizations')]);

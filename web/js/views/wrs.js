@@ -42,9 +42,14 @@ export async function wrListView() {
 }
 
 export async function wrNewView() {
-  const orgs = (await all('/organizations')).filter((o) => o.kind === 'partner');
+  const every = await all('/organizations');
+  const orgs = every.filter((o) => o.kind === 'partner');
+  // R10: host staff propose for the host, or for a Board or Leadership member company
+  const host = every.find((o) => o.kind === 'host');
+  const members = every.filter((o) => o.kind === 'member' && ['board', 'leadership'].includes(o.membership_level));
   const f = {
     partner_id: select('partner_id', orgs.map((o) => [o.id, o.name])),
+    proposer_org_id: host ? select('proposer_org_id', [[host.id, `${host.short_name} (the host)`], ...members.map((o) => [o.id, `${o.name} (${o.membership_level} member)`])]) : null,
     title: input('title', '', { required: true }),
     scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables'),
   };
@@ -53,13 +58,14 @@ export async function wrNewView() {
       ev.preventDefault();
       try {
         const body = { partner_id: Number(f.partner_id.value), title: f.title.value };
+        if (f.proposer_org_id && Number(f.proposer_org_id.value) !== host.id) body.proposer_org_id = Number(f.proposer_org_id.value);
         for (const k of ['scope', 'benefits', 'deliverables']) if (f[k].value) body[k] = f[k].value;
         const { json } = await api('POST', '/work-registers', body);
         flashAfterNavigation('Proposed');
         location.hash = `#/wr/${json.id}`;
       } catch (e) { fail(e); }
     },
-  }, field('Partner', f.partner_id), field('Title', f.title), field('Scope (Markdown)', f.scope), field('Benefits (Markdown)', f.benefits),
+  }, field('Partner', f.partner_id), f.proposer_org_id ? field('Proposed for', f.proposer_org_id) : null, field('Title', f.title), field('Scope (Markdown)', f.scope), field('Benefits (Markdown)', f.benefits),
   field('Deliverables (Markdown)', f.deliverables), h('p', {}, h('button', { type: 'submit' }, 'Propose')));
   return [h('h1', {}, 'Propose a Work Register'), form];
 }
@@ -142,7 +148,10 @@ export async function wrView(id, tab = 'document', asOf = undefined) {
   const [{ json: wr, etag }, { json: next }, table] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates()]);
   const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
   const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
-    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`),
+    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`,
+    // R10: an external proposal is made for the partner's board; a member company's by the person who recorded it
+    wr.drafting_target_date && wr.status === 'drafting' ? ` · Draft due ${wr.drafting_target_date}` : '',
+    wr.proposer_org ? ` · Proposed ${wr.proposer ? `by ${wr.proposer.name} ` : ''}for ${wr.proposer_for === 'board' ? `the board of ${wr.proposer_org.short_name}` : wr.proposer_org.name}` : ''),
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
   diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && hasInputs(table, a.action)) ? await stepChoices() : {}, table),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
@@ -250,7 +259,13 @@ const wrTabs = {
       }
     };
     const editable = ['proposed', 'drafting'].includes(wr.status);
-    return [box, editable ? h('form', { onsubmit: save }, names.map((n) => field(labels[n] || n[0].toUpperCase() + n.slice(1), f[n])), field('Summary of the change (change history)', summary),
+    // Section 2.2: the draft's target date, set with the VP of Alliances; the owner is reminded before it
+    const target = input('drafting_target_date', wr.drafting_target_date || '', { type: 'date' });
+    const targetForm = editable && (me().roles.vp_alliances || me().roles.admin) ? h('form', {
+      class: 'card', 'aria-label': 'Drafting target date',
+      onsubmit: (ev) => { ev.preventDefault(); act(() => api('PATCH', `/work-registers/${id}`, { drafting_target_date: target.value || null }, { ifMatch: etag }), 'Target date set'); },
+    }, field('Drafting target date (the owner is reminded before it; you are told when it passes)', target), h('p', {}, h('button', { type: 'submit' }, 'Set the target date'))) : null;
+    return [box, targetForm, editable ? h('form', { onsubmit: save }, names.map((n) => field(labels[n] || n[0].toUpperCase() + n.slice(1), f[n])), field('Summary of the change (change history)', summary),
       h('p', {}, h('button', { type: 'submit' }, 'Save'))) : h('p', {}, 'Only a draft is edited in place; an approved Work Register changes through an amendment.', ruleBadge('R22'))];
   },
   async standards(wr, etag, id) {
