@@ -7,7 +7,7 @@ if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi
 if [ "${1:-}" = test ]; then
-	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11"
+	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11 python3-jsonschema"
 fi
 missing=""
 for p in $pkgs; do

@@ -227,7 +227,7 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 			body = json_object();
 		json_object_set_new(body, key, v);
 	}
-	if (!body && ai->body && (ai->flags & A_CREATE))
+	if (!body && ai->body && (ai->flags & A_BODY))
 		body = json_object();
 	/* R13: the operator's edit presents the revision it was made on too;
 	 * without --if-match, the one just read (the CLI's edit is deliberate) */

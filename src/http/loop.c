@@ -470,7 +470,13 @@ static int next_request(struct worker *w, struct conn *c, int64_t now)
 		r = READ_MORE;
 	}
 	if (r >= 400) {
-		queue_error(l, c, r, c->rd.why, "");
+		/* a body too large is refused after its head was read: the
+		 * problem names the path it was sent to (issue 22) */
+		char path[256] = "";
+		if (r == 413)
+			snprintf(path, sizeof(path), "%.*s", (int)strcspn(wire_str(c->rd.buf, c->rd.head.target), "?"),
+				 wire_str(c->rd.buf, c->rd.head.target));
+		queue_error(l, c, r, c->rd.why, path);
 		return ANSWER;
 	}
 	if (r == READ_REQUEST)

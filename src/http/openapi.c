@@ -1,18 +1,23 @@
 /* The OpenAPI 3.1 document, built from the route table, the action table
  * and the field specifications, so that it cannot drift from the server. */
+#include <stdio.h>
 #include <string.h>
 
 #include "core/core.h"
 #include "http/http.h"
 
 static json_t *field_schema(const struct jfield *f);
+static json_t *body_schema(const struct jfield *spec, int whole);
+#define object_schema(spec) body_schema((spec), 1)
 
-static json_t *object_schema(const struct jfield *spec)
+/* A request body's schema; partial (no field required: a PATCH, a step
+ * whose fields are all optional) unless whole. */
+static json_t *body_schema(const struct jfield *spec, int whole)
 {
 	json_t *props = json_object(), *req = json_array();
 	for (const struct jfield *f = spec; f->name; f++) {
 		json_object_set_new(props, f->name, field_schema(f));
-		if (f->flags & JF_REQUIRED)
+		if (whole && (f->flags & JF_REQUIRED))
 			json_array_append_new(req, json_string(f->name));
 	}
 	json_t *s = json_pack("{ss so sb}", "type", "object", "properties", props, "additionalProperties", 0);
@@ -117,16 +122,44 @@ static json_t *resource_schema(const char *prefix)
 static json_t *reply_schema(const struct action_info *ai, json_t *schemas)
 {
 	char prefix[64];
-	resource_name(ai->name, prefix, sizeof(prefix));
-	if (!json_object_get(schemas, prefix))
-		json_object_set_new(schemas, prefix, resource_schema(prefix));
+	const char *named = NULL;
+	json_t *answer = core_answer_schema(ai->name, &named); /* written for answers (issue 22) */
+	if (answer) {
+		snprintf(prefix, sizeof(prefix), "%s", named);
+		if (!json_object_get(schemas, prefix))
+			json_object_set(schemas, prefix, answer);
+		json_decref(answer);
+	} else {
+		resource_name(ai->name, prefix, sizeof(prefix));
+		if (!json_object_get(schemas, prefix))
+			json_object_set_new(schemas, prefix, resource_schema(prefix));
+	}
 	json_t *ref = json_pack("{ss}", "$ref", "");
 	json_object_set_new(ref, "$ref", json_sprintf("#/components/schemas/%s", prefix));
 	size_t n = strlen(ai->name);
 	if (n > 5 && !strcmp(ai->name + n - 5, ".list"))
-		return json_pack("{ss s{s{ss so} s{s[ss]}} s[s]}", "type", "object", "properties", "items", "type", "array", "items", ref,
-				 "next_cursor", "type", "string", "null", "required", "items");
+		return json_pack("{ss s{s{ss so} s{s[ss] ss} s{ss ss}} s[s]}", "type", "object", "properties", "items", "type", "array", "items",
+				 ref, "next_cursor", "type", "string", "null", "description", "the cursor of the next page; null on the last",
+				 "total", "type", "integer", "description", "how many there are in all, where the list counts them",
+				 "required", "items");
 	return ref;
+}
+
+/* Under load any request may be answered 503 with a Retry-After. */
+static json_t *busy_ref(void)
+{
+	json_t *busy = problem_ref("The server is busy (requests in progress at their limit, or the database): retry after Retry-After");
+	json_object_set_new(busy, "headers", json_pack("{s{sb s{ss} ss}}", "Retry-After", "required", 1, "schema", "type", "string",
+							"description", "Seconds to wait before trying again."));
+	return busy;
+}
+
+/* A read under /work-registers/{id} whose answer carries the WR's ETag
+ * (its revision): answered 304 when If-None-Match names it. */
+static int is_wr_read(const struct route *r, const struct action_info *ai)
+{
+	return !strcmp(r->method, "GET") && !strncmp(r->pattern, "/api/v1/work-registers/{id}", 27) &&
+	       (!strcmp(ai->name, "wr.get") || strstr(ai->name, ".list"));
 }
 
 /* The errors an operation may answer, each an RFC 9457 problem. */
@@ -142,13 +175,26 @@ static void error_responses(json_t *responses, const struct route *r, const stru
 		json_object_set_new(responses, "404", problem_ref("No such record, or not one you may see"));
 	if (write)
 		json_object_set_new(responses, "409", problem_ref("Not possible now: the state of the record or a rule refuses it"));
-	if (ai->flags & A_IFMATCH) {
+	if (ai->flags & (A_IFMATCH | A_REVISION))
 		json_object_set_new(responses, "412", problem_ref("The record changed since the ETag you sent (R13)"));
+	if (ai->flags & A_IFMATCH)
 		json_object_set_new(responses, "428", problem_ref("Send the ETag you edited in If-Match (R13)"));
-	}
-	if (ai->body)
+	if (ai->body) {
+		json_object_set_new(responses, "413", problem_ref("The body is larger than the server takes (ENTENTE_BODY_LIMIT, 1 MiB by default)"));
 		json_object_set_new(responses, "415", problem_ref("A body is JSON: Content-Type application/json"));
-	json_object_set_new(responses, "429", problem_ref("Too many attempts: retry after the time in Retry-After"));
+	}
+	if (!strcmp(ai->name, "session.create"))
+		json_object_set_new(responses, "401", problem_ref("The e-mail address and the password do not match an account"));
+	json_t *later = problem_ref("Too many attempts: retry after the time in Retry-After");
+	json_object_set_new(later, "headers", json_pack("{s{sb s{ss} ss}}", "Retry-After", "required", 1, "schema", "type", "string",
+							 "description", "Seconds to wait before trying again."));
+	json_object_set_new(responses, "429", later);
+	json_object_set_new(responses, "503", busy_ref());
+	/* a Work Register read again by its ETag (If-None-Match) */
+	if (is_wr_read(r, ai))
+		json_object_set_new(responses, "304", json_pack("{ss s{s{sb s{ss}}}}", "description",
+								"Not modified: the Work Register is still the revision named in If-None-Match",
+								"headers", "ETag", "required", 1, "schema", "type", "string"));
 }
 
 static json_t *operation(const struct route *r, const struct action_info *ai, json_t *schemas)
@@ -180,14 +226,28 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-Match", "in", "header", "required", 1,
 							"schema", "type", "string", "description",
 							"The ETag of the Work Register (R13)."));
+	if (ai->flags & A_REVISION && !(ai->flags & A_IFMATCH))
+		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-Match", "in", "header", "required", 0,
+							"schema", "type", "string", "description",
+							"The ETag of the Work Register as you read it: refused (412) if it changed since (R13)."));
+	if (is_wr_read(r, ai))
+		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-None-Match", "in", "header", "required", 0,
+							"schema", "type", "string", "description",
+							"ETags you hold: 304 when the Work Register is still one of them."));
+	if (ai->flags & A_WRITE)
+		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "X-CSRF-Token", "in", "header", "required", 0,
+							"schema", "type", "string", "description",
+							"With the session cookie: the csrf_token the session answered (not with a bearer token)."));
 	if (json_array_size(params))
 		json_object_set_new(op, "parameters", params);
 	else
 		json_decref(params);
 	if (ai->body)
-		json_object_set_new(op, "requestBody", json_pack("{sb s{s{so}}}", "required", !!(ai->flags & A_CREATE), "content",
-								  "application/json", "schema", object_schema(ai->body)));
-	const char *ok = !strcmp(r->method, "DELETE") ? "204" : (ai->flags & A_CREATE) ? "201" : "200";
+		json_object_set_new(op, "requestBody", json_pack("{sb s{s{so}}}", "required", !!(ai->flags & A_BODY), "content",
+								  "application/json", "schema",
+								  body_schema(ai->body, !!(ai->flags & A_BODY))));
+	char ok[8];
+	snprintf(ok, sizeof(ok), "%d", core_action_status(ai));
 	if (!strcmp(ok, "204"))
 		json_object_set_new(responses, ok, json_pack("{ss}", "description", "Done"));
 	else if (r->flags & RF_TEXT)
@@ -196,6 +256,20 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 	else
 		json_object_set_new(responses, ok, json_pack("{ss s{s{so}}}", "description", "Success", "content", "application/json",
 							     "schema", reply_schema(ai, schemas)));
+	json_t *ok_headers = json_object(), *okr = json_object_get(responses, ok);
+	if (!strncmp(r->pattern, "/api/v1/work-registers/{id}", 27))
+		json_object_set_new(ok_headers, "ETag", json_pack("{s{ss} ss}", "schema", "type", "string", "description",
+								  "The Work Register's revision (\"rev-N\"), to send in If-Match (R13)."));
+	if (ai->flags & A_CREATE)
+		json_object_set_new(ok_headers, "Location", json_pack("{s{ss} ss}", "schema", "type", "string", "description",
+								      "Where the record made is read, when it has its own address."));
+	if (!strncmp(ai->name, "session.", 8))
+		json_object_set_new(ok_headers, "Set-Cookie", json_pack("{sb s{ss} ss}", "required", 1, "schema", "type", "string",
+									"description", "The session cookie (entente_session), set or cleared."));
+	if (json_object_size(ok_headers))
+		json_object_set_new(okr, "headers", ok_headers);
+	else
+		json_decref(ok_headers);
 	error_responses(responses, r, ai);
 	json_object_set_new(responses, "default", problem_ref("Any other error (RFC 9457)"));
 	json_object_set_new(op, "responses", responses);
@@ -211,6 +285,7 @@ static json_t *raw_operation(const struct route *r)
 			       "description", "Success", "content", "application/json", "schema", "type", "object");
 	json_object_set_new(json_object_get(op, "responses"), "400",
 			    problem_ref("A request the HTTP parser refuses (its framing: RFC 9112)"));
+	json_object_set_new(json_object_get(op, "responses"), "503", busy_ref());
 	return op;
 }
 
@@ -238,6 +313,9 @@ json_t *http_openapi(const char *base_url)
 				json_object_set_new(item, method, operation(r, ai, schemas));
 		}
 	}
+	json_t *parts = core_answer_parts();
+	json_object_update(schemas, parts);
+	json_decref(parts);
 	json_object_set_new(schemas, "Problem", json_pack("{ss s{s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}s{ss}} s[sss]}", "type", "object",
 			"properties", "type", "type", "string", "title", "type", "string", "status", "type", "integer", "detail", "type", "string",
 			"instance", "type", "string", "field", "type", "string", "rule", "type", "string",

@@ -49,7 +49,7 @@
   X(R38_DSP,             409, "A DMTF-owned standard is identified by a DSP number", "R38") \
   X(R39_GROUP,           409, "Only a current group row can be replaced",  "R39") \
   X(R40_ORG,             400, "Organization columns name DMTF or the partner", "R40") \
-  X(WRONG_STATE,         409, "Not possible in the Work Register's state", NULL) \
+  X(WRONG_STATE,         409, "Not possible in the record's present state", NULL) \
   X(R4_COMMITTEES,       409, "Every involved committee must approve first", "R4") \
   X(R5_BOARD,            409, "The Board ballots only after every involved committee approved", "R5") \
   X(R7_RESOLUTION,       409, "The Board resolution and date must be recorded", "R7") \

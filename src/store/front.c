@@ -138,3 +138,5 @@ int store_increment(struct store *st, const char *table, int64_t id, const char 
 }
 
 int store_backup(struct store *st, const char *dest, struct err *e) { return st->ops->backup(st, dest, e); }
+
+int store_columns(struct store *st, const char *table, json_t **out, struct err *e) { return st->ops->columns(st, table, out, e); }

@@ -24,6 +24,7 @@ struct store_ops {
 			struct err *e);
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 	int (*backup)(struct store *st, const char *dest, struct err *e);
+	int (*columns)(struct store *st, const char *table, json_t **out, struct err *e);
 	void (*close)(struct store *st);
 };
 

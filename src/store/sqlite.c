@@ -16,7 +16,7 @@
 
 enum col_kind { K_INT, K_TEXT, K_BOOL, K_JSON, K_REAL };
 
-struct column { char *name; enum col_kind kind; };
+struct column { char *name; enum col_kind kind; int notnull; };
 
 struct table {
 	char *name;
@@ -187,7 +187,7 @@ static int catalogue_load(struct sqlite_store *s, struct err *e)
 		tab->name = strdup(name);
 		tab->ncols = 0;
 		tab->cols = NULL;
-		if (sqlite3_prepare_v2(s->db, "SELECT name, type FROM pragma_table_info(?)", -1, &c, NULL) != SQLITE_OK)
+		if (sqlite3_prepare_v2(s->db, "SELECT name, type, \"notnull\" OR pk FROM pragma_table_info(?)", -1, &c, NULL) != SQLITE_OK)
 			goto fail;
 		sqlite3_bind_text(c, 1, name, -1, SQLITE_TRANSIENT);
 		while (sqlite3_step(c) == SQLITE_ROW) {
@@ -196,6 +196,7 @@ static int catalogue_load(struct sqlite_store *s, struct err *e)
 				abort();
 			tab->cols[tab->ncols].name = strdup((const char *)sqlite3_column_text(c, 0));
 			tab->cols[tab->ncols].kind = kind_of((const char *)sqlite3_column_text(c, 1));
+			tab->cols[tab->ncols].notnull = sqlite3_column_int(c, 2);
 			tab->ncols++;
 		}
 		sqlite3_finalize(c);
@@ -824,6 +825,20 @@ static int s_migrate(struct store *st, int *applied, struct err *e)
 	return catalogue_load(s, e);
 }
 
+static int s_columns(struct store *st, const char *table, json_t **out, struct err *e)
+{
+	static const char *const types[] = { [K_INT] = "integer", [K_TEXT] = "string", [K_BOOL] = "boolean", [K_JSON] = "json",
+					     [K_REAL] = "number" };
+	const struct table *t = table_get(SQ(st), table, e);
+	if (!t)
+		return -1;
+	*out = json_array();
+	for (int i = 0; i < t->ncols; i++)
+		json_array_append_new(*out, json_pack("{ss ss sb}", "name", t->cols[i].name, "type", types[t->cols[i].kind], "null",
+						      !t->cols[i].notnull));
+	return 0;
+}
+
 static int s_backup(struct store *st, const char *dest, struct err *e)
 {
 	sqlite3 *out = NULL;
@@ -864,6 +879,7 @@ static void s_close(struct store *st)
 static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.migrate = s_migrate,
+	.columns = s_columns,
 	.schema_version = s_schema_version,
 	.begin = s_begin,
 	.commit = s_commit,

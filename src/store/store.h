@@ -88,5 +88,9 @@ int store_increment(struct store *st, const char *table, int64_t id, const char 
 
 /* Online backup of the whole database to a file. */
 int store_backup(struct store *st, const char *dest, struct err *e);
+/* A table's columns as the database declares them (issue 22: the answer
+ * schemas of the OpenAPI document): [{"name", "type": "integer", "string",
+ * "boolean", "number" or "json", "null": whether NULL is allowed}]. */
+int store_columns(struct store *st, const char *table, json_t **out, struct err *e);
 
 #endif

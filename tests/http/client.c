@@ -12,7 +12,9 @@
 #include <string.h>
 #include <strings.h>
 #include <netinet/in.h>
+#include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -267,6 +269,47 @@ static size_t on_header(char *d, size_t sz, size_t nm, void *u)
 	return n;
 }
 
+/* Issue 22: with ENTENTE_OPENAPI_RECORD set to a file, every exchange with
+ * the API is appended to it as a JSON line (what was asked, the status,
+ * the headers the document describes, the body), for
+ * tests/openapi/validate.py to hold against the served document. */
+static void record(const char *method, const char *path, const char *const *headers, const char *body, const struct resp *r)
+{
+	static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
+	const char *file = getenv("ENTENTE_OPENAPI_RECORD");
+	if (!file)
+		return;
+	json_t *sent = json_object(), *line;
+	for (int i = 0; headers && headers[i]; i++) {
+		const char *colon = strchr(headers[i], ':');
+		if (colon)
+			json_object_setn_new(sent, headers[i], (size_t)(colon - headers[i]), json_string(colon + 1 + (colon[1] == ' ')));
+	}
+	json_t *parsed = r->raw && *r->raw ? json_loads(r->raw, JSON_DECODE_ANY, NULL) : NULL;
+	line = json_pack("{ss ss so si ss ss ss ss ss sb}", "method", method, "path", path, "sent", sent, "status", (int)r->status, "content_type",
+			 r->ctype, "etag", r->etag, "location", r->location, "retry_after", r->retry_after, "set_cookie", r->cookie,
+			 "request_body", body != NULL);
+	if (parsed)
+		json_object_set_new(line, "body", parsed);
+	else if (r->raw && *r->raw)
+		json_object_set_new(line, "text", json_string(r->raw));
+	char *text = json_dumps(line, JSON_COMPACT | JSON_ENSURE_ASCII);
+	json_decref(line);
+	if (!text)
+		return;
+	pthread_mutex_lock(&lock);
+	int fd = open(file, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0644);
+	if (fd >= 0) {
+		size_t n = strlen(text);
+		text[n] = '\n';
+		if (write(fd, text, n + 1) != (ssize_t)(n + 1))
+			fprintf(stderr, "ENTENTE_OPENAPI_RECORD: short write\n");
+		close(fd);
+	}
+	pthread_mutex_unlock(&lock);
+	free(text);
+}
+
 struct resp req(struct server *s, const char *method, const char *path, const char *auth, const char *body, const char *const *headers)
 {
 	return req_via(s, NULL, NULL, NULL, method, path, auth, body, headers);
@@ -331,6 +374,8 @@ struct resp req_via(struct server *s, const char *base, const char *cainfo, cons
 	r.raw = b.p ? b.p : calloc(1, 1);
 	if (b.n)
 		r.json = json_loads(r.raw, JSON_DECODE_ANY, NULL);
+	if (!base)
+		record(method, path, headers, body, &r);
 	return r;
 }
 
@@ -413,6 +458,18 @@ static json_t *walk(json_t *o, const char *path)
 
 const char *jstr(json_t *o, const char *path) { return json_string_value(walk(o, path)); }
 long long jint(json_t *o, const char *path) { return json_integer_value(walk(o, path)); }
+
+long long jtime(json_t *o, const char *path)
+{
+	const char *s = jstr(o, path);
+	struct tm tm;
+	memset(&tm, 0, sizeof(tm));
+	assert_non_null(s);
+	const char *end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	assert_non_null(end);
+	assert_int_equal(*end, '\0');
+	return (long long)timegm(&tm);
+}
 
 const char *jids(json_t *o)
 {

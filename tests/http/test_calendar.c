@@ -85,7 +85,7 @@ static void test_calendars(void **state)
 	snprintf(path, sizeof(path), "milestone-%lld@entente", milestone);
 	assert_non_null(event_of(cal, path));
 	r = as(&S, OWNER, "GET", "/api/v1/ballots?status=open", NULL);
-	long long ballot = jint(r.json, "items.0.id"), deadline = jint(r.json, "items.0.deadline");
+	long long ballot = jint(r.json, "items.0.id"), deadline = jtime(r.json, "items.0.deadline");
 	resp_free(&r);
 	snprintf(path, sizeof(path), "ballot-%lld@entente", ballot);
 	icalcomponent *b = event_of(cal, path);

@@ -495,7 +495,7 @@ static void test_ballot_deadline_reminders(void **state)
 	snprintf(path, sizeof(path), "/api/v1/ballots/%lld", jint(json_array_get(json_object_get(r.json, "items"), 0), "id"));
 	resp_free(&r);
 	r = as(&S, ADMIN, "GET", path, NULL);
-	long long deadline = jint(r.json, "deadline"), voted = jint(r.json, "tally.cast"), eligible = jint(r.json, "tally.eligible");
+	long long deadline = jtime(r.json, "deadline"), voted = jint(r.json, "tally.cast"), eligible = jint(r.json, "tally.eligible");
 	resp_free(&r);
 	assert_true(eligible > voted && voted > 0);
 	int64_t day = deadline - deadline % 86400; /* the deadline's day, 00:00 UTC */

@@ -15,6 +15,7 @@
 #include "core/engine/ctx.h"
 #include "core/engine/notify.h"
 #include "core/engine/rows.h"
+#include "lib/util.h"
 
 static const char *const choices[] = { "yes", "no", "abstain", NULL };
 
@@ -249,9 +250,29 @@ int core__scope_ballot(struct ctx *x, struct err *e)
 
 /* Who voted how is visible to the body's members (and the administrator);
  * the tally to everyone who may see the ballot. */
+/* A ballot's deadline is kept as a moment (seconds) and answered, as
+ * every time of the API, in RFC 3339 (issue 22). */
+static void deadline_iso(json_t *r)
+{
+	char at[32];
+	json_t *d = json_object_get(r, "deadline");
+	if (json_is_integer(d)) {
+		time_iso(json_integer_value(d), at);
+		json_object_set_new(r, "deadline", json_string(at));
+	}
+}
+
+static json_t *ballot_row(struct ctx *x, json_t *b)
+{
+	(void)x;
+	json_t *r = json_deep_copy(b);
+	deadline_iso(r);
+	return r;
+}
+
 static json_t *ballot_present(struct ctx *x, json_t *b, struct err *e)
 {
-	json_t *r = json_deep_copy(b), *votes = votes_of(x, json_integer_value(json_object_get(b, "id")), e);
+	json_t *r = ballot_row(x, b), *votes = votes_of(x, json_integer_value(json_object_get(b, "id")), e);
 	int64_t body = json_integer_value(json_object_get(b, "body_id"));
 	if (!votes) {
 		json_decref(r);
@@ -336,7 +357,7 @@ int core__ballot_list(struct ctx *x, struct err *e)
 		json_object_set_new(where, "wr_id", json_integer(wr));
 	if (body)
 		json_object_set_new(where, "body_id", json_integer(body));
-	return core__list(x, "ballots", where, NULL, e);
+	return core__list(x, "ballots", where, ballot_row, e);
 }
 
 int core__ballot_vote(struct ctx *x, struct err *e)
@@ -401,6 +422,7 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 		json_decref(t); /* closed: the tally the close recorded */
 	json_object_set_new(fresh, "my_vote", mine);
 	json_object_set(fresh, "receipt", receipt);
+	deadline_iso(fresh);
 	core__reply(x, 200, fresh);
 	ret = 0;
 out:

@@ -408,7 +408,7 @@ static const struct step meeting_steps[] = {
 	  .summary = "announce the joint meeting" },
 	{ "meeting.open", "announced", "in_progress", HOSTS, guard_open, effect_open, M_INPUT, "R47",
 	  "At the outset the chair advises every participant of the IP policy and records it", NULL, NULL,
-	  .spec = core__meeting_open_spec, .aflags = A_CREATE, .summary = "open the joint meeting" },
+	  .spec = core__meeting_open_spec, .aflags = A_BODY, .summary = "open the joint meeting" },
 	{ "meeting.close", "in_progress", "ended", HOSTS, NULL, NULL, 0, "R45", "The meeting ends", NULL, NULL,
 	  .summary = "end the joint meeting" },
 	{ "meeting.cancel", "scheduled|announced", "cancelled", HOSTS, NULL, NULL, 0, "R45", "The meeting is cancelled", NULL, NULL,

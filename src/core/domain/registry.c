@@ -363,6 +363,7 @@ int core__delegation_agree(struct ctx *x, struct err *e)
 		json_object_set_new(row, "agreed_by_id", json_integer(x->actor.person_id));
 	int ret = store_insert(x->st, "delegation_agreements", row, &id, e);
 	if (!ret) {
+		json_object_set_new(row, "id", json_integer(id)); /* answered whole (issue 22) */
 		snprintf(x->reply->location, sizeof(x->reply->location), "/api/v1/work-registers/%lld",
 			 (long long)json_integer_value(json_object_get(x->scope.record, "id")));
 		core__reply(x, 201, json_incref(row));

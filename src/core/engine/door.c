@@ -144,6 +144,11 @@ static int stamps(struct ctx *x, struct err *e)
 	return 0;
 }
 
+int core_action_status(const struct action_info *ai)
+{
+	return (ai->flags & A_EMPTY) ? 204 : (ai->flags & A_CREATE) ? 201 : 200;
+}
+
 int engine_call(const struct engine *eng, struct store *st, const struct call *call, struct reply *r, struct err *e)
 {
 	const struct action *a = action_find(eng, call->action);
@@ -213,10 +218,10 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 			err_set(e, E_INVALID, "", "this request takes no body");
 			goto out;
 		}
-		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_CREATE), e) ||
+		if (jspec_check(c->body, a->info.body, !!(a->info.flags & A_BODY), e) ||
 		    field_grants_check(&x, a->info.body, c->body, e))
 			goto out;
-	} else if (a->info.body && (a->info.flags & A_CREATE)) {
+	} else if (a->info.body && (a->info.flags & A_BODY)) {
 		const struct jfield *need = a->info.body; /* name the first field it must have */
 		while (need->name && !(need->flags & JF_REQUIRED))
 			need++;
@@ -234,6 +239,12 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 		goto out;
 	if (!kept && a->run(&x, e))
 		goto out;
+	/* issue 22: a success is the one the document lists for the action */
+	if (!kept && r->status >= 200 && r->status < 300 && r->status != core_action_status(&a->info)) {
+		err_set(e, E_INTERNAL, NULL, "%s answered %d where its documented success is %d", a->info.name, r->status,
+			core_action_status(&a->info));
+		goto out;
+	}
 	if (writing) {
 		if (audit_write(&x, e) || store_commit(st, e))
 			goto out;

@@ -99,12 +99,16 @@ void core_etag(int64_t revision, char out[32]);
 #define A_PUBLIC 2u   /* needs no authentication */
 #define A_REVISION 4u /* changes a Work Register: If-Match checked when sent (R13) */
 #define A_IFMATCH 8u  /* If-Match is required (R13): updates and deletions */
-#define A_CREATE 16u  /* creates: the body's required fields must be present */
+#define A_CREATE 16u  /* creates a record: answers 201 (issue 22) */
 #define A_CACHE  32u  /* a read whose reply depends on the data, the date and
 		       * the parameters, not on who asks: kept (cache.c) */
 #define A_VARY_ORG 64u     /* kept, and depends on the asker's organization
 			    * (host staff see all, a partner its own) */
 #define A_VARY_PERSON 128u /* kept, and depends on who asks */
+#define A_BODY 256u   /* takes a body whose required fields must be present */
+#define A_EMPTY 512u  /* answers 204, with no body (issue 22) */
+#define A_NEW (A_CREATE | A_BODY)
+
 
 struct action_info {
 	const char *name;
@@ -115,6 +119,10 @@ struct action_info {
 	const struct jfield *body;
 	const char *query;       /* allowed query parameters, comma-separated */
 };
+
+/* The status of an action's success, the one the OpenAPI document lists;
+ * the door refuses to send another (issue 22). */
+int core_action_status(const struct action_info *ai);
 
 /* Password hashing (argon2id). out receives a string to store (caller frees). */
 int core_password_hash(const char *password, char **out, struct err *e);

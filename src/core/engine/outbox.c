@@ -78,6 +78,14 @@ static json_t *present(struct ctx *x, json_t *row)
 	(void)x;
 	json_t *out = json_deep_copy(row);
 	json_object_del(out, "claim");
+	/* moments kept as seconds, answered in RFC 3339 (issue 22) */
+	static const char *const moments[] = { "next_attempt_at", "lease_until", NULL };
+	for (int i = 0; moments[i]; i++)
+		if (json_is_integer(json_object_get(out, moments[i]))) {
+			char at[32];
+			time_iso(num(out, moments[i]), at);
+			json_object_set_new(out, moments[i], json_string(at));
+		}
 	return out;
 }
 

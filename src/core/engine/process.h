@@ -33,7 +33,7 @@ struct step {
 	/* The action a person takes for it: derived from these, never listed
 	 * again (door, routes, CLI, OpenAPI, the web application's forms). */
 	const struct jfield *spec;   /* its request body; NULL: none */
-	unsigned aflags;             /* A_CREATE: the spec's required fields are required */
+	unsigned aflags;             /* A_BODY: the spec's required fields are required */
 	const char *summary;         /* short, for the API reference and the CLI */
 	int (*scope)(struct ctx *, struct err *); /* NULL: the process's */
 };

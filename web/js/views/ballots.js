@@ -85,7 +85,7 @@ export async function ballotView(id) {
   const comment = textarea('comment', b.my_vote?.comment || '');
   const mine = receipts[id];
   return [h('h1', {}, `Ballot ${b.id}`), h('p', {}, statusBadge(b.status), ` ${b.purpose} ballot on `, h('a', { href: `#/wr/${b.wr_id}` }, `Work Register ${b.wr_id}`),
-    ` · closes ${new Date(b.deadline * 1000).toISOString().slice(0, 16).replace('T', ' ')} UTC · quorum ${b.quorum_percent}% · majority ${b.majority_num}/${b.majority_den}`),
+    ` · closes ${b.deadline.slice(0, 16).replace("T", " ")} UTC · quorum ${b.quorum_percent}% · majority ${b.majority_num}/${b.majority_den}`),
   h('h2', {}, 'Tally'), tallyChart(t), h('p', {}, `${t.cast} of ${t.eligible} eligible voters voted.`, b.status !== 'open' ? ` Result: ${b.status}${b.closed_how ? ' (' + b.closed_how + ')' : ''}.` : ''),
   mine ? h('section', { class: 'card receipt', 'aria-labelledby': 'my-receipt' }, h('h2', { id: 'my-receipt' }, 'Your receipt'),
     h('p', {}, `Entry ${mine.seq} of the ballot's chain: ${mine.choice}. Keep this receipt: with it you can check, now or after the close, that your vote is counted as cast. It shows how you voted; it is not kept anywhere else on this page.`),

@@ -1,0 +1,236 @@
+/* What the API answers (issue 22): each action's answer as a JSON Schema
+ * for the OpenAPI document, written for answers. A record's columns come
+ * from the database itself (the migrations run on a database in memory,
+ * store_columns: every column, its type, whether it may be NULL), so the
+ * document follows the schema as it changes; what a presenter adds or
+ * hides is written beside it, here. An action not named here keeps the
+ * loose schema openapi.c derives from its request body. */
+#include <pthread.h>
+#include <stdio.h>
+#include <string.h>
+
+#include "core/core.h"
+#include "store/store.h"
+
+struct answer {
+	const char *action; /* an action's name, or its prefix ("org.") */
+	const char *name;   /* the schema's name in the document */
+	const char *table;  /* the record's table; NULL: the schema is all in more */
+	const char *hide;   /* columns never answered: ",a,b," */
+	const char *more;   /* JSON: {"properties": {...}, "required": [...]} added to
+			     * the columns; without a table, the whole schema */
+};
+
+#define REF(n) "{\"$ref\": \"#/components/schemas/" n "\"}"
+#define NREF(n) "{\"oneOf\": [" REF(n) ", {\"type\": \"null\"}]}"
+#define ARR(n) "{\"type\": \"array\", \"items\": " REF(n) "}"
+#define NAMED "{\"type\": [\"object\", \"null\"], \"properties\": {\"id\": {\"type\": \"integer\"}, \"name\": {\"type\": \"string\"}," \
+	      " \"short_name\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}}, \"required\": [\"id\", \"name\"]}"
+
+/* Every time of the API: RFC 3339, UTC. */
+#define TIME "{\"type\": \"string\", \"format\": \"date-time\"}"
+#define NTIME "{\"type\": [\"string\", \"null\"], \"format\": \"date-time\"}"
+/* An open ballot's count so far (R17). */
+#define TALLY "{\"type\": \"object\", \"properties\": {\"cast\": {\"type\": \"integer\"}, \"eligible\": {\"type\": \"integer\"}}}"
+
+/* An outbox message: its moments in RFC 3339. */
+#define OUTBOX "{\"properties\": {\"next_attempt_at\": " NTIME ", \"lease_until\": " NTIME "}}"
+
+/* A joint meeting as its page shows it: its participants, records, whether
+ * it is halted (R48) and the IP policy (R46). */
+#define MEETING "{\"properties\": {\"participants\": " ARR("Participant") ", \"records\": {\"type\": \"array\"}," \
+	" \"halted\": {\"type\": \"boolean\"}, \"halted_by\": {\"type\": \"array\"}, \"ip_policy\": {\"type\": \"object\"," \
+	" \"properties\": {\"text\": {\"type\": \"string\"}, \"url\": {\"type\": \"string\"}, \"version\": {\"type\": \"string\"}}," \
+	" \"required\": [\"version\"]}}, \"required\": [\"participants\", \"records\", \"halted\", \"halted_by\", \"ip_policy\"]}"
+
+/* First match wins: exact names before the prefixes they share. */
+static const struct answer answers[] = {
+	{ "session.create", "Session", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"person\": " REF("PersonPublic") ", \"csrf_token\": {\"type\": \"string\"},"
+	  " \"expires_at\": {\"type\": \"string\", \"format\": \"date-time\"}}, \"required\": [\"person\", \"csrf_token\", \"expires_at\"],"
+	  " \"additionalProperties\": false}" },
+	{ "ballot.list", "BallotRow", "ballots", NULL, "{\"properties\": {\"deadline\": " TIME "}}" },
+	{ "ballot.get", "Ballot", "ballots", NULL,
+	  "{\"properties\": {\"deadline\": " TIME ", \"tally\": " TALLY ", \"votes\": {\"type\": \"array\"},"
+	  " \"my_vote\": {\"type\": \"object\"}, \"comments\": {\"type\": \"array\", \"items\": {\"type\": \"object\","
+	  " \"properties\": {\"id\": {\"type\": \"integer\"}, \"author\": {\"type\": \"string\"}, \"text\": {\"type\": \"string\"},"
+	  " \"status\": {\"type\": \"string\"}, \"created_at\": " TIME "},"
+	  " \"required\": [\"id\", \"author\", \"text\", \"status\", \"created_at\"], \"additionalProperties\": false}}},"
+	  " \"required\": [\"comments\"]}" },
+	{ "ballot.vote", "BallotVoted", "ballots", NULL,
+	  "{\"properties\": {\"deadline\": " TIME ", \"tally\": " TALLY ", \"my_vote\": {\"type\": \"object\"},"
+	  " \"receipt\": {\"type\": \"object\"}}, \"required\": [\"my_vote\", \"receipt\"]}" },
+	{ "audit.head", "AuditHead", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"published_versions\": {\"type\": \"integer\"}, \"count\": {\"type\": \"integer\"}, \"head\": {\"type\": \"string\"}, \"last_id\": {\"type\": \"integer\"}}, \"required\": [\"published_versions\", \"count\", \"head\", \"last_id\"], \"additionalProperties\": false}" },
+	{ "audit.verify", "AuditVerification", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"ok\": {\"type\": \"boolean\"}, \"events\": {\"type\": \"integer\"}, \"head\": {\"type\": \"string\"}, \"problems\": {\"type\": \"array\"}}, \"required\": [\"ok\", \"events\", \"head\", \"problems\"], \"additionalProperties\": false}" },
+	{ "checkpoint.list", "Checkpoint", "checkpoints", NULL, NULL },
+	{ "version.list", "VersionRow", "wr_versions", ",snapshot,", NULL },
+	{ "version.", "Version", "wr_versions", NULL, NULL },
+	{ "history.list", "HistoryEntry", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"version\": {\"type\": \"string\"}, \"revision\": {\"type\": \"integer\"}, \"date\": {\"type\": \"string\"}, \"author\": {\"type\": \"string\"}, \"summary\": {\"type\": \"string\"}}, \"required\": [\"version\", \"revision\", \"date\", \"summary\"]}" },
+	{ "standard.replace", "Replacement", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"replaced\": " REF("Standard") ", \"rows\": " ARR("Standard") "}, \"required\": [\"replaced\", \"rows\"], \"additionalProperties\": false}" },
+	{ "delegation_rules.get", "DelegationRules", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"current\": " REF("DelegationRulesVersion") ", \"versions\": " ARR("DelegationRulesVersion") "}, \"required\": [\"current\", \"versions\"]}" },
+	{ "delegation.agree", "DelegationAgreement", "delegation_agreements", NULL, NULL },
+	{ "me.tasks", "MyTasks", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"items\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"description\":"
+	  " \"What waits on the person: an open task, a vote, a review, a draft to deliver.\", \"properties\": {\"kind\": {\"type\": \"string\"},"
+	  " \"what\": {\"type\": \"string\"}, \"wr_id\": {\"type\": [\"integer\", \"null\"]}, \"wr_title\": {\"type\": \"string\"},"
+	  " \"wr_status\": {\"type\": \"string\"}, \"task_id\": {\"type\": \"integer\"}, \"ballot_id\": {\"type\": \"integer\"},"
+	  " \"deadline\": " TIME ", \"due\": {\"type\": \"string\"}, \"rule\": {\"type\": [\"string\", \"null\"]},"
+	  " \"recipients\": {}}, \"required\": [\"kind\", \"what\", \"wr_id\"], \"additionalProperties\": false}}, \"next_cursor\": {\"type\": [\"string\", \"null\"]}, \"total\": {\"type\": \"integer\"}}, \"required\": [\"items\", \"next_cursor\", \"total\"], \"additionalProperties\": false}" },
+	{ "me.calendar", "CalendarAddress", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"url\": {\"type\": \"string\"}, \"note\": {\"type\": \"string\"}}, \"required\": [\"url\", \"note\"], \"additionalProperties\": false}" },
+	{ "me.update", "MailMode", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"mail_mode\": {\"type\": \"string\"}}, \"required\": [\"id\", \"mail_mode\"], \"additionalProperties\": false}" },
+	{ "review.list", "ReviewDue", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"wr_id\": {\"type\": \"integer\"}, \"title\": {\"type\": \"string\"}, \"owner_id\": {\"type\": [\"integer\", \"null\"]}, \"next_review_date\": {\"type\": \"string\"}, \"days_left\": {\"type\": \"integer\"}, \"overdue\": {\"type\": \"boolean\"}, \"stagnant\": {\"type\": \"boolean\"}}, \"required\": [\"wr_id\", \"title\", \"next_review_date\", \"days_left\", \"overdue\", \"stagnant\"], \"additionalProperties\": false}" },
+	{ "scheduler.run", "SchedulerRun", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"ballots_closed\": {\"type\": \"integer\"}, \"reminders\": {\"type\": \"integer\"}, \"stagnation_notices\": {\"type\": \"integer\"}, \"digests\": {\"type\": \"integer\"}, \"now\": {\"type\": \"string\"}}, \"required\": [\"ballots_closed\", \"reminders\", \"stagnation_notices\", \"digests\", \"now\"], \"additionalProperties\": false}" },
+	{ "wr.diff", "Difference", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"from\": {\"type\": \"object\"}, \"to\": {\"type\": \"object\"}, \"fields\": {\"type\": \"array\"}, \"sections\": {\"type\": \"object\"}}, \"required\": [\"from\", \"to\", \"fields\", \"sections\"]}" },
+	{ "process.show", "ProcessTable", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"name\": {\"type\": \"string\"}, \"states\": {\"type\": \"array\"}, \"steps\": {\"type\": \"array\"}}, \"required\": [\"name\", \"states\", \"steps\"]}" },
+	{ "org.", "Organization", "organizations", NULL, NULL },
+	{ "me.get", "Me", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"name\": {\"type\": \"string\"},"
+	  " \"email\": {\"type\": \"string\"}, \"org_id\": {\"type\": \"integer\"}, \"dmtf_member\": {\"type\": \"boolean\"},"
+	  " \"mail_mode\": {\"type\": \"string\"}, \"has_calendar\": {\"type\": \"boolean\"},"
+	  " \"roles\": {\"type\": \"object\", \"properties\": {\"staff\": {\"type\": \"boolean\"}, \"admin\": {\"type\": \"boolean\"},"
+	  " \"vp_alliances\": {\"type\": \"boolean\"}}, \"required\": [\"staff\", \"admin\", \"vp_alliances\"]},"
+	  " \"memberships\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"body_id\": {\"type\": \"integer\"},"
+	  " \"role\": {\"type\": \"string\"}}, \"required\": [\"body_id\", \"role\"]}}, \"csrf_token\": {\"type\": [\"string\", \"null\"]}},"
+	  " \"required\": [\"id\", \"name\", \"email\", \"org_id\", \"roles\", \"memberships\"]}" },
+	{ "settings.", "Settings", NULL, NULL,
+	  "{\"type\": \"object\", \"description\": \"Every setting, by its key, as text.\","
+	  " \"additionalProperties\": {\"type\": [\"string\", \"null\"]}}" },
+	{ "markdown.render", "RenderedMarkdown", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"html\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}}},"
+	  " \"required\": [\"html\"], \"additionalProperties\": false}" },
+	{ "amendment.", "Amendment", "amendments", NULL,
+	  "{\"properties\": {\"approvals\": " ARR("Approval") ", \"missing\": " ARR("Approval") "}, \"required\": [\"approvals\", \"missing\"]}" },
+	{ "comment.", "Comment", "comments", NULL, NULL },
+	{ "task.", "Task", "tasks", NULL, NULL },
+	{ "audit.list", "AuditEvent", "audit", NULL, NULL },
+	{ "dmtf_standard.", "DmtfStandard", "dmtf_standards", NULL, "{\"properties\": {\"body\": " NAMED "}}" },
+	{ "cr.", "ChangeRequest", "change_requests", NULL,
+	  "{\"properties\": {\"messages\": {\"type\": \"array\"}, \"meetings\": {\"type\": \"array\"}}}" },
+	{ "person.", "Person", "people", ",password_hash,calendar_hash,",
+	  "{\"properties\": {\"has_account\": {\"type\": \"boolean\"}, \"has_calendar\": {\"type\": \"boolean\"}},"
+	  " \"required\": [\"has_account\", \"has_calendar\"]}" },
+	{ "body.", "Body", "bodies", NULL, NULL },
+	{ "member.", "Membership", "memberships", NULL,
+	  "{\"properties\": {\"active\": {\"type\": \"boolean\"}, \"person\": " NAMED "}, \"required\": [\"active\"]}" },
+	{ "officer.", "Officer", "officers", NULL, NULL },
+	{ "milestone.", "Milestone", "milestones", NULL, NULL },
+	{ "contact.", "Contact", "wr_contacts", NULL, NULL },
+	{ "standard.", "Standard", "standards", NULL, NULL },
+	{ "participant.", "Meeting", "joint_meetings", NULL, MEETING },
+	{ "notify_rule.", "NotificationRule", "notify_rules", NULL, NULL },
+	{ "standard_type.", "StandardType", "standard_types", NULL,
+	  "{\"properties\": {\"rows\": {\"type\": \"integer\", \"description\": \"Table 1 rows of this type (read alone).\"}}}" },
+	{ "token.create", NULL, NULL, NULL, NULL },
+	{ "token.", "Token", "tokens", ",token_hash,", NULL },
+	{ "outbox.stats", "OutboxStats", NULL, NULL,
+	  "{\"type\": \"object\", \"description\": \"Messages in each state of delivery.\","
+	  " \"additionalProperties\": {\"type\": \"integer\", \"minimum\": 0}}" },
+	{ "outbox.list", "OutboxMessage", "outbox", ",claim,", OUTBOX },
+	{ "outbox.retry", "OutboxMessage", "outbox", ",claim,", OUTBOX },
+	{ "wr.list", "WorkRegisterRow", "work_registers", NULL, NULL },
+	{ "wr.actions", "NextSteps", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"state\": {\"type\": \"string\"}, \"items\": {\"type\": \"array\","
+	  " \"items\": {\"type\": \"object\", \"properties\": {\"action\": {\"type\": \"string\"}, \"allowed\": {\"type\": \"boolean\"}},"
+	  " \"required\": [\"action\", \"allowed\"]}}}, \"required\": [\"state\", \"items\"], \"additionalProperties\": false}" },
+	{ "wr.", "WorkRegister", "work_registers", NULL,
+	  "{\"properties\": {\"partner\": " NAMED ", \"originating_committee\": " NAMED ", \"owner\": " NAMED ", \"proposer\": " NAMED ","
+	  " \"proposer_org\": " NAMED ", \"required_committees\": {\"type\": \"array\"}, \"milestones\": " ARR("Milestone") ","
+	  " \"contacts\": " ARR("Contact") ", \"standards\": " ARR("Standard") ", \"meetings\": {\"type\": \"array\"},"
+	  " \"delegation_agreements\": {\"type\": \"array\"}, \"warnings\": {\"type\": \"array\", \"items\": {\"type\": \"object\","
+	  " \"properties\": {\"rule\": {\"type\": \"string\"}, \"detail\": {\"type\": \"string\"}}}},"
+	  " \"as_of\": {\"type\": \"string\", \"description\": \"?as_of: the time asked\"},"
+	  " \"version_date\": {\"type\": \"string\", \"description\": \"?as_of: when the version shown was made\"}},"
+	  " \"required\": [\"partner\", \"originating_committee\", \"owner\", \"proposer\", \"proposer_org\", \"required_committees\","
+	  " \"milestones\", \"contacts\", \"standards\", \"meetings\", \"delegation_agreements\"]}" },
+	{ "meeting.list", "MeetingRow", "joint_meetings", NULL, NULL },
+	{ "meeting.", "Meeting", "joint_meetings", NULL, MEETING },
+	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+/* The columns of every table, read once from a database in memory. */
+static struct store *schema_db;
+static pthread_once_t schema_once = PTHREAD_ONCE_INIT;
+
+static void schema_open(void)
+{
+	struct err e = ERR_INIT;
+	if (store_open(&schema_db, ":memory:", &e) || store_migrate(schema_db, NULL, &e)) {
+		fprintf(stderr, "entente: the answer schemas: %s\n", e.detail);
+		schema_db = NULL;
+	}
+}
+
+static json_t *column_schema(const json_t *c)
+{
+	const char *type = json_string_value(json_object_get(c, "type"));
+	int null = json_is_true(json_object_get(c, "null"));
+	if (!strcmp(type, "json"))
+		return json_object(); /* any JSON value */
+	return null ? json_pack("{s[ss]}", "type", type, "null") : json_pack("{ss}", "type", type);
+}
+
+/* A table's rows as answered: every column, present, typed as declared. */
+static json_t *table_schema(const char *table, const char *hide)
+{
+	json_t *cols = NULL, *props = json_object(), *req = json_array();
+	struct err e = ERR_INIT;
+	pthread_once(&schema_once, schema_open);
+	if (schema_db && !store_columns(schema_db, table, &cols, &e))
+		for (size_t i = 0; i < json_array_size(cols); i++) {
+			json_t *c = json_array_get(cols, i);
+			const char *name = json_string_value(json_object_get(c, "name"));
+			char key[80];
+			snprintf(key, sizeof(key), ",%s,", name);
+			if (hide && strstr(hide, key))
+				continue;
+			json_object_set_new(props, name, column_schema(c));
+			json_array_append_new(req, json_string(name));
+		}
+	json_decref(cols);
+	return json_pack("{ss so so sb}", "type", "object", "properties", props, "required", req, "additionalProperties", 0);
+}
+
+static const struct answer *answer_of(const char *action)
+{
+	for (const struct answer *a = answers; a->action; a++) {
+		size_t n = strlen(a->action);
+		if (a->action[n - 1] == '.' ? !strncmp(action, a->action, n) : !strcmp(action, a->action))
+			return a;
+	}
+	return NULL;
+}
+
+json_t *core_answer_schema(const char *action, const char **name)
+{
+	const struct answer *a = answer_of(action);
+	json_t *s, *more = NULL;
+	*name = NULL;
+	if (!a || !a->name)
+		return NULL;
+	if (a->more && !(more = json_loads(a->more, 0, NULL))) {
+		fprintf(stderr, "entente: the answer schema of %s is not JSON\n", a->action);
+		return NULL;
+	}
+	*name = a->name;
+	if (!a->table)
+		return more;
+	s = table_schema(a->table, a->hide);
+	if (more) {
+		json_object_update(json_object_get(s, "properties"), json_object_get(more, "properties"));
+		if (json_object_get(more, "required"))
+			json_array_extend(json_object_get(s, "required"), json_object_get(more, "required"));
+		json_decref(more);
+	}
+	return s;
+}
+
+/* The schemas answers refer to that no action answers alone. */
+json_t *core_answer_parts(void)
+{
+	json_t *parts = json_pack("{s{ss s{s{ss}s{ss}s{ss}s{ss}} s[ssss] sb}}", "PersonPublic", "type", "object", "properties", "id", "type",
+			 "integer", "name", "type", "string", "email", "type", "string", "org_id", "type", "integer", "required", "id",
+			 "name", "email", "org_id", "additionalProperties", 0);
+	json_object_set_new(parts, "Participant", table_schema("meeting_participants", NULL));
+	json_object_set_new(parts, "Approval", table_schema("approvals", NULL));
+	json_object_set_new(parts, "DelegationRulesVersion", table_schema("delegation_rules", NULL));
+	return parts;
+}
