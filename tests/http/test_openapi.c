@@ -124,6 +124,91 @@ static void test_a_meeting_is_cancelled(void **state)
 	resp_free(&r);
 }
 
+/* Issue 22: every operation of the served document, refused the ways the
+ * document says it can be, each answer recorded and so held against the
+ * document too: without credentials 401 (unless public), a body that is
+ * not JSON 415, broken JSON 400, a body over the limit 413 (where a body
+ * is taken), a record that does not exist 404 (where the path names one). */
+static void test_every_operation_refuses_as_documented(void **state)
+{
+	(void)state;
+	struct resp d = req(&S, "GET", "/api/v1/openapi.json", NULL, NULL, NULL);
+	expect_status(d, 200);
+	json_t *paths = json_object_get(d.json, "paths"), *item;
+	const char *pattern, *admin = token_for(&S, ADMIN);
+	static const char *const text_type[] = { "Content-Type: text/plain", NULL };
+	size_t big_n = (1u << 20) + 16;
+	char *big = malloc(big_n + 1);
+	assert_non_null(big);
+	memset(big, ' ', big_n);
+	big[0] = '"';
+	big[big_n - 1] = '"';
+	big[big_n] = '\0';
+	int probes = 0;
+	json_object_foreach(paths, pattern, item) {
+		const char *method;
+		json_t *op;
+		json_object_foreach(item, method, op) {
+			char m[8], path[256], missing[256];
+			size_t i;
+			for (i = 0; method[i] && i < sizeof(m) - 1; i++)
+				m[i] = (char)(method[i] - 'a' + 'A');
+			m[i] = '\0';
+			/* the path with real-looking ids, and with ids that name nothing */
+			size_t o = 0, q = 0;
+			for (const char *c = pattern; *c && o < sizeof(path) - 8 && q < sizeof(missing) - 8; c++) {
+				if (*c == '{') {
+					o += (size_t)snprintf(path + o, sizeof(path) - o, "1");
+					q += (size_t)snprintf(missing + q, sizeof(missing) - q, "999999");
+					c = strchr(c, '}');
+				} else {
+					path[o++] = *c;
+					missing[q++] = *c;
+				}
+			}
+			path[o] = missing[q] = '\0';
+			if (strncmp(pattern, "/api/", 5))
+				continue; /* /healthz, /metrics: no body, no record */
+			json_t *security = json_object_get(op, "security");
+			int public = json_is_array(security) && json_array_size(security) == 0;
+			int body = json_object_get(op, "requestBody") != NULL;
+			struct resp r;
+			if (!public) {
+				r = req(&S, m, path, NULL, body ? "{}" : NULL, NULL);
+				if (r.status != 401)
+					fail_msg("%s %s without credentials: %ld, not 401", m, pattern, r.status);
+				resp_free(&r);
+				probes++;
+			}
+			if (body) {
+				r = req(&S, m, path, admin, "{\"x\": 1}", text_type);
+				if (r.status != 415)
+					fail_msg("%s %s with a text body: %ld, not 415", m, pattern, r.status);
+				resp_free(&r);
+				r = req(&S, m, path, admin, "{\"broken\": ", NULL);
+				if (r.status != 400)
+					fail_msg("%s %s with broken JSON: %ld, not 400", m, pattern, r.status);
+				resp_free(&r);
+				r = req(&S, m, path, admin, big, NULL);
+				if (r.status != 413)
+					fail_msg("%s %s with a body over the limit: %ld, not 413", m, pattern, r.status);
+				resp_free(&r);
+				probes += 3;
+			}
+			if (strchr(pattern, '{')) {
+				r = req(&S, m, missing, admin, body ? "{}" : NULL, NULL);
+				if (r.status != 404)
+					fail_msg("%s %s naming no record: %ld, not 404", m, missing, r.status);
+				resp_free(&r);
+				probes++;
+			}
+		}
+	}
+	free(big);
+	resp_free(&d);
+	assert_true(probes > 200);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -132,6 +217,7 @@ int main(void)
 		cmocka_unit_test(test_a_drafts_rows_are_deleted),
 		cmocka_unit_test(test_the_partner_refuses_an_amendment),
 		cmocka_unit_test(test_a_meeting_is_cancelled),
+		cmocka_unit_test(test_every_operation_refuses_as_documented),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

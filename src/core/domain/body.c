@@ -51,6 +51,17 @@ static int body_id(struct ctx *x, int64_t *id, json_t **row, struct err *e)
 	return 0;
 }
 
+/* A body's members: the body named by the path exists before what is
+ * sent is read (404 before 400, issue 22). */
+int core__scope_body(struct ctx *x, struct err *e)
+{
+	int64_t id;
+	json_t *row = NULL;
+	int ret = body_id(x, &id, &row, e);
+	json_decref(row);
+	return ret;
+}
+
 int core__body_get(struct ctx *x, struct err *e)
 {
 	int64_t id;

@@ -11,6 +11,8 @@ int core__body_list(struct ctx *x, struct err *e);
 int core__body_get(struct ctx *x, struct err *e);
 int core__body_create(struct ctx *x, struct err *e);
 int core__body_update(struct ctx *x, struct err *e);
+/* Scope of a body's members: the body exists (404). */
+int core__scope_body(struct ctx *x, struct err *e);
 int core__member_list(struct ctx *x, struct err *e);
 int core__member_add(struct ctx *x, struct err *e);
 int core__member_update(struct ctx *x, struct err *e);
