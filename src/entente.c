@@ -296,7 +296,11 @@ int main(int argc, char **argv)
 			k--;
 		}
 	}
-	if (cmd->flags & NEED_DB) {
+	/* --help needs no database (issue 23) */
+	int asks_help = 0;
+	for (int k = 1; k < argc; k++)
+		asks_help |= !strcmp(argv[k], "--help") || !strcmp(argv[k], "-h");
+	if ((cmd->flags & NEED_DB) && !asks_help) {
 		if (access(c.db_path, F_OK)) {
 			fprintf(stderr, "%s: no database at %s: run entente init first\n", prog, c.db_path);
 			return 1;

@@ -299,7 +299,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
-		"Serves the JSON API under /api/v1 and the web application until SIGTERM or SIGINT.\n"
+		"Serves the JSON API under /api/v1 and the web application until SIGTERM or SIGINT (SIGHUP is logged, nothing more).\n"
 		"  --listen HOST:PORT     else $ENTENTE_LISTEN, else 127.0.0.1:8080 (port 0: any free port)\n"
 		"  --web-dir DIR          static files (default: web, when it exists)\n"
 		"  --ready-file F         write the base URL to F once listening\n"

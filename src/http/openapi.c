@@ -271,7 +271,7 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 	else
 		json_decref(ok_headers);
 	error_responses(responses, r, ai);
-	json_object_set_new(responses, "default", problem_ref("Any other error (RFC 9457)"));
+	json_object_set_new(responses, "default", problem_ref("An internal error (500): the server failed, and logged why; nothing was changed"));
 	json_object_set_new(op, "responses", responses);
 	if (ai->flags & A_PUBLIC)
 		json_object_set_new(op, "security", json_array());

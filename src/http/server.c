@@ -792,6 +792,7 @@ int http_serve(const struct http_config *config, struct err *e)
 	sigemptyset(&set);
 	sigaddset(&set, SIGTERM);
 	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
 	if ((fd = listen_on(&ss, e)) < 0)
@@ -842,7 +843,10 @@ int http_serve(const struct http_config *config, struct err *e)
 	}
 	pthread_t sched;
 	int have_sched = cfg->tick_s && !pthread_create(&sched, NULL, scheduler_main, NULL);
-	sigwait(&set, &sig);
+	/* SIGHUP (logrotate, systemctl reload) stops nothing: the log is
+	 * standard error, kept by whoever started the server (issue 23) */
+	while (!sigwait(&set, &sig) && sig == SIGHUP)
+		log_line("entente: SIGHUP: nothing to reload, still serving");
 	log_line("entente stopping (signal %d)", sig);
 	stopping = 1;
 	if (have_sched)

@@ -790,6 +790,14 @@ static int s_migrate(struct store *st, int *applied, struct err *e)
 		*applied = 0;
 	if (exec(s, "CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ','now')))", e))
 		return -1;
+	/* a database a newer entente migrated is not ours to serve (issue 23) */
+	int known = 0;
+	while (store__sqlite_migrations[known])
+		known++;
+	if (s_schema_version(st) > known)
+		return err_set(e, E_INTERNAL, NULL,
+			       "the database's schema is version %d, newer than this entente knows (%d): run the entente that made it, "
+			       "or restore a backup made by this one", s_schema_version(st), known);
 	for (int i = 0; store__sqlite_migrations[i]; i++) {
 		const char *sql = store__sqlite_migrations[i];
 		int rebuild = !strncmp(sql, STORE_REBUILD, strlen(STORE_REBUILD)), bad;

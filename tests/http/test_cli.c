@@ -2,6 +2,7 @@
  * resource commands, accounts and tokens, backup, migrate, --help and
  * --version, a clean stop of serve on SIGTERM, and seed. */
 #include <setjmp.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -11,6 +12,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <sqlite3.h>
 
 #include "http/client.h"
 
@@ -45,6 +47,34 @@ static void test_init_with_password_file_and_sign_in(void **state)
 	assert_int_equal(r.status, 201);
 	resp_free(&r);
 	assert_int_equal(server_stop(&s), 0); /* SIGTERM: a clean stop */
+	server_cleanup(&s);
+}
+
+/* Issue 23: SIGHUP (logrotate, systemctl reload) does not stop the
+ * server; it says so in its log and goes on serving. */
+static void test_sighup_does_not_stop_the_server(void **state)
+{
+	(void)state;
+	struct server s;
+	server_init(&s, 1);
+	server_start(&s, NULL);
+	assert_int_equal(kill(s.pid, SIGHUP), 0);
+	int logged = 0;
+	for (int i = 0; i < 100 && !logged; i++) {
+		char line[512];
+		FILE *f = fopen(s.log, "r");
+		while (f && fgets(line, sizeof(line), f))
+			logged |= strstr(line, "SIGHUP: nothing to reload") != NULL;
+		if (f)
+			fclose(f);
+		if (!logged)
+			usleep(20000);
+	}
+	assert_true(logged);
+	struct resp r = req(&s, "GET", "/healthz", NULL, NULL, NULL);
+	assert_int_equal(r.status, 200);
+	resp_free(&r);
+	assert_int_equal(server_stop(&s), 0); /* SIGTERM still stops it, cleanly */
 	server_cleanup(&s);
 }
 
@@ -204,6 +234,119 @@ static void test_backup_migrate_help_version(void **state)
 	assert_int_not_equal(cli(&S, out, sizeof(out), "serve --test-clock --listen 127.0.0.1:0"), 0); /* refused without the variable */
 }
 
+/* Issue 23: every command answers --help without a database (the README:
+ * every command takes --help), and makes none. */
+static void test_every_command_helps_without_a_database(void **state)
+{
+	(void)state;
+	static char list[16384], out[16384];
+	char none[256];
+	snprintf(none, sizeof(none), "%s/none.db", S.dir);
+	assert_int_equal(cli(&S, list, sizeof(list), "help"), 0);
+	int seen = 0;
+	for (char *line = strtok(list, "\n"); line; line = strtok(NULL, "\n")) {
+		char name[64];
+		size_t n = 0;
+		if (strncmp(line, "  ", 2) || line[2] == ' ' || line[2] == '-')
+			continue;
+		/* "  wr show            show a Work Register": the words before the gap */
+		const char *gap = strstr(line + 2, "  ");
+		if (!gap)
+			continue;
+		n = (size_t)(gap - (line + 2));
+		if (n >= sizeof(name))
+			continue;
+		memcpy(name, line + 2, n);
+		name[n] = '\0';
+		if (!strcmp(name, "version") || !strcmp(name, "help"))
+			continue;
+		int rc = cli(&S, out, sizeof(out), "--db %s %s --help", none, name);
+		if (rc != 0 || !strstr(out, "usage: entente"))
+			fail_msg("entente %s --help without a database: exit %d: %.200s", name, rc, out);
+		seen++;
+	}
+	assert_true(seen > 100);
+	assert_int_equal(access(none, F_OK), -1); /* no database was made */
+}
+
+/* Issue 23: the settings the README documents are the settings the server
+ * knows (those PATCH /settings takes, from the served document), both
+ * ways; and every setting stored is one of them. */
+static void test_the_readme_names_every_setting(void **state)
+{
+	(void)state;
+	FILE *f = fopen("README.md", "r");
+	assert_non_null(f);
+	static char text[1 << 17];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	fclose(f);
+	text[n] = '\0';
+	char *from = strstr(text, "The organization's own addresses and periods are settings"), *to = from ? strstr(from, "Who is told") : NULL;
+	assert_non_null(from);
+	assert_non_null(to);
+	*to = '\0';
+	json_t *documented = json_object();
+	for (char *p = strchr(from, '`'); p; p = strchr(p + 1, '`')) {
+		char *end = strchr(p + 1, '`');
+		if (!end)
+			break;
+		size_t len = (size_t)(end - p - 1);
+		int word = len > 0 && len < 64;
+		for (size_t k = 1; word && k <= len; k++)
+			word = (p[k] >= 'a' && p[k] <= 'z') || p[k] == '_';
+		if (word && memchr(p + 1, '_', len))
+			json_object_setn_new(documented, p + 1, len, json_true());
+		p = end;
+	}
+	static char doc_text[1 << 20], stored_text[1 << 16];
+	assert_int_equal(cli(&S, doc_text, sizeof(doc_text), "openapi"), 0);
+	json_t *doc = json_loads(doc_text, 0, NULL);
+	assert_non_null(doc);
+	json_t *known = json_object_get(json_object_get(doc, "paths"), "/api/v1/settings");
+	known = json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(json_object_get(known, "patch"), "requestBody"),
+												    "content"), "application/json"), "schema"), "properties");
+	assert_true(json_object_size(known) > 10);
+	const char *key;
+	json_t *v;
+	json_object_foreach(known, key, v)
+		if (!json_object_get(documented, key))
+			fail_msg("setting %s is not in the README", key);
+	json_object_foreach(documented, key, v)
+		if (!json_object_get(known, key))
+			fail_msg("the README names setting %s, which the server does not know", key);
+	assert_int_equal(cli(&S, stored_text, sizeof(stored_text), "settings show --json"), 0);
+	json_t *stored = json_loads(stored_text, 0, NULL);
+	assert_non_null(stored);
+	json_object_foreach(stored, key, v)
+		if (!json_object_get(known, key))
+			fail_msg("setting %s is stored but cannot be set", key);
+	json_decref(stored);
+	json_decref(doc);
+	json_decref(documented);
+}
+
+/* Issue 23: a database a newer entente migrated is refused, with why,
+ * by every command that opens it; nothing in it changes. */
+static void test_a_newer_schema_is_refused(void **state)
+{
+	(void)state;
+	char out[4096], err_path[300], why[1024] = "";
+	sqlite3 *db;
+	assert_int_equal(sqlite3_open(S.db, &db), SQLITE_OK);
+	assert_int_equal(sqlite3_exec(db, "INSERT INTO schema_migrations (version) VALUES (999)", NULL, NULL, NULL), SQLITE_OK);
+	assert_int_not_equal(cli(&S, out, sizeof(out), "org list"), 0);
+	snprintf(err_path, sizeof(err_path), "%s/cli.err", S.dir);
+	FILE *f = fopen(err_path, "r");
+	assert_non_null(f);
+	while (fgets(why, sizeof(why), f) && !strstr(why, "newer than this entente"))
+		;
+	fclose(f);
+	assert_non_null(strstr(why, "version 999, newer than this entente knows"));
+	assert_int_equal(sqlite3_exec(db, "DELETE FROM schema_migrations WHERE version = 999", NULL, NULL, NULL), SQLITE_OK);
+	sqlite3_close(db);
+	assert_int_equal(cli(&S, out, sizeof(out), "org list"), 0);
+}
+
 /* How many items a list has, read page by page through next_cursor
  * (query: "" or "?status=...&"). */
 static long count_all(struct server *s, const char *path, const char *query, int page)
@@ -290,6 +433,10 @@ int main(void)
 		cmocka_unit_test(test_resource_commands),
 		cmocka_unit_test(test_accounts_and_tokens),
 		cmocka_unit_test(test_backup_migrate_help_version),
+		cmocka_unit_test(test_every_command_helps_without_a_database),
+		cmocka_unit_test(test_the_readme_names_every_setting),
+		cmocka_unit_test(test_a_newer_schema_is_refused),
+		cmocka_unit_test(test_sighup_does_not_stop_the_server),
 		cmocka_unit_test(test_a_partners_act_needs_a_representative),
 	};
 	int failed = cmocka_run_group_tests_name("init", alone, NULL, NULL);

@@ -15,6 +15,10 @@ const struct jfield core__settings_spec[] = {
 	{ .name = "stagnation_months", .type = JT_INT, .min = 1, .max = 120, .rule = "R31" },
 	{ .name = "review_reminder_days", .type = JT_STR, .max = 100, .rule = "R27" },
 	{ .name = "drafting_reminder_days", .type = JT_STR, .max = 100, .rule = "R13" },
+	/* R17: a ballot's voters who have not voted hear of its deadline then */
+	{ .name = "deadline_reminder_days", .type = JT_STR, .max = 100, .rule = "R17" },
+	/* the hour (UTC) the daily digests go out, for people who chose them */
+	{ .name = "digest_hour", .type = JT_INT, .min = 0, .max = 23 },
 	{ .name = "ip_policy_text", .type = JT_TEXT, .flags = JF_NULLABLE, .max = 50000, .rule = "R46" },
 	{ .name = "ip_policy_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R46" },
 	{ .name = "delegation_rules_text", .type = JT_TEXT, .max = 50000, .rule = "R35" },
@@ -27,7 +31,7 @@ const struct jfield core__settings_spec[] = {
  * version of the delegation rules is kept). */
 int core__setting_check(struct ctx *x, const char *key, const char *value, struct err *e)
 {
-	if (!strcmp(key, "review_reminder_days") || !strcmp(key, "drafting_reminder_days"))
+	if (!strcmp(key, "review_reminder_days") || !strcmp(key, "drafting_reminder_days") || !strcmp(key, "deadline_reminder_days"))
 		for (const char *p = value; *p; p++)
 			if ((*p < '0' || *p > '9') && *p != ',')
 				return err_set(e, E_INVALID, key, "a comma-separated list of days, e.g. 90,30,7");
