@@ -49,14 +49,14 @@ void cli_print(json_t *v, int as_json);
 
 /* The mail options (cli/mail.c), for serve and outbox deliver. */
 enum { MAIL_OPT_URL = 1000, MAIL_OPT_STARTTLS, MAIL_OPT_USER, MAIL_OPT_PASSWORD, MAIL_OPT_FROM, MAIL_OPT_BASE,
-       MAIL_OPT_INTERVAL, MAIL_OPT_LEASE, MAIL_OPT_RETRY, MAIL_OPT_ATTEMPTS, MAIL_OPT_CA };
+       MAIL_OPT_INTERVAL, MAIL_OPT_LEASE, MAIL_OPT_RETRY, MAIL_OPT_ATTEMPTS, MAIL_OPT_CA, MAIL_OPT_INSECURE };
 #define MAIL_OPTS \
 	{ "smtp-url", required_argument, NULL, MAIL_OPT_URL }, { "smtp-starttls", no_argument, NULL, MAIL_OPT_STARTTLS }, \
 	{ "smtp-user", required_argument, NULL, MAIL_OPT_USER }, { "smtp-password-file", required_argument, NULL, MAIL_OPT_PASSWORD }, \
 	{ "mail-from", required_argument, NULL, MAIL_OPT_FROM }, { "base-url", required_argument, NULL, MAIL_OPT_BASE }, \
 	{ "mail-interval", required_argument, NULL, MAIL_OPT_INTERVAL }, { "mail-lease", required_argument, NULL, MAIL_OPT_LEASE }, \
 	{ "mail-retry-base", required_argument, NULL, MAIL_OPT_RETRY }, { "mail-attempts", required_argument, NULL, MAIL_OPT_ATTEMPTS }, \
-	{ "smtp-ca-file", required_argument, NULL, MAIL_OPT_CA }
+	{ "smtp-ca-file", required_argument, NULL, MAIL_OPT_CA }, { "smtp-insecure", no_argument, NULL, MAIL_OPT_INSECURE }
 struct mail_config;
 extern const char cli_mail_usage[];
 int cli_mail_option(const char *prog, int ch, const char *arg, struct mail_config *mc, unsigned *interval);

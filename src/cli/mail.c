@@ -16,7 +16,9 @@ const char cli_mail_usage[] =
 	"  --smtp-ca-file F       CA certificates to check the server's certificate with (else the\n"
 	"                         system's; $ENTENTE_SMTP_CA_FILE)\n"
 	"  --smtp-user NAME       SMTP AUTH user (else $ENTENTE_SMTP_USER)\n"
-	"  --smtp-password-file F its password, the file's first line (else $ENTENTE_SMTP_PASSWORD_FILE)\n"
+	"  --smtp-password-file F its password, the file's first line (else $ENTENTE_SMTP_PASSWORD_FILE); AUTH goes\n"
+	"                         over TLS only (smtps://, or --smtp-starttls) unless --smtp-insecure\n"
+	"  --smtp-insecure        allow SMTP AUTH in cleartext (a mail server on this machine, say)\n"
 	"  --mail-from ADDRESS    From: of every message (else $ENTENTE_MAIL_FROM, else entente <entente@localhost>)\n"
 	"  --base-url URL         the web application's address in links (else $ENTENTE_BASE_URL)\n"
 	"  --mail-interval SECONDS how often the outbox is looked at (default 10)\n"
@@ -33,6 +35,7 @@ int cli_mail_option(const char *prog, int ch, const char *arg, struct mail_confi
 	switch (ch) {
 	case MAIL_OPT_URL: mc->smtp_url = arg; return 1;
 	case MAIL_OPT_STARTTLS: mc->starttls = 1; return 1;
+	case MAIL_OPT_INSECURE: mc->insecure = 1; return 1;
 	case MAIL_OPT_USER: mc->user = arg; return 1;
 	case MAIL_OPT_PASSWORD: mc->password_file = arg; return 1;
 	case MAIL_OPT_CA: mc->ca_file = arg; return 1;

@@ -37,6 +37,8 @@ void mail_config_defaults(struct mail_config *mc)
 	mc->user = env_or(mc->user, "ENTENTE_SMTP_USER");
 	mc->password_file = env_or(mc->password_file, "ENTENTE_SMTP_PASSWORD_FILE");
 	mc->ca_file = env_or(mc->ca_file, "ENTENTE_SMTP_CA_FILE");
+	if (!mc->insecure && env_or(NULL, "ENTENTE_SMTP_INSECURE"))
+		mc->insecure = !!strcmp(getenv("ENTENTE_SMTP_INSECURE"), "0");
 	mc->from = env_or(mc->from, "ENTENTE_MAIL_FROM");
 	mc->base_url = env_or(mc->base_url, "ENTENTE_BASE_URL");
 	if (!mc->from)
@@ -74,6 +76,14 @@ int mail_config_load(struct mail_config *mc, struct err *e)
 		return err_set(e, E_INVALID, "smtp-url", "no mail server: give --smtp-url or $ENTENTE_SMTP_URL (smtp://host:port)");
 	if (strncmp(mc->smtp_url, "smtp://", 7) && strncmp(mc->smtp_url, "smtps://", 8))
 		return err_set(e, E_INVALID, "smtp-url", "expected smtp://host:port or smtps://host:port");
+	/* credentials in the address would be in every log line and process
+	 * listing that shows it (issue 23) */
+	const char *host = strstr(mc->smtp_url, "://") + 3;
+	if (memchr(host, '@', strcspn(host, "/")))
+		return err_set(e, E_INVALID, "smtp-url", "no user or password in the address: give --smtp-user and --smtp-password-file");
+	if (mc->user && !mc->insecure && !mc->starttls && strncmp(mc->smtp_url, "smtps://", 8))
+		return err_set(e, E_INVALID, "smtp-user",
+			       "SMTP AUTH would send the password in cleartext: use smtps://, or --smtp-starttls, or allow it with --smtp-insecure");
 	if (mail_address(mc->from, addr, sizeof(addr)))
 		return err_set(e, E_INVALID, "mail-from", "expected an address, as \"entente <entente@example.org>\"");
 	if (mc->password_file) {

@@ -16,6 +16,7 @@
 struct mail_config {
 	const char *smtp_url;      /* smtp://host:port or smtps://host:port; NULL: no delivery */
 	int starttls;              /* smtp://: refuse to send unless STARTTLS succeeds */
+	int insecure;              /* allow AUTH without TLS (issue 23: refused by default) */
 	const char *user;          /* SMTP AUTH user, or NULL */
 	const char *password_file; /* its password, first line of the file (never in the database or a log) */
 	const char *ca_file;       /* CA certificates to check the server's with (else the system's) */

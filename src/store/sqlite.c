@@ -3,13 +3,17 @@
  * itself; values are always bound. Each connection prepares a statement
  * once and keeps it, keyed by its SQL text: preparing was more than half
  * of the time of a WR document's GET. */
+#include <errno.h>
+#include <fcntl.h>
 #include <pthread.h>
-#include <stdatomic.h>
 #include <sqlite3.h>
+#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "lib/strbuf.h"
 #include "store/ops.h"
@@ -852,6 +856,15 @@ static int s_backup(struct store *st, const char *dest, struct err *e)
 	sqlite3 *out = NULL;
 	sqlite3_backup *b;
 	int ret = -1;
+	/* the copy holds every vote and password hash: the owner's alone (issue 23) */
+	int fd = open(dest, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0 || fchmod(fd, 0600)) {
+		err_set(e, E_INTERNAL, "file", "cannot create %s: %s", dest, strerror(errno));
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	close(fd);
 	if (sqlite3_open_v2(dest, &out, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE, NULL) != SQLITE_OK) {
 		err_set(e, E_INTERNAL, "file", "cannot open %s: %s", dest, out ? sqlite3_errmsg(out) : "out of memory");
 		goto out;
@@ -861,8 +874,13 @@ static int s_backup(struct store *st, const char *dest, struct err *e)
 		err_set(e, E_INTERNAL, "file", "backup: %s", sqlite3_errmsg(out));
 		goto out;
 	}
+	/* every page in one step, under one read transaction: a consistent
+	 * copy that finishes while the server goes on writing (in WAL mode
+	 * the writers do not wait for it). Copied a few pages at a time, a
+	 * write by another connection would start the copy again, for ever
+	 * under a steady load (issue 23). */
 	int rc;
-	while ((rc = sqlite3_backup_step(b, 256)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
+	while ((rc = sqlite3_backup_step(b, -1)) == SQLITE_OK || rc == SQLITE_BUSY || rc == SQLITE_LOCKED)
 		sqlite3_sleep(10);
 	sqlite3_backup_finish(b);
 	if (rc != SQLITE_DONE) {

@@ -1,13 +1,17 @@
 /* The command line, as an operator uses it: init with a password file, the
  * resource commands, accounts and tokens, backup, migrate, --help and
  * --version, a clean stop of serve on SIGTERM, and seed. */
+#include <pthread.h>
 #include <setjmp.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -75,6 +79,67 @@ static void test_sighup_does_not_stop_the_server(void **state)
 	assert_int_equal(r.status, 200);
 	resp_free(&r);
 	assert_int_equal(server_stop(&s), 0); /* SIGTERM still stops it, cleanly */
+	server_cleanup(&s);
+}
+
+static volatile int writing;
+
+/* Changes, one after another, until told to stop: a server under writes. */
+static void *writer(void *arg)
+{
+	struct server *s = arg;
+	int n = 0;
+	while (writing) {
+		struct resp r = as(s, "owner@dmtf.example", "PATCH", "/api/v1/me", "{ss}", "mail_mode", n++ % 2 ? "daily" : "immediate");
+		resp_free(&r);
+	}
+	return (void *)(intptr_t)n;
+}
+
+/* Issue 23: a backup taken while the server takes writes finishes, is a
+ * sound database, and is the owner's alone (0600). Copied a few pages at
+ * a time, each write started the copy again: it never ended. */
+static void test_a_backup_finishes_under_writes(void **state)
+{
+	(void)state;
+	struct server s;
+	char cmd[1200], copy[300];
+	server_init(&s, 1);
+	server_start(&s, NULL);
+	struct resp r = as(&s, "owner@dmtf.example", "GET", "/api/v1/me", NULL); /* the token, made before the thread */
+	resp_free(&r);
+	/* a database with some weight: many pages to copy */
+	assert_int_equal(cli(&s, NULL, 0, "seed --wrs 300 --people 50 --votes 200"), 0);
+	writing = 1;
+	pthread_t t;
+	assert_int_equal(pthread_create(&t, NULL, writer, &s), 0);
+	usleep(200000);
+	snprintf(copy, sizeof(copy), "%s/copy.db", s.dir);
+	const char *bin = getenv("ENTENTE_BIN");
+	snprintf(cmd, sizeof(cmd), "timeout 120 %s --db %s backup --to %s >/dev/null 2>&1", bin && *bin ? bin : "build/entente", s.db, copy);
+	int st = system(cmd);
+	writing = 0;
+	void *writes;
+	pthread_join(t, &writes);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0); /* finished (124: still copying after two minutes) */
+	assert_true((intptr_t)writes > 0);
+	struct stat sb;
+	assert_int_equal(stat(copy, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	sqlite3 *db;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open_v2(copy, &db, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(db, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	assert_int_equal(sqlite3_prepare_v2(db, "SELECT count(*) FROM work_registers", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_true(sqlite3_column_int(q, 0) >= 300);
+	sqlite3_finalize(q);
+	sqlite3_close(db);
+	assert_int_equal(server_stop(&s), 0);
 	server_cleanup(&s);
 }
 
@@ -437,6 +502,7 @@ int main(void)
 		cmocka_unit_test(test_the_readme_names_every_setting),
 		cmocka_unit_test(test_a_newer_schema_is_refused),
 		cmocka_unit_test(test_sighup_does_not_stop_the_server),
+		cmocka_unit_test(test_a_backup_finishes_under_writes),
 		cmocka_unit_test(test_a_partners_act_needs_a_representative),
 	};
 	int failed = cmocka_run_group_tests_name("init", alone, NULL, NULL);

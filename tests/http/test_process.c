@@ -222,18 +222,21 @@ static long long established(int tc)
 	return id;
 }
 
-static int outbox_has(long long wr, const char *event, const char *email)
+/* How many messages of the event about WR wr went to email. */
+static int outbox_count(long long wr, const char *event, const char *email)
 {
 	char path[160];
 	snprintf(path, sizeof(path), "/api/v1/outbox?wr_id=%lld&event=%s&limit=200", wr, event);
 	struct resp r = as(&S, ADMIN, "GET", path, NULL);
 	json_t *items = json_object_get(r.json, "items");
-	int found = 0;
+	int n = 0;
 	for (size_t i = 0; i < json_array_size(items); i++)
-		found |= !strcmp(jstr(json_array_get(items, i), "email"), email);
+		n += !strcmp(jstr(json_array_get(items, i), "email"), email);
 	resp_free(&r);
-	return found;
+	return n;
 }
+
+static int outbox_has(long long wr, const char *event, const char *email) { return outbox_count(wr, event, email) > 0; }
 
 /* ---- one test per rule ---- */
 
@@ -2434,19 +2437,6 @@ static void day_after(int n, char out[11])
 	struct tm tm;
 	gmtime_r(&t, &tm);
 	strftime(out, 11, "%Y-%m-%d", &tm);
-}
-
-static int outbox_count(long long wr, const char *event, const char *email)
-{
-	char path[160];
-	snprintf(path, sizeof(path), "/api/v1/outbox?wr_id=%lld&event=%s&limit=200", wr, event);
-	struct resp r = as(&S, ADMIN, "GET", path, NULL);
-	json_t *items = json_object_get(r.json, "items");
-	int n = 0;
-	for (size_t i = 0; i < json_array_size(items); i++)
-		n += !strcmp(jstr(json_array_get(items, i), "email"), email);
-	resp_free(&r);
-	return n;
 }
 
 /* Section 2.2 (issue 21): the owner delivers the draft in a timely manner:
