@@ -17,6 +17,20 @@ tally() {
 	passed=$((passed + p))
 	failed=$((failed + f))
 }
+# checked LABEL LOG RC PATTERN: a checker whose log ends with "N passed, M
+# failed" (exit RC) into the totals; on failure the lines matching PATTERN.
+checked() {
+	log=$2
+	rc=$3
+	tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -n 1)" \
+		"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)"
+	if [ "$f" -ne 0 ]; then
+		echo "FAIL $1 ($p passed, $f failed) -- log: $log"
+		grep -E "$4" "$log" | head -n 30
+	else
+		echo "ok   $1 ($p passed)"
+	fi
+}
 mkdir -p build/logs
 # issue 22: the plain run records every exchange with the server for
 # tests/openapi/validate.py (below)
@@ -82,15 +96,7 @@ done
 # The request framing against a reference parser (h11) on a committed corpus,
 # each case also cut at every byte, plain and under ASan+UBSan (tests/diff).
 sh tests/diff/run.sh >build/logs/diff.log 2>&1
-rc=$?
-tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' build/logs/diff.log | tail -n 1)" \
-	"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' build/logs/diff.log | tail -n 1)"
-if [ "$f" -ne 0 ]; then
-	echo "FAIL diff ($p passed, $f failed) -- log: build/logs/diff.log"
-	grep '^FAIL' build/logs/diff.log | head -n 20
-else
-	echo "ok   diff: framing against h11 ($p passed)"
-fi
+checked "diff: framing against h11" build/logs/diff.log $? '^FAIL'
 # docs/openapi.json is the API reference: it must be what the server serves.
 if ./build/entente openapi | cmp -s - docs/openapi.json; then
 	passed=$((passed + 1)); echo "ok   docs/openapi.json is current"
@@ -107,28 +113,12 @@ for mode in --self-test check; do
 	else
 		/usr/bin/python3 tests/openapi/validate.py --self-test >"$log" 2>&1
 	fi
-	rc=$?
-	tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -n 1)" \
-		"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)"
-	if [ "$f" -ne 0 ]; then
-		echo "FAIL answers against docs/openapi.json ($mode) -- log: $log"
-		grep -E '^FAIL|^  ' "$log" | head -n 30
-	else
-		echo "ok   answers against docs/openapi.json ($mode): $(grep -E '^ok   answers|refusals' "$log" | tr -s ' ' | tr '\n' ' ')"
-	fi
+	checked "answers against docs/openapi.json ($mode)" "$log" $? '^FAIL|^  '
+	[ "$f" -eq 0 ] && grep -E '^ok   answers|refusals' "$log" | sed 's/^ */     /'
 done
 # ... and a client generated from it compiles a scenario under tsc --strict.
-log=build/logs/openapi-client.log
-sh tests/openapi/client.sh >"$log" 2>&1
-rc=$?
-tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -n 1)" \
-	"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)"
-if [ "$f" -ne 0 ]; then
-	echo "FAIL typed client (openapi-typescript, tsc --strict) -- log: $log"
-	grep -E '^FAIL|error' "$log" | head -n 20
-else
-	echo "ok   typed client (openapi-typescript, tsc --strict) ($p passed)"
-fi
+sh tests/openapi/client.sh >build/logs/openapi-client.log 2>&1
+checked "typed client (openapi-typescript, tsc --strict)" build/logs/openapi-client.log $? '^FAIL|error'
 # ... and pass a maintained OpenAPI linter's recommended rules, with no
 # warning either (Redocly CLI, installed by npm ci from package-lock.json).
 if [ -x node_modules/.bin/redocly ]; then
@@ -148,15 +138,7 @@ fi
 for mode in --self-test ""; do
 	log=build/logs/structure${mode:+-self}.log
 	python3 tests/structure/check.py $mode >"$log" 2>&1
-	rc=$?
-	tally "$rc" "$(sed -n 's/^\([0-9]*\) passed, [0-9]* failed$/\1/p' "$log" | tail -n 1)" \
-		"$(sed -n 's/^[0-9]* passed, \([0-9]*\) failed$/\1/p' "$log" | tail -n 1)"
-	if [ "$f" -ne 0 ]; then
-		echo "FAIL structure ${mode:-of src/} ($p passed, $f failed) -- log: $log"
-		grep '^FAIL' "$log" | head -n 20
-	else
-		echo "ok   structure ${mode:-of src/} ($p passed)"
-	fi
+	checked "structure ${mode:-of src/}" "$log" $? '^FAIL'
 done
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then

@@ -17,10 +17,11 @@ int core_call(struct store *st, const struct call *c, struct reply *r, struct er
 
 /* NULL when there is no such action. */
 const struct action_info *core_action_info(const char *name);
-/* Issue 22 (domain/answers.c): the JSON Schema of an action's answer, with
- * its name in the document in *name; NULL when it is not yet written. And
- * the schemas those answers refer to that no action answers alone. */
-json_t *core_answer_schema(const char *action, const char **name);
+/* Issue 22 (domain/answers.c): the name in the document of an action's
+ * answer, and its JSON Schema (NULL when it is not yet written); the
+ * schemas those answers refer to that no action answers alone. */
+const char *core_answer_name(const char *action);
+json_t *core_answer_schema(const char *action);
 json_t *core_answer_parts(void);
 /* Calls fn for each action in table order. */
 void core_actions_each(void (*fn)(const struct action_info *, void *), void *data);

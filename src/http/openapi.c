@@ -122,13 +122,11 @@ static json_t *resource_schema(const char *prefix)
 static json_t *reply_schema(const struct action_info *ai, json_t *schemas)
 {
 	char prefix[64];
-	const char *named = NULL;
-	json_t *answer = core_answer_schema(ai->name, &named); /* written for answers (issue 22) */
-	if (answer) {
+	const char *named = core_answer_name(ai->name); /* written for answers (issue 22) */
+	if (named) {
 		snprintf(prefix, sizeof(prefix), "%s", named);
-		if (!json_object_get(schemas, prefix))
-			json_object_set(schemas, prefix, answer);
-		json_decref(answer);
+		if (!json_object_get(schemas, prefix)) /* many actions answer the same record: built once */
+			json_object_set_new(schemas, prefix, core_answer_schema(ai->name));
 	} else {
 		resource_name(ai->name, prefix, sizeof(prefix));
 		if (!json_object_get(schemas, prefix))
@@ -154,11 +152,18 @@ static json_t *busy_ref(void)
 	return busy;
 }
 
+/* An operation on one Work Register: its answers carry the WR's ETag. */
+static int under_wr(const struct route *r)
+{
+	static const char wr[] = "/api/v1/work-registers/{id}";
+	return !strncmp(r->pattern, wr, sizeof(wr) - 1);
+}
+
 /* A read under /work-registers/{id} whose answer carries the WR's ETag
  * (its revision): answered 304 when If-None-Match names it. */
 static int is_wr_read(const struct route *r, const struct action_info *ai)
 {
-	return !strcmp(r->method, "GET") && !strncmp(r->pattern, "/api/v1/work-registers/{id}", 27) &&
+	return !strcmp(r->method, "GET") && under_wr(r) &&
 	       (!strcmp(ai->name, "wr.get") || strstr(ai->name, ".list"));
 }
 
@@ -257,7 +262,7 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 		json_object_set_new(responses, ok, json_pack("{ss s{s{so}}}", "description", "Success", "content", "application/json",
 							     "schema", reply_schema(ai, schemas)));
 	json_t *ok_headers = json_object(), *okr = json_object_get(responses, ok);
-	if (!strncmp(r->pattern, "/api/v1/work-registers/{id}", 27))
+	if (under_wr(r))
 		json_object_set_new(ok_headers, "ETag", json_pack("{s{ss} ss}", "schema", "type", "string", "description",
 								  "The Work Register's revision (\"rev-N\"), to send in If-Match (R13)."));
 	if (ai->flags & A_CREATE)

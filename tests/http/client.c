@@ -459,6 +459,15 @@ static json_t *walk(json_t *o, const char *path)
 const char *jstr(json_t *o, const char *path) { return json_string_value(walk(o, path)); }
 long long jint(json_t *o, const char *path) { return json_integer_value(walk(o, path)); }
 
+const char *etag_of(struct server *s, const char *email, const char *path, char out[64])
+{
+	struct resp r = as(s, email, "GET", path, NULL);
+	expect_status(r, 200);
+	snprintf(out, 64, "%s", r.etag);
+	resp_free(&r);
+	return out;
+}
+
 long long jtime(json_t *o, const char *path)
 {
 	const char *s = jstr(o, path);

@@ -85,6 +85,8 @@ long server_metric(struct server *s, const char *name);
 /* Field helpers on the parsed body. */
 const char *jstr(json_t *o, const char *path);   /* "a.b" */
 long long jint(json_t *o, const char *path);
+/* The ETag of path as email reads it (200 or the test fails), copied into out. */
+const char *etag_of(struct server *s, const char *email, const char *path, char out[64]);
 /* An RFC 3339 UTC time ("2027-01-15T16:00:00Z") as seconds; fails the test otherwise. */
 long long jtime(json_t *o, const char *path);
 /* The ids of a list's items, "1,2" ("" for none); overwritten by the next call. */

@@ -238,6 +238,16 @@ static int outbox_count(long long wr, const char *event, const char *email)
 
 static int outbox_has(long long wr, const char *event, const char *email) { return outbox_count(wr, event, email) > 0; }
 
+/* The newest entry of a WR's change history (R50) says text. */
+static void last_change_says(long long id, const char *text)
+{
+	struct resp r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
+	expect_status(r, 200);
+	json_t *items = json_object_get(r.json, "items");
+	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), text));
+	resp_free(&r);
+}
+
 /* ---- one test per rule ---- */
 
 /* A seat of the Alliance Committee (body 3) ends today (S.now), or, with
@@ -301,11 +311,9 @@ static void test_R3_adoption_needs_the_alliance_committee(void **state)
 	(void)state;
 	/* originated by the Technical Committee, the Alliance Committee must still approve */
 	long long id = draft(1);
-	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
-	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{si}", "originating_body_id", 4);
+	etag_of(&S, VP, wpath(id, ""), etag);
+	struct resp r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{si}", "originating_body_id", 4);
 	expect_status(r, 200);
 	json_t *req_ = json_object_get(r.json, "required_committees");
 	int ac = 0;
@@ -623,11 +631,9 @@ static void test_R13_concurrent_edits_never_overwrite(void **state)
 {
 	(void)state;
 	long long id = draft(0);
-	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
-	r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "benefits", "Partner's edit");
+	etag_of(&S, VP, wpath(id, ""), etag);
+	struct resp r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "benefits", "Partner's edit");
 	expect_status(r, 200);
 	resp_free(&r);
 	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "benefits", "Owner's edit");
@@ -734,10 +740,8 @@ static void test_R17_submission_ballots_the_frozen_draft_in_the_originating_comm
 	r = as(&S, VP, "GET", wpath(id, path), NULL);
 	assert_true(json_is_true(json_object_get(r.json, "frozen")));
 	resp_free(&r);
-	r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
+	etag_of(&S, OWNER, wpath(id, ""), etag);
 	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Changed during the ballot");
 	expect_status(r, 409);
 	resp_free(&r);
@@ -911,11 +915,9 @@ static void test_R22_partner_changes_are_reballoted_in_the_originating_committee
 {
 	(void)state;
 	long long id = established(0);
-	struct resp r = as(&S, SAM, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
-	r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Edited in place");
+	etag_of(&S, SAM, wpath(id, ""), etag);
+	struct resp r = as_if(&S, SAM, "PATCH", wpath(id, ""), etag, "{ss}", "title", "Edited in place");
 	expect_rule(r, 409, "R22"); /* no editing an approved WR */
 	resp_free(&r);
 	r = amend(SAM, id, "{ss ss s{ss}}", "class", "other", "summary", "Retitle", "changes", "title", "SNIA and DMTF: storage");
@@ -1372,10 +1374,7 @@ static void test_R28_deliverable_adjustments(void **state)
 	expect_status(r, 200);
 	resp_free(&r);
 	assert_string_equal(amendment_status(id, aid), "applied");
-	r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
-	json_t *items = json_object_get(r.json, "items");
-	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), "Later profiles"));
-	resp_free(&r);
+	last_change_says(id, "Later profiles");
 }
 
 static void test_R29_scope_extensions_need_the_board_and_the_partner(void **state)
@@ -1995,12 +1994,10 @@ static void test_issue21_a_weak_if_match_matches_nothing(void **state)
 {
 	(void)state;
 	long long id = draft(0);
-	struct resp r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
 	char etag[64], weak[80];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
+	etag_of(&S, OWNER, wpath(id, ""), etag);
 	snprintf(weak, sizeof(weak), "W/%s", etag);
-	resp_free(&r);
-	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), weak, "{ss}", "title", "Weakly edited");
+	struct resp r = as_if(&S, OWNER, "PATCH", wpath(id, ""), weak, "{ss}", "title", "Weakly edited");
 	expect_status(r, 412);
 	assert_string_equal(jstr(r.json, "field"), "If-Match");
 	resp_free(&r);
@@ -2063,10 +2060,7 @@ static void test_issue21_the_vp_replaces_an_owner(void **state)
 	assert_int_equal(jint(r.json, "owner_id"), 4);
 	assert_string_equal(jstr(r.json, "status"), "established");
 	resp_free(&r);
-	r = as(&S, VP, "GET", wpath(id, "/history"), NULL);
-	json_t *items = json_object_get(r.json, "items");
-	assert_non_null(strstr(jstr(json_array_get(items, json_array_size(items) - 1), "summary"), "replaces the owner"));
-	resp_free(&r);
+	last_change_says(id, "replaces the owner");
 }
 
 /* R13, R22 (issue 21, 1): two amendments drafted on the same revision:
@@ -2190,11 +2184,9 @@ static void test_issue21_restrictions_of_the_approved_revision(void **state)
 {
 	(void)state;
 	long long id = draft(0);
-	struct resp r = as(&S, OWNER, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
-	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "feedback_restrictions", "Shared under the SNIA IP policy.");
+	etag_of(&S, OWNER, wpath(id, ""), etag);
+	struct resp r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "feedback_restrictions", "Shared under the SNIA IP policy.");
 	expect_status(r, 200);
 	resp_free(&r);
 	r = as(&S, SAM, "GET", "/api/v1/dmtf-standards?limit=100", NULL);
@@ -2451,11 +2443,9 @@ static void test_issue21_a_draft_has_a_target_date(void **state)
 	char target[11], past[11];
 	day_after(40, target);
 	day_after(-1, past);
-	struct resp r = as(&S, VP, "GET", wpath(id, ""), NULL);
 	char etag[64];
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
-	r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", target);
+	etag_of(&S, VP, wpath(id, ""), etag);
+	struct resp r = as_if(&S, OWNER, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", target);
 	expect_status(r, 403); /* set with the VP of Alliances, not by the owner alone */
 	resp_free(&r);
 	r = as_if(&S, VP, "PATCH", wpath(id, ""), etag, "{ss}", "drafting_target_date", past);
@@ -2489,9 +2479,7 @@ static void test_issue21_a_draft_has_a_target_date(void **state)
 	/* another draft whose target passes after it went to socialization */
 	S.now = saved;
 	long long moved = draft(0);
-	r = as(&S, VP, "GET", wpath(moved, ""), NULL);
-	snprintf(etag, sizeof(etag), "%s", r.etag);
-	resp_free(&r);
+	etag_of(&S, VP, wpath(moved, ""), etag);
 	day_after(5, target);
 	r = as_if(&S, VP, "PATCH", wpath(moved, ""), etag, "{ss}", "drafting_target_date", target);
 	expect_status(r, 200);

@@ -202,18 +202,22 @@ static const struct answer *answer_of(const char *action)
 	return NULL;
 }
 
-json_t *core_answer_schema(const char *action, const char **name)
+const char *core_answer_name(const char *action)
+{
+	const struct answer *a = answer_of(action);
+	return a ? a->name : NULL;
+}
+
+json_t *core_answer_schema(const char *action)
 {
 	const struct answer *a = answer_of(action);
 	json_t *s, *more = NULL;
-	*name = NULL;
 	if (!a || !a->name)
 		return NULL;
 	if (a->more && !(more = json_loads(a->more, 0, NULL))) {
 		fprintf(stderr, "entente: the answer schema of %s is not JSON\n", a->action);
 		return NULL;
 	}
-	*name = a->name;
 	if (!a->table)
 		return more;
 	s = table_schema(a->table, a->hide);

@@ -38,6 +38,9 @@ static int remind_once(struct ctx *x, json_t *wr, const char *kind, const char *
 	return ret ? -1 : 1;
 }
 
+/* Whole days from today to the date due (negative once it has passed). */
+static int64_t days_left(const struct ctx *x, const char *due) { return (date_epoch(due) - date_epoch(x->today)) / 86400; }
+
 /* The nearest lead time (days, from the comma-separated setting) that
  * left days have reached, or -1. */
 static int nearest_lead(const char *leads_setting, int64_t left)
@@ -68,7 +71,7 @@ static int ballot_reminder(struct ctx *x, json_t *b, struct err *e)
 	}
 	core__setting(x, "deadline_reminder_days", days, sizeof(days));
 	time_date(deadline, due);
-	if ((lead = nearest_lead(days[0] ? days : "7,3,1,0", (date_epoch(due) - date_epoch(x->today)) / 86400)) < 0) {
+	if ((lead = nearest_lead(days[0] ? days : "7,3,1,0", days_left(x, due))) < 0) {
 		json_decref(waiting);
 		return 0;
 	}
@@ -108,6 +111,24 @@ out:
 	return ret;
 }
 
+/* A date a WR's people must meet: a notice of the process's ".due" event
+ * at the nearest lead time reached, and one of ".overdue" once it has
+ * passed, each noted once (kinds: the reminders' kind of each). 1 when a
+ * notice went, 0 when none was due, -1 on error. */
+static int remind_due(struct ctx *x, json_t *wr, const char *due, const char *leads, const char *const kinds[2], const char *process,
+		      const char *due_subject, const char *over_subject, struct err *e)
+{
+	int64_t left = days_left(x, due);
+	int over = left < 0, lead = over ? 0 : nearest_lead(leads, left), r;
+	char event[48];
+	if (lead < 0)
+		return 0;
+	snprintf(event, sizeof(event), "%s.%s", process, over ? "overdue" : "due");
+	if ((r = remind_once(x, wr, kinds[over], due, lead, e)) > 0 && core__notify(x, event, wr, over ? over_subject : due_subject, NULL, e))
+		return -1;
+	return r;
+}
+
 static int set_scope_wr(struct ctx *x, json_t *wr)
 {
 	json_decref(x->scope.record);
@@ -133,23 +154,12 @@ static int drafting_reminders(struct ctx *x, struct err *e)
 		const char *due = json_string_value(json_object_get(wr, "drafting_target_date"));
 		if (!due)
 			continue;
-		int64_t left = (date_epoch(due) - date_epoch(x->today)) / 86400;
-		int lead = left < 0 ? 0 : nearest_lead(days, left), r = 0;
-		char subject[200];
-		if (lead < 0)
-			continue;
+		static const char *const kinds[2] = { "drafting_due", "drafting_overdue" };
+		char soon[200], late[200];
+		snprintf(soon, sizeof(soon), "The draft is due on %s (%lld day(s) left)", due, (long long)days_left(x, due));
+		snprintf(late, sizeof(late), "The draft was due on %s and is still in drafting", due);
 		set_scope_wr(x, wr);
-		if (left < 0) {
-			snprintf(subject, sizeof(subject), "The draft was due on %s and is still in drafting", due);
-			r = remind_once(x, wr, "drafting_overdue", due, 0, e);
-			if (r > 0 && core__notify(x, "drafting.overdue", wr, subject, NULL, e))
-				r = -1;
-		} else {
-			snprintf(subject, sizeof(subject), "The draft is due on %s (%lld day(s) left)", due, (long long)left);
-			r = remind_once(x, wr, "drafting_due", due, lead, e);
-			if (r > 0 && core__notify(x, "drafting.due", wr, subject, NULL, e))
-				r = -1;
-		}
+		int r = remind_due(x, wr, due, days, kinds, "drafting", soon, late, e);
 		count = r < 0 ? -1 : count + r;
 	}
 	json_decref(where);
@@ -208,25 +218,12 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 		const char *due = json_string_value(json_object_get(wr, "next_review_date"));
 		set_scope_wr(x, wr);
 		if (due) {
-			int64_t left = (date_epoch(due) - date_epoch(x->today)) / 86400;
-			int r;
-			if (left < 0) {
-				if ((r = remind_once(x, wr, "overdue", due, 0, e)) < 0)
-					goto out;
-				if (r && core__notify(x, "review.overdue", wr, "The Work Register's update is overdue (R27)", NULL, e))
-					goto out;
-				reminders += r;
-			} else {
-				/* the nearest lead time reached, once */
-				int best = nearest_lead(days, left);
-				if (best >= 0) {
-					if ((r = remind_once(x, wr, "due", due, best, e)) < 0)
-						goto out;
-					if (r && core__notify(x, "review.due", wr, "The Work Register's regular update is due (R27)", NULL, e))
-						goto out;
-					reminders += r;
-				}
-			}
+			static const char *const kinds[2] = { "due", "overdue" };
+			int r = remind_due(x, wr, due, days, kinds, "review", "The Work Register's regular update is due (R27)",
+					   "The Work Register's update is overdue (R27)", e);
+			if (r < 0)
+				goto out;
+			reminders += r;
 		}
 		if (core__wr_stagnant(x, wr)) {
 			int r = remind_once(x, wr, "stagnant", due ? due : x->today, 0, e);
@@ -270,7 +267,7 @@ int core__review_list(struct ctx *x, struct err *e)
 		const char *due = json_string_value(json_object_get(wr, "next_review_date"));
 		if (!due)
 			continue;
-		int64_t left = (date_epoch(due) - date_epoch(x->today)) / 86400;
+		int64_t left = days_left(x, due);
 		if (left > days)
 			continue;
 		json_array_append_new(items, json_pack("{sO sO sO ss sI sb sb}", "wr_id", json_object_get(wr, "id"), "title",
