@@ -7,7 +7,9 @@ PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
 CFLAGS  ?= -O2 -g
-ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CFLAGS)
+SYSCONFDIR ?= /etc
+ALL_CFLAGS = -std=c17 -D_GNU_SOURCE $(WARN) -Isrc $(PKG_CFLAGS) $(CPPFLAGS) $(CFLAGS) \
+	     -DENTENTE_CONFIG_DEFAULT='"$(SYSCONFDIR)/entente/entente.conf"'
 SAN_FLAGS := -O1 -g -fsanitize=address,undefined -fno-omit-frame-pointer -fno-sanitize-recover=undefined
 LDLIBS  = $(PKG_LIBS) -lpthread
 
@@ -19,7 +21,7 @@ UNIT    := $(wildcard tests/unit/test_*.c)
 DB      ?= var/entente.db
 LISTEN  ?= 127.0.0.1:8080
 
-.PHONY: all deps deps-test run test check bench load clean docs asan fuzz diff
+.PHONY: all deps deps-test run test check bench load clean docs asan fuzz diff install deb FORCE
 
 all: build/entente
 
@@ -40,8 +42,18 @@ build/asan/obj/%.o: src/%.c $(HDR)
 	@echo "  CC asan $<"
 	@$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -c $< -o $@
 
+# the commit built, for /metrics (rewritten only when it changed; kept
+# when there is no git, as in the package's copy of the tree)
+build/gen/commit.h: FORCE
+	@mkdir -p build/gen
+	@c=$$(git describe --always --dirty --abbrev=7 2>/dev/null) || exit 0; \
+	 echo "#define ENTENTE_COMMIT \"$$c\"" > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
+FORCE:
+build/obj/http/server.o build/asan/obj/http/server.o: build/gen/commit.h
+build/obj/http/server.o build/asan/obj/http/server.o: ALL_CFLAGS += -Ibuild/gen
+
 build/entente: $(SRC:src/%.c=build/obj/%.o)
-	$(CC) $(ALL_CFLAGS) -o $@ $^ $(LDLIBS)
+	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)
 
 build/asan/entente: $(SRC:src/%.c=build/asan/obj/%.o)
 	$(CC) $(ALL_CFLAGS) $(SAN_FLAGS) -o $@ $^ $(LDLIBS)
@@ -74,9 +86,9 @@ asan: build/asan/entente $(addprefix build/asan/tests/,$(UNIT_BINS) $(API_BINS))
 run: deps
 	@$(MAKE) --no-print-directory build/entente
 	@mkdir -p $(dir $(DB))
-	@if [ ! -f "$(DB)" ]; then ./build/entente --db "$(DB)" init --demo --story; fi
+	@if [ ! -f "$(DB)" ]; then ENTENTE_CONFIG= ./build/entente --db "$(DB)" init --demo --story; fi
 	@echo "entente: serving http://$(LISTEN) (database $(DB)); stop with Ctrl-C"
-	@./build/entente --db "$(DB)" serve --listen "$(LISTEN)" --insecure-cookie
+	@ENTENTE_CONFIG= ./build/entente --db "$(DB)" serve --listen "$(LISTEN)" --insecure-cookie --migrate
 
 node_modules/.package-lock.json: package.json package-lock.json
 	npm ci --no-audit --no-fund
@@ -92,6 +104,43 @@ test: deps-test
 docs: build/entente
 	./build/entente openapi > docs/openapi.json
 	./build/entente help --man > docs/entente.1
+	ENTENTE_CONFIG= ./build/entente config --man > docs/entente.conf.5
+	ENTENTE_CONFIG= ./build/entente config --example > docs/entente.conf
+
+# ---- install (issue 23): PREFIX and DESTDIR as usual; the configuration
+# in SYSCONFDIR (compiled into the binary as its default file) ----
+PREFIX     ?= /usr/local
+BINDIR     := $(PREFIX)/bin
+DATADIR    := $(PREFIX)/share/entente
+MANDIR     := $(PREFIX)/share/man
+DOCDIR     := $(PREFIX)/share/doc/entente
+UNITDIR    ?= $(if $(filter /usr,$(PREFIX)),/lib/systemd/system,$(PREFIX)/lib/systemd/system)
+
+install: build/entente
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/web $(DESTDIR)$(MANDIR)/man1 $(DESTDIR)$(MANDIR)/man5 \
+		$(DESTDIR)$(DOCDIR)/examples $(DESTDIR)$(SYSCONFDIR)/entente $(DESTDIR)$(UNITDIR)
+	install -m 0755 build/entente $(DESTDIR)$(BINDIR)/entente
+	cd web && find . -type d -exec install -d $(DESTDIR)$(DATADIR)/web/{} \; && \
+		find . -type f -exec install -m 0644 {} $(DESTDIR)$(DATADIR)/web/{} \;
+	ENTENTE_CONFIG= ./build/entente help --man > $(DESTDIR)$(MANDIR)/man1/entente.1
+	ENTENTE_CONFIG= ./build/entente config --man > $(DESTDIR)$(MANDIR)/man5/entente.conf.5
+	chmod 0644 $(DESTDIR)$(MANDIR)/man1/entente.1 $(DESTDIR)$(MANDIR)/man5/entente.conf.5
+	sed 's|/usr/share/entente|$(DATADIR)|' docs/entente.conf > build/entente.conf
+	install -m 0644 build/entente.conf $(DESTDIR)$(SYSCONFDIR)/entente/entente.conf
+	sed 's|@BINDIR@|$(BINDIR)|g' dist/entente.service > build/entente.service
+	install -m 0644 build/entente.service $(DESTDIR)$(UNITDIR)/entente.service
+	install -m 0644 docs/nginx.conf $(DESTDIR)$(DOCDIR)/examples/nginx.conf
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/README.md
+
+# The Debian package, from a copy of the tree (build/deb/entente-VERSION):
+# build/deb/entente_VERSION_ARCH.deb, checked by lintian in make test.
+deb: build/entente build/gen/commit.h
+	@sh scripts/deps.sh deb
+	rm -rf build/deb && mkdir -p build/deb/src
+	tar -c --exclude=./build --exclude=./node_modules --exclude=./.git --exclude=./var . | tar -x -C build/deb/src
+	mkdir -p build/deb/src/build/gen && cp build/gen/commit.h build/deb/src/build/gen/
+	cd build/deb/src && dpkg-buildpackage -b -us -uc --no-sign >../build.log 2>&1 || { tail -n 30 ../build.log; exit 1; }
+	@ls build/deb/*.deb
 
 # make bench SCALE=1 also seeds 10,000 WRs, 1,000 people and 1,000,000
 # votes through the one door and measures the lists at that size.

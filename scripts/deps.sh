@@ -1,13 +1,18 @@
 #!/bin/sh
 # Installs the Debian packages entente needs to build, run and test, when
-# any is missing. Runs without standard input (CI). Usage: deps.sh [test|bench]
+# any is missing. Runs without standard input (CI). Usage: deps.sh [test|bench|deb]
 set -eu
 pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi
+# the Debian package (make deb) and its checks: lintian, systemd-analyze
+deb="debhelper dpkg-dev fakeroot lintian systemd"
+if [ "${1:-}" = deb ]; then
+	pkgs="$pkgs $deb"
+fi
 if [ "${1:-}" = test ]; then
-	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11 python3-jsonschema"
+	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11 python3-jsonschema $deb"
 fi
 missing=""
 for p in $pkgs; do

@@ -4,15 +4,14 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 
 #include "cli/cli.h"
+#include "cli/config.h"
 #include "lib/util.h"
 
-#ifndef ENTENTE_VERSION
-#define ENTENTE_VERSION "0.1.0"
-#endif
 
 static int cmd_version(struct cli *c, int argc, char **argv);
 static int cmd_help(struct cli *c, int argc, char **argv);
@@ -121,6 +120,7 @@ const struct command cli_commands[] = {
 	{ "outbox deliver", cmd_outbox_deliver, NEED_DB, "send the messages due now over SMTP, once (--smtp-url)", NULL },
 	{ "settings show", NULL, NEED_DB, "read the settings", "settings.get" },
 	{ "settings set", NULL, NEED_DB, "change the settings", "settings.update" },
+	{ "config", cmd_config, 0, "print the configuration in force and where each value came from (--check, --example)", NULL },
 	{ "version", cmd_version, 0, "print the version", NULL },
 	{ "help", cmd_help, 0, "list the commands (--man: the manual page)", NULL },
 	{ NULL, NULL, 0, NULL, NULL },
@@ -158,9 +158,11 @@ static const struct command *commands(void)
 
 static void usage(FILE *f)
 {
-	fprintf(f, "usage: entente [--db PATH] <command> [options]\n\n"
+	fprintf(f, "usage: entente [--config FILE] [--db PATH] <command> [options]\n\n"
 		   "Runs the DMTF alliance-partner process (DSP4003).\n"
-		   "The database is --db, else $ENTENTE_DB, else var/entente.db.\n"
+		   "The database is --db, else $ENTENTE_DB, else the configuration's database, else var/entente.db.\n"
+		   "The configuration is --config FILE, else $ENTENTE_CONFIG, else " ENTENTE_CONFIG_DEFAULT "\n"
+		   "when it exists (entente config shows it; entente.conf(5)).\n"
 		   "Every command takes --help.\n\ncommands:\n");
 	for (const struct command *cmd = commands(); cmd->name; cmd++)
 		fprintf(f, "  %-20s %s\n", cmd->name, cmd->help);
@@ -189,10 +191,12 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 		return 0;
 	}
 	printf(".TH ENTENTE 1 \"\" \"entente %s\" \"User Commands\"\n.SH NAME\nentente \\- the DMTF alliance\\-partner process (DSP4003)\n"
-	       ".SH SYNOPSIS\n.B entente\n[\\fB\\-\\-db\\fR \\fIPATH\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
+	       ".SH SYNOPSIS\n.B entente\n[\\fB\\-\\-config\\fR \\fIFILE\\fR] [\\fB\\-\\-db\\fR \\fIPATH\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
 	       ".SH DESCRIPTION\nentente serves the JSON API and web application of the alliance\\-partner process and\n"
 	       "administers its records. Every command takes \\fB\\-\\-help\\fR. The database is \\fB\\-\\-db\\fR,\n"
-	       "else \\fBENTENTE_DB\\fR, else var/entente.db.\n.SH COMMANDS\n", ENTENTE_VERSION);
+	       "else \\fBENTENTE_DB\\fR, else the configuration's \\fBdatabase\\fR, else var/entente.db. The configuration\n"
+	       "is \\fB\\-\\-config\\fR \\fIFILE\\fR, else \\fBENTENTE_CONFIG\\fR, else " ENTENTE_CONFIG_DEFAULT " when it exists;\n"
+	       "every key of it is also an option and an environment variable: \\fBentente.conf\\fR(5).\n.SH COMMANDS\n", ENTENTE_VERSION);
 	for (const struct command *cmd = commands(); cmd->name; cmd++) {
 		printf(".TP\n.B entente ");
 		man_text(cmd->name);
@@ -205,8 +209,10 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 		}
 		printf("\n");
 	}
-	printf(".SH ENVIRONMENT\n.TP\n.B ENTENTE_DB\nthe database file\n.TP\n.B ENTENTE_LISTEN\nthe address serve listens on\n"
-	       ".TP\n.B ENTENTE_BODY_LIMIT\nthe largest request body, in bytes\n.SH SEE ALSO\nREADME.md, docs/ARCHITECTURE.md, docs/openapi.json\n");
+	printf(".SH ENVIRONMENT\n.TP\n.B ENTENTE_CONFIG\nthe configuration file (empty: none)\n.TP\n.B ENTENTE_DB\nthe database file\n"
+	       ".TP\n.B ENTENTE_\\fIKEY\\fR\nany key of the configuration, in capitals: \\fBentente.conf\\fR(5)\n"
+	       ".SH FILES\n.TP\n.B " ENTENTE_CONFIG_DEFAULT "\nthe configuration, when installed\n"
+	       ".SH SEE ALSO\n\\fBentente.conf\\fR(5), README.md, docs/ARCHITECTURE.md, docs/openapi.json\n");
 	return 0;
 }
 
@@ -237,21 +243,53 @@ static const struct command *lookup(int argc, char **argv, int *words)
 	return best;
 }
 
+/* Take "--NAME VALUE" or "--NAME=VALUE" out of argv from index from on;
+ * the value (the last one given) or NULL. */
+static const char *take_option(int *argc, char **argv, int from, const char *name)
+{
+	const char *v = NULL;
+	size_t len = strlen(name);
+	for (int k = from; k < *argc; k++) {
+		int n = 0;
+		if (!strcmp(argv[k], name) && k + 1 < *argc) {
+			v = argv[k + 1];
+			n = 2;
+		} else if (!strncmp(argv[k], name, len) && argv[k][len] == '=') {
+			v = argv[k] + len + 1;
+			n = 1;
+		}
+		if (n) {
+			memmove(&argv[k], &argv[k + n], sizeof(*argv) * (size_t)(*argc - k - n + 1));
+			*argc -= n;
+			k--;
+		}
+	}
+	return v;
+}
+
 int main(int argc, char **argv)
 {
 	struct cli c = { 0 };
+	struct cfg cf;
 	const struct command *cmd;
 	struct err e = ERR_INIT;
 	int words, ret = 1, i = 1;
-	char prog[80];
+	char prog[80], why[1400];
+	const char *db = NULL, *config = NULL;
+	char **args = NULL;
 
-	c.db_path = getenv("ENTENTE_DB");
+	/* what entente writes (the database, its WAL, the signing key, the
+	 * publication repository, backups) is the service user's alone */
+	umask(077);
 	while (i < argc && argv[i][0] == '-') {
-		if (!strcmp(argv[i], "--db") && i + 1 < argc) {
-			c.db_path = argv[i + 1];
+		if ((!strcmp(argv[i], "--db") || !strcmp(argv[i], "--config")) && i + 1 < argc) {
+			*(argv[i][2] == 'd' ? &db : &config) = argv[i + 1];
 			i += 2;
 		} else if (!strncmp(argv[i], "--db=", 5)) {
-			c.db_path = argv[i] + 5;
+			db = argv[i] + 5;
+			i++;
+		} else if (!strncmp(argv[i], "--config=", 9)) {
+			config = argv[i] + 9;
 			i++;
 		} else if (!strcmp(argv[i], "--version")) {
 			return cmd_version(&c, 0, NULL);
@@ -264,8 +302,6 @@ int main(int argc, char **argv)
 			return 2;
 		}
 	}
-	if (!c.db_path || !*c.db_path)
-		c.db_path = "var/entente.db";
 	if (i >= argc) {
 		usage(stderr);
 		return 2;
@@ -280,41 +316,50 @@ int main(int argc, char **argv)
 	c.prog = prog;
 	argc -= i + words - 1;
 	argv += i + words - 1;
-	/* --db may also follow the command (entente serve --db PATH) */
-	for (int k = 1; k < argc; k++) {
-		int n = 0;
-		if (!strcmp(argv[k], "--db") && k + 1 < argc) {
-			c.db_path = argv[k + 1];
-			n = 2;
-		} else if (!strncmp(argv[k], "--db=", 5)) {
-			c.db_path = argv[k] + 5;
-			n = 1;
-		}
-		if (n) {
-			memmove(&argv[k], &argv[k + n], sizeof(*argv) * (size_t)(argc - k - n + 1));
-			argc -= n;
-			k--;
-		}
-	}
-	/* --help needs no database (issue 23) */
+	/* --db and --config may also follow the command (entente serve --db PATH) */
+	const char *after = take_option(&argc, argv, 1, "--db");
+	db = after ? after : db;
+	after = take_option(&argc, argv, 1, "--config");
+	config = after ? after : config;
+	/* --help needs no database and no configuration (issue 23) */
 	int asks_help = 0;
 	for (int k = 1; k < argc; k++)
 		asks_help |= !strcmp(argv[k], "--help") || !strcmp(argv[k], "-h");
-	if ((cmd->flags & NEED_DB) && !asks_help) {
+	if (asks_help) {
+		c.db_path = db ? db : "var/entente.db";
+		return cmd->fn ? cmd->fn(&c, argc, argv) : cli_generic(&c, cmd, argc, argv);
+	}
+	/* the configuration: the file, the environment, then the command line */
+	if (cfg_load(&cf, config, why, sizeof(why)) || (db && cfg_set_command_line(&cf, cfg_find("database"), db, why, sizeof(why)))) {
+		fprintf(stderr, "%s: %s\n", prog, why);
+		cfg_free(&cf);
+		return 2;
+	}
+	c.cfg = &cf;
+	c.db_path = cf.v[cfg_find("database")].value ? cf.v[cfg_find("database")].value : "var/entente.db";
+	if ((argc = cfg_argv(&cf, cmd->name, argc, argv, &args)) < 0) {
+		cfg_free(&cf);
+		return 1;
+	}
+	argv = args;
+	if (cmd->flags & NEED_DB) {
 		if (access(c.db_path, F_OK)) {
 			fprintf(stderr, "%s: no database at %s: run entente init first\n", prog, c.db_path);
-			return 1;
+			goto out;
 		}
-		if (store_open(&c.st, c.db_path, &e) || store_migrate(c.st, NULL, &e)) {
+		if (store_open(&c.st, c.db_path, &e) || store_schema_check(c.st, &e)) {
 			fprintf(stderr, "%s: %s\n", prog, e.detail);
-			store_free(c.st);
-			return 1;
+			goto out;
 		}
 	}
+	optind = 0; /* the commands' getopt_long starts afresh on the new argv */
 	if (cmd->fn)
 		ret = cmd->fn(&c, argc, argv);
 	else
 		ret = cli_generic(&c, cmd, argc, argv);
+out:
 	store_free(c.st);
+	free(args);
+	cfg_free(&cf);
 	return ret;
 }

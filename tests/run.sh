@@ -6,6 +6,8 @@ set -u
 export ASAN_OPTIONS="detect_leaks=1:abort_on_error=0:exitcode=23:strict_string_checks=1"
 export UBSAN_OPTIONS="print_stacktrace=1:halt_on_error=1:exitcode=24"
 export CMOCKA_MESSAGE_OUTPUT=stdout
+# no operator's configuration file of this machine reaches a test (issue 23)
+export ENTENTE_CONFIG=""
 passed=0
 failed=0
 # tally RC PASSED FAILED: a runner's counts (empty: 0) into p and f and the
@@ -103,6 +105,15 @@ if ./build/entente openapi | cmp -s - docs/openapi.json; then
 else
 	failed=$((failed + 1)); echo "FAIL docs/openapi.json differs from entente openapi: run make docs"
 fi
+# ... and so are the manual pages and the example configuration (issue 23)
+for doc in "help --man:docs/entente.1" "config --man:docs/entente.conf.5" "config --example:docs/entente.conf"; do
+	# shellcheck disable=SC2086
+	if ./build/entente ${doc%%:*} | cmp -s - "${doc#*:}"; then
+		passed=$((passed + 1)); echo "ok   ${doc#*:} is current"
+	else
+		failed=$((failed + 1)); echo "FAIL ${doc#*:} differs from entente ${doc%%:*}: run make docs"
+	fi
+done
 # Issue 22: every answer the tests received matches the document, and every
 # operation answered a success; checked by Debian's python3-jsonschema (JSON
 # Schema 2020-12), not by us. The checker's self-test first.
@@ -140,6 +151,10 @@ for mode in --self-test ""; do
 	python3 tests/structure/check.py $mode >"$log" 2>&1
 	checked "structure ${mode:-of src/}" "$log" $? '^FAIL'
 done
+# What an operator installs (issue 23): make install, the systemd unit,
+# the Debian package and lintian.
+sh tests/package/run.sh >build/logs/package.log 2>&1
+checked "package: make install, systemd-analyze verify, make deb, lintian" build/logs/package.log $? '^FAIL|^  in the'
 # The lifecycle table must stay sound (entente process check).
 if ./build/entente process check >build/logs/process-check.log 2>&1; then
 	passed=$((passed + 1)); echo "ok   process check"

@@ -1,9 +1,11 @@
 /* entente init, migrate, backup, openapi, serve: setting up and running. */
+#include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "cli/cli.h"
@@ -12,6 +14,7 @@
 #include "seal/seal.h"
 #include "http/http.h"
 #include "http/proxy.h"
+#include "lib/sdnotify.h"
 #include "lib/util.h"
 
 /* getopt_long over argv with a --help that prints usage. Returns the option
@@ -26,15 +29,42 @@ static int next_opt(int argc, char **argv, const struct option *opts, const char
 
 #define HELP_OPT { "help", no_argument, NULL, 'h' }
 
-static int open_db(struct cli *c)
+/* Open the database (issue 23). A new one is given the schema; one of
+ * this binary's schema is used as it is; an older one only when migrate
+ * is asked for, and then after a backup beside it; a newer one never.
+ * Returns the migrations applied, or -1 (said on stderr). */
+static int open_db(struct cli *c, int migrate)
 {
 	struct err e = ERR_INIT;
-	int applied = 0;
-	if (store_open(&c->st, c->db_path, &e) || store_migrate(c->st, &applied, &e)) {
-		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
-		return -1;
+	int applied = 0, have, known;
+	if (store_open(&c->st, c->db_path, &e))
+		goto bad;
+	have = store_schema_version(c->st);
+	known = store_schema_known(c->st);
+	if (have == known)
+		return 0;
+	if (have > known || (have > 0 && !migrate)) {
+		store_schema_check(c->st, &e);
+		goto bad;
 	}
+	if (have > 0) {
+		char copy[1200], stamp[32];
+		time_t now = time(NULL);
+		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+		snprintf(copy, sizeof(copy), "%s.schema-%d.%s.backup", c->db_path, have, stamp);
+		if (store_backup(c->st, copy, &e))
+			goto bad;
+		printf("backed up %s (schema %d) to %s\n", c->db_path, have, copy);
+	}
+	if (store_migrate(c->st, &applied, &e))
+		goto bad;
+	if (store_migrations_recorded(c->st))
+		printf("%d migration(s) had done their work but lost their record (the schema was exactly theirs): recorded\n",
+		       store_migrations_recorded(c->st));
 	return applied;
+bad:
+	fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+	return -1;
 }
 
 static int64_t body_named(struct cli *c, const char *name, const char *kind, int alliance)
@@ -50,6 +80,27 @@ static int set_password(struct cli *c, const char *email, const char *password)
 	return cli_call_take(c, "password.set", json_pack("{ss ss}", "email", email, "password", password));
 }
 
+/* init's questions: a flag's value, else (at a terminal) the answer to
+ * the question, else the default. */
+struct init_item {
+	const char *question, *value;
+	char answer[256]; /* the default, then the answer */
+};
+
+static void init_ask(struct init_item *it)
+{
+	if (it->value || !isatty(STDIN_FILENO))
+		return;
+	printf("%s [%s]: ", it->question, it->answer[0] ? it->answer : "none");
+	fflush(stdout);
+	char line[256];
+	if (fgets(line, sizeof(line), stdin)) {
+		line[strcspn(line, "\r\n")] = '\0';
+		if (*line)
+			snprintf(it->answer, sizeof(it->answer), "%s", line);
+	}
+}
+
 int cmd_init(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
@@ -57,14 +108,34 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		{ "admin-password-file", required_argument, NULL, 'p' },
 		{ "demo", no_argument, NULL, 'd' },
 		{ "story", no_argument, NULL, 's' },
+		{ "body-name", required_argument, NULL, 0 },
+		{ "body-short-name", required_argument, NULL, 1 },
+		{ "body-website", required_argument, NULL, 2 },
+		{ "requests-address", required_argument, NULL, 3 },
+		{ "alliance-list-address", required_argument, NULL, 4 },
+		{ "press-address", required_argument, NULL, 5 },
 		HELP_OPT, { 0 } };
-	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo [--story]]\n\n"
-			    "Creates the database, the host organization (DMTF), its Board, Executive Committee,\n"
-			    "Alliance, Technical, Marketing and Interoperability Committees and the Alliance\n"
-			    "Partner Working Group, and an administrator (default admin@localhost) whose\n"
-			    "password is read from the file or generated and printed once. --demo adds\n"
-			    "demonstration data; --story also WRs at every stage (established with its review\n"
-			    "due, in a committee ballot with votes, in drafting with open comments).\n";
+	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo [--story]]\n"
+			    "                    [--body-name N] [--body-short-name S] [--body-website URL]\n"
+			    "                    [--requests-address A] [--alliance-list-address A] [--press-address A]\n\n"
+			    "Creates the database, the host organization (the standards body: --body-name, default\n"
+			    "Distributed Management Task Force; --body-short-name, default DMTF; --body-website),\n"
+			    "its Board, Executive Committee, Alliance, Technical, Marketing and Interoperability\n"
+			    "Committees and the Alliance Partner Working Group, and an administrator (default\n"
+			    "admin@localhost) whose password is read from the file or generated and printed once.\n"
+			    "The body's addresses (settings requests_address, alliance_list_address, press_address)\n"
+			    "default to example.org. Without a flag, and at a terminal, each is asked for (not with --demo).\n"
+			    "--demo adds demonstration data; --story also WRs at every stage (established with its\n"
+			    "review due, in a committee ballot with votes, in drafting with open comments).\n";
+	struct init_item items[] = {
+		/* in the order of the options 0 to 5 above */
+		{ "The standards body's name", NULL, "Distributed Management Task Force" },
+		{ "Its short name", NULL, "DMTF" },
+		{ "Its website (https://...)", NULL, "" },
+		{ "The address requests to the body go to (requests_address)", NULL, "requests@example.org" },
+		{ "The alliance partners' mailing list (alliance_list_address)", NULL, "alliance-partner@example.org" },
+		{ "The press address (press_address)", NULL, "press@example.org" },
+	};
 	const char *email = "admin@localhost", *pwfile = NULL;
 	char *password = NULL, generated[33];
 	int ch, demo = 0, story = 0, ret = 1;
@@ -76,8 +147,15 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		case 'd': demo = 1; break;
 		case 's': story = 1; break;
 		case 'h': return 0;
+		case 0: case 1: case 2: case 3: case 4: case 5: items[ch].value = optarg; break;
 		default: return 2;
 		}
+	}
+	for (size_t i = 0; i < sizeof(items) / sizeof(*items); i++) {
+		if (!demo) /* the demo (make run) asks nothing */
+			init_ask(&items[i]);
+		if (!items[i].value)
+			items[i].value = items[i].answer;
 	}
 	if (pwfile && !(password = cli_read_secret(pwfile)))
 		return 1;
@@ -92,7 +170,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		if (*dir)
 			mkdir(dir, 0750);
 	}
-	if (open_db(c) < 0)
+	if (open_db(c, 0) < 0)
 		goto out;
 	params = json_pack("{ss}", "kind", "host");
 	if (cli_call(c, "org.list", params, NULL, &list))
@@ -101,9 +179,15 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: %s is already initialized\n", c->prog, c->db_path);
 		goto out;
 	}
-	int64_t host = cli_make(c, "org.create", NULL, json_pack("{ss ss ss ss}", "name", "Distributed Management Task Force",
-							 "short_name", "DMTF", "kind", "host", "website", "https://www.dmtf.org"));
-	if (!host || !body_named(c, "Board of Directors", "board", 0) || !body_named(c, "Executive Committee", "executive", 0) ||
+	json_t *org = json_pack("{ss ss ss}", "name", items[0].value, "short_name", items[1].value, "kind", "host");
+	if (*items[2].value)
+		json_object_set_new(org, "website", json_string(items[2].value));
+	int64_t host = cli_make(c, "org.create", NULL, org);
+	/* the body's own addresses, not another's (issue 23) */
+	if (!host || cli_call_take(c, "settings.update", json_pack("{ss ss ss}", "requests_address", items[3].value,
+								   "alliance_list_address", items[4].value, "press_address",
+								   items[5].value)) ||
+	    !body_named(c, "Board of Directors", "board", 0) || !body_named(c, "Executive Committee", "executive", 0) ||
 	    !body_named(c, "Alliance Committee", "committee", 1) || !body_named(c, "Technical Committee", "committee", 0) ||
 	    !body_named(c, "Marketing Committee", "committee", 0) || !body_named(c, "Interoperability Committee", "committee", 0) ||
 	    !body_named(c, "Alliance Partner Working Group", "apwg", 0))
@@ -138,10 +222,15 @@ out:
 int cmd_migrate(struct cli *c, int argc, char **argv)
 {
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
-		printf("usage: entente migrate [--db PATH]\n\nApplies the numbered migrations not yet applied, each in a transaction.\n");
+		printf("usage: entente migrate [--db PATH]\n\nApplies the numbered migrations not yet applied, each in a transaction (a\n"
+		       "failed one changes nothing), after a backup of the database beside it\n"
+		       "(PATH.schema-N.TIME.backup). Only this command and serve --migrate change the schema;\n"
+		       "every other command refuses a database of an older schema, and every command one of a\n"
+		       "newer schema. A migration whose work is in the schema but whose record was lost (the\n"
+		       "schema exactly what it makes) is recorded, not run again.\n");
 		return 0;
 	}
-	int applied = open_db(c);
+	int applied = open_db(c, 1);
 	if (applied < 0)
 		return 1;
 	printf("applied %d migration(s); schema version %d\n", applied, store_schema_version(c->st));
@@ -269,7 +358,12 @@ static int serve_listening(const char *base_url, void *arg, struct err *e)
 {
 	struct serve_start *s = arg;
 	s->mc->base_url = base_url;
-	return s->mc->smtp_url ? mail_worker_start(s->db_path, s->mc, s->mail_interval, e) : 0;
+	if (s->mc->smtp_url && mail_worker_start(s->db_path, s->mc, s->mail_interval, e))
+		return -1;
+	/* systemd's Type=notify: ready once listening with every worker up */
+	if (sd_tell("READY=1") < 0)
+		fprintf(stderr, "entente serve: cannot tell systemd it is ready (NOTIFY_SOCKET): %s\n", strerror(errno));
+	return 0;
 }
 
 int cmd_serve(struct cli *c, int argc, char **argv)
@@ -296,6 +390,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "git-repo", required_argument, NULL, 'g' },
 		{ "signing-key", required_argument, NULL, 'K' },
 		{ "checkpoint-interval", required_argument, NULL, 'I' },
+		{ "migrate", no_argument, NULL, 'U' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -337,6 +432,9 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"                         else the database's path + .signing-key, made by entente init)\n"
 		"  --checkpoint-interval SECONDS  a checkpoint at least this often when the chain moved (default 3600),\n"
 		"                         and at every published version\n"
+		"  --migrate              bring an older schema up to date first, after a backup (as entente migrate);\n"
+		"                         without it the server refuses a database of an older schema\n"
+		"Every option is also a key of the configuration file (entente.conf(5), entente config).\n"
 		"Mail (issue 10):\n";
 	struct http_config hc = { 0 };
 	struct mail_config mc = { 0 };
@@ -350,7 +448,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	char key_path[1100];
 	struct err e = ERR_INIT;
 	struct stat sb;
-	int ch, r;
+	int ch, r, migrate = 0;
 	hc.listen = getenv("ENTENTE_LISTEN");
 	if (!hc.listen || !*hc.listen)
 		hc.listen = "127.0.0.1:8080";
@@ -376,6 +474,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'r': hc.ready_file = optarg; break;
 		case 'k': hc.cookie_secure = 0; break;
 		case 'G': hc.no_group_commit = 1; break;
+		case 'U': migrate = 1; break;
 		case 'M': hc.metrics_from = optarg; break;
 		case 'P':
 			used = strlen(proxies);
@@ -450,7 +549,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if (hc.base_url)
 		hc.base_url = base_url;
 	mc.base_url = hc.base_url; /* until the server knows its address: see serve_listening */
-	if (open_db(c) < 0)
+	if (open_db(c, migrate) < 0)
 		return 1;
 	store_free(c->st); /* each server thread opens its own connection */
 	c->st = NULL;
@@ -483,6 +582,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: no signing key at %s: the audit chain is kept but no checkpoint is signed\n", c->prog, key_path);
 	}
 	r = http_serve(&hc, &e);
+	sd_tell("STOPPING=1");
 	seal_worker_stop();
 	publish_worker_stop();
 	mail_worker_stop();

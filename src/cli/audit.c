@@ -198,7 +198,7 @@ int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
 			return 2;
 		}
 	} else {
-		if (store_open(&c->st, c->db_path, &e) || store_migrate(c->st, NULL, &e)) {
+		if (store_open(&c->st, c->db_path, &e) || store_schema_check(c->st, &e)) {
 			fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 			json_decref(parsed);
 			return 2;

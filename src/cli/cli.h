@@ -16,6 +16,7 @@ struct cli {
 	struct store *st;   /* open when the command has NEED_DB */
 	const char *prog;   /* "entente org add" for messages */
 	int64_t as_person;  /* --as: act as this person instead of the operator */
+	struct cfg *cfg;    /* the configuration read (cli/config.h) */
 };
 
 struct command {
@@ -81,6 +82,7 @@ int cmd_user_add(struct cli *c, int argc, char **argv);
 int cmd_user_passwd(struct cli *c, int argc, char **argv);
 int cmd_user_disable(struct cli *c, int argc, char **argv);
 int cmd_token_create(struct cli *c, int argc, char **argv);
+int cmd_config(struct cli *c, int argc, char **argv);
 
 /* Read a password: the first line of file, or NULL on error (printed). */
 char *cli_read_secret(const char *file);

@@ -71,7 +71,7 @@ static int demo_feedback(struct cli *c, int64_t sam, int64_t chair)
 {
 	int64_t dsp = find(c, "dmtf_standard.list", "dsp", "DSP0004"), cr = 0, m = 0;
 	json_t *out = NULL;
-	int bad = !dsp || cli_call_take(c, "settings.update", json_pack("{ss ss}", "ip_policy_url", "https://www.dmtf.org/about/policies/ip",
+	int bad = !dsp || cli_call_take(c, "settings.update", json_pack("{ss ss}", "ip_policy_url", "https://www.example.org/ip-policy",
 								      "ip_policy_text", "Participation in this meeting is governed by the "
 								      "DMTF IP policy. Non-members acknowledge it to take part in any form."));
 	c->as_person = sam;

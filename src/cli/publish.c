@@ -10,6 +10,7 @@ int cmd_publish(struct cli *c, int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{ "repo", required_argument, NULL, 'r' },
+		{ "git-repo", required_argument, NULL, 'r' }, /* the configuration's git_repo */
 		{ "rebuild", no_argument, NULL, 'R' },
 		{ "verify", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
@@ -26,8 +27,9 @@ int cmd_publish(struct cli *c, int argc, char **argv)
 		case 'h':
 			printf("usage: entente publish [--repo PATH] [--rebuild | --verify]\n\n"
 			       "Commits every published version of every Work Register (from its establishment on:\n"
-			       "amendments, reviews, the removal) not yet in the bare git repository at PATH (else\n"
-			       "$ENTENTE_GIT_REPO; created when missing): one Markdown file per WR, a tag per version.\n"
+			       "amendments, reviews, the removal) not yet in the bare git repository at PATH (--repo or\n"
+			       "--git-repo, else the configuration's git_repo, $ENTENTE_GIT_REPO; created when missing):\n"
+			       "one Markdown file per WR, a tag per version.\n"
 			       "  --rebuild   make the repository afresh from the database (the same commits)\n"
 			       "  --verify    report every difference between the repository and the database;\n"
 			       "              exit status 1 when there is one\n");

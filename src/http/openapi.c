@@ -146,7 +146,8 @@ static json_t *reply_schema(const struct action_info *ai, json_t *schemas)
 /* Under load any request may be answered 503 with a Retry-After. */
 static json_t *busy_ref(void)
 {
-	json_t *busy = problem_ref("The server is busy (requests in progress at their limit, or the database): retry after Retry-After");
+	json_t *busy = problem_ref("The server is busy (requests in progress at their limit, or the database), or cannot write the database "
+				   "(field \"storage\": disk full, I/O error, read-only; nothing of the change was kept): retry after Retry-After");
 	json_object_set_new(busy, "headers", json_pack("{s{sb s{ss} ss}}", "Retry-After", "required", 1, "schema", "type", "string",
 							"description", "Seconds to wait before trying again."));
 	return busy;

@@ -78,6 +78,9 @@ void http__problem(struct http_res *r, const struct err *e, const char *instance
 	http__res_body(r, status, "application/problem+json", NULL, text, text ? strlen(text) : 0);
 	if (status == 401)
 		http__res_header(r, "WWW-Authenticate", "Bearer realm=\"entente\"");
+	/* busy, or the storage refusing writes (issue 23): when to try again */
+	if (status == 503)
+		http__res_header(r, "Retry-After", !strcmp(e->field, "storage") ? "60" : "5");
 }
 
 const char *http__reason(int status)

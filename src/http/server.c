@@ -33,6 +33,14 @@
 #include "lib/util.h"
 #include "store/store.h"
 
+/* the commit built (Makefile: build/gen/commit.h), else "unknown" */
+#if __has_include("commit.h")
+#include "commit.h"
+#endif
+#ifndef ENTENTE_COMMIT
+#define ENTENTE_COMMIT "unknown"
+#endif
+
 #define COOKIE "entente_session"
 
 static const struct http_config *cfg;
@@ -40,6 +48,10 @@ static struct loop *the_loop;
 static int web_fd = -1;
 static pthread_key_t store_key;
 static atomic_ulong counts[6]; /* by status class: 1xx..5xx, [0] unused */
+/* sign-ins by outcome (issue 23): right, wrong, refused by the throttle */
+enum { SIGNIN_OK, SIGNIN_FAILED, SIGNIN_THROTTLED };
+static atomic_ulong signins[3];
+static int64_t started_at;
 /* Behind a reverse proxy (http/proxy.h): set once in http_serve before the
  * loop starts, read-only afterwards. */
 static struct proxy_list trusted;      /* the proxies whose forwarding headers are believed */
@@ -372,9 +384,32 @@ static void metrics_text(struct http_res *r)
 	strbuf_addf(&sb, "# HELP entente_sql_statements_total SQL statements run.\n"
 			 "# TYPE entente_sql_statements_total counter\nentente_sql_statements_total %lu\n",
 		    store_statements());
-	/* the outbox by delivery state (issue 10): a gauge read from the database */
+	strbuf_addf(&sb, "# HELP entente_signins_total Sign-ins by outcome (throttled: refused before the password was checked).\n"
+			 "# TYPE entente_signins_total counter\nentente_signins_total{outcome=\"succeeded\"} %lu\n"
+			 "entente_signins_total{outcome=\"failed\"} %lu\nentente_signins_total{outcome=\"throttled\"} %lu\n",
+		    atomic_load(&signins[SIGNIN_OK]), atomic_load(&signins[SIGNIN_FAILED]), atomic_load(&signins[SIGNIN_THROTTLED]));
+	/* issue 23: what an operator watches besides the traffic */
 	struct err e = ERR_INIT;
 	struct store *st = thread_store(&e);
+	unsigned long refused;
+	int fault = store_fault(NULL, &refused) != NULL;
+	strbuf_addf(&sb, "# HELP entente_storage_fault 1 while the database cannot be written (disk full, I/O error, read-only).\n"
+			 "# TYPE entente_storage_fault gauge\nentente_storage_fault %d\n"
+			 "# HELP entente_storage_refused_writes_total Writes refused for want of storage.\n"
+			 "# TYPE entente_storage_refused_writes_total counter\nentente_storage_refused_writes_total %lu\n",
+		    fault, refused);
+	struct stat fsb;
+	char wal[1100];
+	snprintf(wal, sizeof(wal), "%s-wal", cfg->db_path);
+	strbuf_addf(&sb, "# HELP entente_database_bytes The database's files.\n# TYPE entente_database_bytes gauge\n"
+			 "entente_database_bytes{file=\"database\"} %lld\nentente_database_bytes{file=\"wal\"} %lld\n",
+		    stat(cfg->db_path, &fsb) ? 0LL : (long long)fsb.st_size, stat(wal, &fsb) ? 0LL : (long long)fsb.st_size);
+	strbuf_addf(&sb, "# HELP entente_build_info The running binary.\n# TYPE entente_build_info gauge\n"
+			 "entente_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n"
+			 "# HELP entente_uptime_seconds Seconds since the server started.\n# TYPE entente_uptime_seconds gauge\n"
+			 "entente_uptime_seconds %lld\n",
+		    ENTENTE_VERSION, ENTENTE_COMMIT, st ? store_schema_version(st) : 0, (long long)((int64_t)time(NULL) - started_at));
+	/* the outbox by delivery state (issue 10): a gauge read from the database */
 	struct call oc = { .system = 1, .action = "outbox.stats", .now = clock_now(NULL) };
 	struct reply orep = REPLY_INIT;
 	if (st && !core_call(st, &oc, &orep, &e)) {
@@ -480,6 +515,8 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		int wait = throttle_begin(account, address, call.now, &ticket);
 		if (wait) {
 			char ra[24];
+			atomic_fetch_add(&signins[SIGNIN_THROTTLED], 1);
+			log_line("security: sign-in refused, throttled for %d s: account %s, client %s", wait, account, address);
 			problem_code(r, E_THROTTLED, NULL, "too many failed sign-ins: wait and try again", q->raw_path);
 			snprintf(ra, sizeof(ra), "%d", wait);
 			http__res_header(r, "Retry-After", ra);
@@ -487,10 +524,17 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		}
 	}
 	failed = core_call(st, &call, &rep, &e);
-	if (login)
+	if (login) {
 		throttle_end(&ticket, account, address, call.now, !failed);
+		/* the security log: every sign-in, with who and from where */
+		if (!failed || e.code == E_BAD_CREDENTIALS) {
+			atomic_fetch_add(&signins[failed ? SIGNIN_FAILED : SIGNIN_OK], 1);
+			log_line("security: sign-in %s: account %s, client %s", failed ? "failed" : "succeeded", account, address);
+		}
+	}
 	if (failed) {
-		if (e.code == E_INTERNAL || e.code == E_UNAVAILABLE)
+		/* a storage fault is logged once, where it begins (store) */
+		if (e.code == E_INTERNAL || (e.code == E_UNAVAILABLE && strcmp(e.field, "storage")))
 			log_line("error %s %s: %s", q->method, q->raw_path, e.detail);
 		http__problem(r, &e, q->raw_path);
 	} else if (route->flags & RF_TEXT) {
@@ -516,6 +560,16 @@ static void handle_raw(const struct http_req *q, const struct route *route, stru
 		char *text = NULL;
 		int n;
 		if (!st) {
+			http__problem(r, &e, q->raw_path);
+			return;
+		}
+		/* issue 23: not healthy while the database cannot be written */
+		int64_t since;
+		const char *cause = store_fault(&since, NULL);
+		if (cause) {
+			char at[32];
+			time_iso(since, at);
+			err_set(&e, E_UNAVAILABLE, "storage", "the database cannot be written (%s) since %s: changes are refused", cause, at);
 			http__problem(r, &e, q->raw_path);
 			return;
 		}
@@ -629,6 +683,11 @@ static int batch_commit(void) { return batch_do(store_batch_commit, "was not com
 
 static void batch_failed(const struct http_req *q, struct http_res *r)
 {
+	struct err e = ERR_INIT;
+	if (store_fault_err(&e)) { /* the storage refused the batch's commit (issue 23) */
+		http__problem(r, &e, q->raw_path);
+		return;
+	}
 	problem_code(r, E_UNAVAILABLE, NULL, "the change could not be committed and was not made: try again", q->raw_path);
 }
 
@@ -767,6 +826,7 @@ int http_serve(const struct http_config *config, struct err *e)
 	socklen_t sl = sizeof(ss);
 	sigset_t set;
 	int sig, fd, ret = -1;
+	started_at = (int64_t)time(NULL);
 	char host[256], url[300];
 	cfg = config;
 	if (parse_listen(cfg->listen, &ss, e))
@@ -795,6 +855,9 @@ int http_serve(const struct http_config *config, struct err *e)
 	sigaddset(&set, SIGHUP);
 	pthread_sigmask(SIG_BLOCK, &set, NULL);
 	signal(SIGPIPE, SIG_IGN);
+	/* a file-size limit reached (RLIMIT_FSIZE) is a write that fails,
+	 * answered 503 like a full disk, not the end of the server */
+	signal(SIGXFSZ, SIG_IGN);
 	if ((fd = listen_on(&ss, e)) < 0)
 		goto out_key;
 	/* thousands of connections need as many descriptors: take what the

@@ -2,6 +2,7 @@
 
 #include <ctype.h>
 #include <sodium.h>
+#include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
@@ -136,6 +137,17 @@ size_t utf8_len(const char *s)
 	return n;
 }
 
+/* One line on standard error (the journal). A line the same as the last,
+ * within a minute of it, is counted rather than written (issue 23: a full
+ * disk wrote 51,000 identical lines); the count is written before the
+ * next line that differs, or with the same line a minute on. */
+static pthread_mutex_t log_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct {
+	char last[1024];
+	unsigned long repeats;
+	int64_t at;
+} logged;
+
 void log_line(const char *fmt, ...)
 {
 	char msg[1024], ts[21];
@@ -146,6 +158,19 @@ void log_line(const char *fmt, ...)
 	for (char *p = msg; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
-	time_iso((int64_t)time(NULL), ts);
+	int64_t now = (int64_t)time(NULL);
+	time_iso(now, ts);
+	pthread_mutex_lock(&log_lock);
+	if (!strcmp(msg, logged.last) && now - logged.at < 60) {
+		logged.repeats++;
+		pthread_mutex_unlock(&log_lock);
+		return;
+	}
+	if (logged.repeats)
+		fprintf(stderr, "%s (the line before was repeated %lu more times)\n", ts, logged.repeats);
+	logged.repeats = 0;
+	logged.at = now;
+	snprintf(logged.last, sizeof(logged.last), "%s", msg);
 	fprintf(stderr, "%s %s\n", ts, msg);
+	pthread_mutex_unlock(&log_lock);
 }

@@ -5,6 +5,11 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* The version of entente (entente --version, /metrics' build info). */
+#ifndef ENTENTE_VERSION
+#define ENTENTE_VERSION "0.1.0"
+#endif
+
 /* "2026-11-24T03:26:18Z" into out (at least 21 bytes). */
 void time_iso(int64_t t, char out[21]);
 /* "2026-11-24" into out (at least 11 bytes). */

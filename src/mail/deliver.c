@@ -94,6 +94,12 @@ int mail_config_load(struct mail_config *mc, struct err *e)
 			mc->password[0] = '\0';
 		fclose(f);
 		mc->password[strcspn(mc->password, "\r\n")] = '\0';
+	} else if (env_or(NULL, "ENTENTE_SMTP_PASSWORD")) {
+		/* the secret from the environment (a systemd credential, say),
+		 * never from the configuration file nor the command line */
+		if (strlen(getenv("ENTENTE_SMTP_PASSWORD")) >= sizeof(mc->password))
+			return err_set(e, E_INVALID, "smtp-password", "ENTENTE_SMTP_PASSWORD is longer than 255 bytes");
+		snprintf(mc->password, sizeof(mc->password), "%s", getenv("ENTENTE_SMTP_PASSWORD"));
 	}
 	return 0;
 }
@@ -213,8 +219,9 @@ int mail_deliver(struct store *st, const struct mail_config *mc, volatile int *s
 			curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 			curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)mc->timeout_s);
 			curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)mc->timeout_s);
-			if (mc->starttls)
-				curl_easy_setopt(h, CURLOPT_USE_SSL, (long)CURLUSESSL_ALL);
+			/* STARTTLS always when the server offers it (issue 23);
+			 * --smtp-starttls makes it required */
+			curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(mc->starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 			if (mc->ca_file)
 				curl_easy_setopt(h, CURLOPT_CAINFO, mc->ca_file);
 			if (mc->user) {

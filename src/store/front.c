@@ -23,6 +23,13 @@ void store_free(struct store *st)
 
 int store_migrate(struct store *st, int *applied, struct err *e) { return st->ops->migrate(st, applied, e); }
 int store_schema_version(struct store *st) { return st->ops->schema_version(st); }
+int store_migrations_recorded(struct store *st) { return st->migrations_recorded; }
+int store_schema_known(struct store *st) { return st->ops->schema_known(st); }
+
+int store_schema_check(struct store *st, struct err *e)
+{
+	return store__schema_err(e, st->ops->schema_version(st), st->ops->schema_known(st));
+}
 
 int store_begin(struct store *st, int write, struct err *e)
 {

@@ -8,6 +8,7 @@ struct store_ops {
 	const char *name;
 	int (*migrate)(struct store *st, int *applied, struct err *e);
 	int (*schema_version)(struct store *st);
+	int (*schema_known)(struct store *st); /* the version its migrations make */
 	int (*begin)(struct store *st, int write, struct err *e);
 	int (*commit)(struct store *st, struct err *e);
 	void (*rollback)(struct store *st);
@@ -32,10 +33,19 @@ struct store {
 	const struct store_ops *ops;
 	int in_tx;
 	int batch;               /* inside store_batch_begin: calls are savepoints */
+	int migrations_recorded; /* the last migrate: records put back (store_migrations_recorded) */
 };
 
 /* Engines. */
 int store__sqlite_open(struct store **out, const char *path, struct err *e);
+
+/* An engine reports writes refused for want of storage (cause: "disk
+ * full", "I/O error", ...), which sets store_fault and logs the first;
+ * and every commit that succeeds, which clears it (logged once). */
+int store__fault(struct err *e, const char *cause);
+void store__fault_clear(void);
+/* 0 when have == known; else -1 with e saying which way and what to do. */
+int store__schema_err(struct err *e, int have, int known);
 
 /* The numbered migrations of the SQLite engine, NULL-terminated. One that
  * begins with STORE_REBUILD builds a table again (SQLite's twelve steps of

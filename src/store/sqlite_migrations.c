@@ -831,6 +831,17 @@ static const char m21_drafting_target[] =
 	"INSERT OR IGNORE INTO settings (key, value) VALUES ('drafting_reminder_days','30,7,1,0');"
 	"INSERT OR IGNORE INTO notify_rules (event, role) VALUES ('drafting.due','owner'),('drafting.overdue','vp'),('drafting.overdue','owner');";
 
+/* Issue 23: the defaults name no real organization's addresses. A new
+ * database (no organization yet: init gives the body's own) names
+ * example.org; a database in use keeps what it has. */
+static const char m22_example_addresses[] =
+	"UPDATE settings SET value = 'requests@example.org' WHERE key = 'requests_address' AND value = 'dmtf-requests@kavi.com'"
+	" AND NOT EXISTS (SELECT 1 FROM organizations);"
+	"UPDATE settings SET value = 'alliance-partner@example.org' WHERE key = 'alliance_list_address'"
+	" AND value = 'alliance-partner@dmtf.org' AND NOT EXISTS (SELECT 1 FROM organizations);"
+	"UPDATE settings SET value = 'press@example.org' WHERE key = 'press_address' AND value = 'press@dmtf.org'"
+	" AND NOT EXISTS (SELECT 1 FROM organizations);";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -853,5 +864,6 @@ const char *const store__sqlite_migrations[] = {
 	m19_reusable_identifiers,
 	m20_member_companies,
 	m21_drafting_target,
+	m22_example_addresses,
 	NULL,
 };

@@ -43,6 +43,26 @@ void store_free(struct store *st);
  * *applied (may be NULL) receives how many ran. */
 int store_migrate(struct store *st, int *applied, struct err *e);
 int store_schema_version(struct store *st);
+/* How many migrations the last store_migrate found done but unrecorded
+ * (the schema exactly the migration's), and recorded. A failed
+ * migration whose schema is neither the one before nor the one after
+ * fails and changes nothing. */
+int store_migrations_recorded(struct store *st);
+/* The schema version this binary's migrations make. */
+int store_schema_known(struct store *st);
+/* 0 when the schema is the one this binary's migrations make; else -1
+ * with e saying which way it differs and what to do (issue 23: only
+ * entente migrate and serve --migrate change the schema). */
+int store_schema_check(struct store *st, struct err *e);
+
+/* Issue 23: why writes fail for want of storage ("disk full", "I/O
+ * error", "read-only", "cannot open the database's files"), and since
+ * when; NULL once a commit succeeded again. *total (may be NULL) counts
+ * every refused write since start. Such a write answers E_UNAVAILABLE
+ * with field "storage"; nothing of its change is kept. */
+const char *store_fault(int64_t *since, unsigned long *total);
+/* -1 with e set as such a write's is, while there is a fault; else 0. */
+int store_fault_err(struct err *e);
 
 /* Transactions: write=1 takes the write lock at once (BEGIN IMMEDIATE). */
 int store_begin(struct store *st, int write, struct err *e);

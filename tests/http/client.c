@@ -572,9 +572,13 @@ long server_metric(struct server *s, const char *name)
 {
 	struct resp r = req(s, "GET", "/metrics", token_for(s, "admin@localhost"), NULL, NULL);
 	long v = -1;
-	const char *p = r.raw ? strstr(r.raw, name) : NULL;
-	if (p)
-		v = atol(p + strlen(name) + 1);
+	/* the sample's line, "NAME VALUE", never its # HELP line */
+	size_t len = strlen(name);
+	for (const char *p = r.raw; p && (p = strstr(p, name)); p += len)
+		if ((p == r.raw || p[-1] == '\n') && p[len] == ' ') {
+			v = atol(p + len + 1);
+			break;
+		}
 	resp_free(&r);
 	return v;
 }

@@ -632,6 +632,16 @@ static void test_tls_starttls_and_smtps(void **state)
 	assert_true(json_array_size(all) > 0);
 	for (size_t i = 0; i < json_array_size(all); i++)
 		assert_true(json_is_true(json_object_get(json_array_get(all, i), "tls")));
+	size_t before = json_array_size(all);
+	json_decref(all);
+	/* issue 23: STARTTLS by default, without --smtp-starttls, when the
+	 * server offers it */
+	assert_int_equal(cli(&S, out, sizeof(out), "wr comment --id 1 --text %s --as sam@snia.example", "'Opportunistic TLS.'"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-ca-file %s", K.url, cert), 0);
+	all = received(&K);
+	assert_true(json_array_size(all) > before);
+	for (size_t i = 0; i < json_array_size(all); i++)
+		assert_true(json_is_true(json_object_get(json_array_get(all, i), "tls")));
 	json_decref(all);
 	sink_stop(&K);
 	/* implicit TLS */

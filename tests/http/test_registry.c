@@ -309,13 +309,13 @@ static void test_settings_checked_by_the_domain_and_id_filters(void **state)
 	expect_status(r, 200);
 	assert_string_equal(jstr(r.json, "review_reminder_days"), "60,14");
 	resp_free(&r);
-	r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss ss}", "press_address", "press@example.org", "review_reminder_days", "90,soon");
+	r = as(&S, ADMIN, "PATCH", "/api/v1/settings", "{ss ss}", "press_address", "press@registry.example", "review_reminder_days", "90,soon");
 	expect_status(r, 400);
 	assert_string_equal(jstr(r.json, "field"), "review_reminder_days");
 	resp_free(&r);
 	r = as(&S, ADMIN, "GET", "/api/v1/settings", NULL);
 	assert_string_equal(jstr(r.json, "review_reminder_days"), "60,14"); /* the refused change kept nothing */
-	assert_true(!jstr(r.json, "press_address") || strcmp(jstr(r.json, "press_address"), "press@example.org"));
+	assert_true(!jstr(r.json, "press_address") || strcmp(jstr(r.json, "press_address"), "press@registry.example"));
 	resp_free(&r);
 	r = as(&S, ADMIN, "GET", "/api/v1/outbox?person_id=twelve", NULL);
 	expect_status(r, 400);

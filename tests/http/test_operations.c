@@ -1,0 +1,648 @@
+/* Issue 23, as an operator meets entente: one configuration file with the
+ * environment and the command line over it, refused when wrong, secrets
+ * never shown; the README and entente.conf(5) naming every key. */
+#include <setjmp.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <poll.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <glob.h>
+#include <sqlite3.h>
+
+#include "http/client.h"
+
+static struct server S;
+
+static void write_file(const char *path, int mode, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void write_file(const char *path, int mode, const char *fmt, ...)
+{
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	va_list ap;
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fclose(f);
+	assert_int_equal(chmod(path, (mode_t)mode), 0);
+}
+
+/* The line of entente config's output for key ("listen   = ... # ..."),
+ * in line (empty when none). */
+static void config_line(const char *out, const char *key, char *line, size_t n)
+{
+	size_t len = strlen(key);
+	*line = '\0';
+	for (const char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL)
+		if (!strncmp(p, key, len) && p[len] == ' ') {
+			snprintf(line, n, "%.*s", (int)strcspn(p, "\n"), p);
+			return;
+		}
+}
+
+/* The last line the commands wrote to standard error (cli.err). */
+static void last_error(char *line, size_t n)
+{
+	char path[300], buf[2048];
+	snprintf(path, sizeof(path), "%s/cli.err", S.dir);
+	FILE *f = fopen(path, "r");
+	*line = '\0';
+	assert_non_null(f);
+	while (fgets(buf, sizeof(buf), f))
+		snprintf(line, n, "%s", buf);
+	fclose(f);
+}
+
+/* Issue 23: the file, then the environment, then the command line; each
+ * value's source is shown; and the file reaches the server it configures. */
+static void test_the_file_the_environment_and_the_command_line(void **state)
+{
+	(void)state;
+	static char out[16384];
+	char conf[300], line[600];
+	snprintf(conf, sizeof(conf), "%s/entente.conf", S.dir);
+	write_file(conf, 0640,
+		   "# the operator's file\n\n"
+		   "listen = 127.0.0.1:7001\n"
+		   "  threads = 3  \n"
+		   "base_url = https://entente.example.org\n"
+		   "body_limit = 2048\n"
+		   "mail_from = \"Alliances <alliances@example.org>\"\n");
+	assert_int_equal(cli(&S, out, sizeof(out), "--config %s config", conf), 0);
+	assert_non_null(strstr(out, conf));
+	config_line(out, "listen", line, sizeof(line));
+	assert_non_null(strstr(line, "127.0.0.1:7001"));
+	assert_non_null(strstr(line, "entente.conf:3"));
+	config_line(out, "threads", line, sizeof(line));
+	assert_non_null(strstr(line, "= 3 "));
+	assert_non_null(strstr(line, "entente.conf:4"));
+	config_line(out, "mail_from", line, sizeof(line));
+	assert_non_null(strstr(line, "= Alliances <alliances@example.org>"));
+	config_line(out, "tick", line, sizeof(line));
+	assert_non_null(strstr(line, "= 60 "));
+	assert_non_null(strstr(line, "# default"));
+	config_line(out, "database", line, sizeof(line));
+	assert_non_null(strstr(line, "# command line")); /* the test kit's --db */
+	/* the environment over the file; the command line over both; --config
+	 * after the command; $ENTENTE_CONFIG */
+	setenv("ENTENTE_LISTEN", "127.0.0.1:7002", 1);
+	setenv("ENTENTE_CONFIG", conf, 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "config"), 0);
+	config_line(out, "listen", line, sizeof(line));
+	assert_non_null(strstr(line, "127.0.0.1:7002"));
+	assert_non_null(strstr(line, "# environment ENTENTE_LISTEN"));
+	config_line(out, "threads", line, sizeof(line));
+	assert_non_null(strstr(line, "entente.conf:4"));
+	setenv("ENTENTE_CONFIG", "", 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "config --config %s --listen 127.0.0.1:7003", conf), 0);
+	config_line(out, "listen", line, sizeof(line));
+	assert_non_null(strstr(line, "127.0.0.1:7003"));
+	assert_non_null(strstr(line, "# command line"));
+	unsetenv("ENTENTE_LISTEN");
+	/* the server takes the file's values (its --listen and --tick are the
+	 * test kit's, on the command line) */
+	server_start(&S, "--config", conf, NULL);
+	struct resp r = req(&S, "GET", "/api/v1/openapi.json", NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_string_equal(jstr(json_array_get(json_object_get(r.json, "servers"), 0), "url"), "https://entente.example.org");
+	resp_free(&r);
+	static char big[4096];
+	memset(big, ' ', sizeof(big) - 1);
+	big[0] = '{';
+	big[sizeof(big) - 2] = '}';
+	r = req(&S, "POST", "/api/v1/session", NULL, big, NULL);
+	assert_int_equal(r.status, 413); /* body_limit = 2048 */
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
+}
+
+/* Run entente with args (a shell word list) for at most 10 s; its exit
+ * status, or -1 when it had to be killed (a server that started). */
+static int bounded(const char *args)
+{
+	char cmd[2000];
+	const char *bin = getenv("ENTENTE_BIN");
+	snprintf(cmd, sizeof(cmd), "timeout 10 %s --db %s %s >/dev/null 2>>%s/cli.err", bin && *bin ? bin : "build/entente", S.db, args, S.dir);
+	int st = system(cmd);
+	if (!WIFEXITED(st) || WEXITSTATUS(st) == 124)
+		return -1;
+	return WEXITSTATUS(st);
+}
+
+/* Issue 23: a wrong file names its line and what is expected, and the
+ * server does not start. */
+static void test_a_bad_configuration_stops_the_server(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *text, *says;
+		int mode;
+	} bad[] = {
+		{ "listen = 127.0.0.1:7001\nlisten_address = 1\n", ":2: unknown key 'listen_address'", 0600 },
+		{ "threads = many\n", ":1: threads: 'many' is not a whole number above 0", 0600 },
+		{ "# tick\ntick = 1\ntick = 2\n", ":3: tick is given again (first on line 2)", 0600 },
+		{ "smtp_password = hunter2\n", ":1: smtp_password is a secret", 0600 },
+		{ "trusted_proxy = 10.0.0.0/33\n", ":1: trusted_proxy: '10.0.0.0/33' is not addresses or networks", 0600 },
+		{ "base_url = https://user@host/path\n", ":1: base_url: ", 0600 },
+		{ "listen\n", ":1: expected key = value", 0600 },
+		{ "insecure_cookie = maybe\n", ":1: insecure_cookie: 'maybe' is not true or false", 0600 },
+		{ "listen = 127.0.0.1:7001\n", "may be written by anyone", 0666 },
+	};
+	char conf[300], line[2048], args[1000], ready[300];
+	snprintf(conf, sizeof(conf), "%s/bad.conf", S.dir);
+	snprintf(ready, sizeof(ready), "%s/bad.ready", S.dir);
+	for (size_t i = 0; i < sizeof(bad) / sizeof(*bad); i++) {
+		unlink(conf);
+		write_file(conf, bad[i].mode, "%s", bad[i].text);
+		snprintf(args, sizeof(args), "--config %s serve --listen 127.0.0.1:0 --tick 0 --ready-file %s", conf, ready);
+		int rc = bounded(args);
+		if (rc != 2)
+			fail_msg("case %zu: serve exited %d (-1: it started)", i, rc);
+		assert_int_equal(access(ready, F_OK), -1);
+		last_error(line, sizeof(line));
+		if (!strstr(line, bad[i].says) || !strstr(line, "bad.conf"))
+			fail_msg("case %zu: said '%s', expected '%s'", i, line, bad[i].says);
+	}
+	/* a bad value from the environment too, and a file that is not there */
+	setenv("ENTENTE_THREADS", "0", 1);
+	assert_int_equal(bounded("config --check"), 2);
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "environment ENTENTE_THREADS: threads: '0' is not a whole number above 0"));
+	unsetenv("ENTENTE_THREADS");
+	snprintf(args, sizeof(args), "--config %s/nowhere.conf org list", S.dir);
+	assert_int_equal(bounded(args), 2);
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "nowhere.conf: cannot read the configuration"));
+	/* --help needs none of it */
+	snprintf(args, sizeof(args), "--config %s/nowhere.conf serve --help", S.dir);
+	assert_int_equal(bounded(args), 0);
+	write_file(conf, 0600, "threads = 2\n");
+	snprintf(args, sizeof(args), "--config %s config --check", conf);
+	assert_int_equal(bounded(args), 0);
+}
+
+/* Issue 23: the SMTP password comes from a file or the environment; it is
+ * never printed, nor logged when delivery fails. */
+static void test_secrets_are_never_shown(void **state)
+{
+	(void)state;
+	static char out[16384];
+	char line[600], err[300];
+	setenv("ENTENTE_SMTP_PASSWORD", "hunter2-very-secret", 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "config"), 0);
+	assert_null(strstr(out, "hunter2"));
+	config_line(out, "smtp_password", line, sizeof(line));
+	assert_non_null(strstr(line, "********"));
+	assert_non_null(strstr(line, "environment ENTENTE_SMTP_PASSWORD"));
+	/* a delivery that fails (nobody listens there) says so without it */
+	assert_int_not_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url smtps://127.0.0.1:9 --smtp-user u --mail-attempts 1"), 0);
+	unsetenv("ENTENTE_SMTP_PASSWORD");
+	snprintf(err, sizeof(err), "%s/cli.err", S.dir);
+	FILE *f = fopen(err, "r");
+	assert_non_null(f);
+	static char all[1 << 16];
+	size_t n = fread(all, 1, sizeof(all) - 1, f);
+	fclose(f);
+	all[n] = '\0';
+	assert_null(strstr(all, "hunter2"));
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox --json"), 0);
+	assert_null(strstr(out, "hunter2"));
+}
+
+static char *slurp(const char *path, size_t *len)
+{
+	FILE *f = fopen(path, "r");
+	assert_non_null(f);
+	static char text[1 << 19];
+	size_t n = fread(text, 1, sizeof(text) - 1, f);
+	assert_true(feof(f)); /* all of it */
+	fclose(f);
+	text[n] = '\0';
+	if (len)
+		*len = n;
+	return text;
+}
+
+/* Issue 23: the keys entente knows (entente config), the README's
+ * configuration table and entente.conf(5) agree, both ways. */
+static void test_the_readme_and_the_manual_name_every_key(void **state)
+{
+	(void)state;
+	static char out[16384], man[65536];
+	assert_int_equal(cli(&S, out, sizeof(out), "config"), 0);
+	assert_int_equal(cli(&S, man, sizeof(man), "config --man"), 0);
+	json_t *known = json_object();
+	for (char *p = out; p && *p; p = strchr(p, '\n') ? strchr(p, '\n') + 1 : NULL) {
+		if (*p == '#' || *p == '\n')
+			continue;
+		json_object_setn_new(known, p, strcspn(p, " "), json_true());
+	}
+	assert_true(json_object_size(known) > 30);
+	char *readme = slurp("README.md", NULL);
+	char *from = strstr(readme, "| key | what | read by | default |"), *to = from ? strstr(from, "\n\n") : NULL;
+	assert_non_null(from);
+	assert_non_null(to);
+	*to = '\0';
+	json_t *documented = json_object();
+	for (char *p = strstr(from, "\n| `"); p; p = strstr(p + 1, "\n| `"))
+		json_object_setn_new(documented, p + 4, strcspn(p + 4, "`"), json_true());
+	const char *key;
+	json_t *v;
+	json_object_foreach(known, key, v) {
+		char tp[100];
+		if (!json_object_get(documented, key))
+			fail_msg("key %s is not in the README's table", key);
+		snprintf(tp, sizeof(tp), ".BR %s \" = \"", key);
+		if (!strstr(man, tp))
+			fail_msg("key %s is not in entente.conf(5)", key);
+	}
+	json_object_foreach(documented, key, v)
+		if (!json_object_get(known, key))
+			fail_msg("the README names key %s, which entente does not know", key);
+	json_decref(known);
+	json_decref(documented);
+}
+
+
+static void sql(const char *db, const char *text)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	if (sqlite3_exec(h, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg ? msg : "?");
+	sqlite3_close(h);
+}
+
+static int sql_int(const char *db, const char *query)
+{
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(h, query, -1, &q, NULL) != SQLITE_OK)
+		fail_msg("%s: %s: %s", db, query, sqlite3_errmsg(h));
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return v;
+}
+
+/* The backups entente migrate left beside db for schema from: how many,
+ * the first's path in path. */
+static size_t migration_backups(const char *db, int from, char *path, size_t n)
+{
+	char pattern[400];
+	glob_t g;
+	snprintf(pattern, sizeof(pattern), "%s.schema-%d.*.backup", db, from);
+	size_t found = glob(pattern, 0, NULL, &g) ? 0 : g.gl_pathc;
+	if (found)
+		snprintf(path, n, "%s", g.gl_pathv[0]);
+	globfree(&g);
+	return found;
+}
+
+/* Issue 23: only entente migrate (and serve --migrate) changes the
+ * schema; a migration whose record was lost but whose work is there is
+ * recorded, not run again ("duplicate column name" before); a schema
+ * changed by hand is refused and left as it was. */
+static void test_only_migrate_changes_the_schema(void **state)
+{
+	(void)state;
+	static char out[8192];
+	char line[2048], args[600], copy[600];
+	/* the records of migration 21 (it adds a column: run again, it
+	 * fails) and of every later one are lost */
+	int known = sql_int(S.db, "SELECT max(version) FROM schema_migrations");
+	assert_true(known >= 21);
+	sql(S.db, "DELETE FROM schema_migrations WHERE version >= 21");
+	/* every command refuses, saying what to do; the server does not start */
+	assert_int_equal(cli(&S, out, sizeof(out), "org list"), 1);
+	last_error(line, sizeof(line));
+	snprintf(args, sizeof(args), "schema is version 20, older than this entente's (%d): run entente migrate", known);
+	assert_non_null(strstr(line, args));
+	assert_int_equal(bounded("serve --listen 127.0.0.1:0 --tick 0"), 1);
+	assert_int_equal(sql_int(S.db, "SELECT max(version) FROM schema_migrations"), 20);
+	/* migrate: a backup first, then migration 21's record put back */
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 0);
+	assert_non_null(strstr(out, "1 migration(s) had done their work but lost their record"));
+	assert_int_equal(migration_backups(S.db, 20, copy, sizeof(copy)), 1);
+	struct stat sb;
+	assert_int_equal(stat(copy, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(sql_int(copy, "SELECT max(version) FROM schema_migrations"), 20);
+	assert_int_equal(sql_int(S.db, "SELECT max(version) FROM schema_migrations"), known);
+	assert_int_equal(cli(&S, out, sizeof(out), "org list"), 0);
+	/* a schema changed by hand as well: refused, nothing changed */
+	sql(S.db, "DELETE FROM schema_migrations WHERE version >= 21; CREATE TABLE stray (x)");
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 1);
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "migration 21: "));
+	assert_non_null(strstr(line, "the schema is neither version 20's nor version 21's"));
+	assert_int_equal(sql_int(S.db, "SELECT max(version) FROM schema_migrations"), 20);
+	assert_int_equal(sql_int(S.db, "SELECT count(*) FROM sqlite_master WHERE name = 'stray'"), 1);
+	sql(S.db, "DROP TABLE stray");
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 0);
+	assert_int_equal(sql_int(S.db, "SELECT max(version) FROM schema_migrations"), known);
+}
+
+/* A fresh database of the schema of tests/fixtures/schema-18.sql. */
+static void old_database(struct server *s)
+{
+	memset(s, 0, sizeof(*s));
+	snprintf(s->dir, sizeof(s->dir), "/tmp/entente-ops-XXXXXX");
+	assert_non_null(mkdtemp(s->dir));
+	snprintf(s->db, sizeof(s->db), "%s/old.db", s->dir);
+	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
+	snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
+	s->now = (int64_t)time(NULL);
+	size_t len;
+	const char *text = slurp("tests/fixtures/schema-18.sql", &len);
+	assert_true(len > 1000);
+	sql(s->db, text);
+	assert_int_equal(sql_int(s->db, "SELECT max(version) FROM schema_migrations"), 18);
+}
+
+/* Issue 23: a database of an earlier entente (schema 18, committed under
+ * tests/fixtures) is refused until migrated; entente migrate backs it up,
+ * migrates it, and every record is there with its audit chain intact;
+ * serve --migrate does the same at start. */
+static void test_a_database_of_an_earlier_entente_is_migrated(void **state)
+{
+	(void)state;
+	static char out[16384];
+	char copy[600];
+	struct server old;
+	old_database(&old);
+	int wrs = sql_int(old.db, "SELECT count(*) FROM work_registers"), events = sql_int(old.db, "SELECT count(*) FROM audit");
+	assert_true(wrs >= 5);
+	assert_int_equal(cli(&old, out, sizeof(out), "wr list"), 1);
+	assert_int_equal(sql_int(old.db, "SELECT max(version) FROM schema_migrations"), 18);
+	assert_int_equal(cli(&old, out, sizeof(out), "migrate"), 0);
+	assert_non_null(strstr(out, "(schema 18)"));
+	assert_int_equal(migration_backups(old.db, 18, copy, sizeof(copy)), 1);
+	assert_int_equal(sql_int(copy, "SELECT max(version) FROM schema_migrations"), 18);
+	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM work_registers"), wrs);
+	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM audit"), events);
+	/* a database in use keeps the body's addresses it had */
+	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM settings WHERE key = 'requests_address' AND value = 'dmtf-requests@kavi.com'"), 1);
+	assert_int_equal(cli(&old, out, sizeof(out), "audit verify"), 0);
+	assert_non_null(strstr(out, "the record is intact"));
+	assert_int_equal(cli(&old, out, sizeof(out), "wr list --json"), 0);
+	json_t *list = json_loads(out, 0, NULL);
+	assert_int_equal((int)json_array_size(json_object_get(list, "items")), wrs);
+	json_decref(list);
+	server_cleanup(&old);
+	/* serve --migrate */
+	old_database(&old);
+	server_start(&old, "--migrate", NULL);
+	struct resp r = req(&old, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 200);
+	assert_true(jint(r.json, "schema_version") > 18);
+	resp_free(&r);
+	r = as(&old, "vp@dmtf.example", "GET", "/api/v1/work-registers", NULL);
+	expect_status(r, 200);
+	assert_int_equal((int)json_array_size(json_object_get(r.json, "items")), wrs);
+	resp_free(&r);
+	assert_int_equal(server_stop(&old), 0);
+	assert_int_equal(migration_backups(old.db, 18, copy, sizeof(copy)), 1);
+	server_cleanup(&old);
+}
+
+/* Issue 23: init names the body and its addresses (flags); without them
+ * no real organization's address is a default. */
+static void test_init_names_the_body_and_its_addresses(void **state)
+{
+	(void)state;
+	static char out[16384];
+	struct server s;
+	memset(&s, 0, sizeof(s));
+	snprintf(s.dir, sizeof(s.dir), "/tmp/entente-ops-XXXXXX");
+	assert_non_null(mkdtemp(s.dir));
+	snprintf(s.db, sizeof(s.db), "%s/a.db", s.dir);
+	assert_int_equal(cli(&s, out, sizeof(out), "init </dev/null"), 0);
+	/* the records are the service user's alone, whatever the umask */
+	struct stat sb;
+	assert_int_equal(stat(s.db, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	assert_int_equal(cli(&s, out, sizeof(out), "settings show --json"), 0);
+	json_t *set = json_loads(out, 0, NULL);
+	assert_string_equal(jstr(set, "requests_address"), "requests@example.org");
+	assert_string_equal(jstr(set, "alliance_list_address"), "alliance-partner@example.org");
+	assert_string_equal(jstr(set, "press_address"), "press@example.org");
+	json_decref(set);
+	assert_int_equal(cli(&s, out, sizeof(out), "org list --kind host --json"), 0);
+	assert_null(strstr(out, "dmtf.org"));
+	snprintf(s.db, sizeof(s.db), "%s/b.db", s.dir);
+	assert_int_equal(cli(&s, out, sizeof(out),
+			     "init --body-name 'Storage Standards Body' --body-short-name SSB --body-website https://ssb.example "
+			     "--requests-address requests@ssb.example --alliance-list-address alliances@ssb.example --press-address press@ssb.example"),
+			 0);
+	assert_int_equal(cli(&s, out, sizeof(out), "settings show --json"), 0);
+	set = json_loads(out, 0, NULL);
+	assert_string_equal(jstr(set, "requests_address"), "requests@ssb.example");
+	assert_string_equal(jstr(set, "alliance_list_address"), "alliances@ssb.example");
+	assert_string_equal(jstr(set, "press_address"), "press@ssb.example");
+	json_decref(set);
+	assert_int_equal(cli(&s, out, sizeof(out), "org list --kind host --json"), 0);
+	json_t *orgs = json_loads(out, 0, NULL);
+	json_t *host = json_array_get(json_object_get(orgs, "items"), 0);
+	assert_string_equal(jstr(host, "name"), "Storage Standards Body");
+	assert_string_equal(jstr(host, "short_name"), "SSB");
+	assert_string_equal(jstr(host, "website"), "https://ssb.example");
+	json_decref(orgs);
+	/* a bad address is refused, and init says which */
+	snprintf(s.db, sizeof(s.db), "%s/c.db", s.dir);
+	assert_int_not_equal(cli(&s, out, sizeof(out), "init --press-address not-an-address"), 0);
+	server_cleanup(&s);
+}
+
+/* One datagram from fd within 10 s, into buf. */
+static void notified(int fd, char *buf, size_t n)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	*buf = '\0';
+	assert_int_equal(poll(&p, 1, 10000), 1);
+	ssize_t got = recv(fd, buf, n - 1, 0);
+	assert_true(got > 0);
+	buf[got] = '\0';
+}
+
+/* Issue 23: under systemd (Type=notify) the server says READY=1 once it
+ * serves, and STOPPING=1 when told to stop, over $NOTIFY_SOCKET. */
+static void test_systemd_hears_ready_and_stopping(void **state)
+{
+	(void)state;
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	char said[128];
+	assert_true(strlen(S.dir) + sizeof("/notify") <= sizeof(sa.sun_path));
+	memcpy(sa.sun_path, S.dir, strlen(S.dir));
+	memcpy(sa.sun_path + strlen(S.dir), "/notify", sizeof("/notify"));
+	int fd = socket(AF_UNIX, SOCK_DGRAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&sa, sizeof(sa)), 0);
+	setenv("NOTIFY_SOCKET", sa.sun_path, 1);
+	server_start(&S, NULL);
+	unsetenv("NOTIFY_SOCKET");
+	notified(fd, said, sizeof(said));
+	assert_string_equal(said, "READY=1");
+	struct resp r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
+	notified(fd, said, sizeof(said));
+	assert_string_equal(said, "STOPPING=1");
+	close(fd);
+}
+
+/* How many lines of the server's log hold text. */
+static int log_lines(const struct server *s, const char *text)
+{
+	char line[2048];
+	int n = 0;
+	FILE *f = fopen(s->log, "r");
+	while (f && fgets(line, sizeof(line), f))
+		n += strstr(line, text) != NULL;
+	if (f)
+		fclose(f);
+	return n;
+}
+
+static int comments_saying(struct server *s, const char *text)
+{
+	struct resp r = as(s, "owner@dmtf.example", "GET", "/api/v1/work-registers/1/comments", NULL);
+	expect_status(r, 200);
+	int n = 0;
+	json_t *items = json_object_get(r.json, "items");
+	for (size_t i = 0; i < json_array_size(items); i++)
+		n += jstr(json_array_get(items, i), "text") && !strcmp(jstr(json_array_get(items, i), "text"), text);
+	resp_free(&r);
+	return n;
+}
+
+/* Issue 23: when the database cannot be written (here a file-size limit
+ * set on the running server, as a full disk would), every change is
+ * answered 503 naming the cause, nothing of it is kept, /healthz is 503
+ * until a write succeeds again, and the log says so once, not once a
+ * request (a full disk wrote 51,000 identical lines). */
+static void test_a_full_disk_answers_503_and_keeps_nothing(void **state)
+{
+	(void)state;
+	server_start(&S, NULL);
+	struct resp r = as(&S, "owner@dmtf.example", "GET", "/api/v1/me", NULL); /* tokens, made before */
+	resp_free(&r);
+	r = as(&S, "sam@snia.example", "GET", "/api/v1/me", NULL);
+	resp_free(&r);
+	assert_true(server_metric(&S, "entente_storage_fault") == 0);
+	struct stat db;
+	assert_int_equal(stat(S.db, &db), 0);
+	struct rlimit lim = { (rlim_t)db.st_size + 4096, RLIM_INFINITY }, none = { RLIM_INFINITY, RLIM_INFINITY }; /* the soft limit: raised again */
+	assert_int_equal(prlimit(S.pid, RLIMIT_FSIZE, &lim, NULL), 0);
+	int refused = 0;
+	for (int i = 0; i < 200; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "Refused %d.", i);
+		r = as(&S, "sam@snia.example", "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", text);
+		if (r.status == 503) {
+			refused++;
+			assert_string_equal(jstr(r.json, "field"), "storage");
+			assert_non_null(strstr(jstr(r.json, "detail"), "the database cannot be written"));
+			assert_string_equal(r.retry_after, "60");
+		} else {
+			expect_status(r, 201); /* before the limit was reached */
+		}
+		resp_free(&r);
+	}
+	assert_true(refused > 150);
+	r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 503);
+	assert_string_equal(jstr(r.json, "field"), "storage");
+	assert_non_null(strstr(jstr(r.json, "detail"), "the database cannot be written"));
+	resp_free(&r);
+	assert_int_equal(server_metric(&S, "entente_storage_fault"), 1);
+	assert_true(server_metric(&S, "entente_storage_refused_writes_total") >= refused);
+	/* none of the refused changes is there */
+	int kept = 0;
+	for (int i = 0; i < 200; i++) {
+		char text[64];
+		snprintf(text, sizeof(text), "Refused %d.", i);
+		kept += comments_saying(&S, text);
+	}
+	assert_int_equal(kept, 200 - refused);
+	/* the log: the fault once, no line per request */
+	assert_int_equal(log_lines(&S, "storage: the database cannot be written"), 1);
+	assert_int_equal(log_lines(&S, "error POST"), 0);
+	/* room again: the next write succeeds, and health comes back */
+	assert_int_equal(prlimit(S.pid, RLIMIT_FSIZE, &none, NULL), 0);
+	r = as(&S, "sam@snia.example", "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", "After the disk was freed.");
+	expect_status(r, 201);
+	resp_free(&r);
+	r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(server_metric(&S, "entente_storage_fault"), 0);
+	assert_int_equal(log_lines(&S, "storage: writes succeed again"), 1);
+	assert_int_equal(comments_saying(&S, "After the disk was freed."), 1);
+	assert_int_equal(server_stop(&S), 0);
+	char out[256];
+	assert_int_equal(cli(&S, out, sizeof(out), "audit verify"), 0);
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open_v2(S.db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_prepare_v2(h, "PRAGMA integrity_check", -1, &q, NULL), SQLITE_OK);
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	assert_string_equal((const char *)sqlite3_column_text(q, 0), "ok");
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	server_init(&S, 1);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	unsetenv("ENTENTE_LISTEN");
+	unsetenv("ENTENTE_THREADS");
+	unsetenv("ENTENTE_SMTP_PASSWORD");
+	unsetenv("NOTIFY_SOCKET");
+	setenv("ENTENTE_CONFIG", "", 1);
+	if (S.pid > 0)
+		server_kill9(&S); /* a test that failed while its server ran */
+	server_cleanup(&S);
+	return 0;
+}
+
+int main(void)
+{
+	/* no operator's file of this machine reaches the tests */
+	setenv("ENTENTE_CONFIG", "", 1);
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_the_file_the_environment_and_the_command_line),
+		cmocka_unit_test(test_a_bad_configuration_stops_the_server),
+		cmocka_unit_test(test_secrets_are_never_shown),
+		cmocka_unit_test(test_the_readme_and_the_manual_name_every_key),
+		cmocka_unit_test(test_only_migrate_changes_the_schema),
+		cmocka_unit_test(test_a_database_of_an_earlier_entente_is_migrated),
+		cmocka_unit_test(test_init_names_the_body_and_its_addresses),
+		cmocka_unit_test(test_systemd_hears_ready_and_stopping),
+		cmocka_unit_test(test_a_full_disk_answers_503_and_keeps_nothing),
+	};
+	return cmocka_run_group_tests_name("operations", tests, setup, teardown);
+}
