@@ -49,8 +49,10 @@ E wr socialize --id "$bwr" >/dev/null
 E wr submit --id "$bwr" >/dev/null
 bballot=$(E ballot list --wr_id "$bwr" --json | json_id)
 
+# --log-level warn: no access line per request, as nginx below runs with
+# access_log off: both do the same work
 start() { # serve [options]: the base URL
-	"$BIN" --db "$dir/b.db" serve --listen 127.0.0.1:0 --ready-file "$dir/ready$#" --tick 0 --metrics-from 127.0.0.1 "$@" 2>>"$dir/log" &
+	"$BIN" --db "$dir/b.db" serve --listen 127.0.0.1:0 --ready-file "$dir/ready$#" --tick 0 --metrics-from 127.0.0.1 --log-level warn "$@" 2>>"$dir/log" &
 	last=$!
 	i=0
 	while [ ! -s "$dir/ready$#" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done

@@ -22,7 +22,8 @@ const struct command cli_commands[] = {
 	{ "seed", cmd_seed, NEED_DB, "add many WRs, people and votes through the one door, for measuring (--wrs --people --votes)", NULL },
 	{ "serve", cmd_serve, 0, "serve the API and the web application until SIGTERM", NULL },
 	{ "migrate", cmd_migrate, 0, "apply the database migrations not yet applied", NULL },
-	{ "backup", cmd_backup, NEED_DB, "copy the database to a file while it is in use", NULL },
+	{ "backup", cmd_backup, NEED_DB, "one archive of the database, signing key, publication repository and configuration, while in use", NULL },
+	{ "restore", cmd_restore, 0, "check a backup archive and put it back into a new directory", NULL },
 	{ "openapi", cmd_openapi, 0, "print the OpenAPI document of the API", NULL },
 	{ "user add", cmd_user_add, NEED_DB, "add a person with an account (password from a file or generated)", NULL },
 	{ "user list", NULL, NEED_DB, "list people", "person.list" },
@@ -168,21 +169,6 @@ static void usage(FILE *f)
 		fprintf(f, "  %-20s %s\n", cmd->name, cmd->help);
 }
 
-/* troff escapes: a leading dot or quote, and backslashes */
-static void man_text(const char *s)
-{
-	if (*s == '.' || *s == '\'')
-		fputs("\\&", stdout);
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\e", stdout);
-		else if (*s == '-')
-			fputs("\\-", stdout);
-		else
-			putchar(*s);
-	}
-}
-
 static int cmd_help(struct cli *c, int argc, char **argv)
 {
 	(void)c;
@@ -199,12 +185,12 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	       "every key of it is also an option and an environment variable: \\fBentente.conf\\fR(5).\n.SH COMMANDS\n", ENTENTE_VERSION);
 	for (const struct command *cmd = commands(); cmd->name; cmd++) {
 		printf(".TP\n.B entente ");
-		man_text(cmd->name);
+		roff_text(stdout, cmd->name);
 		printf("\n");
-		man_text(cmd->help);
+		roff_text(stdout, cmd->help);
 		if (cmd->action) {
 			printf(" (action ");
-			man_text(cmd->action);
+			roff_text(stdout, cmd->action);
 			printf(")");
 		}
 		printf("\n");

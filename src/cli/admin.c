@@ -4,6 +4,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <fcntl.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -65,6 +67,37 @@ static int open_db(struct cli *c, int migrate)
 bad:
 	fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 	return -1;
+}
+
+/* One server per database (issue 23): an exclusive lock on PATH.lock,
+ * taken by serve and by migrate and held until the process ends (the
+ * descriptor is never closed; the kernel lets go when the process dies,
+ * kill -9 included). A second is refused, naming the process that holds
+ * it. */
+static int hold_database(struct cli *c, const char *doing)
+{
+	char path[1100], holder[128] = "";
+	snprintf(path, sizeof(path), "%s.lock", c->db_path);
+	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", c->prog, path, strerror(errno));
+		return -1;
+	}
+	if (flock(fd, LOCK_EX | LOCK_NB)) {
+		ssize_t n = pread(fd, holder, sizeof(holder) - 1, 0);
+		holder[n > 0 ? n : 0] = '\0';
+		holder[strcspn(holder, "\n")] = '\0';
+		fprintf(stderr, "%s: %s is held by another entente (%s): stop it before %s\n", c->prog, c->db_path,
+			*holder ? holder : "process unknown", doing);
+		close(fd);
+		return -1;
+	}
+	char me[128];
+	int len = snprintf(me, sizeof(me), "pid %ld, %s\n", (long)getpid(), c->prog);
+	if (ftruncate(fd, 0) || pwrite(fd, me, (size_t)len, 0) != len) {
+		/* the lock holds all the same; only the name is missing */
+	}
+	return fd;
 }
 
 static int64_t body_named(struct cli *c, const char *name, const char *kind, int alliance)
@@ -230,35 +263,12 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
 		       "schema exactly what it makes) is recorded, not run again.\n");
 		return 0;
 	}
+	if (hold_database(c, "migrating") < 0)
+		return 1;
 	int applied = open_db(c, 1);
 	if (applied < 0)
 		return 1;
 	printf("applied %d migration(s); schema version %d\n", applied, store_schema_version(c->st));
-	return 0;
-}
-
-int cmd_backup(struct cli *c, int argc, char **argv)
-{
-	static const struct option opts[] = { { "to", required_argument, NULL, 't' }, HELP_OPT, { 0 } };
-	const char *usage = "usage: entente backup --to FILE\n\nCopies the database with SQLite's online backup; the server may keep running.\n";
-	const char *to = NULL;
-	struct err e = ERR_INIT;
-	int ch;
-	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
-		if (ch == 't')
-			to = optarg;
-		else
-			return ch == 'h' ? 0 : 2;
-	}
-	if (!to) {
-		fprintf(stderr, "%s", usage);
-		return 2;
-	}
-	if (store_backup(c->st, to, &e)) {
-		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
-		return 1;
-	}
-	printf("backed up %s to %s\n", c->db_path, to);
 	return 0;
 }
 
@@ -391,6 +401,10 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		{ "signing-key", required_argument, NULL, 'K' },
 		{ "checkpoint-interval", required_argument, NULL, 'I' },
 		{ "migrate", no_argument, NULL, 'U' },
+		{ "log-level", required_argument, NULL, 'L' },
+		{ "log-file", required_argument, NULL, 'F' },
+		{ "stop-timeout", required_argument, NULL, 'S' },
+		{ "accept-rollback", no_argument, NULL, 'B' },
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
@@ -434,7 +448,14 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		"                         and at every published version\n"
 		"  --migrate              bring an older schema up to date first, after a backup (as entente migrate);\n"
 		"                         without it the server refuses a database of an older schema\n"
-		"Every option is also a key of the configuration file (entente.conf(5), entente config).\n"
+		"  --log-level LEVEL      error, warn, info (default: an access line per request) or debug\n"
+		"  --log-file PATH        append the log there (0600) instead of standard error; reopened at SIGHUP\n"
+		"  --accept-rollback      serve a database whose audit chain stops before the last checkpoint this\n"
+		"                         server signed (an older copy put back): recorded in the chain; refused\n"
+		"                         otherwise. A command-line flag only, never a configuration key\n"
+		"  --stop-timeout SECONDS at SIGTERM: no new connection, idle ones closed, and the requests in flight\n"
+		"                         given this long to be answered (default 10; 0: stop at once)\n"
+		"Every option but --accept-rollback is also a key of the configuration file (entente.conf(5), entente config).\n"
 		"Mail (issue 10):\n";
 	struct http_config hc = { 0 };
 	struct mail_config mc = { 0 };
@@ -448,7 +469,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	char key_path[1100];
 	struct err e = ERR_INIT;
 	struct stat sb;
-	int ch, r, migrate = 0;
+	int ch, r, migrate = 0, accept_rollback = 0;
 	hc.listen = getenv("ENTENTE_LISTEN");
 	if (!hc.listen || !*hc.listen)
 		hc.listen = "127.0.0.1:8080";
@@ -463,6 +484,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	hc.metrics_from = getenv("ENTENTE_METRICS_FROM");
 	hc.cookie_secure = 1;
 	hc.tick_s = 60;
+	hc.stop_timeout_s = 10;
 	hc.web_dir = stat("web", &sb) == 0 && S_ISDIR(sb.st_mode) ? "web" : NULL;
 	while ((ch = next_opt(argc, argv, opts, usage)) != -1) {
 		char *end = NULL;
@@ -475,6 +497,15 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		case 'k': hc.cookie_secure = 0; break;
 		case 'G': hc.no_group_commit = 1; break;
 		case 'U': migrate = 1; break;
+		case 'B': accept_rollback = 1; break;
+		case 'F': hc.log_file = optarg; break;
+		case 'L':
+			if (log_level_named(optarg) < 0) {
+				fprintf(stderr, "%s: --log-level: expected error, warn, info or debug\n", c->prog);
+				return 2;
+			}
+			log_set_level(log_level_named(optarg));
+			break;
 		case 'M': hc.metrics_from = optarg; break;
 		case 'P':
 			used = strlen(proxies);
@@ -507,12 +538,12 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 			}
 			hc.test_clock = 1;
 			break;
-		case 'A':
-			if (!end || *end || !*optarg) { /* 0 is allowed: never evict for slowness */
+		case 'A': case 'S':
+			if (!end || *end || !*optarg) { /* 0 is allowed: never evict for slowness; stop at once */
 				fprintf(stderr, "%s: '%s' is not a number of seconds\n", c->prog, optarg);
 				return 2;
 			}
-			hc.rate_grace_s = (unsigned)n;
+			*(ch == 'A' ? &hc.rate_grace_s : &hc.stop_timeout_s) = (unsigned)n;
 			break;
 		case 'b': case 't': case 'm': case 'i': case 'o': case 'H': case 'R':
 			if (!numeric) {
@@ -549,8 +580,36 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	if (hc.base_url)
 		hc.base_url = base_url;
 	mc.base_url = hc.base_url; /* until the server knows its address: see serve_listening */
+	/* the log first: what follows is written there */
+	if (hc.log_file && log_to_file(hc.log_file)) {
+		fprintf(stderr, "%s: --log-file: cannot open %s: %s\n", c->prog, hc.log_file, strerror(errno));
+		return 2;
+	}
+	/* one server per database, and no migration under it (issue 23) */
+	if (hold_database(c, "serving") < 0)
+		return 1;
 	if (open_db(c, migrate) < 0)
 		return 1;
+	/* issue 23: a database put back behind the last signed checkpoint is
+	 * not served unless the operator accepts it, in the chain */
+	seal_key_path(signing_key, c->db_path, key_path, sizeof(key_path));
+	json_t *witness = NULL;
+	char why[1200];
+	r = access(key_path, R_OK) ? 0 : seal_rollback_check(c->st, key_path, why, sizeof(why), &witness);
+	if (r < 0 || (r > 0 && !accept_rollback)) {
+		fprintf(stderr, "%s: %s\n", c->prog, why);
+		json_decref(witness);
+		return 1;
+	}
+	if (r > 0) {
+		if (seal_rollback_accept(c->st, key_path, witness, &e)) {
+			fprintf(stderr, "%s: %s\n", c->prog, e.detail);
+			json_decref(witness);
+			return 1;
+		}
+		log_at(LV_WARN, "security: rollback accepted (--accept-rollback): %s", why);
+	}
+	json_decref(witness);
 	store_free(c->st); /* each server thread opens its own connection */
 	c->st = NULL;
 	hc.db_path = c->db_path;
@@ -570,7 +629,6 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	/* issue 11: signed checkpoints, when there is a key (entente init makes one) */
-	seal_key_path(signing_key, c->db_path, key_path, sizeof(key_path));
 	if (!access(key_path, R_OK)) {
 		if (seal_worker_start(c->db_path, key_path, checkpoint_s, &e)) {
 			publish_worker_stop();

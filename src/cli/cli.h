@@ -77,6 +77,7 @@ int cmd_serve(struct cli *c, int argc, char **argv);
 int cmd_process(struct cli *c, int argc, char **argv);
 int cmd_migrate(struct cli *c, int argc, char **argv);
 int cmd_backup(struct cli *c, int argc, char **argv);
+int cmd_restore(struct cli *c, int argc, char **argv);
 int cmd_openapi(struct cli *c, int argc, char **argv);
 int cmd_user_add(struct cli *c, int argc, char **argv);
 int cmd_user_passwd(struct cli *c, int argc, char **argv);

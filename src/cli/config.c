@@ -37,10 +37,16 @@ const struct cfg_key cfg_keys[] = {
 	{ "insecure_cookie", SERVE, CFG_BOOL, "false", "leave Secure off the session cookie (plain-HTTP development only)", 0 },
 	{ "tick", SERVE, CFG_COUNT, "60", "seconds between scheduler runs: ballot deadlines, reminders (0: off)", 0 },
 	{ "no_group_commit", SERVE, CFG_BOOL, "false", "commit each change on its own instead of in shared batches", 0 },
+	{ "stop_timeout", SERVE, CFG_COUNT, "10",
+	  "seconds the requests in flight have to finish at SIGTERM (no new connection meanwhile; 0: stop at once)", 0 },
+	{ "log_level", SERVE, CFG_LEVEL, "info",
+	  "the least a log line must be to be written: error, warn (the security log's refusals), info (every request's access "
+	  "line, sign-ins, administrative changes), debug", 0 },
+	{ "log_file", SERVE, CFG_PATH, "none: standard error (the journal)", "a file the log is appended to (0600), reopened at SIGHUP", 0 },
 	{ "migrate", SERVE, CFG_BOOL, "false", "bring an older schema up to date at start, after a backup (as entente migrate)", 0 },
 	{ "test_clock", SERVE, CFG_BOOL, "false", "honour X-Entente-Now (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)", 0 },
-	{ "git_repo", "serve,publish", CFG_PATH, "none", "the bare git repository every published WR version is committed to (R21)", 0 },
-	{ "signing_key", "serve,audit checkpoint", CFG_PATH, "the database's path + .signing-key",
+	{ "git_repo", "serve,publish,backup", CFG_PATH, "none", "the bare git repository every published WR version is committed to (R21)", 0 },
+	{ "signing_key", "serve,audit checkpoint,backup", CFG_PATH, "the database's path + .signing-key",
 	  "the key that signs the audit chain's checkpoints", 0 },
 	{ "checkpoint_interval", SERVE, CFG_NUMBER, "3600", "seconds: a signed checkpoint at least this often when the chain moved", 0 },
 	{ "smtp_url", MAIL, CFG_SMTP, "none: mail waits in the outbox", "the mail server, smtp://HOST:PORT or smtps://HOST:PORT", 0 },
@@ -69,6 +75,7 @@ static const char *const expected[] = {
 	[CFG_URL] = "http(s)://HOST[:PORT], as https://entente.example.org",
 	[CFG_SMTP] = "smtp://HOST:PORT or smtps://HOST:PORT",
 	[CFG_NETS] = "addresses or networks, comma-separated, as 10.0.0.0/8, ::1",
+	[CFG_LEVEL] = "error, warn, info or debug",
 };
 
 int cfg_find(const char *key)
@@ -140,6 +147,7 @@ static int well_formed(const struct cfg_key *k, const char *v)
 		free(l);
 		return ok;
 	}
+	case CFG_LEVEL: return log_level_named(v) >= 0;
 	case CFG_TEXT:
 	case CFG_PATH: return !strpbrk(v, "\r\n");
 	}
@@ -343,18 +351,6 @@ int cfg_argv(const struct cfg *cf, const char *command, int argc, char **argv, c
 	return n;
 }
 
-static void man_escaped(FILE *f, const char *s)
-{
-	for (; *s; s++) {
-		if (*s == '\\')
-			fputs("\\e", f);
-		else if (*s == '-')
-			fputs("\\-", f);
-		else
-			fputc(*s, f);
-	}
-}
-
 void cfg_man(FILE *f, const char *version)
 {
 	fprintf(f, ".TH ENTENTE.CONF 5 \"\" \"entente %s\" \"File Formats\"\n.SH NAME\nentente.conf \\- the configuration of entente\n"
@@ -373,12 +369,12 @@ void cfg_man(FILE *f, const char *version)
 		version);
 	for (const struct cfg_key *k = cfg_keys; k->key; k++) {
 		fprintf(f, ".TP\n.BR %s \" = \" \"%s\"\n", k->key, expected[k->type]);
-		man_escaped(f, k->help);
+		roff_text(f, k->help);
 		fputs(". Default: ", f);
-		man_escaped(f, k->def);
+		roff_text(f, k->def);
 		fputs(k->commands ? ". Read by: " : ".", f);
 		if (k->commands)
-			man_escaped(f, k->commands);
+			roff_text(f, k->commands);
 		fputs(k->commands ? ".\n" : "\n", f);
 	}
 	fprintf(f, ".SH EXAMPLE\n.nf\ndatabase = /var/lib/entente/entente.db\nlisten = 127.0.0.1:8080\nbase_url = https://entente.example.org\n"

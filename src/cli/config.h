@@ -32,6 +32,7 @@ enum cfg_type {
 	CFG_URL,     /* http(s)://HOST[:PORT] */
 	CFG_SMTP,    /* smtp(s)://HOST[:PORT] */
 	CFG_NETS,    /* comma-separated addresses or networks */
+	CFG_LEVEL,   /* error, warn, info or debug */
 };
 
 #define CFG_SECRET 1u  /* from the environment only; never printed */

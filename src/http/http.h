@@ -34,6 +34,8 @@ struct http_config {
 	void *listening_arg;
 	int test_clock;            /* honour X-Entente-Now (tests only) */
 	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
+	const char *log_file;      /* standard error goes there, reopened at SIGHUP; NULL: left as it is */
+	unsigned stop_timeout_s;   /* at SIGTERM, how long the requests in flight have to finish (0: none) */
 	int no_group_commit;       /* changes commit one by one on the workers */
 };
 

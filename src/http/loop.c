@@ -82,11 +82,15 @@ struct worker {
 	int wake_fd;                   /* an eventfd: "evict_pending grew" or "jobs done" */
 	pthread_mutex_t done_lock;
 	struct job *done;              /* answered by the writer, to be sent */
+	unsigned parked;               /* connections whose request is with the writer */
+	int draining;                  /* stopping: no new connection, none kept alive */
 };
 
 struct loop {
 	struct loop_config cfg;
 	int listen_fd, stop_fd;
+	atomic_int draining;           /* loop_stop with drain_ms: finish what is in flight */
+	int64_t drain_until;           /* ms, monotonic: then stop whatever is left */
 	unsigned nworkers;
 	struct worker *workers;
 	struct addrs *addrs;           /* connections per client address */
@@ -354,6 +358,7 @@ static int park(struct worker *w, struct conn *c, struct http_req *q, char *path
 	j->res.headers = (struct strbuf)STRBUF_INIT;
 	unlink_conn(w, c);
 	c->state = S_PARKED;
+	w->parked++;
 	epoll_ctl(w->ep, EPOLL_CTL_DEL, c->fd, NULL);
 	pthread_mutex_lock(&l->queue_lock);
 	*l->queue_tail = j;
@@ -549,6 +554,10 @@ static void drive(struct worker *w, struct conn *c, int64_t now, int answered)
 		strbuf_reset(&c->out);
 		if (c->state == S_WRITE)
 			want(w, c, 0);
+		if (w->draining && !reader_held(&c->rd)) { /* stopping: answered, not kept */
+			linger(w, c, now);
+			return;
+		}
 		enter(w, c, reader_held(&c->rd) ? S_HEAD : S_IDLE, now);
 	}
 }
@@ -742,6 +751,7 @@ static void unpark(struct worker *w, struct job *j, int64_t now)
 {
 	struct conn *c = j->conn;
 	struct epoll_event ev = { .events = EPOLLIN | EPOLLRDHUP, .data.ptr = c };
+	w->parked--;
 	queue_response(c, &j->res, j->req.is_head);
 	reader_consume(&c->rd);
 	free(j->path);
@@ -818,6 +828,27 @@ static void *writer_main(void *arg)
 	}
 }
 
+/* Stopping with a grace (issue 23): accept no more, close the idle, and
+ * let the requests in flight finish (drive closes each once answered). */
+static void drain_begin(struct worker *w)
+{
+	struct loop *l = w->loop;
+	w->draining = 1;
+	epoll_ctl(w->ep, EPOLL_CTL_DEL, l->listen_fd, NULL);
+	epoll_ctl(w->ep, EPOLL_CTL_DEL, l->stop_fd, NULL);
+	while (w->lists[S_IDLE].first)
+		conn_close(w, w->lists[S_IDLE].first);
+}
+
+/* Nothing in flight on w: no request being read, handled or written. */
+static int drained(struct worker *w)
+{
+	pthread_mutex_lock(&w->done_lock);
+	int done = !w->done;
+	pthread_mutex_unlock(&w->done_lock);
+	return done && !w->parked && !w->lists[S_HEAD].first && !w->lists[S_BODY].first && !w->lists[S_WRITE].first;
+}
+
 static void *worker_main(void *arg)
 {
 	struct worker *w = arg;
@@ -825,15 +856,23 @@ static void *worker_main(void *arg)
 	struct epoll_event evs[128];
 	for (;;) {
 		int64_t now = now_ms();
+		if (w->draining && (now >= l->drain_until || drained(w)))
+			return NULL;
 		int wait = expire(w, now);
 		if (atomic_load(&w->evict_pending)) /* owed since a body or response became slow? */
 			pay_evictions(w, now);
+		if (w->draining && (wait < 0 || wait > l->drain_until - now))
+			wait = (int)(l->drain_until - now);
 		int n = epoll_wait(w->ep, evs, 128, wait < 0 ? 0 : wait);
 		int arrivals = 0, asked = 0;
 		now = now_ms();
 		for (int i = 0; i < n; i++) {
-			if (evs[i].data.ptr == &l->stop_fd)
-				return NULL;
+			if (evs[i].data.ptr == &l->stop_fd) {
+				if (!atomic_load(&l->draining))
+					return NULL;
+				drain_begin(w);
+				continue;
+			}
 			if (evs[i].data.ptr == &l->listen_fd) {
 				arrivals = 1;
 				continue;
@@ -933,6 +972,10 @@ fail:
 void loop_stop(struct loop *l)
 {
 	uint64_t one = 1;
+	if (l->cfg.drain_ms) {
+		l->drain_until = now_ms() + l->cfg.drain_ms;
+		atomic_store(&l->draining, 1);
+	}
 	if (write(l->stop_fd, &one, sizeof(one)) < 0)
 		log_line("loop: cannot signal the workers");
 	for (unsigned i = 0; i < l->nworkers; i++)

@@ -43,6 +43,8 @@ struct loop_config {
 	size_t body_limit;
 	unsigned min_rate;             /* bytes/s of a body or a response, below which a connection */
 	unsigned rate_grace_ms;        /* older than this may be evicted when the server is full (0: never) */
+	unsigned drain_ms;             /* loop_stop: accept no more, close idle connections, and give the
+	                                * requests in flight this long to be answered (0: stop at once) */
 	void (*handle)(const struct http_req *req, struct http_res *res);
 	/* Optional: a head that asked "Expect: 100-continue" and whose body is
 	 * to come; 1 with res filled to refuse it (instead of the 100). */
@@ -71,7 +73,8 @@ struct loop;
 
 /* Start the workers on the listening socket fd (not owned). */
 int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct err *e);
-/* Stop the workers, close every connection and free the loop. */
+/* Stop the workers (after the drain: see drain_ms), close every connection
+ * and free the loop. */
 void loop_stop(struct loop *l);
 void loop_stats(const struct loop *l, struct loop_stats *s);
 

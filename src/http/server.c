@@ -52,6 +52,17 @@ static atomic_ulong counts[6]; /* by status class: 1xx..5xx, [0] unused */
 enum { SIGNIN_OK, SIGNIN_FAILED, SIGNIN_THROTTLED };
 static atomic_ulong signins[3];
 static int64_t started_at;
+/* the access line's person: set by handle_api once the door knew them */
+static __thread int64_t access_person;
+static atomic_ulong request_seq;
+
+/* Request durations by class, for /metrics' histogram (seconds). */
+enum { RC_READ, RC_WRITE, RC_PAGE, RC_OTHER, RC_N };
+static const char *const class_names[RC_N] = { "api_read", "api_write", "page", "other" };
+static const double bucket_le[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
+#define BUCKETS (sizeof(bucket_le) / sizeof(*bucket_le))
+static atomic_ulong duration_bucket[RC_N][BUCKETS + 1]; /* the last: above every bound */
+static atomic_ulong duration_us[RC_N];
 /* Behind a reverse proxy (http/proxy.h): set once in http_serve before the
  * loop starts, read-only afterwards. */
 static struct proxy_list trusted;      /* the proxies whose forwarding headers are believed */
@@ -79,14 +90,12 @@ static int64_t clock_now(const struct http_req *q)
 {
 	const char *h = cfg->test_clock && q ? http__header(q, "X-Entente-Now") : NULL;
 	if (h) {
-		struct tm tm = { 0 };
 		char *end;
 		long long v = strtoll(h, &end, 10);
 		if (!*end && v > 0)
 			return v;
-		end = strptime(h, "%Y-%m-%dT%H:%M:%SZ", &tm);
-		if (end && !*end)
-			return (int64_t)timegm(&tm);
+		if (time_parse_iso(h) >= 0)
+			return time_parse_iso(h);
 	}
 	return (int64_t)time(NULL);
 }
@@ -384,6 +393,23 @@ static void metrics_text(struct http_res *r)
 	strbuf_addf(&sb, "# HELP entente_sql_statements_total SQL statements run.\n"
 			 "# TYPE entente_sql_statements_total counter\nentente_sql_statements_total %lu\n",
 		    store_statements());
+	strbuf_addstr(&sb, "# HELP entente_http_request_duration_seconds Time to handle a request, by class of route.\n"
+			   "# TYPE entente_http_request_duration_seconds histogram\n");
+	for (int c = 0; c < RC_N; c++) {
+		unsigned long cum = 0;
+		for (size_t b = 0; b <= BUCKETS; b++) {
+			cum += atomic_load(&duration_bucket[c][b]);
+			if (b < BUCKETS)
+				strbuf_addf(&sb, "entente_http_request_duration_seconds_bucket{class=\"%s\",le=\"%g\"} %lu\n", class_names[c],
+					    bucket_le[b], cum);
+			else
+				strbuf_addf(&sb, "entente_http_request_duration_seconds_bucket{class=\"%s\",le=\"+Inf\"} %lu\n", class_names[c],
+					    cum);
+		}
+		strbuf_addf(&sb, "entente_http_request_duration_seconds_sum{class=\"%s\"} %.6f\n"
+				 "entente_http_request_duration_seconds_count{class=\"%s\"} %lu\n",
+			    class_names[c], (double)atomic_load(&duration_us[c]) / 1e6, class_names[c], cum);
+	}
 	strbuf_addf(&sb, "# HELP entente_signins_total Sign-ins by outcome (throttled: refused before the password was checked).\n"
 			 "# TYPE entente_signins_total counter\nentente_signins_total{outcome=\"succeeded\"} %lu\n"
 			 "entente_signins_total{outcome=\"failed\"} %lu\nentente_signins_total{outcome=\"throttled\"} %lu\n",
@@ -409,6 +435,20 @@ static void metrics_text(struct http_res *r)
 			 "# HELP entente_uptime_seconds Seconds since the server started.\n# TYPE entente_uptime_seconds gauge\n"
 			 "entente_uptime_seconds %lld\n",
 		    ENTENTE_VERSION, ENTENTE_COMMIT, st ? store_schema_version(st) : 0, (long long)((int64_t)time(NULL) - started_at));
+	/* the signed record: how old its newest checkpoint is, and how many
+	 * events came since */
+	struct call cc = { .system = 1, .action = "checkpoint.last", .now = clock_now(NULL) };
+	struct reply crep = REPLY_INIT;
+	if (st && !core_call(st, &cc, &crep, &e) && json_is_string(json_object_get(crep.body, "at"))) {
+		int64_t at = time_parse_iso(json_string_value(json_object_get(crep.body, "at")));
+		strbuf_addf(&sb, "# HELP entente_checkpoint_age_seconds Seconds since the newest signed checkpoint of the audit chain.\n"
+				 "# TYPE entente_checkpoint_age_seconds gauge\nentente_checkpoint_age_seconds %lld\n"
+				 "# HELP entente_audit_events_unsigned Audit events after the newest checkpoint.\n"
+				 "# TYPE entente_audit_events_unsigned gauge\nentente_audit_events_unsigned %lld\n",
+			    (long long)((int64_t)time(NULL) - at),
+			    (long long)(json_integer_value(json_object_get(crep.body, "tip")) - json_integer_value(json_object_get(crep.body, "last_id"))));
+	}
+	reply_release(&crep);
 	/* the outbox by delivery state (issue 10): a gauge read from the database */
 	struct call oc = { .system = 1, .action = "outbox.stats", .now = clock_now(NULL) };
 	struct reply orep = REPLY_INIT;
@@ -516,7 +556,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		if (wait) {
 			char ra[24];
 			atomic_fetch_add(&signins[SIGNIN_THROTTLED], 1);
-			log_line("security: sign-in refused, throttled for %d s: account %s, client %s", wait, account, address);
+			log_at(LV_WARN, "security: sign-in refused, throttled for %d s: account %s, client %s", wait, account, address);
 			problem_code(r, E_THROTTLED, NULL, "too many failed sign-ins: wait and try again", q->raw_path);
 			snprintf(ra, sizeof(ra), "%d", wait);
 			http__res_header(r, "Retry-After", ra);
@@ -529,19 +569,30 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		/* the security log: every sign-in, with who and from where */
 		if (!failed || e.code == E_BAD_CREDENTIALS) {
 			atomic_fetch_add(&signins[failed ? SIGNIN_FAILED : SIGNIN_OK], 1);
-			log_line("security: sign-in %s: account %s, client %s", failed ? "failed" : "succeeded", account, address);
+			log_at(failed ? LV_WARN : LV_INFO, "security: sign-in %s: account %s, client %s", failed ? "failed" : "succeeded",
+			       account, address);
 		}
 	}
+	access_person = rep.person_id;
 	if (failed) {
 		/* a storage fault is logged once, where it begins (store) */
 		if (e.code == E_INTERNAL || (e.code == E_UNAVAILABLE && strcmp(e.field, "storage")))
-			log_line("error %s %s: %s", q->method, q->raw_path, e.detail);
+			log_at(LV_ERROR, "error %s %s: %s", q->method, q->raw_path, e.detail);
+		/* the security log: a permission refused (issue 23) */
+		if (err_status(e.code) == 403)
+			log_at(LV_WARN, "security: refused: person %lld, %s%s%s, client %s", (long long)rep.person_id, route->action,
+			       err_rule_of(&e) ? ", rule " : "", err_rule_of(&e) ? err_rule_of(&e) : "", client_of(q, &client, &known)->addr);
 		http__problem(r, &e, q->raw_path);
 	} else if (route->flags & RF_TEXT) {
 		metrics_text(r);
 	} else {
 		if (!rep.status)
 			rep.status = 200;
+		/* the security log: an administrator's change (issue 23) */
+		const struct action_info *ai = core_action_info(route->action);
+		if (ai && (ai->flags & A_WRITE) && !strncmp(ai->who, "administrator", 13))
+			log_at(LV_INFO, "security: administrative change: %s by person %lld, client %s", route->action,
+			       (long long)rep.person_id, client_of(q, &client, &known)->addr);
 		/* the cookie's Secure, for a reply that sets one */
 		int secure = secure_cookie || ((rep.session_id[0] || rep.end_session) && client_of(q, &client, &known)->https);
 		reply_json(q, r, &rep, secure);
@@ -672,7 +723,7 @@ static int batch_do(int (*fn)(struct store *, struct err *), const char *what)
 	struct err e = ERR_INIT;
 	struct store *st = thread_store(&e);
 	if (!st || fn(st, &e)) {
-		log_line("error: a batch of changes %s: %s", what, e.detail);
+		log_at(LV_ERROR, "error: a batch of changes %s: %s", what, e.detail);
 		return -1;
 	}
 	return 0;
@@ -734,9 +785,43 @@ static int check_head(const struct http_req *q, struct http_res *r)
 }
 
 /* The one handler the loop calls. */
+/* After each request: its duration into the histogram, its id into the
+ * response, and its access line (issue 23): time, id, client (after the
+ * proxies), person, method, route, status, bytes, duration. */
+static void account_for(const struct http_req *q, const struct route *route, struct http_res *r, const struct timespec *t0)
+{
+	struct timespec t1;
+	char rid[32];
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	double secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
+	int cls = !route ? RC_PAGE
+		  : route->flags & RF_HTML ? RC_PAGE
+		  : route->flags & (RF_RAW | RF_TEXT) ? RC_OTHER
+		  : strcmp(q->method, "GET") && strcmp(q->method, "HEAD") ? RC_WRITE : RC_READ;
+	size_t b = 0;
+	while (b < BUCKETS && secs > bucket_le[b])
+		b++;
+	atomic_fetch_add(&duration_bucket[cls][b], 1);
+	atomic_fetch_add(&duration_us[cls], (unsigned long)(secs * 1e6));
+	snprintf(rid, sizeof(rid), "%llx-%lu", (unsigned long long)started_at, atomic_fetch_add(&request_seq, 1));
+	http__res_header(r, "X-Request-Id", rid);
+	if (!log_enabled(LV_INFO))
+		return;
+	struct proxy_client client;
+	int known = 0;
+	char person[32] = "-";
+	if (access_person)
+		snprintf(person, sizeof(person), "person=%lld", (long long)access_person);
+	log_at(LV_INFO, "access: %s %s %s %.200s %d %zu %.1fms id=%s", client_of(q, &client, &known)->addr, person, q->method,
+	       route ? route->pattern : q->path, r->status, r->len, secs * 1e3, rid);
+}
+
 static void handle(const struct http_req *q, struct http_res *r)
 {
 	int known;
+	struct timespec t0;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	access_person = 0;
 	const struct route *route = route_find(q->method, q->path, &known);
 	if (!route) {
 		if (!no_route(q, known, r))
@@ -749,6 +834,7 @@ static void handle(const struct http_req *q, struct http_res *r)
 		handle_api(q, route, r);
 	}
 	count(r->status);
+	account_for(q, route, r, &t0);
 }
 
 /* The scheduler: closes ballots at their deadline, sends review reminders,
@@ -890,7 +976,7 @@ int http_serve(const struct http_config *config, struct err *e)
 	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
 				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
 				  .body_limit = cfg->body_limit, .min_rate = cfg->min_rate, .rate_grace_ms = cfg->rate_grace_s * 1000,
-				  .handle = handle, .check_head = check_head, .trusted_peer = proxy_trusted_peer,
+				  .drain_ms = cfg->stop_timeout_s * 1000, .handle = handle, .check_head = check_head, .trusted_peer = proxy_trusted_peer,
 				  .serial = cfg->no_group_commit ? NULL : serial,
 				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
 	if (loop_start(&the_loop, fd, &lc, e))
@@ -908,14 +994,23 @@ int http_serve(const struct http_config *config, struct err *e)
 	int have_sched = cfg->tick_s && !pthread_create(&sched, NULL, scheduler_main, NULL);
 	/* SIGHUP (logrotate, systemctl reload) stops nothing: the log is
 	 * standard error, kept by whoever started the server (issue 23) */
-	while (!sigwait(&set, &sig) && sig == SIGHUP)
-		log_line("entente: SIGHUP: nothing to reload, still serving");
-	log_line("entente stopping (signal %d)", sig);
+	while (!sigwait(&set, &sig) && sig == SIGHUP) {
+		if (!cfg->log_file)
+			log_line("entente: SIGHUP: nothing to reload, still serving");
+		else if (log_to_file(cfg->log_file))
+			log_at(LV_ERROR, "entente: SIGHUP: cannot reopen the log file %s: %s; still writing the old one", cfg->log_file,
+			       strerror(errno));
+		else
+			log_line("entente: SIGHUP: reopened the log file %s, still serving", cfg->log_file);
+	}
+	log_line("entente stopping (signal %d): no new connection; the requests in flight have %u s to finish", sig,
+		 cfg->stop_timeout_s);
 	stopping = 1;
 	if (have_sched)
 		pthread_join(sched, NULL);
 	loop_stop(the_loop);
 	the_loop = NULL;
+	log_line("entente stopped");
 	core_cache_clear(); /* every thread is gone: what they kept goes */
 	ret = 0;
 out_fd:

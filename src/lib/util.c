@@ -1,12 +1,15 @@
 #include "lib/util.h"
 
 #include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
 #include <sodium.h>
 #include <pthread.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 void time_iso(int64_t t, char out[21])
 {
@@ -66,6 +69,13 @@ void date_add_months(const char *date, int months, char out[11])
 	if (d > mdays(y, m))
 		d = mdays(y, m);
 	snprintf(out, 11, "%04u-%02u-%02u", (unsigned)(y % 10000), (unsigned)m % 100u, (unsigned)d % 100u);
+}
+
+int64_t time_parse_iso(const char *s)
+{
+	struct tm tm = { 0 };
+	const char *end = s ? strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm) : NULL;
+	return end && !*end ? (int64_t)timegm(&tm) : -1;
 }
 
 int64_t date_epoch(const char *s)
@@ -148,13 +158,40 @@ static struct {
 	int64_t at;
 } logged;
 
-void log_line(const char *fmt, ...)
+static _Atomic int log_level = LV_INFO;
+
+int log_enabled(int level) { return level <= log_level; }
+void log_set_level(int level) { log_level = level; }
+
+int log_level_named(const char *name)
+{
+	static const char *const names[] = { [LV_ERROR] = "error", [LV_WARN] = "warn", [LV_INFO] = "info", [LV_DEBUG] = "debug" };
+	for (int i = 0; i <= LV_DEBUG; i++)
+		if (!strcmp(name, names[i]))
+			return i;
+	return -1;
+}
+
+int log_to_file(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_APPEND | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return -1;
+	pthread_mutex_lock(&log_lock);
+	int bad = dup2(fd, STDERR_FILENO) < 0;
+	pthread_mutex_unlock(&log_lock);
+	int saved = errno;
+	close(fd);
+	errno = saved;
+	return bad ? -1 : 0;
+}
+
+static void log_v(int level, const char *fmt, va_list ap)
 {
 	char msg[1024], ts[21];
-	va_list ap;
-	va_start(ap, fmt);
+	if (!log_enabled(level))
+		return;
 	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
 	for (char *p = msg; *p; p++)
 		if (*p == '\r' || *p == '\n')
 			*p = ' ';
@@ -173,4 +210,34 @@ void log_line(const char *fmt, ...)
 	snprintf(logged.last, sizeof(logged.last), "%s", msg);
 	fprintf(stderr, "%s %s\n", ts, msg);
 	pthread_mutex_unlock(&log_lock);
+}
+
+void log_at(int level, const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_v(level, fmt, ap);
+	va_end(ap);
+}
+
+void log_line(const char *fmt, ...)
+{
+	va_list ap;
+	va_start(ap, fmt);
+	log_v(LV_INFO, fmt, ap);
+	va_end(ap);
+}
+
+void roff_text(FILE *f, const char *s)
+{
+	if (*s == '.' || *s == '\'')
+		fputs("\\&", f);
+	for (; *s; s++) {
+		if (*s == '\\')
+			fputs("\\e", f);
+		else if (*s == '-')
+			fputs("\\-", f);
+		else
+			fputc(*s, f);
+	}
 }

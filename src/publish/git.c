@@ -26,10 +26,8 @@ static const char *str(const json_t *o, const char *k)
 
 static int64_t epoch_of(const char *iso)
 {
-	struct tm tm = { 0 };
-	if (!strptime(iso, "%Y-%m-%dT%H:%M:%SZ", &tm))
-		return 0;
-	return (int64_t)timegm(&tm);
+	int64_t t = time_parse_iso(iso);
+	return t < 0 ? 0 : t;
 }
 
 /* A table cell: one line, no pipe. */

@@ -88,6 +88,95 @@ static int call(struct store *st, const char *action, json_t *body, json_t **out
 	return 0;
 }
 
+/* The witness (issue 23): the last checkpoint this signer made, in a file
+ * beside its key, outside the database, so that a database put back from
+ * an older copy is noticed: its chain stops before the witness. */
+static void witness_path(const char *key_path, char *out, size_t n) { snprintf(out, n, "%s.last-checkpoint", key_path); }
+
+static int witness_write(const char *key_path, const json_t *checkpoint, struct err *e)
+{
+	char path[1100], tmp[1120];
+	witness_path(key_path, path, sizeof(path));
+	snprintf(tmp, sizeof(tmp), "%s.new", path);
+	json_t *w = json_pack("{sO sO sO sO}", "last_id", json_object_get(checkpoint, "last_id"), "count", json_object_get(checkpoint, "count"),
+			      "head", json_object_get(checkpoint, "head"), "at", json_object_get(checkpoint, "at"));
+	int fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	int bad = fd < 0 || json_dumpfd(w, fd, JSON_COMPACT) || fsync(fd);
+	if (fd >= 0)
+		close(fd);
+	json_decref(w);
+	if (bad || rename(tmp, path))
+		return err_set(e, E_INTERNAL, "signing-key", "cannot write %s: %s", path, strerror(errno));
+	return 0;
+}
+
+int seal_rollback_check(struct store *st, const char *key_path, char *why, size_t n, json_t **witness)
+{
+	char path[1100], at[32];
+	json_error_t je;
+	struct err e = ERR_INIT;
+	*witness = NULL;
+	witness_path(key_path, path, sizeof(path));
+	if (access(path, F_OK))
+		return 0; /* no checkpoint made yet */
+	json_t *w = json_load_file(path, 0, &je);
+	long long wid = (long long)json_integer_value(json_object_get(w, "last_id"));
+	const char *whead = json_string_value(json_object_get(w, "head")), *wat = json_string_value(json_object_get(w, "at"));
+	if (!w || !whead || !wat) {
+		snprintf(why, n, "%s is not a checkpoint's witness (%s): move it away if it is not", path, w ? "fields missing" : je.text);
+		json_decref(w);
+		return -1;
+	}
+	snprintf(at, sizeof(at), "%lld", wid);
+	json_t *params = json_pack("{ss}", "at", at);
+	struct call c = { .system = 1, .action = "audit.tip", .params = params, .now = (int64_t)time(NULL) };
+	struct reply r = REPLY_INIT;
+	int bad = core_call(st, &c, &r, &e);
+	json_decref(params);
+	if (bad) {
+		snprintf(why, n, "%s", e.detail);
+		json_decref(w);
+		return -1;
+	}
+	long long last = (long long)json_integer_value(json_object_get(r.body, "last_id"));
+	const char *hash_at = json_string_value(json_object_get(r.body, "hash_at"));
+	int rolled = 1;
+	if (last < wid)
+		snprintf(why, n,
+			 "the database's audit chain ends at event %lld, but the checkpoint signed at %s covers event %lld (head %.16s): "
+			 "events %lld to %lld are missing, so the database was put back from an older copy. Restore a newer backup, or "
+			 "start once with --accept-rollback (recorded in the chain) to serve it as it is",
+			 last, wat, wid, whead, last + 1, wid);
+	else if (!hash_at || strcmp(hash_at, whead))
+		snprintf(why, n,
+			 "event %lld of the database's audit chain is not the one the checkpoint signed at %s covers (head %.16s): this "
+			 "is not the database that was checkpointed. Restore the right one, or start once with --accept-rollback",
+			 wid, wat, whead);
+	else
+		rolled = 0;
+	reply_release(&r);
+	if (rolled)
+		*witness = w;
+	else
+		json_decref(w);
+	return rolled;
+}
+
+int seal_rollback_accept(struct store *st, const char *key_path, const json_t *witness, struct err *e)
+{
+	json_t *tip = NULL;
+	if (call(st, "audit.tip", NULL, &tip, e))
+		return -1;
+	json_t *b = json_pack("{sO sO sO sO}", "checkpoint_last_id", json_object_get(witness, "last_id"), "checkpoint_head",
+			      json_object_get(witness, "head"), "checkpoint_at", json_object_get(witness, "at"), "last_id",
+			      json_object_get(tip, "last_id"));
+	int bad = call(st, "audit.rollback", b, NULL, e);
+	json_decref(b);
+	json_decref(tip);
+	/* a checkpoint of the chain as it now is: the witness moves with it */
+	return bad || seal_checkpoint(st, key_path, "rollback accepted", 1, e) < 0 ? -1 : 0;
+}
+
 int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e)
 {
 	json_t *head = NULL, *list = NULL;
@@ -112,6 +201,8 @@ int seal_checkpoint(struct store *st, const char *key_path, const char *reason, 
 			      "head", json_object_get(head, "head"), "at", at, "reason", reason, "published_versions",
 			      json_object_get(head, "published_versions"), "public_key", pkh, "signature", sigh);
 	ret = call(st, "checkpoint.record", b, NULL, e) ? -1 : 1;
+	if (ret == 1 && witness_write(key_path, b, e))
+		ret = -1;
 	json_decref(b);
 out:
 	sodium_memzero(sk, sizeof(sk));

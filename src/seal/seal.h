@@ -5,6 +5,8 @@
 #ifndef ENTENTE_SEAL_H
 #define ENTENTE_SEAL_H
 
+#include <jansson.h>
+
 #include "lib/err.h"
 #include "store/store.h"
 
@@ -18,6 +20,15 @@ int seal_public_key(const char *path, char out[65], struct err *e);
 /* Sign and record a checkpoint of the chain as it stands, unless the last
  * checkpoint already covers it (force: sign anyway). 1 when made. */
 int seal_checkpoint(struct store *st, const char *key_path, const char *reason, int force, struct err *e);
+/* Issue 23: whether the database was rolled back behind the last
+ * checkpoint this signer made (its witness, beside the key): 1 with why
+ * and *witness (the caller's) when its chain stops before that
+ * checkpoint or differs there; 0 when not (or no checkpoint yet); -1 on
+ * failure (why). */
+int seal_rollback_check(struct store *st, const char *key_path, char *why, size_t n, json_t **witness);
+/* The operator accepted it: recorded in the chain, and a checkpoint of
+ * the chain as it is now (the witness with it). */
+int seal_rollback_accept(struct store *st, const char *key_path, const json_t *witness, struct err *e);
 /* Sign the seals of the ballots closed since (their receipts' chain head,
  * length and tally, issue 11); how many were signed, -1 on failure. */
 int seal_ballots(struct store *st, const char *key_path, struct err *e);

@@ -41,7 +41,7 @@ int store__fault(struct err *e, const char *cause)
 	fault.total++;
 	pthread_mutex_unlock(&fault_lock);
 	if (first)
-		log_line("storage: the database cannot be written (%s): changes are refused with 503 until a write succeeds", cause);
+		log_at(LV_ERROR, "storage: the database cannot be written (%s): changes are refused with 503 until a write succeeds", cause);
 	return fault_err(e, cause);
 }
 
@@ -57,7 +57,7 @@ void store__fault_clear(void)
 	fault.cause = NULL;
 	pthread_mutex_unlock(&fault_lock);
 	if (was)
-		log_line("storage: writes succeed again, after %lld s of %s (%lu refused)", (long long)((int64_t)time(NULL) - since), was,
+		log_at(LV_WARN, "storage: writes succeed again, after %lld s of %s (%lu refused)", (long long)((int64_t)time(NULL) - since), was,
 			 refused);
 }
 

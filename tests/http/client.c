@@ -30,16 +30,27 @@ static const char *bin(void)
 	return b && *b ? b : "build/entente";
 }
 
-void server_init(struct server *s, int demo)
+void server_at(struct server *s, const char *dir, const char *db)
 {
-	char out[4096];
 	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/entente-test-XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(s->db, sizeof(s->db), "%s/e.db", s->dir);
+	if (dir) {
+		assert_true(strlen(dir) < sizeof(s->dir));
+		memcpy(s->dir, dir, strlen(dir) + 1);
+	} else {
+		snprintf(s->dir, sizeof(s->dir), "/tmp/entente-test-XXXXXX");
+		assert_non_null(mkdtemp(s->dir));
+	}
+	assert_true(strlen(s->dir) + strlen(db) + sizeof("/server.log") < sizeof(s->db));
+	snprintf(s->db, sizeof(s->db), "%s/%s", s->dir, db);
 	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
 	snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
 	s->now = (int64_t)time(NULL);
+}
+
+void server_init(struct server *s, int demo)
+{
+	char out[4096];
+	server_at(s, NULL, "e.db");
 	assert_int_equal(cli(s, out, sizeof(out), "init%s", demo ? " --demo" : ""), 0);
 	const char *p = strstr(out, "password: ");
 	assert_non_null(p);
@@ -266,6 +277,7 @@ static size_t on_header(char *d, size_t sz, size_t nm, void *u)
 	header_value(d, n, "Allow", r->allow, sizeof(r->allow));
 	header_value(d, n, "Retry-After", r->retry_after, sizeof(r->retry_after));
 	header_value(d, n, "Content-Security-Policy", r->csp, sizeof(r->csp));
+	header_value(d, n, "X-Request-Id", r->request_id, sizeof(r->request_id));
 	return n;
 }
 

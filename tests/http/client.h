@@ -19,11 +19,14 @@ struct resp {
 	long status;
 	json_t *json;       /* parsed body, or NULL */
 	char *raw;          /* the body as text */
-	char etag[64], location[256], ctype[128], cookie[256], allow[64], retry_after[16], csp[256];
+	char etag[64], location[256], ctype[128], cookie[256], allow[64], retry_after[16], csp[256], request_id[48];
 };
 
 /* A fresh directory and database (init --demo when demo). */
 void server_init(struct server *s, int demo);
+/* s's paths, nothing made yet: its database db (relative) in dir, or in a
+ * fresh directory under /tmp when dir is NULL. */
+void server_at(struct server *s, const char *dir, const char *db);
 /* Start serve with extra options (NULL-terminated); fails the test on error. */
 void server_start(struct server *s, ...);
 /* SIGTERM and wait; returns the exit status (0 after a clean stop). */

@@ -20,25 +20,12 @@
 
 #include "http/client.h"
 
-/* A server of a fresh directory, its database at db (relative to it), not
- * yet initialized. */
-static void fresh(struct server *s, const char *db)
-{
-	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/entente-cli-XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(s->db, sizeof(s->db), "%s/%s", s->dir, db);
-	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
-	snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
-	s->now = (int64_t)time(NULL);
-}
-
 static void test_init_with_password_file_and_sign_in(void **state)
 {
 	(void)state;
 	struct server s;
 	char out[4096], path[256];
-	fresh(&s, "sub/e.db");
+	server_at(&s, NULL, "sub/e.db");
 	snprintf(path, sizeof(path), "%s/pw", s.dir);
 	FILE *f = fopen(path, "w");
 	fputs("a long enough secret\n", f);
@@ -163,7 +150,7 @@ static void test_story_demo(void **state)
 	(void)state;
 	struct server s;
 	char out[8192], path[160];
-	fresh(&s, "e.db");
+	server_at(&s, NULL, "e.db");
 	assert_int_equal(cli(&s, out, sizeof(out), "init --demo --story"), 0);
 	server_start(&s, NULL);
 	long long est = wr_in(&s, "established"), bal = wr_in(&s, "committee_ballots"), dr = wr_in(&s, "drafting");

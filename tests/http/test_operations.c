@@ -361,13 +361,7 @@ static void test_only_migrate_changes_the_schema(void **state)
 /* A fresh database of the schema of tests/fixtures/schema-18.sql. */
 static void old_database(struct server *s)
 {
-	memset(s, 0, sizeof(*s));
-	snprintf(s->dir, sizeof(s->dir), "/tmp/entente-ops-XXXXXX");
-	assert_non_null(mkdtemp(s->dir));
-	snprintf(s->db, sizeof(s->db), "%s/old.db", s->dir);
-	snprintf(s->log, sizeof(s->log), "%s/server.log", s->dir);
-	snprintf(s->ready, sizeof(s->ready), "%s/ready", s->dir);
-	s->now = (int64_t)time(NULL);
+	server_at(s, NULL, "old.db");
 	size_t len;
 	const char *text = slurp("tests/fixtures/schema-18.sql", &len);
 	assert_true(len > 1000);
@@ -428,10 +422,7 @@ static void test_init_names_the_body_and_its_addresses(void **state)
 	(void)state;
 	static char out[16384];
 	struct server s;
-	memset(&s, 0, sizeof(s));
-	snprintf(s.dir, sizeof(s.dir), "/tmp/entente-ops-XXXXXX");
-	assert_non_null(mkdtemp(s.dir));
-	snprintf(s.db, sizeof(s.db), "%s/a.db", s.dir);
+	server_at(&s, NULL, "a.db");
 	assert_int_equal(cli(&s, out, sizeof(out), "init </dev/null"), 0);
 	/* the records are the service user's alone, whatever the umask */
 	struct stat sb;
@@ -608,6 +599,296 @@ static void test_a_full_disk_answers_503_and_keeps_nothing(void **state)
 	sqlite3_close(h);
 }
 
+/* Issue 23: one server per database: a second serve, or a migrate, is
+ * refused while one serves, naming it; free again once it stopped. */
+static void test_one_server_per_database(void **state)
+{
+	(void)state;
+	char out[4096], line[2048], holder[64];
+	server_start(&S, NULL);
+	assert_int_equal(bounded("serve --listen 127.0.0.1:0 --tick 0"), 1);
+	last_error(line, sizeof(line));
+	snprintf(holder, sizeof(holder), "(pid %ld, entente serve)", (long)S.pid);
+	assert_non_null(strstr(line, "is held by another entente"));
+	assert_non_null(strstr(line, holder));
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 1);
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "stop it before migrating"));
+	struct resp r = req(&S, "GET", "/healthz", NULL, NULL, NULL); /* the first serves on */
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 0);
+}
+
+/* Whether the file at path has a line holding every one of texts (NULL-
+ * terminated). */
+static int logged(const char *path, ...)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		va_list ap;
+		va_start(ap, path);
+		found = 1;
+		for (const char *t; (t = va_arg(ap, const char *));)
+			found &= strstr(line, t) != NULL;
+		va_end(ap);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
+/* Issue 23: the log an operator reads: an access line per request (client,
+ * person, method, route, status, bytes, duration, the request's id), the
+ * security log (sign-ins, refusals, administrators' changes), levels, a
+ * file reopened at SIGHUP (logrotate); and the durations in /metrics. */
+static void test_the_log_an_operator_reads(void **state)
+{
+	(void)state;
+	char path[300], moved[320], id[64];
+	snprintf(path, sizeof(path), "%s/entente.log", S.dir);
+	snprintf(moved, sizeof(moved), "%s.1", path);
+	server_start(&S, "--log-file", path, NULL);
+	struct resp r = as(&S, "vp@dmtf.example", "GET", "/api/v1/work-registers", NULL);
+	expect_status(r, 200);
+	assert_true(strlen(r.request_id) > 2);
+	snprintf(id, sizeof(id), "id=%s", r.request_id);
+	resp_free(&r);
+	assert_true(logged(path, "access: 127.0.0.1 person=", " GET /api/v1/work-registers 200 ", "ms ", id, NULL));
+	r = req(&S, "POST", "/api/v1/session", NULL, "{\"email\":\"vp@dmtf.example\",\"password\":\"wrong-wrong-wrong\"}", NULL);
+	expect_status(r, 401);
+	resp_free(&r);
+	assert_true(logged(path, "security: sign-in failed: account vp@dmtf.example, client 127.0.0.1", NULL));
+	r = as(&S, "sam@snia.example", "PATCH", "/api/v1/settings", "{ss}", "press_address", "press@ops.example");
+	expect_status(r, 403);
+	resp_free(&r);
+	assert_true(logged(path, "security: refused: person ", "settings.update", "client 127.0.0.1", NULL));
+	r = as(&S, "admin@localhost", "PATCH", "/api/v1/settings", "{ss}", "press_address", "press@ops.example");
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(logged(path, "security: administrative change: settings.update by person ", NULL));
+	struct stat sb;
+	assert_int_equal(stat(path, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* logrotate: moved, then SIGHUP: the server writes a new file */
+	assert_int_equal(rename(path, moved), 0);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	for (int i = 0; i < 100 && !logged(path, "SIGHUP: reopened the log file", NULL); i++)
+		usleep(20000);
+	assert_true(logged(path, "SIGHUP: reopened the log file", NULL));
+	r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 200);
+	snprintf(id, sizeof(id), "id=%s", r.request_id);
+	resp_free(&r);
+	assert_true(logged(path, "access: 127.0.0.1 - GET /healthz 200 ", id, NULL));
+	assert_false(logged(moved, id, NULL));
+	/* durations by class of route */
+	long reads = server_metric(&S, "entente_http_request_duration_seconds_count{class=\"api_read\"}");
+	assert_true(reads >= 1);
+	assert_int_equal(server_metric(&S, "entente_http_request_duration_seconds_bucket{class=\"api_read\",le=\"+Inf\"}"), reads);
+	assert_true(server_metric(&S, "entente_http_request_duration_seconds_count{class=\"api_write\"}") >= 2);
+	assert_int_equal(server_metric(&S, "entente_signins_total{outcome=\"failed\"}"), 1);
+	assert_int_equal(server_stop(&S), 0);
+	/* warn: the security log, no access lines */
+	unlink(path);
+	server_start(&S, "--log-file", path, "--log-level", "warn", NULL);
+	r = as(&S, "vp@dmtf.example", "GET", "/api/v1/work-registers", NULL);
+	resp_free(&r);
+	r = req(&S, "POST", "/api/v1/session", NULL, "{\"email\":\"vp@dmtf.example\",\"password\":\"wrong-again-wrong\"}", NULL);
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
+	assert_false(logged(path, "access: ", NULL));
+	assert_true(logged(path, "security: sign-in failed", NULL));
+}
+
+static void send_all(int fd, const char *text)
+{
+	assert_int_equal(write(fd, text, strlen(text)), (ssize_t)strlen(text));
+}
+
+/* Issue 23: at SIGTERM the server accepts no more and closes its idle
+ * connections at once, answers the request still arriving, and exits 0. */
+static void test_sigterm_answers_what_is_in_flight(void **state)
+{
+	(void)state;
+	static char buf[8192];
+	int closed;
+	server_start(&S, NULL);
+	int idle = raw_dial(&S, NULL);
+	send_all(idle, "GET /healthz HTTP/1.1\r\nHost: t\r\n\r\n");
+	raw_read_until(idle, buf, sizeof(buf), 3000, "\"schema_version\"", &closed);
+	assert_non_null(strstr(buf, "HTTP/1.1 200"));
+	assert_int_equal(closed, 0); /* kept alive */
+	const char *body = "{\"email\":\"vp@dmtf.example\",\"password\":\"entente-demo\"}";
+	char head[300];
+	snprintf(head, sizeof(head), "POST /api/v1/session HTTP/1.1\r\nHost: t\r\nContent-Type: application/json\r\nContent-Length: %zu\r\n\r\n",
+		 strlen(body));
+	int busy = raw_dial(&S, NULL);
+	send_all(busy, head);
+	assert_int_equal(write(busy, body, 10), 10); /* the rest is still to come */
+	usleep(200000);
+	struct timespec t0, t1;
+	int stops = log_lines(&S, "the requests in flight have 10 s to finish");
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(kill(S.pid, SIGTERM), 0);
+	/* the idle connection is closed at once */
+	raw_read(idle, buf, sizeof(buf), 3000, &closed);
+	assert_int_equal(closed, 1);
+	/* the request in flight is answered */
+	send_all(busy, body + 10);
+	raw_read_until(busy, buf, sizeof(buf), 5000, "csrf_token", &closed);
+	assert_non_null(strstr(buf, "HTTP/1.1 201"));
+	close(idle);
+	close(busy);
+	int st;
+	assert_int_equal(waitpid(S.pid, &st, 0), S.pid);
+	S.pid = 0;
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_true(WIFEXITED(st));
+	assert_int_equal(WEXITSTATUS(st), 0);
+	assert_true(t1.tv_sec - t0.tv_sec < 10); /* within the stop timeout: nothing was left to wait for */
+	assert_int_equal(log_lines(&S, "the requests in flight have 10 s to finish"), stops + 1);
+}
+
+/* Issue 23: a database put back from a copy older than the last signed
+ * checkpoint (a cp of the live file, an old backup) is refused, saying
+ * which events are missing, unless the operator accepts it, which the
+ * chain then records; the acknowledged changes are not silently lost. */
+static void test_a_database_put_back_behind_a_checkpoint_is_refused(void **state)
+{
+	(void)state;
+	static char out[65536];
+	char copy[300], line[2048], cmd[1400];
+	snprintf(copy, sizeof(copy), "%s/copy.db", S.dir);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0);
+	snprintf(cmd, sizeof(cmd), "cp %s %s", S.db, copy); /* the server is stopped: one file */
+	assert_int_equal(system(cmd), 0);
+	/* changes after the copy, acknowledged, then a checkpoint */
+	server_start(&S, NULL);
+	for (int i = 0; i < 5; i++) {
+		struct resp r = as(&S, "sam@snia.example", "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", "After the copy.");
+		expect_status(r, 201);
+		resp_free(&r);
+	}
+	assert_int_equal(server_stop(&S), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoints --json"), 0);
+	json_t *list = json_loads(out, 0, NULL);
+	long long last = jint(json_array_get(json_object_get(list, "items"), 0), "last_id"); /* the newest's */
+	json_decref(list);
+	/* the copy put back */
+	snprintf(cmd, sizeof(cmd), "rm -f %s-wal %s-shm && mv %s %s", S.db, S.db, copy, S.db);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(bounded("serve --listen 127.0.0.1:0 --tick 0"), 1);
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "the database was put back from an older copy"));
+	char missing[80];
+	snprintf(missing, sizeof(missing), " to %lld are missing", last);
+	assert_non_null(strstr(line, missing));
+	/* accepted, once: recorded in the chain, and a checkpoint of it */
+	server_start(&S, "--accept-rollback", NULL);
+	assert_int_equal(server_stop(&S), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit --target-type audit --json"), 0);
+	assert_non_null(strstr(out, "rollback: the events after last_id are lost"));
+	assert_int_equal(cli(&S, out, sizeof(out), "audit verify"), 0);
+	/* the next start needs nothing */
+	server_start(&S, NULL);
+	assert_int_equal(server_stop(&S), 0);
+}
+
+/* Issue 23: the restore drill. A backup taken while votes are being cast
+ * (entente seed, through the door) restores into a new directory, the
+ * server starts on it, its audit chain verifies, and every vote committed
+ * before the backup began is there; a damaged archive is refused and
+ * leaves no database behind. */
+static void test_a_restore_drill_under_votes(void **state)
+{
+	(void)state;
+	static char out[16384];
+	char archive[300], cmd[1600], seedlog[300], pub[300], damaged[300], dir2[300];
+	const char *bin = getenv("ENTENTE_BIN");
+	bin = bin && *bin ? bin : "build/entente";
+	snprintf(archive, sizeof(archive), "%s/drill.tgz", S.dir);
+	snprintf(seedlog, sizeof(seedlog), "%s/seed.log", S.dir);
+	snprintf(pub, sizeof(pub), "%s/pub.git", S.dir);
+	assert_int_equal(cli(&S, out, sizeof(out), "publish --repo %s", pub), 0);
+	snprintf(cmd, sizeof(cmd), "%s --db %s seed --wrs 200 --people 100 --votes 8000 >%s 2>&1 &", bin, S.db, seedlog);
+	assert_int_equal(system(cmd), 0);
+	int before = 0;
+	for (int i = 0; i < 1500 && before < 500; i++) {
+		usleep(20000);
+		before = sql_int(S.db, "SELECT count(*) FROM votes");
+	}
+	assert_true(before >= 500); /* the load is on */
+	struct timespec t0, t1;
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(cli(&S, out, sizeof(out), "backup %s --git-repo %s", archive, pub), 0);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	int after = sql_int(S.db, "SELECT count(*) FROM votes");
+	double secs = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) / 1e9;
+	printf("restore drill: %d votes committed before the backup began, %d when it ended (%.0f votes a second meanwhile)\n", before,
+	       after, (after - before) / (secs > 0 ? secs : 1));
+	for (int i = 0; i < 3000 && !logged(seedlog, "seeded ", NULL); i++)
+		usleep(20000);
+	assert_true(logged(seedlog, "seeded ", NULL));
+	struct stat sb;
+	assert_int_equal(stat(archive, &sb), 0);
+	assert_int_equal(sb.st_mode & 0777, 0600);
+	/* into a new directory */
+	struct server R;
+	char restored[300];
+	snprintf(restored, sizeof(restored), "%s/restored", S.dir);
+	server_at(&R, restored, "entente.db");
+	assert_int_equal(cli(&S, out, sizeof(out), "restore %s %s", archive, R.dir), 0);
+	assert_non_null(strstr(out, "audit chain verified"));
+	snprintf(cmd, sizeof(cmd), "%s/published.git/HEAD", R.dir);
+	assert_int_equal(access(cmd, F_OK), 0);
+	snprintf(cmd, sizeof(cmd), "%s/entente.db.signing-key", R.dir);
+	assert_int_equal(access(cmd, F_OK), 0);
+	assert_true(sql_int(R.db, "SELECT count(*) FROM votes") >= before);
+	server_start(&R, NULL);
+	struct resp r = req(&R, "GET", "/healthz", NULL, NULL, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(server_stop(&R), 0);
+	assert_int_equal(cli(&R, out, sizeof(out), "audit verify"), 0);
+	assert_non_null(strstr(out, "the record is intact"));
+	/* not over a database, not from a damaged archive */
+	assert_int_equal(cli(&S, out, sizeof(out), "restore %s %s", archive, R.dir), 1);
+	snprintf(damaged, sizeof(damaged), "%s/damaged.tgz", S.dir);
+	snprintf(dir2, sizeof(dir2), "%s/again", S.dir);
+	snprintf(cmd, sizeof(cmd), "cp %s %s && printf 'XXXX' | dd of=%s bs=1 seek=%lld conv=notrunc 2>/dev/null", archive, damaged, damaged,
+		 (long long)sb.st_size / 2);
+	assert_int_equal(system(cmd), 0);
+	assert_int_not_equal(cli(&S, out, sizeof(out), "restore %s %s", damaged, dir2), 0);
+	snprintf(cmd, sizeof(cmd), "%s/entente.db", dir2);
+	assert_int_equal(access(cmd, F_OK), -1);
+}
+
+/* Issue 23: /metrics says how old the newest signed checkpoint is, and
+ * how many events of the chain came after it. */
+static void test_metrics_tell_the_checkpoints_age(void **state)
+{
+	(void)state;
+	char out[4096];
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0);
+	server_start(&S, NULL);
+	long age = server_metric(&S, "entente_checkpoint_age_seconds");
+	assert_true(age >= 0 && age < 600);
+	long unsigned0 = server_metric(&S, "entente_audit_events_unsigned");
+	assert_true(unsigned0 >= 0);
+	for (int i = 0; i < 3; i++) {
+		struct resp r = as(&S, "sam@snia.example", "POST", "/api/v1/work-registers/1/comments", "{ss}", "text", "Unsigned yet.");
+		expect_status(r, 201);
+		resp_free(&r);
+	}
+	assert_true(server_metric(&S, "entente_audit_events_unsigned") >= unsigned0 + 3);
+	assert_int_equal(server_stop(&S), 0);
+}
+
 static int setup(void **state)
 {
 	(void)state;
@@ -643,6 +924,12 @@ int main(void)
 		cmocka_unit_test(test_init_names_the_body_and_its_addresses),
 		cmocka_unit_test(test_systemd_hears_ready_and_stopping),
 		cmocka_unit_test(test_a_full_disk_answers_503_and_keeps_nothing),
+		cmocka_unit_test(test_one_server_per_database),
+		cmocka_unit_test(test_the_log_an_operator_reads),
+		cmocka_unit_test(test_sigterm_answers_what_is_in_flight),
+		cmocka_unit_test(test_a_database_put_back_behind_a_checkpoint_is_refused),
+		cmocka_unit_test(test_a_restore_drill_under_votes),
+		cmocka_unit_test(test_metrics_tell_the_checkpoints_age),
 	};
 	return cmocka_run_group_tests_name("operations", tests, setup, teardown);
 }

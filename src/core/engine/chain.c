@@ -146,15 +146,62 @@ void core_chain_check(const json_t *events, const json_t *checkpoints, const cha
  * since, for the signer's poll. */
 int core__audit_tip(struct ctx *x, struct err *e)
 {
-	json_t *last = NULL;
-	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id" };
+	json_t *last = NULL, *at = NULL;
+	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,hash" };
 	if (store_find(x->st, "audit", &q, &last, e))
 		return -1;
-	core__reply(x, 200, json_pack("{sI}", "last_id", (json_int_t)json_integer_value(json_object_get(json_array_get(last, 0), "id"))));
+	json_t *tip = json_array_get(last, 0);
+	json_t *out = json_pack("{sI sO}", "last_id", (json_int_t)json_integer_value(json_object_get(tip, "id")), "hash",
+				json_object_get(tip, "hash") ? json_object_get(tip, "hash") : json_null());
 	json_decref(last);
+	/* ?at=N: also event N's hash, null when there is none (issue 23: the
+	 * signer's witness of its last checkpoint, held against the chain) */
+	const char *want = json_string_value(json_object_get(x->call->params, "at"));
+	if (want) {
+		char *end;
+		long long n = strtoll(want, &end, 10);
+		if (*end || n < 0) {
+			json_decref(out);
+			return err_set(e, E_INVALID, "at", "expected an event's id");
+		}
+		json_t *where = json_pack("{sI}", "id", (json_int_t)n);
+		struct store_query one = { .where = where, .limit = 1, .columns = "id,hash" };
+		int bad = store_find(x->st, "audit", &one, &at, e);
+		json_decref(where);
+		if (bad) {
+			json_decref(out);
+			return -1;
+		}
+		json_t *h = json_object_get(json_array_get(at, 0), "hash");
+		json_object_set(out, "hash_at", h ? h : json_null());
+		json_decref(at);
+	}
+	core__reply(x, 200, out);
 	return 0;
 }
 
+/* Issue 23: the operator accepted that the database stops before the
+ * signer's last checkpoint (serve --accept-rollback): said in the chain
+ * itself, with what was lost. */
+const struct jfield core__rollback_spec[] = {
+	{ .name = "checkpoint_last_id", .type = JT_INT, .flags = JF_REQUIRED, .min = 0, .max = 1LL << 53 },
+	{ .name = "checkpoint_head", .type = JT_STR, .flags = JF_REQUIRED, .min = 64, .max = 64 },
+	{ .name = "checkpoint_at", .type = JT_STR, .flags = JF_REQUIRED, .max = 20 },
+	{ .name = "last_id", .type = JT_INT, .flags = JF_REQUIRED, .min = 0, .max = 1LL << 53 },
+	{ 0 }
+};
+
+int core__rollback_accept(struct ctx *x, struct err *e)
+{
+	json_t *b = x->call->body;
+	core__reply(x, 200, json_pack("{sb}", "recorded", 1));
+	core__audit(x, "audit", 0,
+		    json_pack("{sO sO sO}", "last_id", json_object_get(b, "checkpoint_last_id"), "head", json_object_get(b, "checkpoint_head"),
+			      "checkpoint_at", json_object_get(b, "checkpoint_at")),
+		    json_pack("{sO ss}", "last_id", json_object_get(b, "last_id"), "accepted", "rollback: the events after last_id are lost"));
+	(void)e;
+	return 0;
+}
 /* ---- signed checkpoints ---- */
 
 const struct jfield core__checkpoint_spec[] = {
@@ -202,6 +249,26 @@ int core__checkpoint_record(struct ctx *x, struct err *e)
 		return -1;
 	core__reply(x, 201, json_pack("{sI}", "id", (json_int_t)id));
 	core__audit(x, "checkpoint", id, NULL, json_pack("{sO sO}", "last_id", json_object_get(b, "last_id"), "head", json_object_get(b, "head")));
+	return 0;
+}
+
+/* The newest checkpoint's event and time (null when none), and the
+ * chain's last event: for /metrics (issue 23), without reading them all. */
+int core__checkpoint_last(struct ctx *x, struct err *e)
+{
+	json_t *rows = NULL, *tip = NULL;
+	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,last_id,at" };
+	struct store_query t = { .order = "id", .desc = 1, .limit = 1, .columns = "id" };
+	if (store_find(x->st, "checkpoints", &q, &rows, e) || store_find(x->st, "audit", &t, &tip, e)) {
+		json_decref(rows);
+		return -1;
+	}
+	json_t *c = json_array_get(rows, 0);
+	core__reply(x, 200, json_pack("{sO sO sI}", "last_id", c ? json_object_get(c, "last_id") : json_null(), "at",
+				      c ? json_object_get(c, "at") : json_null(), "tip",
+				      (json_int_t)json_integer_value(json_object_get(json_array_get(tip, 0), "id"))));
+	json_decref(rows);
+	json_decref(tip);
 	return 0;
 }
 

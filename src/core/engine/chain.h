@@ -19,9 +19,12 @@
 int core__chain_append(struct ctx *x, json_t *row, struct err *e);
 /* Handlers: the last event's id; checkpoints; the export of the record. */
 int core__audit_tip(struct ctx *x, struct err *e);
+extern const struct jfield core__rollback_spec[];
+int core__rollback_accept(struct ctx *x, struct err *e);
 extern const struct jfield core__checkpoint_spec[];
 int core__checkpoint_record(struct ctx *x, struct err *e);
 int core__checkpoint_list(struct ctx *x, struct err *e);
+int core__checkpoint_last(struct ctx *x, struct err *e);
 int core__audit_export(struct ctx *x, struct err *e);
 /* An audit event of this call, appended now (door.c at the commit). */
 int core__audit_append(struct ctx *x, const char *actor, int64_t actor_id, const char *type, int64_t id, json_t *before, json_t *after,

@@ -166,6 +166,7 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	r->page = NULL;
 	r->cache_key[0] = '\0';
 	r->generation = 0;
+	r->person_id = call->person_id;
 	if (!a)
 		return err_set(e, E_INTERNAL, NULL, "unknown action %s", c->action);
 	x.eng = eng;
@@ -184,6 +185,7 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	/* the state this call sees, named by its stamps (cache.c) */
 	if (stamps(&x, e) || credentials(&x, &cc, sess_hash, e))
 		goto out;
+	r->person_id = cc.person_id; /* whom the credentials named, for the caller's log */
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;
 	if (a->scope(&x, e))

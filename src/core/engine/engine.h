@@ -56,6 +56,7 @@ struct reply {
 	int64_t generation;
 	char today[11];
 	char cache_key[CORE_CACHE_KEY];
+	int64_t person_id;       /* whom the call's credentials named (0: nobody), set even when it fails */
 };
 
 #define REPLY_INIT { .status = 0 }
