@@ -11,9 +11,11 @@
  * retry_base * 2^(attempts-1), plus up to half again of random jitter, at
  * most six hours; a permanent refusal (5xx) or the last attempt of the
  * budget makes the message dead, for an administrator to see and retry. */
+#include <arpa/inet.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -64,6 +66,32 @@ void mail_config_defaults(struct mail_config *mc)
 		mc->timeout_s = 30;
 }
 
+/* The host of smtp://HOST:PORT is this machine. */
+static int host_is_local(const char *url)
+{
+	const char *h = strstr(url, "://");
+	char host[256];
+	if (!h)
+		return 0;
+	h += 3;
+	size_t n = *h == '[' ? strcspn(h, "]") + 1 : strcspn(h, ":/");
+	if (n >= sizeof(host))
+		return 0;
+	memcpy(host, h, n);
+	host[n] = '\0';
+	struct in_addr a4;
+	if (inet_pton(AF_INET, host, &a4) == 1)
+		return (ntohl(a4.s_addr) >> 24) == 127;
+	return !strcasecmp(host, "localhost") || !strcmp(host, "[::1]");
+}
+
+int mail_tls_required(const struct mail_config *mc)
+{
+	if (!mc->smtp_url || !strncmp(mc->smtp_url, "smtps://", 8))
+		return 0;
+	return mc->starttls || (!mc->insecure && !host_is_local(mc->smtp_url));
+}
+
 int mail_config_load(struct mail_config *mc, struct err *e)
 {
 	/* libcurl (and its TLS) only when mail is configured: its memory is
@@ -81,7 +109,7 @@ int mail_config_load(struct mail_config *mc, struct err *e)
 	const char *host = strstr(mc->smtp_url, "://") + 3;
 	if (memchr(host, '@', strcspn(host, "/")))
 		return err_set(e, E_INVALID, "smtp-url", "no user or password in the address: give --smtp-user and --smtp-password-file");
-	if (mc->user && !mc->insecure && !mc->starttls && strncmp(mc->smtp_url, "smtps://", 8))
+	if (mc->user && !mc->insecure && !mail_tls_required(mc) && strncmp(mc->smtp_url, "smtps://", 8))
 		return err_set(e, E_INVALID, "smtp-user",
 			       "SMTP AUTH would send the password in cleartext: use smtps://, or --smtp-starttls, or allow it with --smtp-insecure");
 	if (mail_address(mc->from, addr, sizeof(addr)))
@@ -219,9 +247,9 @@ int mail_deliver(struct store *st, const struct mail_config *mc, volatile int *s
 			curl_easy_setopt(h, CURLOPT_NOSIGNAL, 1L);
 			curl_easy_setopt(h, CURLOPT_CONNECTTIMEOUT, (long)mc->timeout_s);
 			curl_easy_setopt(h, CURLOPT_TIMEOUT, (long)mc->timeout_s);
-			/* STARTTLS always when the server offers it (issue 23);
-			 * --smtp-starttls makes it required */
-			curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(mc->starttls ? CURLUSESSL_ALL : CURLUSESSL_TRY));
+			/* STARTTLS required (another machine, or --smtp-starttls),
+			 * else whenever the server offers it (issue 23) */
+			curl_easy_setopt(h, CURLOPT_USE_SSL, (long)(mail_tls_required(mc) ? CURLUSESSL_ALL : CURLUSESSL_TRY));
 			if (mc->ca_file)
 				curl_easy_setopt(h, CURLOPT_CAINFO, mc->ca_file);
 			if (mc->user) {

@@ -15,8 +15,8 @@
 
 struct mail_config {
 	const char *smtp_url;      /* smtp://host:port or smtps://host:port; NULL: no delivery */
-	int starttls;              /* smtp://: refuse to send unless STARTTLS succeeds */
-	int insecure;              /* allow AUTH without TLS (issue 23: refused by default) */
+	int starttls;              /* smtp://: refuse to send unless STARTTLS succeeds, even on this machine */
+	int insecure;              /* allow mail and AUTH without TLS to another machine (issue 23) */
 	const char *user;          /* SMTP AUTH user, or NULL */
 	const char *password_file; /* its password, first line of the file (never in the database or a log) */
 	const char *ca_file;       /* CA certificates to check the server's with (else the system's) */
@@ -36,6 +36,12 @@ struct mail_config {
  * what flags did not set. The base URL's default is the server's: http://
  * and $ENTENTE_LISTEN, else http://127.0.0.1:8080. */
 void mail_config_defaults(struct mail_config *mc);
+/* Issue 23: whether smtp:// must succeed in STARTTLS before it sends: yes
+ * for a mail server on another machine unless insecure, yes everywhere
+ * with starttls; a server on this machine (localhost, 127.0.0.0/8, ::1)
+ * gets STARTTLS whenever it offers it. 0 for smtps:// (TLS from the
+ * start). */
+int mail_tls_required(const struct mail_config *mc);
 /* Check the configuration and read the password file. */
 int mail_config_load(struct mail_config *mc, struct err *e);
 

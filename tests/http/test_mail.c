@@ -585,6 +585,14 @@ static void test_smtp_auth_password_from_a_file(void **state)
 	char in_url[300];
 	snprintf(in_url, sizeof(in_url), "smtp://entente:Zq8-s3cret-Pw@%s", K.url + 7);
 	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-insecure", in_url), 2);
+	/* STARTTLS required, and this server offers none: nothing is sent in
+	 * the clear, the messages wait (issue 23) */
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url %s --smtp-starttls --mail-attempts 5", K.url), 3);
+	json_t *none = received(&K);
+	assert_int_equal((int)json_array_size(none), 0);
+	json_decref(none);
+	for (int i = 1; i <= 80; i++) /* every message due again now */
+		cli(&S, NULL, 0, "outbox retry --id %d", i);
 	server_start(&S, "--smtp-url", K.url, "--smtp-user", "entente", "--smtp-password-file", pw, "--smtp-insecure", "--mail-interval", "1",
 		     NULL);
 	assert_true(settled(&S, 20));

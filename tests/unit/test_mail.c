@@ -155,6 +155,32 @@ static void test_message_is_threaded_and_stable(void **state)
 	strbuf_release(&b);
 }
 
+/* Issue 23: TLS by default. To another machine smtp:// sends only after
+ * STARTTLS (unless insecure); to this machine STARTTLS when offered
+ * (unless starttls requires it); smtps:// is TLS from the start. */
+static void test_tls_is_required_off_this_machine(void **state)
+{
+	(void)state;
+	static const struct {
+		const char *url;
+		int starttls, insecure, required;
+	} cases[] = {
+		{ "smtp://mail.example.org:25", 0, 0, 1 }, { "smtp://mail.example.org:587", 0, 1, 0 },
+		{ "smtp://192.0.2.7:25", 0, 0, 1 },        { "smtp://[2001:db8::1]:25", 0, 0, 1 },
+		{ "smtp://127.0.0.1:25", 0, 0, 0 },        { "smtp://127.8.9.10:2525", 0, 0, 0 },
+		{ "smtp://localhost:25", 0, 0, 0 },        { "smtp://LOCALHOST:25", 0, 0, 0 },
+		{ "smtp://[::1]:25", 0, 0, 0 },            { "smtp://127.0.0.1:25", 1, 0, 1 },
+		{ "smtp://localhost.example.org:25", 0, 0, 1 }, { "smtp://128.0.0.1:25", 0, 0, 1 },
+		{ "smtps://mail.example.org:465", 0, 0, 0 }, { "smtps://mail.example.org:465", 1, 0, 0 },
+	};
+	for (size_t i = 0; i < sizeof(cases) / sizeof(*cases); i++) {
+		struct mail_config mc = { .smtp_url = cases[i].url, .starttls = cases[i].starttls, .insecure = cases[i].insecure };
+		if (mail_tls_required(&mc) != cases[i].required)
+			fail_msg("%s (starttls %d, insecure %d): required %d, expected %d", cases[i].url, cases[i].starttls, cases[i].insecure,
+				 mail_tls_required(&mc), cases[i].required);
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -164,6 +190,7 @@ int main(void)
 		cmocka_unit_test(test_quoted_printable),
 		cmocka_unit_test(test_address),
 		cmocka_unit_test(test_message_is_threaded_and_stable),
+		cmocka_unit_test(test_tls_is_required_off_this_machine),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
