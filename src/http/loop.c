@@ -901,7 +901,7 @@ static void *worker_main(void *arg)
 		 * connection whose event is in this batch */
 		if (asked)
 			pay_evictions(w, now);
-		if (arrivals)
+		if (arrivals && !w->draining) /* one that came in the batch that began the drain waits no more */
 			accept_all(w, now);
 	}
 }
