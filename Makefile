@@ -49,8 +49,8 @@ build/gen/commit.h: FORCE
 	@c=$$(git describe --always --dirty --abbrev=7 2>/dev/null) || exit 0; \
 	 echo "#define ENTENTE_COMMIT \"$$c\"" > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 FORCE:
-build/obj/http/server.o build/asan/obj/http/server.o: build/gen/commit.h
-build/obj/http/server.o build/asan/obj/http/server.o: ALL_CFLAGS += -Ibuild/gen
+build/obj/http/watch.o build/asan/obj/http/watch.o: build/gen/commit.h
+build/obj/http/watch.o build/asan/obj/http/watch.o: ALL_CFLAGS += -Ibuild/gen
 
 build/entente: $(SRC:src/%.c=build/obj/%.o)
 	$(CC) $(ALL_CFLAGS) $(LDFLAGS) -o $@ $^ $(LDLIBS)

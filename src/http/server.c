@@ -28,18 +28,11 @@
 #include "http/response.h"
 #include "http/static.h"
 #include "http/throttle.h"
+#include "http/watch.h"
 #include "lib/arena.h"
 #include "lib/strbuf.h"
 #include "lib/util.h"
 #include "store/store.h"
-
-/* the commit built (Makefile: build/gen/commit.h), else "unknown" */
-#if __has_include("commit.h")
-#include "commit.h"
-#endif
-#ifndef ENTENTE_COMMIT
-#define ENTENTE_COMMIT "unknown"
-#endif
 
 #define COOKIE "entente_session"
 
@@ -47,22 +40,8 @@ static const struct http_config *cfg;
 static struct loop *the_loop;
 static int web_fd = -1;
 static pthread_key_t store_key;
-static atomic_ulong counts[6]; /* by status class: 1xx..5xx, [0] unused */
-/* sign-ins by outcome (issue 23): right, wrong, refused by the throttle */
-enum { SIGNIN_OK, SIGNIN_FAILED, SIGNIN_THROTTLED };
-static atomic_ulong signins[3];
-static int64_t started_at;
 /* the access line's person: set by handle_api once the door knew them */
 static __thread int64_t access_person;
-static atomic_ulong request_seq;
-
-/* Request durations by class, for /metrics' histogram (seconds). */
-enum { RC_READ, RC_WRITE, RC_PAGE, RC_OTHER, RC_N };
-static const char *const class_names[RC_N] = { "api_read", "api_write", "page", "other" };
-static const double bucket_le[] = { 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5 };
-#define BUCKETS (sizeof(bucket_le) / sizeof(*bucket_le))
-static atomic_ulong duration_bucket[RC_N][BUCKETS + 1]; /* the last: above every bound */
-static atomic_ulong duration_us[RC_N];
 /* Behind a reverse proxy (http/proxy.h): set once in http_serve before the
  * loop starts, read-only afterwards. */
 static struct proxy_list trusted;      /* the proxies whose forwarding headers are believed */
@@ -357,110 +336,10 @@ static void metrics_text(struct http_res *r)
 {
 	struct strbuf sb = STRBUF_INIT;
 	struct loop_stats ls = { 0 };
+	struct err e = ERR_INIT;
 	if (the_loop)
 		loop_stats(the_loop, &ls);
-	strbuf_addstr(&sb, "# HELP entente_http_responses_total HTTP responses by status class.\n"
-			   "# TYPE entente_http_responses_total counter\n");
-	for (int i = 1; i <= 5; i++)
-		strbuf_addf(&sb, "entente_http_responses_total{class=\"%dxx\"} %lu\n", i, atomic_load(&counts[i]));
-	strbuf_addf(&sb, "# HELP entente_http_connections_open Connections held now.\n"
-			 "# TYPE entente_http_connections_open gauge\nentente_http_connections_open %lu\n", ls.open);
-	strbuf_addstr(&sb, "# HELP entente_http_connections_total Connections by what became of them.\n"
-			   "# TYPE entente_http_connections_total counter\n");
-	const struct { const char *what; unsigned long n; } rows[] = {
-		{ "accepted", ls.accepted }, { "refused_per_address", ls.refused_address }, { "evicted", ls.evicted },
-		{ "refused_full", ls.refused_full }, { "head_timeout", ls.head_timeouts }, { "idle_timeout", ls.idle_timeouts },
-		{ "peer_closed_mid_request", ls.peer_closed }, { "bad_request", ls.bad_requests },
-		{ "evicted_slow", ls.evicted_slow }, { "write_timeout", ls.write_timeouts },
-	};
-	for (size_t i = 0; i < sizeof(rows) / sizeof(*rows); i++)
-		strbuf_addf(&sb, "entente_http_connections_total{outcome=\"%s\"} %lu\n", rows[i].what, rows[i].n);
-	strbuf_addf(&sb, "# HELP entente_write_batches_total Transactions of the writer (group commit), and the changes they held.\n"
-			 "# TYPE entente_write_batches_total counter\nentente_write_batches_total %lu\n"
-			 "# TYPE entente_write_batched_total counter\nentente_write_batched_total %lu\n", ls.batches, ls.batched);
-	strbuf_addf(&sb, "# HELP entente_http_continues_total Interim 100 Continue responses sent.\n"
-			 "# TYPE entente_http_continues_total counter\nentente_http_continues_total %lu\n", ls.continues);
-	strbuf_addf(&sb, "# HELP entente_http_requests_total Requests read whole.\n"
-			 "# TYPE entente_http_requests_total counter\nentente_http_requests_total %lu\n", ls.requests);
-	unsigned long hits, misses;
-	size_t held;
-	core_cache_stats(&hits, &misses, &held);
-	strbuf_addf(&sb, "# HELP entente_pages_total Cacheable replies, served from the cache or built.\n"
-			 "# TYPE entente_pages_total counter\nentente_pages_total{outcome=\"kept\"} %lu\n"
-			 "entente_pages_total{outcome=\"built\"} %lu\n", hits, misses);
-	strbuf_addf(&sb, "# HELP entente_pages_bytes Bytes of pages kept.\n"
-			 "# TYPE entente_pages_bytes gauge\nentente_pages_bytes %zu\n", held);
-	strbuf_addf(&sb, "# HELP entente_sql_statements_total SQL statements run.\n"
-			 "# TYPE entente_sql_statements_total counter\nentente_sql_statements_total %lu\n",
-		    store_statements());
-	strbuf_addstr(&sb, "# HELP entente_http_request_duration_seconds Time to handle a request, by class of route.\n"
-			   "# TYPE entente_http_request_duration_seconds histogram\n");
-	for (int c = 0; c < RC_N; c++) {
-		unsigned long cum = 0;
-		for (size_t b = 0; b <= BUCKETS; b++) {
-			cum += atomic_load(&duration_bucket[c][b]);
-			if (b < BUCKETS)
-				strbuf_addf(&sb, "entente_http_request_duration_seconds_bucket{class=\"%s\",le=\"%g\"} %lu\n", class_names[c],
-					    bucket_le[b], cum);
-			else
-				strbuf_addf(&sb, "entente_http_request_duration_seconds_bucket{class=\"%s\",le=\"+Inf\"} %lu\n", class_names[c],
-					    cum);
-		}
-		strbuf_addf(&sb, "entente_http_request_duration_seconds_sum{class=\"%s\"} %.6f\n"
-				 "entente_http_request_duration_seconds_count{class=\"%s\"} %lu\n",
-			    class_names[c], (double)atomic_load(&duration_us[c]) / 1e6, class_names[c], cum);
-	}
-	strbuf_addf(&sb, "# HELP entente_signins_total Sign-ins by outcome (throttled: refused before the password was checked).\n"
-			 "# TYPE entente_signins_total counter\nentente_signins_total{outcome=\"succeeded\"} %lu\n"
-			 "entente_signins_total{outcome=\"failed\"} %lu\nentente_signins_total{outcome=\"throttled\"} %lu\n",
-		    atomic_load(&signins[SIGNIN_OK]), atomic_load(&signins[SIGNIN_FAILED]), atomic_load(&signins[SIGNIN_THROTTLED]));
-	/* issue 23: what an operator watches besides the traffic */
-	struct err e = ERR_INIT;
-	struct store *st = thread_store(&e);
-	unsigned long refused;
-	int fault = store_fault(NULL, &refused) != NULL;
-	strbuf_addf(&sb, "# HELP entente_storage_fault 1 while the database cannot be written (disk full, I/O error, read-only).\n"
-			 "# TYPE entente_storage_fault gauge\nentente_storage_fault %d\n"
-			 "# HELP entente_storage_refused_writes_total Writes refused for want of storage.\n"
-			 "# TYPE entente_storage_refused_writes_total counter\nentente_storage_refused_writes_total %lu\n",
-		    fault, refused);
-	struct stat fsb;
-	char wal[1100];
-	snprintf(wal, sizeof(wal), "%s-wal", cfg->db_path);
-	strbuf_addf(&sb, "# HELP entente_database_bytes The database's files.\n# TYPE entente_database_bytes gauge\n"
-			 "entente_database_bytes{file=\"database\"} %lld\nentente_database_bytes{file=\"wal\"} %lld\n",
-		    stat(cfg->db_path, &fsb) ? 0LL : (long long)fsb.st_size, stat(wal, &fsb) ? 0LL : (long long)fsb.st_size);
-	strbuf_addf(&sb, "# HELP entente_build_info The running binary.\n# TYPE entente_build_info gauge\n"
-			 "entente_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n"
-			 "# HELP entente_uptime_seconds Seconds since the server started.\n# TYPE entente_uptime_seconds gauge\n"
-			 "entente_uptime_seconds %lld\n",
-		    ENTENTE_VERSION, ENTENTE_COMMIT, st ? store_schema_version(st) : 0, (long long)((int64_t)time(NULL) - started_at));
-	/* the signed record: how old its newest checkpoint is, and how many
-	 * events came since */
-	struct call cc = { .system = 1, .action = "checkpoint.last", .now = clock_now(NULL) };
-	struct reply crep = REPLY_INIT;
-	if (st && !core_call(st, &cc, &crep, &e) && json_is_string(json_object_get(crep.body, "at"))) {
-		int64_t at = time_parse_iso(json_string_value(json_object_get(crep.body, "at")));
-		strbuf_addf(&sb, "# HELP entente_checkpoint_age_seconds Seconds since the newest signed checkpoint of the audit chain.\n"
-				 "# TYPE entente_checkpoint_age_seconds gauge\nentente_checkpoint_age_seconds %lld\n"
-				 "# HELP entente_audit_events_unsigned Audit events after the newest checkpoint.\n"
-				 "# TYPE entente_audit_events_unsigned gauge\nentente_audit_events_unsigned %lld\n",
-			    (long long)((int64_t)time(NULL) - at),
-			    (long long)(json_integer_value(json_object_get(crep.body, "tip")) - json_integer_value(json_object_get(crep.body, "last_id"))));
-	}
-	reply_release(&crep);
-	/* the outbox by delivery state (issue 10): a gauge read from the database */
-	struct call oc = { .system = 1, .action = "outbox.stats", .now = clock_now(NULL) };
-	struct reply orep = REPLY_INIT;
-	if (st && !core_call(st, &oc, &orep, &e)) {
-		const char *state;
-		json_t *n;
-		strbuf_addstr(&sb, "# HELP entente_mail_messages Messages of the outbox by delivery state.\n"
-				   "# TYPE entente_mail_messages gauge\n");
-		json_object_foreach(orep.body, state, n)
-			strbuf_addf(&sb, "entente_mail_messages{state=\"%s\"} %lld\n", state, (long long)json_integer_value(n));
-	}
-	reply_release(&orep);
+	watch_metrics(&sb, &ls, thread_store(&e), cfg->db_path);
 	size_t len = sb.len;
 	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }
@@ -555,7 +434,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		int wait = throttle_begin(account, address, call.now, &ticket);
 		if (wait) {
 			char ra[24];
-			atomic_fetch_add(&signins[SIGNIN_THROTTLED], 1);
+			watch_signin(WATCH_SIGNIN_THROTTLED);
 			log_at(LV_WARN, "security: sign-in refused, throttled for %d s: account %s, client %s", wait, account, address);
 			problem_code(r, E_THROTTLED, NULL, "too many failed sign-ins: wait and try again", q->raw_path);
 			snprintf(ra, sizeof(ra), "%d", wait);
@@ -568,7 +447,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		throttle_end(&ticket, account, address, call.now, !failed);
 		/* the security log: every sign-in, with who and from where */
 		if (!failed || e.code == E_BAD_CREDENTIALS) {
-			atomic_fetch_add(&signins[failed ? SIGNIN_FAILED : SIGNIN_OK], 1);
+			watch_signin(failed ? WATCH_SIGNIN_FAILED : WATCH_SIGNIN_OK);
 			log_at(failed ? LV_WARN : LV_INFO, "security: sign-in %s: account %s, client %s", failed ? "failed" : "succeeded",
 			       account, address);
 		}
@@ -696,12 +575,6 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 	http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
 }
 
-static void count(int status)
-{
-	int cls = status / 100;
-	if (cls >= 1 && cls <= 5)
-		atomic_fetch_add(&counts[cls], 1);
-}
 
 /* ---- group commit: the writer thread's side ---- */
 
@@ -780,40 +653,22 @@ static int check_head(const struct http_req *q, struct http_res *r)
 			return 0;
 		problem_code(r, E_UNAUTHENTICATED, NULL, "sign in first: this route needs a bearer token or a session", q->raw_path);
 	}
-	count(r->status);
+	watch_status(r->status);
 	return 1;
 }
 
 /* The one handler the loop calls. */
-/* After each request: its duration into the histogram, its id into the
- * response, and its access line (issue 23): time, id, client (after the
- * proxies), person, method, route, status, bytes, duration. */
+/* After each request: its class of route and its access line (watch.c). */
 static void account_for(const struct http_req *q, const struct route *route, struct http_res *r, const struct timespec *t0)
 {
-	struct timespec t1;
-	char rid[32];
-	clock_gettime(CLOCK_MONOTONIC, &t1);
-	double secs = (double)(t1.tv_sec - t0->tv_sec) + (double)(t1.tv_nsec - t0->tv_nsec) / 1e9;
-	int cls = !route ? RC_PAGE
-		  : route->flags & RF_HTML ? RC_PAGE
-		  : route->flags & (RF_RAW | RF_TEXT) ? RC_OTHER
-		  : strcmp(q->method, "GET") && strcmp(q->method, "HEAD") ? RC_WRITE : RC_READ;
-	size_t b = 0;
-	while (b < BUCKETS && secs > bucket_le[b])
-		b++;
-	atomic_fetch_add(&duration_bucket[cls][b], 1);
-	atomic_fetch_add(&duration_us[cls], (unsigned long)(secs * 1e6));
-	snprintf(rid, sizeof(rid), "%llx-%lu", (unsigned long long)started_at, atomic_fetch_add(&request_seq, 1));
-	http__res_header(r, "X-Request-Id", rid);
-	if (!log_enabled(LV_INFO))
-		return;
 	struct proxy_client client;
 	int known = 0;
-	char person[32] = "-";
-	if (access_person)
-		snprintf(person, sizeof(person), "person=%lld", (long long)access_person);
-	log_at(LV_INFO, "access: %s %s %s %.200s %d %zu %.1fms id=%s", client_of(q, &client, &known)->addr, person, q->method,
-	       route ? route->pattern : q->path, r->status, r->len, secs * 1e3, rid);
+	enum watch_class cls = !route || (route->flags & RF_HTML) ? WATCH_PAGE
+			       : route->flags & (RF_RAW | RF_TEXT)  ? WATCH_OTHER
+			       : is_write(q->method)                ? WATCH_WRITE
+								    : WATCH_READ;
+	watch_request(q, cls, route ? route->pattern : q->path, r, t0, log_enabled(LV_INFO) ? client_of(q, &client, &known)->addr : "",
+		      access_person);
 }
 
 static void handle(const struct http_req *q, struct http_res *r)
@@ -833,7 +688,6 @@ static void handle(const struct http_req *q, struct http_res *r)
 	} else {
 		handle_api(q, route, r);
 	}
-	count(r->status);
 	account_for(q, route, r, &t0);
 }
 
@@ -912,7 +766,7 @@ int http_serve(const struct http_config *config, struct err *e)
 	socklen_t sl = sizeof(ss);
 	sigset_t set;
 	int sig, fd, ret = -1;
-	started_at = (int64_t)time(NULL);
+	watch_start();
 	char host[256], url[300];
 	cfg = config;
 	if (parse_listen(cfg->listen, &ss, e))
