@@ -51,19 +51,24 @@ bballot=$(E ballot list --wr_id "$bwr" --json | json_id)
 
 # --log-level warn: no access line per request, as nginx below runs with
 # access_log off: both do the same work
-start() { # serve [options]: the base URL
-	"$BIN" --db "$dir/b.db" serve --listen 127.0.0.1:0 --ready-file "$dir/ready$#" --tick 0 --metrics-from 127.0.0.1 --log-level warn "$@" 2>>"$dir/log" &
+start() { # start DB [options]: serve DB; its base URL in $dir/DB.ready
+	db=$1
+	shift
+	"$BIN" --db "$dir/$db" serve --listen 127.0.0.1:0 --ready-file "$dir/$db.ready" --tick 0 --metrics-from 127.0.0.1 --log-level warn "$@" 2>>"$dir/log" &
 	last=$!
 	i=0
-	while [ ! -s "$dir/ready$#" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+	while [ ! -s "$dir/$db.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
 }
-start
+start b.db
 pid=$last
-U=$(cat "$dir/ready0")
+U=$(cat "$dir/b.db.ready")
 rss_idle=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
-start --no-group-commit
+# one server per database (issue 23): the second its own copy, the same
+# records and tokens
+"$BIN" --db "$dir/b.db" backup --to "$dir/b2.db" >/dev/null
+start b2.db --no-group-commit
 pid2=$last
-U2=$(cat "$dir/ready1")
+U2=$(cat "$dir/b2.db.ready")
 
 # nginx on the same bytes: each response body entente gives, as a file
 mkdir -p "$dir/www" "$dir/ngx"
