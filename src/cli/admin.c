@@ -289,15 +289,6 @@ int cmd_openapi(struct cli *c, int argc, char **argv)
 	return 0;
 }
 
-static size_t env_size(const char *name, size_t def)
-{
-	const char *v = getenv(name);
-	char *end;
-	if (!v || !*v)
-		return def;
-	unsigned long long n = strtoull(v, &end, 10);
-	return *end || !n ? def : (size_t)n;
-}
 
 int cmd_process(struct cli *c, int argc, char **argv)
 {
@@ -408,7 +399,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		HELP_OPT, { 0 } };
 	const char *usage =
 		"usage: entente serve [--db PATH] [--listen HOST:PORT] [options]\n\n"
-		"Serves the JSON API under /api/v1 and the web application until SIGTERM or SIGINT (SIGHUP is logged, nothing more).\n"
+		"Serves the JSON API under /api/v1 and the web application until SIGTERM or SIGINT (SIGHUP reopens --log-file).\n"
 		"  --listen HOST:PORT     else $ENTENTE_LISTEN, else 127.0.0.1:8080 (port 0: any free port)\n"
 		"  --web-dir DIR          static files (default: web, when it exists)\n"
 		"  --ready-file F         write the base URL to F once listening\n"
@@ -463,17 +454,17 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct serve_start start = { 0 };
 	char base_url[300], proxies[2048] = "";
 	size_t used;
-	struct publish_config pc = { .repo = getenv("ENTENTE_GIT_REPO"), .committer_name = "entente", .committer_email = "entente@localhost" };
+	/* the environment (ENTENTE_<KEY>) and the file came in as options
+	 * (cli/config.c): read here as the command line alone */
+	struct publish_config pc = { .committer_name = "entente", .committer_email = "entente@localhost" };
 	unsigned mail_interval = 10, checkpoint_s = 3600;
 	const char *signing_key = NULL;
 	char key_path[1100];
 	struct err e = ERR_INIT;
 	struct stat sb;
 	int ch, r, migrate = 0, accept_rollback = 0;
-	hc.listen = getenv("ENTENTE_LISTEN");
-	if (!hc.listen || !*hc.listen)
-		hc.listen = "127.0.0.1:8080";
-	hc.body_limit = env_size("ENTENTE_BODY_LIMIT", 1 << 20);
+	hc.listen = "127.0.0.1:8080";
+	hc.body_limit = 1 << 20;
 	hc.threads = 4;
 	hc.conn_limit = 4096;
 	hc.per_ip_limit = 128;
@@ -481,7 +472,6 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	hc.head_timeout_s = 5;
 	hc.min_rate = 1024;
 	hc.rate_grace_s = 10;
-	hc.metrics_from = getenv("ENTENTE_METRICS_FROM");
 	hc.cookie_secure = 1;
 	hc.tick_s = 60;
 	hc.stop_timeout_s = 10;
@@ -566,8 +556,8 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	}
 	/* behind a reverse proxy: the proxies believed, and the one base URL
 	 * of every link, the mail's included (--base-url is a mail option too) */
-	hc.trusted_proxies = proxies[0] ? proxies : getenv("ENTENTE_TRUSTED_PROXY");
-	hc.base_url = mc.base_url ? mc.base_url : getenv("ENTENTE_BASE_URL");
+	hc.trusted_proxies = proxies[0] ? proxies : NULL;
+	hc.base_url = mc.base_url;
 	if (hc.base_url && !*hc.base_url)
 		hc.base_url = NULL;
 	if (proxy_list_add(&check_metrics, hc.metrics_from, &e))

@@ -15,7 +15,7 @@ int cmd_publish(struct cli *c, int argc, char **argv)
 		{ "verify", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ 0 } };
-	struct publish_config pc = { .repo = getenv("ENTENTE_GIT_REPO"), .committer_name = "entente",
+	struct publish_config pc = { .committer_name = "entente", /* $ENTENTE_GIT_REPO comes as --git-repo (cli/config.c) */
 				     .committer_email = "entente@localhost" };
 	struct err e = ERR_INIT;
 	int ch, rebuild = 0, verify = 0;

@@ -27,22 +27,8 @@
 #include "lib/util.h"
 #include "mail/mail.h"
 
-static const char *env_or(const char *have, const char *name)
-{
-	const char *v = getenv(name);
-	return have ? have : v && *v ? v : NULL;
-}
-
 void mail_config_defaults(struct mail_config *mc)
 {
-	mc->smtp_url = env_or(mc->smtp_url, "ENTENTE_SMTP_URL");
-	mc->user = env_or(mc->user, "ENTENTE_SMTP_USER");
-	mc->password_file = env_or(mc->password_file, "ENTENTE_SMTP_PASSWORD_FILE");
-	mc->ca_file = env_or(mc->ca_file, "ENTENTE_SMTP_CA_FILE");
-	if (!mc->insecure && env_or(NULL, "ENTENTE_SMTP_INSECURE"))
-		mc->insecure = !!strcmp(getenv("ENTENTE_SMTP_INSECURE"), "0");
-	mc->from = env_or(mc->from, "ENTENTE_MAIL_FROM");
-	mc->base_url = env_or(mc->base_url, "ENTENTE_BASE_URL");
 	if (!mc->from)
 		mc->from = "entente <entente@localhost>";
 	if (!mc->base_url) { /* what entente serve would take: see http_config.base_url */
@@ -98,6 +84,7 @@ int mail_config_load(struct mail_config *mc, struct err *e)
 	 * not the idle server's (issue 9); thread-safe in Debian's 7.88 */
 	curl_global_init(CURL_GLOBAL_DEFAULT);
 	char addr[256];
+	const char *secret = getenv("ENTENTE_SMTP_PASSWORD");
 	mail_config_defaults(mc);
 	mc->password[0] = '\0';
 	if (!mc->smtp_url)
@@ -122,12 +109,12 @@ int mail_config_load(struct mail_config *mc, struct err *e)
 			mc->password[0] = '\0';
 		fclose(f);
 		mc->password[strcspn(mc->password, "\r\n")] = '\0';
-	} else if (env_or(NULL, "ENTENTE_SMTP_PASSWORD")) {
+	} else if (secret && *secret) {
 		/* the secret from the environment (a systemd credential, say),
 		 * never from the configuration file nor the command line */
-		if (strlen(getenv("ENTENTE_SMTP_PASSWORD")) >= sizeof(mc->password))
+		if (strlen(secret) >= sizeof(mc->password))
 			return err_set(e, E_INVALID, "smtp-password", "ENTENTE_SMTP_PASSWORD is longer than 255 bytes");
-		snprintf(mc->password, sizeof(mc->password), "%s", getenv("ENTENTE_SMTP_PASSWORD"));
+		snprintf(mc->password, sizeof(mc->password), "%s", secret);
 	}
 	return 0;
 }

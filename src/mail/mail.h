@@ -31,10 +31,10 @@ struct mail_config {
 	char password[256];        /* read by mail_config_load */
 };
 
-/* Defaults, then $ENTENTE_SMTP_URL, $ENTENTE_SMTP_USER,
- * $ENTENTE_SMTP_PASSWORD_FILE, $ENTENTE_MAIL_FROM, $ENTENTE_BASE_URL for
- * what flags did not set. The base URL's default is the server's: http://
- * and $ENTENTE_LISTEN, else http://127.0.0.1:8080. */
+/* Defaults for what the options did not set (the environment and the
+ * configuration file came in as options: cli/config.c). The base URL's
+ * default is the server's: http:// and $ENTENTE_LISTEN, else
+ * http://127.0.0.1:8080. */
 void mail_config_defaults(struct mail_config *mc);
 /* Issue 23: whether smtp:// must succeed in STARTTLS before it sends: yes
  * for a mail server on another machine unless insecure, yes everywhere

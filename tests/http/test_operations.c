@@ -219,6 +219,16 @@ static void test_secrets_are_never_shown(void **state)
 	assert_null(strstr(all, "hunter2"));
 	assert_int_equal(cli(&S, out, sizeof(out), "outbox --json"), 0);
 	assert_null(strstr(out, "hunter2"));
+	/* the environment is read once, by the configuration: "no" is false
+	 * there and everywhere (the mail code read it again, as "not 0") */
+	setenv("ENTENTE_SMTP_INSECURE", "no", 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "config"), 0);
+	config_line(out, "smtp_insecure", line, sizeof(line));
+	assert_non_null(strstr(line, "= no "));
+	assert_int_equal(cli(&S, out, sizeof(out), "outbox deliver --smtp-url smtp://127.0.0.1:9 --smtp-user u --mail-attempts 1"), 2);
+	unsetenv("ENTENTE_SMTP_INSECURE");
+	last_error(line, sizeof(line));
+	assert_non_null(strstr(line, "SMTP AUTH would send the password in cleartext"));
 }
 
 static char *slurp(const char *path, size_t *len)
@@ -902,6 +912,7 @@ static int teardown(void **state)
 	unsetenv("ENTENTE_LISTEN");
 	unsetenv("ENTENTE_THREADS");
 	unsetenv("ENTENTE_SMTP_PASSWORD");
+	unsetenv("ENTENTE_SMTP_INSECURE");
 	unsetenv("NOTIFY_SOCKET");
 	setenv("ENTENTE_CONFIG", "", 1);
 	if (S.pid > 0)
