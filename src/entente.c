@@ -161,7 +161,7 @@ static void usage(FILE *f)
 {
 	fprintf(f, "usage: entente [--config FILE] [--db PATH] <command> [options]\n\n"
 		   "Runs the DMTF alliance-partner process (DSP4003).\n"
-		   "The database is --db, else $ENTENTE_DB, else the configuration's database, else var/entente.db.\n"
+		   "The database is --db, else $ENTENTE_DB, else the configuration's database, else " ENTENTE_DB_DEFAULT ".\n"
 		   "The configuration is --config FILE, else $ENTENTE_CONFIG, else " ENTENTE_CONFIG_DEFAULT "\n"
 		   "when it exists (entente config shows it; entente.conf(5)).\n"
 		   "Every command takes --help.\n\ncommands:\n");
@@ -180,7 +180,7 @@ static int cmd_help(struct cli *c, int argc, char **argv)
 	       ".SH SYNOPSIS\n.B entente\n[\\fB\\-\\-config\\fR \\fIFILE\\fR] [\\fB\\-\\-db\\fR \\fIPATH\\fR] \\fICOMMAND\\fR [\\fIOPTIONS\\fR]\n"
 	       ".SH DESCRIPTION\nentente serves the JSON API and web application of the alliance\\-partner process and\n"
 	       "administers its records. Every command takes \\fB\\-\\-help\\fR. The database is \\fB\\-\\-db\\fR,\n"
-	       "else \\fBENTENTE_DB\\fR, else the configuration's \\fBdatabase\\fR, else var/entente.db. The configuration\n"
+	       "else \\fBENTENTE_DB\\fR, else the configuration's \\fBdatabase\\fR, else " ENTENTE_DB_DEFAULT ". The configuration\n"
 	       "is \\fB\\-\\-config\\fR \\fIFILE\\fR, else \\fBENTENTE_CONFIG\\fR, else " ENTENTE_CONFIG_DEFAULT " when it exists;\n"
 	       "every key of it is also an option and an environment variable: \\fBentente.conf\\fR(5).\n.SH COMMANDS\n", ENTENTE_VERSION);
 	for (const struct command *cmd = commands(); cmd->name; cmd++) {
@@ -312,7 +312,7 @@ int main(int argc, char **argv)
 	for (int k = 1; k < argc; k++)
 		asks_help |= !strcmp(argv[k], "--help") || !strcmp(argv[k], "-h");
 	if (asks_help) {
-		c.db_path = db ? db : "var/entente.db";
+		c.db_path = db ? db : ENTENTE_DB_DEFAULT;
 		return cmd->fn ? cmd->fn(&c, argc, argv) : cli_generic(&c, cmd, argc, argv);
 	}
 	/* the configuration: the file, the environment, then the command line */
@@ -322,7 +322,7 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.cfg = &cf;
-	c.db_path = cf.v[cfg_find("database")].value ? cf.v[cfg_find("database")].value : "var/entente.db";
+	c.db_path = cf.v[cfg_find("database")].value ? cf.v[cfg_find("database")].value : ENTENTE_DB_DEFAULT;
 	if ((argc = cfg_argv(&cf, cmd->name, argc, argv, &args)) < 0) {
 		cfg_free(&cf);
 		return 1;

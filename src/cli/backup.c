@@ -138,13 +138,17 @@ static json_t *database_facts(const char *path, struct err *e)
 	return head;
 }
 
-static void remove_tree(const char *dir)
+static int remove_one(const char *path, const struct stat *sb, int type, struct FTW *f)
 {
-	char cmd[1300];
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (strchr(dir, '\'') || system(cmd)) {
-	}
+	(void)sb;
+	(void)type;
+	(void)f;
+	remove(path);
+	return 0;
 }
+
+/* The staging directory and all in it, deepest first, links not followed. */
+static void remove_tree(const char *dir) { nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS); }
 
 static int write_archive(struct cli *c, const char *to, const char *key_path, const char *repo, char *why, size_t n)
 {

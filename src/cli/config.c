@@ -17,7 +17,7 @@
 #define MAIL "serve,outbox deliver"
 
 const struct cfg_key cfg_keys[] = {
-	{ "database", NULL, CFG_PATH, "var/entente.db", "the SQLite database file (the option --db, $ENTENTE_DB)", 0 },
+	{ "database", NULL, CFG_PATH, ENTENTE_DB_DEFAULT, "the SQLite database file (the option --db, $ENTENTE_DB)", 0 },
 	{ "listen", SERVE, CFG_LISTEN, "127.0.0.1:8080", "the address the server listens on", 0 },
 	{ "base_url", MAIL, CFG_URL, "http:// and the address listened on",
 	  "where people reach the server: the start of every absolute link (feeds, mail, the OpenAPI servers); https makes the session cookie Secure", 0 },

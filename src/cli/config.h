@@ -18,6 +18,9 @@
 #include <stddef.h>
 #include <stdio.h>
 
+/* The database when nothing names one. */
+#define ENTENTE_DB_DEFAULT "var/entente.db"
+
 #ifndef ENTENTE_CONFIG_DEFAULT
 #define ENTENTE_CONFIG_DEFAULT "/etc/entente/entente.conf"
 #endif

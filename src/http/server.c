@@ -73,8 +73,9 @@ static int64_t clock_now(const struct http_req *q)
 		long long v = strtoll(h, &end, 10);
 		if (!*end && v > 0)
 			return v;
-		if (time_parse_iso(h) >= 0)
-			return time_parse_iso(h);
+		int64_t t = time_parse_iso(h);
+		if (t >= 0)
+			return t;
 	}
 	return (int64_t)time(NULL);
 }
@@ -657,7 +658,6 @@ static int check_head(const struct http_req *q, struct http_res *r)
 	return 1;
 }
 
-/* The one handler the loop calls. */
 /* After each request: its class of route and its access line (watch.c). */
 static void account_for(const struct http_req *q, const struct route *route, struct http_res *r, const struct timespec *t0)
 {
@@ -671,6 +671,7 @@ static void account_for(const struct http_req *q, const struct route *route, str
 		      access_person);
 }
 
+/* The one handler the loop calls. */
 static void handle(const struct http_req *q, struct http_res *r)
 {
 	int known;
@@ -846,8 +847,8 @@ int http_serve(const struct http_config *config, struct err *e)
 	}
 	pthread_t sched;
 	int have_sched = cfg->tick_s && !pthread_create(&sched, NULL, scheduler_main, NULL);
-	/* SIGHUP (logrotate, systemctl reload) stops nothing: the log is
-	 * standard error, kept by whoever started the server (issue 23) */
+	/* SIGHUP (logrotate, systemctl reload) stops nothing: it reopens
+	 * the log file, when there is one (issue 23) */
 	while (!sigwait(&set, &sig) && sig == SIGHUP) {
 		if (!cfg->log_file)
 			log_line("entente: SIGHUP: nothing to reload, still serving");

@@ -76,9 +76,9 @@ static void sign_text(const unsigned char sk[64], const char *text, char pkh[65]
 	sodium_bin2hex(sigh, 129, sig, sizeof(sig));
 }
 
-static int call(struct store *st, const char *action, json_t *body, json_t **out, struct err *e)
+static int call_with(struct store *st, const char *action, json_t *params, json_t *body, json_t **out, struct err *e)
 {
-	struct call c = { .system = 1, .action = action, .body = body, .now = (int64_t)time(NULL) };
+	struct call c = { .system = 1, .action = action, .params = params, .body = body, .now = (int64_t)time(NULL) };
 	struct reply r = REPLY_INIT;
 	if (core_call(st, &c, &r, e))
 		return -1;
@@ -86,6 +86,11 @@ static int call(struct store *st, const char *action, json_t *body, json_t **out
 		*out = json_incref(r.body);
 	reply_release(&r);
 	return 0;
+}
+
+static int call(struct store *st, const char *action, json_t *body, json_t **out, struct err *e)
+{
+	return call_with(st, action, NULL, body, out, e);
 }
 
 /* The witness (issue 23): the last checkpoint this signer made, in a file
@@ -128,18 +133,16 @@ int seal_rollback_check(struct store *st, const char *key_path, char *why, size_
 		return -1;
 	}
 	snprintf(at, sizeof(at), "%lld", wid);
-	json_t *params = json_pack("{ss}", "at", at);
-	struct call c = { .system = 1, .action = "audit.tip", .params = params, .now = (int64_t)time(NULL) };
-	struct reply r = REPLY_INIT;
-	int bad = core_call(st, &c, &r, &e);
+	json_t *params = json_pack("{ss}", "at", at), *tip = NULL;
+	int bad = call_with(st, "audit.tip", params, NULL, &tip, &e);
 	json_decref(params);
 	if (bad) {
 		snprintf(why, n, "%s", e.detail);
 		json_decref(w);
 		return -1;
 	}
-	long long last = (long long)json_integer_value(json_object_get(r.body, "last_id"));
-	const char *hash_at = json_string_value(json_object_get(r.body, "hash_at"));
+	long long last = (long long)json_integer_value(json_object_get(tip, "last_id"));
+	const char *hash_at = json_string_value(json_object_get(tip, "hash_at"));
 	int rolled = 1;
 	if (last < wid)
 		snprintf(why, n,
@@ -154,7 +157,7 @@ int seal_rollback_check(struct store *st, const char *key_path, char *why, size_
 			 wid, wat, whead);
 	else
 		rolled = 0;
-	reply_release(&r);
+	json_decref(tip);
 	if (rolled)
 		*witness = w;
 	else

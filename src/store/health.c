@@ -2,6 +2,7 @@
  * the storage fault, and what a schema not this binary's is told. Calls
  * nothing else of the store. */
 #include <pthread.h>
+#include <stdatomic.h>
 #include <time.h>
 
 #include "lib/util.h"
@@ -15,6 +16,9 @@ static struct {
 	int64_t since;
 	unsigned long refused, total;
 } fault;
+/* fault.cause != NULL, read without the lock: every commit asks, and
+ * almost always there is nothing to clear */
+static atomic_int faulted;
 
 static int fault_err(struct err *e, const char *cause)
 {
@@ -33,6 +37,7 @@ int store__fault(struct err *e, const char *cause)
 	pthread_mutex_lock(&fault_lock);
 	int first = !fault.cause;
 	if (first) {
+		atomic_store(&faulted, 1);
 		fault.cause = cause;
 		fault.since = (int64_t)time(NULL);
 		fault.refused = 0;
@@ -50,7 +55,10 @@ void store__fault_clear(void)
 	const char *was;
 	unsigned long refused;
 	int64_t since;
+	if (!atomic_load(&faulted))
+		return;
 	pthread_mutex_lock(&fault_lock);
+	atomic_store(&faulted, 0);
 	was = fault.cause;
 	refused = fault.refused;
 	since = fault.since;

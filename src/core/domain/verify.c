@@ -8,6 +8,7 @@
 #include "core/domain/publish.h"
 #include "core/domain/receipt.h"
 #include "core/domain/verify.h"
+#include "core/engine/chain.h"
 #include "core/engine/ctx.h"
 #include "core/engine/engine.h"
 
@@ -90,10 +91,9 @@ int core__audit_verify(struct ctx *x, struct err *e)
 int core__audit_head(struct ctx *x, struct err *e)
 {
 	json_t *last = NULL;
-	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,hash" };
 	struct store_query all = { 0 };
 	int64_t n = 0;
-	if (store_find(x->st, "audit", &q, &last, e) || store_count(x->st, "audit", &all, &n, e)) {
+	if (core__audit_last(x, "id,hash", &last, e) || store_count(x->st, "audit", &all, &n, e)) {
 		json_decref(last);
 		return -1;
 	}

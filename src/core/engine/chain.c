@@ -38,15 +38,20 @@ void core_chain_hash(const json_t *ev, const char *prev, char out[65])
 	json_decref(canon);
 }
 
+int core__audit_last(struct ctx *x, const char *columns, json_t **out, struct err *e)
+{
+	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = columns };
+	return store_find(x->st, "audit", &q, out, e);
+}
+
 /* Append row (completed here: id, prev_hash, hash) to the chain. */
 int core__chain_append(struct ctx *x, json_t *row, struct err *e)
 {
 	json_t *last = NULL;
-	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,hash" };
 	char hash[65];
 	const char *prev = GENESIS;
 	int64_t id = 1;
-	if (store_find(x->st, "audit", &q, &last, e))
+	if (core__audit_last(x, "id,hash", &last, e))
 		return -1;
 	if (json_array_size(last)) {
 		json_t *l = json_array_get(last, 0);
@@ -147,8 +152,7 @@ void core_chain_check(const json_t *events, const json_t *checkpoints, const cha
 int core__audit_tip(struct ctx *x, struct err *e)
 {
 	json_t *last = NULL, *at = NULL;
-	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,hash" };
-	if (store_find(x->st, "audit", &q, &last, e))
+	if (core__audit_last(x, "id,hash", &last, e))
 		return -1;
 	json_t *tip = json_array_get(last, 0);
 	json_t *out = json_pack("{sI sO}", "last_id", (json_int_t)json_integer_value(json_object_get(tip, "id")), "hash",
@@ -258,8 +262,7 @@ int core__checkpoint_last(struct ctx *x, struct err *e)
 {
 	json_t *rows = NULL, *tip = NULL;
 	struct store_query q = { .order = "id", .desc = 1, .limit = 1, .columns = "id,last_id,at" };
-	struct store_query t = { .order = "id", .desc = 1, .limit = 1, .columns = "id" };
-	if (store_find(x->st, "checkpoints", &q, &rows, e) || store_find(x->st, "audit", &t, &tip, e)) {
+	if (store_find(x->st, "checkpoints", &q, &rows, e) || core__audit_last(x, "id", &tip, e)) {
 		json_decref(rows);
 		return -1;
 	}

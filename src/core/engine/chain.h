@@ -19,6 +19,9 @@
 int core__chain_append(struct ctx *x, json_t *row, struct err *e);
 /* Handlers: the last event's id; checkpoints; the export of the record. */
 int core__audit_tip(struct ctx *x, struct err *e);
+/* The chain's last event, the columns named (a list of one, empty when
+ * the chain is). */
+int core__audit_last(struct ctx *x, const char *columns, json_t **out, struct err *e);
 extern const struct jfield core__rollback_spec[];
 int core__rollback_accept(struct ctx *x, struct err *e);
 extern const struct jfield core__checkpoint_spec[];
