@@ -2,7 +2,7 @@
 # database and serves; `make test` installs, builds and runs every test,
 # then the whole suite again under AddressSanitizer and UBSan.
 CC      ?= cc
-PKGS    := jansson sqlite3 libsodium libcmark libcurl libgit2 libical libarchive
+PKGS    := jansson sqlite3 libsodium libcmark libcurl libgit2 libical libarchive liboath libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral
@@ -50,6 +50,8 @@ build/gen/commit.h: FORCE
 	 echo "#define ENTENTE_COMMIT \"$$c\"" > $@.tmp; cmp -s $@.tmp $@ || mv $@.tmp $@; rm -f $@.tmp
 FORCE:
 build/obj/http/watch.o build/asan/obj/http/watch.o: build/gen/commit.h
+# the list of common passwords is part of the binary (issue 24)
+build/obj/lib/pwpolicy.o build/asan/obj/lib/pwpolicy.o: data/common-passwords.txt
 build/obj/http/watch.o build/asan/obj/http/watch.o: ALL_CFLAGS += -Ibuild/gen
 
 build/entente: $(SRC:src/%.c=build/obj/%.o)

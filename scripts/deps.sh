@@ -2,7 +2,7 @@
 # Installs the Debian packages entente needs to build, run and test, when
 # any is missing. Runs without standard input (CI). Usage: deps.sh [test|bench|deb]
 set -eu
-pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev libarchive-dev"
+pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev libarchive-dev liboath-dev libqrencode-dev"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi

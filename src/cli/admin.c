@@ -70,11 +70,11 @@ bad:
 }
 
 /* One server per database (issue 23): an exclusive lock on PATH.lock,
- * taken by serve and by migrate and held until the process ends (the
- * descriptor is never closed; the kernel lets go when the process dies,
- * kill -9 included). A second is refused, naming the process that holds
- * it. */
-static int hold_database(struct cli *c, const char *doing)
+ * taken by serve, migrate and keys rotate and held until the process ends
+ * (the descriptor is never closed; the kernel lets go when the process
+ * dies, kill -9 included). A second is refused, naming the process that
+ * holds it. */
+int cli_hold_database(struct cli *c, const char *doing)
 {
 	char path[1100], holder[128] = "";
 	snprintf(path, sizeof(path), "%s.lock", c->db_path);
@@ -263,7 +263,7 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
 		       "schema exactly what it makes) is recorded, not run again.\n");
 		return 0;
 	}
-	if (hold_database(c, "migrating") < 0)
+	if (cli_hold_database(c, "migrating") < 0)
 		return 1;
 	int applied = open_db(c, 1);
 	if (applied < 0)
@@ -576,7 +576,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		return 2;
 	}
 	/* one server per database, and no migration under it (issue 23) */
-	if (hold_database(c, "serving") < 0)
+	if (cli_hold_database(c, "serving") < 0)
 		return 1;
 	if (open_db(c, migrate) < 0)
 		return 1;

@@ -98,7 +98,10 @@ int cmd_audit_check(struct cli *c, int argc, char **argv)
 		} else if (!strcmp(argv[i], "--help")) {
 			printf("usage: entente audit check FILE --public-key HEX\n\nRecomputes the hash chain of an export (entente audit export) and "
 			       "checks every checkpoint's\nEd25519 signature under the public key given (published with the checkpoints)\n"
-			       "and against the chain. Needs no database. Exit status 1 when anything fails.\n");
+			       "and against the chain. Needs no database. Exit status 1 when anything fails.\n"
+			       "A checkpoint signed by another key holds when the chain records that key as a successor of\n"
+			       "the key given (entente keys rotate), down the line: a rotation event naming the old and the new\n"
+			       "public key, covered by a checkpoint of the old key that holds (the old key vouched for the new).\n");
 			return 0;
 		} else if (!file && argv[i][0] != '-') {
 			file = argv[i];
@@ -122,7 +125,13 @@ int cmd_audit_check(struct cli *c, int argc, char **argv)
 	json_t *found = json_array(), *cps = json_object_get(doc, "checkpoints");
 	char head[65];
 	core_chain_check(json_object_get(doc, "events"), cps, pk, found, head, NULL, NULL);
+	size_t withheld = 0;
+	for (size_t i = 0; i < json_array_size(json_object_get(doc, "events")); i++)
+		withheld += json_is_true(json_object_get(json_array_get(json_object_get(doc, "events"), i), "withheld"));
 	printf("%zu events, head %s, %zu checkpoint(s)\n", json_array_size(json_object_get(doc, "events")), head, json_array_size(cps));
+	if (withheld) /* issue 24: recorded before addresses were withheld */
+		printf("%zu event(s) withheld: recorded before entente withheld e-mail addresses, they are checked by their place in the chain, not their content\n",
+		       withheld);
 	for (size_t i = 0; i < json_array_size(found); i++) {
 		json_t *p = json_array_get(found, i);
 		printf("%s: %s\n", json_string_value(json_object_get(p, "kind")), json_string_value(json_object_get(p, "detail")));
@@ -134,6 +143,35 @@ int cmd_audit_check(struct cli *c, int argc, char **argv)
 	json_decref(found);
 	json_decref(doc);
 	return ok ? 0 : 1;
+}
+
+/* The successor checkpoint.list's keys record for key k, NULL when none. */
+static const char *successor_of(const json_t *keys, const char *k)
+{
+	for (size_t i = 0; i < json_array_size(keys); i++) {
+		const char *pk = json_string_value(json_object_get(json_array_get(keys, i), "public_key"));
+		if (pk && !strcmp(pk, k))
+			return json_string_value(json_object_get(json_array_get(keys, i), "successor"));
+	}
+	return NULL;
+}
+
+/* Issue 24: the key a seal of this database is checked under when none
+ * is given: the key beside the database (current), or the seal's own
+ * when the chain records it was rotated, down the line, to that key (a
+ * ballot sealed before entente keys rotate). */
+static const char *database_key(struct cli *c, const json_t *chain, const char *current)
+{
+	const char *k = json_string_value(json_object_get(json_object_get(chain, "seal"), "public_key")), *sealed = k;
+	json_t *list = NULL, *keys;
+	if (!k || !strcmp(k, current) || cli_call(c, "checkpoint.list", NULL, NULL, &list))
+		return current;
+	keys = json_object_get(list, "keys");
+	for (size_t step = 0; k && strcmp(k, current) && step < json_array_size(keys); step++)
+		k = successor_of(keys, k);
+	int rotated = k && !strcmp(k, current);
+	json_decref(list);
+	return rotated ? sealed : current;
 }
 
 /* entente ballot verify-receipt: a voter's check that their vote is
@@ -160,8 +198,8 @@ int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
 			       "--chain FILE: a published chain (GET /api/v1/ballots/{id}/receipts) instead of the\n"
 			       "database, with --public-key, the key the seal must be signed with (published with the\n"
 			       "checkpoints); without --chain the key is by default the signing key beside the\n"
-			       "database, when there is one. Exit status 0 when the vote is counted\n"
-			       "as cast, 1 otherwise, 2 on a usage error.\n");
+			       "database, when there is one, or a key the audit chain records it replaced (entente keys\n"
+			       "rotate). Exit status 0 when the vote is counted as cast, 1 otherwise, 2 on a usage error.\n");
 			return 0;
 		} else if (!code && argv[i][0] != '-') {
 			code = argv[i];
@@ -214,7 +252,7 @@ int cmd_ballot_verify_receipt(struct cli *c, int argc, char **argv)
 		}
 		seal_key_path(NULL, c->db_path, key, sizeof(key));
 		if (!pk && !seal_public_key(key, pkh, &e))
-			pk = pkh;
+			pk = database_key(c, chain, pkh);
 	}
 	json_decref(parsed);
 	json_t *r = core_receipt_check(chain, code, pk);

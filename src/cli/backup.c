@@ -150,6 +150,23 @@ static int remove_one(const char *path, const struct stat *sb, int type, struct 
 /* The staging directory and all in it, deepest first, links not followed. */
 static void remove_tree(const char *dir) { nftw(dir, remove_one, 16, FTW_DEPTH | FTW_PHYS); }
 
+/* Issue 24: the keys entente keys rotate retired (KEY.retired-TIME), as
+ * signing-key.retired-TIME: what they signed is checked with the public
+ * half, but the operator may want them back. */
+static int add_retired_keys(struct archive *a, json_t *files, const char *key_path, char *why, size_t n)
+{
+	json_t *retired = seal_retired_keys(key_path);
+	int bad = 0;
+	for (size_t i = 0; i < json_array_size(retired) && !bad; i++) {
+		const char *path = json_string_value(json_array_get(retired, i));
+		char name[1200];
+		snprintf(name, sizeof(name), "signing-key%s", path + strlen(key_path));
+		bad = add_file(a, files, name, path, why, n);
+	}
+	json_decref(retired);
+	return bad;
+}
+
 static int write_archive(struct cli *c, const char *to, const char *key_path, const char *repo, char *why, size_t n)
 {
 	char stage[1100], copy[1200], part[1100];
@@ -180,6 +197,8 @@ static int write_archive(struct cli *c, const char *to, const char *key_path, co
 	if (add_file(a, files, "entente.db", copy, why, n))
 		goto out;
 	if (key_path && !access(key_path, R_OK) && add_file(a, files, "signing-key", key_path, why, n))
+		goto out;
+	if (key_path && add_retired_keys(a, files, key_path, why, n))
 		goto out;
 	if (c->cfg && c->cfg->file[0] && add_file(a, files, "entente.conf", c->cfg->file, why, n))
 		goto out;
@@ -248,9 +267,10 @@ int cmd_backup(struct cli *c, int argc, char **argv)
 	const char *usage =
 		"usage: entente backup FILE | --to DBFILE\n\n"
 		"Writes one archive (tar, gzip; 0600) of what is needed to come back, while the server goes on:\n"
-		"the database (a consistent copy: one read transaction), the checkpoint signing key, the\n"
-		"publication repository (the configuration's git_repo), the configuration file, and a manifest\n"
-		"(entente's version, the schema, the audit chain's tip, every file's size and SHA-256).\n"
+		"the database (a consistent copy: one read transaction), the checkpoint signing key and the keys\n"
+		"entente keys rotate retired, the publication repository (the configuration's git_repo), the\n"
+		"configuration file, and a manifest (entente's version, the schema, the audit chain's tip, every\n"
+		"file's size and SHA-256).\n"
 		"entente restore FILE DIR checks it and puts it back. --to DBFILE copies the database alone.\n"
 		"  --signing-key PATH   else the configuration's signing_key, else the database's path + .signing-key\n"
 		"  --git-repo PATH      else the configuration's git_repo\n";
@@ -464,6 +484,26 @@ out:
 	return ret;
 }
 
+/* Issue 24: the retired keys (signing-key.retired-TIME) beside the key,
+ * as entente.db.signing-key.retired-TIME. */
+static int restore_retired_keys(const char *prog, const char *stage, const char *dir, const json_t *found)
+{
+	const char *name;
+	json_t *v;
+	json_object_foreach((json_t *)found, name, v) {
+		char from[1300], to[1300];
+		if (strncmp(name, "signing-key.retired-", 20) || strchr(name, '/'))
+			continue;
+		snprintf(from, sizeof(from), "%s/%s", stage, name);
+		snprintf(to, sizeof(to), "%s/entente.db.%s", dir, name);
+		if (!access(to, F_OK) || rename(from, to)) {
+			fprintf(stderr, "%s: cannot put %s in place: %s\n", prog, to, access(to, F_OK) ? strerror(errno) : "it exists");
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int cmd_restore(struct cli *c, int argc, char **argv)
 {
 	const char *usage = "usage: entente restore FILE DIR\n\n"
@@ -471,8 +511,9 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 			    "every file against the manifest (size, SHA-256), the database's schema, and its audit chain\n"
 			    "verified to the tip the manifest recorded. Before that nothing is written in DIR but a\n"
 			    "staging directory, removed after. A DIR that holds a database is refused, so is one a\n"
-			    "running server holds. It then holds entente.db, entente.db.signing-key, published.git and\n"
-			    "entente.conf (the configuration as it was: check its paths before using it).\n";
+			    "running server holds. It then holds entente.db, entente.db.signing-key (and the retired keys,\n"
+			    "entente.db.signing-key.retired-TIME), published.git and entente.conf (the configuration as it\n"
+			    "was: check its paths before using it).\n";
 	char stage[1200], why[1400], report[600], lock[1300], db[1200];
 	if (argc > 1 && (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h"))) {
 		printf("%s", usage);
@@ -530,6 +571,8 @@ int cmd_restore(struct cli *c, int argc, char **argv)
 			goto out;
 		}
 	}
+	if (restore_retired_keys(c->prog, stage, dir, found))
+		goto out;
 	printf("restored %s into %s: %s; made by entente %s at %s\n", file, dir, report,
 	       json_string_value(json_object_get(manifest, "entente_version")), json_string_value(json_object_get(manifest, "created_at")));
 	ret = 0;

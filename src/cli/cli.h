@@ -84,6 +84,12 @@ int cmd_user_passwd(struct cli *c, int argc, char **argv);
 int cmd_user_disable(struct cli *c, int argc, char **argv);
 int cmd_token_create(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
+int cmd_keys_rotate(struct cli *c, int argc, char **argv);
+
+/* Hold the database (DB.lock, cli/admin.c) until the process ends: the
+ * descriptor, or -1 when another entente holds it (said on stderr with
+ * its pid and command, and that it must stop before doing). */
+int cli_hold_database(struct cli *c, const char *doing);
 
 /* Read a password: the first line of file, or NULL on error (printed). */
 char *cli_read_secret(const char *file);

@@ -1,10 +1,12 @@
 /* What the subcommands share: calling core as the local operator, the
  * generic resource command driven by the action table, printing. */
 #include <errno.h>
+#include <pwd.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "cli/cli.h"
 #include "lib/util.h"
@@ -14,10 +16,25 @@ int cli_call(struct cli *c, const char *action, json_t *params, json_t *body, js
 	return cli_call_if(c, action, params, body, NULL, out);
 }
 
+/* Issue 24: the local operator's name (the user running entente), which
+ * the audit names as the actor of what --as does on a person's behalf. */
+static const char *operator_name(void)
+{
+	static char name[64];
+	if (!name[0]) {
+		struct passwd *pw = getpwuid(geteuid());
+		if (pw && pw->pw_name && *pw->pw_name)
+			snprintf(name, sizeof(name), "%s", pw->pw_name);
+		else
+			snprintf(name, sizeof(name), "uid %u", (unsigned)geteuid());
+	}
+	return name;
+}
+
 int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body, const char *if_match, json_t **out)
 {
 	struct call call = { .system = !c->as_person, .person_id = c->as_person, .action = action, .params = params, .body = body,
-			     .now = (int64_t)time(NULL), .if_match = if_match };
+			     .now = (int64_t)time(NULL), .if_match = if_match, .operator_name = c->as_person ? operator_name() : NULL };
 	struct reply r = REPLY_INIT;
 	struct err e = ERR_INIT;
 	if (out)
@@ -191,6 +208,9 @@ int cli_generic(struct cli *c, const struct command *cmd, int argc, char **argv)
 				ret = 1;
 				goto out;
 			}
+			/* the security log: the operator acts for a person (issue 24) */
+			log_at(LV_INFO, "security: impersonation: operator %s acts on behalf of person %lld: %s", operator_name(),
+			       (long long)c->as_person, ai->name);
 			continue;
 		}
 		if (!strcmp(key, "id") || !strcmp(key, "sub_id") || list_has(ai->query, ',', key)) {

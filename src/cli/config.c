@@ -46,7 +46,7 @@ const struct cfg_key cfg_keys[] = {
 	{ "migrate", SERVE, CFG_BOOL, "false", "bring an older schema up to date at start, after a backup (as entente migrate)", 0 },
 	{ "test_clock", SERVE, CFG_BOOL, "false", "honour X-Entente-Now (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)", 0 },
 	{ "git_repo", "serve,publish,backup", CFG_PATH, "none", "the bare git repository every published WR version is committed to (R21)", 0 },
-	{ "signing_key", "serve,audit checkpoint,backup", CFG_PATH, "the database's path + .signing-key",
+	{ "signing_key", "serve,audit checkpoint,backup,keys rotate", CFG_PATH, "the database's path + .signing-key",
 	  "the key that signs the audit chain's checkpoints", 0 },
 	{ "checkpoint_interval", SERVE, CFG_NUMBER, "3600", "seconds: a signed checkpoint at least this often when the chain moved", 0 },
 	{ "smtp_url", MAIL, CFG_SMTP, "none: mail waits in the outbox", "the mail server, smtp://HOST:PORT or smtps://HOST:PORT", 0 },

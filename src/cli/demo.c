@@ -6,7 +6,7 @@
 
 #include "cli/cli.h"
 
-#define DEMO_PASSWORD "entente-demo"
+#define DEMO_PASSWORD "demo-alliance"
 
 struct demo_person { const char *name, *email, *org; int member; const char *officer; };
 

@@ -22,6 +22,9 @@ const struct action_info *core_action_info(const char *name);
  * schemas those answers refer to that no action answers alone. */
 const char *core_answer_name(const char *action);
 json_t *core_answer_schema(const char *action);
+/* A list's: {"properties": {...}} its answer has beside items (issue 24:
+ * the checkpoints' keys), a new reference; NULL when none. */
+json_t *core_answer_beside(const char *action);
 json_t *core_answer_parts(void);
 /* Calls fn for each action in table order. */
 void core_actions_each(void (*fn)(const struct action_info *, void *), void *data);

@@ -135,11 +135,16 @@ static json_t *reply_schema(const struct action_info *ai, json_t *schemas)
 	json_t *ref = json_pack("{ss}", "$ref", "");
 	json_object_set_new(ref, "$ref", json_sprintf("#/components/schemas/%s", prefix));
 	size_t n = strlen(ai->name);
-	if (n > 5 && !strcmp(ai->name + n - 5, ".list"))
-		return json_pack("{ss s{s{ss so} s{s[ss] ss} s{ss ss}} s[s]}", "type", "object", "properties", "items", "type", "array", "items",
-				 ref, "next_cursor", "type", "string", "null", "description", "the cursor of the next page; null on the last",
-				 "total", "type", "integer", "description", "how many there are in all, where the list counts them",
-				 "required", "items");
+	if (n > 5 && !strcmp(ai->name + n - 5, ".list")) {
+		json_t *list = json_pack("{ss s{s{ss so} s{s[ss] ss} s{ss ss}} s[s]}", "type", "object", "properties", "items", "type", "array",
+					 "items", ref, "next_cursor", "type", "string", "null", "description",
+					 "the cursor of the next page; null on the last", "total", "type", "integer", "description",
+					 "how many there are in all, where the list counts them", "required", "items");
+		json_t *beside = core_answer_beside(ai->name); /* issue 24: the checkpoints' keys */
+		json_object_update(json_object_get(list, "properties"), json_object_get(beside, "properties"));
+		json_decref(beside);
+		return list;
+	}
 	return ref;
 }
 
@@ -190,7 +195,13 @@ static void error_responses(json_t *responses, const struct route *r, const stru
 		json_object_set_new(responses, "415", problem_ref("A body is JSON: Content-Type application/json"));
 	}
 	if (!strcmp(ai->name, "session.create"))
-		json_object_set_new(responses, "401", problem_ref("The e-mail address and the password do not match an account"));
+		json_object_set_new(responses, "401", problem_ref("The e-mail address and the password do not match an account, or the second"
+								  " factor's code is missing (field code) or wrong"));
+	/* issue 24: a link of an invitation or a password reset */
+	if (!strncmp(ai->name, "link.", 5)) {
+		json_object_set_new(responses, "404", problem_ref("No such link: the token is not known"));
+		json_object_set_new(responses, "410", problem_ref("The link was used, replaced, withdrawn or has expired: the problem says which"));
+	}
 	json_t *later = problem_ref("Too many attempts: retry after the time in Retry-After");
 	json_object_set_new(later, "headers", json_pack("{s{sb s{ss} ss}}", "Retry-After", "required", 1, "schema", "type", "string",
 							 "description", "Seconds to wait before trying again."));
@@ -269,7 +280,7 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 	if (ai->flags & A_CREATE)
 		json_object_set_new(ok_headers, "Location", json_pack("{s{ss} ss}", "schema", "type", "string", "description",
 								      "Where the record made is read, when it has its own address."));
-	if (!strncmp(ai->name, "session.", 8))
+	if (!strcmp(ai->name, "session.create") || !strcmp(ai->name, "session.delete"))
 		json_object_set_new(ok_headers, "Set-Cookie", json_pack("{sb s{ss} ss}", "required", 1, "schema", "type", "string",
 									"description", "The session cookie (entente_session), set or cleared."));
 	if (json_object_size(ok_headers))

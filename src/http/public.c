@@ -417,6 +417,34 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 	html_raw(sb, "</feed>\n");
 }
 
+/* Issue 24: the keys that signed, each with its period of validity (the
+ * current one's runs on): a retired key stays here, so that what it
+ * signed can still be checked. */
+static void render_keys(struct strbuf *sb, json_t *keys)
+{
+	html_raw(sb, "<h2 id=\"keys\">Signing keys</h2>\n<p>The Ed25519 public keys that signed these checkpoints, each valid from "
+		     "its first checkpoint (or the rotation that made it) until its last. A key rotated (<code>entente keys rotate</code>) "
+		     "names its successor and signed a checkpoint covering the rotation: check with the key you hold, and its "
+		     "successors are accepted (<code>entente audit check --public-key</code>).</p>\n"
+		     "<table><thead><tr><th scope=\"col\">Public key</th><th scope=\"col\">From</th><th scope=\"col\">Until</th>"
+		     "<th scope=\"col\">Checkpoints</th><th scope=\"col\">Succeeded by</th></tr></thead><tbody>\n");
+	for (size_t i = 0; i < json_array_size(keys); i++) {
+		json_t *k = json_array_get(keys, i);
+		char n[24];
+		snprintf(n, sizeof(n), "%lld", (long long)json_integer_value(json_object_get(k, "checkpoints")));
+		html_raw(sb, "<tr><td><code>");
+		html_text(sb, str(k, "public_key"));
+		html_raw(sb, "</code></td>");
+		cell(sb, str(k, "from"));
+		cell(sb, json_is_true(json_object_get(k, "current")) ? "current" : str(k, "until"));
+		cell(sb, n);
+		html_raw(sb, "<td><code>");
+		html_text(sb, str(k, "successor"));
+		html_raw(sb, "</code></td></tr>\n");
+	}
+	html_raw(sb, "</tbody></table>\n<h2>Checkpoints</h2>\n");
+}
+
 /* Issue 11: the signed checkpoints of the audit chain, for outsiders to
  * keep: each signs "entente audit checkpoint v1\nlast_id N\ncount N\n
  * head HEX\nat TIME\n" with Ed25519. */
@@ -432,6 +460,7 @@ static void render_checkpoints(struct strbuf *sb, json_t *v)
 		foot(sb);
 		return;
 	}
+	render_keys(sb, json_object_get(v, "keys"));
 	html_raw(sb, "<table><thead><tr><th scope=\"col\">At</th><th scope=\"col\">Last event</th><th scope=\"col\">Events</th>"
 		     "<th scope=\"col\">Head</th><th scope=\"col\">Why</th><th scope=\"col\">Public key</th>"
 		     "<th scope=\"col\">Signature</th></tr></thead><tbody>\n");

@@ -254,6 +254,93 @@ static void throttle_keys(const struct proxy_client *client, const json_t *body,
 			*p = (char)(*p - 'A' + 'a');
 }
 
+static const struct proxy_client *client_of(const struct http_req *q, struct proxy_client *client, int *known);
+
+/* Issue 24: a header's value when it is printable ASCII (a User-Agent
+ * kept with a session), cut to n - 1 bytes; NULL otherwise. */
+static const char *printable(const char *v, char *out, size_t n)
+{
+	size_t k = 0;
+	if (!v)
+		return NULL;
+	for (; v[k] && k + 1 < n; k++) {
+		if (v[k] < 0x20 || v[k] > 0x7e)
+			return NULL;
+		out[k] = v[k];
+	}
+	out[k] = '\0';
+	return out;
+}
+
+/* The changes to who may sign in and how, for the security log. */
+static int account_action(const char *action)
+{
+	return !strncmp(action, "password.", 9) || !strncmp(action, "totp.", 5) || !strncmp(action, "link.", 5) ||
+	       !strncmp(action, "invitation.", 11) || !strcmp(action, "session.end") || !strcmp(action, "recovery.renew") ||
+	       !strcmp(action, "person.sessions_end");
+}
+
+/* Issue 24: the requests for a reset link, at most FORGOT_PER_ADDRESS an
+ * hour from one client and FORGOT_PER_ACCOUNT an hour for one address
+ * typed (whether or not it has an account: the answer says nothing). */
+#define FORGOT_PER_ADDRESS 10
+#define FORGOT_PER_ACCOUNT 3
+static int forgot_throttled(const struct http_req *q, struct call *call, const json_t *body, struct http_res *r)
+{
+	struct proxy_client client;
+	int known = 0, wait;
+	char account[130], address[64], key[200], ra[24];
+	throttle_keys(client_of(q, &client, &known), body, account, address);
+	snprintf(key, sizeof(key), "forgot-address|%s", address);
+	wait = rate_take(key, call->now, FORGOT_PER_ADDRESS, 3600);
+	if (!wait) {
+		snprintf(key, sizeof(key), "forgot-account|%s", account);
+		wait = rate_take(key, call->now, FORGOT_PER_ACCOUNT, 3600);
+	}
+	if (!wait)
+		return 0;
+	log_at(LV_WARN, "security: password reset refused, throttled for %d s: client %s", wait, address);
+	problem_code(r, E_THROTTLED, NULL, "too many requests for a new password: wait and try again", q->raw_path);
+	snprintf(ra, sizeof(ra), "%d", wait);
+	http__res_header(r, "Retry-After", ra);
+	return 1;
+}
+
+/* Issue 24: a session's last use, written at most every TOUCH_EVERY
+ * seconds for each session this server sees (a small table of when it
+ * last wrote; a collision only writes once more). */
+#define TOUCH_EVERY 300
+#define TOUCH_SLOTS 4096
+static struct { char hash[17]; int64_t at; } touched[TOUCH_SLOTS];
+static pthread_mutex_t touch_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void session_touch(struct store *st, const struct call *c)
+{
+	char h[65];
+	unsigned slot;
+	int due;
+	hash_hex(c->session, h);
+	slot = 0;
+	for (int i = 0; i < 8; i++)
+		slot = slot * 16 + (unsigned)(h[i] <= '9' ? h[i] - '0' : h[i] - 'a' + 10);
+	slot %= TOUCH_SLOTS;
+	pthread_mutex_lock(&touch_lock);
+	due = strncmp(touched[slot].hash, h, 16) || c->now - touched[slot].at >= TOUCH_EVERY;
+	if (due) {
+		snprintf(touched[slot].hash, sizeof(touched[slot].hash), "%.16s", h);
+		touched[slot].at = c->now;
+	}
+	pthread_mutex_unlock(&touch_lock);
+	if (!due)
+		return;
+	struct call t = { .action = "session.touch", .session = c->session, .now = c->now, .client_addr = c->client_addr };
+	struct reply rep = REPLY_INIT;
+	struct err e = ERR_INIT;
+	if (core_call(st, &t, &rep, &e) && e.code != E_UNAUTHENTICATED)
+		log_at(LV_DEBUG, "session last use not written: %s", e.detail);
+	reply_release(&rep);
+}
+
 /* ---- the handlers ---- */
 
 /* A kept page's bytes, as the response's own copy (NULL: out of memory). */
@@ -388,8 +475,13 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	struct call call = { 0 };
 	json_t *params = json_object(), *body = NULL;
 	struct store *st;
-	char cookie_buf[130], account[130], address[64];
+	char cookie_buf[130], account[130], address[64], ua[301];
+	/* a guess at a secret the server checks (a password, a code):
+	 * throttled like the sign-in (issue 24) */
 	int login = !strcmp(route->action, "session.create"), failed;
+	int guess = login || list_has("password.change,totp.confirm,totp.disable,recovery.renew", ',', route->action);
+	/* the public steps of an account take no session (issue 24) */
+	int sessionless = login || list_has("password.forgot,link.check,link.use", ',', route->action);
 	struct throttle_ticket ticket;
 
 	if ((route->flags & RF_TEXT) && metrics_peer(client_of(q, &client, &known)->addr)) {
@@ -426,12 +518,19 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		http__problem(r, &e, q->raw_path);
 		goto out;
 	}
-	if (credentials(q, &call, cookie_buf, login, r))
+	if (credentials(q, &call, cookie_buf, sessionless, r))
 		goto out;
-	if (login) {
+	call.client_addr = client_of(q, &client, &known)->addr;
+	call.user_agent = printable(http__header(q, "User-Agent"), ua, sizeof(ua));
+	if (!strcmp(route->action, "password.forgot") && forgot_throttled(q, &call, body, r))
+		goto out;
+	if (guess) {
 		/* counted before the password is hashed: simultaneous guesses
-		 * cannot all pass under the limit */
+		 * cannot all pass under the limit; a signed-in person's guess
+		 * is counted on their session */
 		throttle_keys(client_of(q, &client, &known), body, account, address);
+		if (!login)
+			snprintf(account, sizeof(account), "session:%.16s", call.session ? call.session : call.token ? call.token : "");
 		int wait = throttle_begin(account, address, call.now, &ticket);
 		if (wait) {
 			char ra[24];
@@ -444,8 +543,14 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		}
 	}
 	failed = core_call(st, &call, &rep, &e);
+	if (guess) {
+		/* a wrong guess is a failure; any other refusal is not a guess */
+		int wrong = failed && (e.code == E_BAD_CREDENTIALS || e.code == E_SECOND_FACTOR ||
+				       (e.code == E_INVALID && (!strcmp(e.field, "current_password") || !strcmp(e.field, "code") ||
+								(!login && !strcmp(e.field, "password") && strstr(e.detail, "current")))));
+		throttle_end(&ticket, account, address, call.now, !wrong);
+	}
 	if (login) {
-		throttle_end(&ticket, account, address, call.now, !failed);
 		/* the security log: every sign-in, with who and from where */
 		if (!failed || e.code == E_BAD_CREDENTIALS) {
 			watch_signin(failed ? WATCH_SIGNIN_FAILED : WATCH_SIGNIN_OK);
@@ -473,6 +578,12 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		if (ai && (ai->flags & A_WRITE) && !strncmp(ai->who, "administrator", 13))
 			log_at(LV_INFO, "security: administrative change: %s by person %lld, client %s", route->action,
 			       (long long)rep.person_id, client_of(q, &client, &known)->addr);
+		/* ... and a change to an account's access (issue 24) */
+		else if (ai && (ai->flags & A_WRITE) && account_action(route->action))
+			log_at(LV_INFO, "security: account: %s by person %lld, client %s", route->action, (long long)rep.person_id,
+			       client_of(q, &client, &known)->addr);
+		if (call.session && !sessionless)
+			session_touch(st, &call);
 		/* the cookie's Secure, for a reply that sets one */
 		int secure = secure_cookie || ((rep.session_id[0] || rep.end_session) && client_of(q, &client, &known)->https);
 		reply_json(q, r, &rep, secure);

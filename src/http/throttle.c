@@ -11,7 +11,8 @@
 #define PROBE 32
 
 struct entry {
-	char key[200];          /* "p:acct|addr", "a:acct", "i:addr", "k:acct|addr" (known good) */
+	char key[200];          /* "p:acct|addr", "a:acct", "i:addr", "k:acct|addr" (known good),
+				 * "r:kind|key" (a rate: last is its window's start, failures its count) */
 	int64_t last;           /* last failure (or success, for "k:") */
 	int64_t next_allowed;
 	int failures, inflight;
@@ -145,4 +146,28 @@ void throttle_reset(void)
 	pthread_mutex_lock(&lock);
 	memset(table, 0, sizeof(table));
 	pthread_mutex_unlock(&lock);
+}
+
+int rate_take(const char *key, int64_t now, int max, int window)
+{
+	char k[200];
+	int wait = 0;
+	snprintf(k, sizeof(k), "r:%s", key);
+	pthread_mutex_lock(&lock);
+	int s = slot(k, 1, now);
+	if (s < 0) {
+		wait = 1; /* the table is full of attempts in flight: later */
+	} else {
+		struct entry *e = &table[s];
+		if (now - e->last >= window) {
+			e->last = now;
+			e->failures = 0;
+		}
+		if (e->failures >= max)
+			wait = (int)(e->last + window - now > 0 ? e->last + window - now : 1);
+		else
+			e->failures++;
+	}
+	pthread_mutex_unlock(&lock);
+	return wait;
 }

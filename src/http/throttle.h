@@ -32,6 +32,11 @@ struct throttle_ticket {
 int throttle_begin(const char *account, const char *address, int64_t now, struct throttle_ticket *t);
 /* End an attempt begun: ok 1 for a right password. */
 void throttle_end(const struct throttle_ticket *t, const char *account, const char *address, int64_t now, int ok);
+/* Issue 24: a count per key in a fixed window (the requests for a
+ * password-reset link, by address and by account): 0 when one more may go
+ * on (it is counted), else the seconds until the window ends. */
+int rate_take(const char *key, int64_t now, int max, int window);
+
 /* Forget everything (tests). */
 void throttle_reset(void);
 

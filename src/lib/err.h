@@ -21,6 +21,8 @@
   X(BAD_REQUEST,         400, "Malformed HTTP request",                    NULL) \
   X(UNAUTHENTICATED,     401, "Authentication required",                   NULL) \
   X(BAD_CREDENTIALS,     401, "Invalid credentials",                       NULL) \
+  X(SECOND_FACTOR,       401, "A code from your authenticator is required", NULL) \
+  X(TWO_FACTOR_REQUIRED, 403, "Two-factor sign-in is required for your role", NULL) \
   X(CSRF,                403, "Missing or invalid CSRF token",             NULL) \
   X(FORBIDDEN,           403, "Forbidden",                                 NULL) \
   X(FIELD_FORBIDDEN,     403, "This field is not yours to set",            NULL) \
@@ -35,6 +37,7 @@
   X(MEDIA_TYPE,          415, "Unsupported media type",                    NULL) \
   X(EXPECTATION,         417, "Expectation failed",                        NULL) \
   X(PRECONDITION_REQUIRED, 428, "If-Match required",                       "R13") \
+  X(LINK_GONE,           410, "This link has expired or was already used", NULL) \
   X(THROTTLED,           429, "Too many attempts",                         NULL) \
   X(HEAD_TOO_LARGE,      431, "Request header fields too large",           NULL) \
   X(R1_OWNER,            409, "Owner must be an active Alliance Committee member", "R1") \

@@ -199,6 +199,7 @@ static const char *why(const char *reason)
 		{ "body_chair", "you chair the body concerned" },
 		{ "participants", "you take part in the meeting" },
 		{ "digest", "you chose a daily digest of your notifications" },
+		{ "account", "it concerns your own account" },
 		{ "handoff", "this address is configured in entente's settings to receive the hand-offs of R9 and R25" },
 	};
 	for (size_t i = 0; i < sizeof(w) / sizeof(w[0]); i++)

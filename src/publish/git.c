@@ -203,8 +203,10 @@ static int commit_version(git_repository *repo, const json_t *v, const struct pu
 		git_fail(e, "writing the tree");
 		goto out;
 	}
-	if (git_signature_new(&author, *str(owner, "name") ? str(owner, "name") : "unknown",
-			      *str(owner, "email") ? str(owner, "email") : "unknown@invalid", (git_time_t)t, 0) ||
+	/* the owner by name, with the publisher's address: theirs is not
+	 * published (issue 24: the public record carries no personal e-mail
+	 * address; git wants one) */
+	if (git_signature_new(&author, *str(owner, "name") ? str(owner, "name") : "unknown", pc->committer_email, (git_time_t)t, 0) ||
 	    git_signature_new(&committer, pc->committer_name, pc->committer_email, (git_time_t)t, 0)) {
 		git_fail(e, "signatures");
 		goto out;

@@ -1,9 +1,11 @@
 /* The checkpoint signer (see seal.h). */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -188,10 +190,11 @@ int seal_checkpoint(struct store *st, const char *key_path, const char *reason, 
 	int ret = -1;
 	if (load(key_path, sk, e))
 		return -1;
-	if (call(st, "audit.head", NULL, &head, e) || call(st, "checkpoint.list", NULL, &list, e))
+	/* the newest checkpoint alone (checkpoint.list reads them all, for the keys' periods) */
+	if (call(st, "audit.head", NULL, &head, e) || call(st, "checkpoint.last", NULL, &list, e))
 		goto out;
-	json_t *last = json_array_get(json_object_get(list, "items"), 0);
-	if (!force && last && json_integer_value(json_object_get(last, "last_id")) == json_integer_value(json_object_get(head, "last_id"))) {
+	json_t *last_id = json_object_get(list, "last_id");
+	if (!force && json_is_integer(last_id) && json_integer_value(last_id) == json_integer_value(json_object_get(head, "last_id"))) {
 		ret = 0; /* nothing new since */
 		goto out;
 	}
@@ -244,6 +247,109 @@ int seal_ballots(struct store *st, const char *key_path, struct err *e)
 	return made;
 }
 
+/* ---- issue 24: rotating the key ---- */
+
+static int same(const char *a, const char *b) { return a && b && !strcmp(a, b); }
+
+/* Whether the chain records old's rotation to next already (a rotation
+ * cut short after its event, resumed): 1, 0 when not, -1 on failure. */
+static int rotation_recorded(struct store *st, const char *old, const char *next, struct err *e)
+{
+	json_t *list = NULL, *k;
+	size_t i;
+	int found = 0;
+	if (call(st, "checkpoint.list", NULL, &list, e))
+		return -1;
+	json_array_foreach(json_object_get(list, "keys"), i, k)
+		found |= same(json_string_value(json_object_get(k, "public_key")), old) &&
+			 same(json_string_value(json_object_get(k, "successor")), next);
+	json_decref(list);
+	return found;
+}
+
+static int rotation_record(struct store *st, const struct seal_rotation *r, struct err *e)
+{
+	json_t *b = json_pack("{ss ss}", "old_public_key", r->old_key, "new_public_key", r->new_key);
+	int bad = call(st, CORE_KEY_ROTATION, b, NULL, e);
+	json_decref(b);
+	return bad;
+}
+
+/* The old key file kept as KEY.retired-<UTC time> (".2"... when a key
+ * was retired in the same second): a second name for it (link), so that
+ * KEY names a key at every moment, until the new one replaces it. */
+static int key_retire(const char *key_path, char *out, size_t n, struct err *e)
+{
+	char stamp[32];
+	time_t now = time(NULL);
+	strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
+	for (int i = 1; i < 10; i++) {
+		if (i == 1)
+			snprintf(out, n, "%s.retired-%s", key_path, stamp);
+		else
+			snprintf(out, n, "%s.retired-%s.%d", key_path, stamp, i);
+		if (!link(key_path, out))
+			return chmod(out, 0600) ? err_set(e, E_UNAVAILABLE, "signing-key", "cannot make %s 0600: %s", out, strerror(errno)) : 0;
+		if (errno != EEXIST)
+			break;
+	}
+	return err_set(e, E_UNAVAILABLE, "signing-key", "cannot keep the old key %s as %s: %s", key_path, out, strerror(errno));
+}
+
+int seal_key_rotate(struct store *st, const char *key_path, struct seal_rotation *r, struct err *e)
+{
+	char next[1100];
+	int made, recorded;
+	memset(r, 0, sizeof(*r));
+	snprintf(next, sizeof(next), "%s.new", key_path);
+	if (seal_public_key(key_path, r->old_key, e) || (made = seal_key_ensure(next, e)) < 0 || seal_public_key(next, r->new_key, e))
+		return -1;
+	r->resumed = !made;
+	/* the event first, then the old key's last checkpoint, which covers
+	 * it: the old key vouches for the new (core_chain_check) */
+	if ((recorded = rotation_recorded(st, r->old_key, r->new_key, e)) < 0 || (!recorded && rotation_record(st, r, e)) ||
+	    seal_checkpoint(st, key_path, "signing key rotated: the last checkpoint under this key", 1, e) < 0 ||
+	    key_retire(key_path, r->retired, sizeof(r->retired), e))
+		return -1;
+	if (rename(next, key_path))
+		return err_set(e, E_UNAVAILABLE, "signing-key", "cannot put the new key %s in place of %s: %s", next, key_path, strerror(errno));
+	/* the first checkpoint under the new key moves the rollback witness
+	 * (KEY.last-checkpoint) past the rotation, so serve starts as usual */
+	return seal_checkpoint(st, key_path, "signing key rotated: the first checkpoint under this key", 1, e) < 0 ? -1 : 0;
+}
+
+static int by_name(const void *a, const void *b)
+{
+	return strcmp(json_string_value(*(json_t *const *)a), json_string_value(*(json_t *const *)b));
+}
+
+json_t *seal_retired_keys(const char *key_path)
+{
+	char dir[1100] = "", prefix[1100];
+	json_t *out = json_array();
+	const char *slash = strrchr(key_path, '/');
+	if (slash) /* dir: key_path's directory with its slash, "" for the working directory */
+		snprintf(dir, sizeof(dir), "%.*s", (int)(slash - key_path) + 1, key_path);
+	snprintf(prefix, sizeof(prefix), "%s.retired-", slash ? slash + 1 : key_path);
+	DIR *d = opendir(*dir ? dir : ".");
+	for (struct dirent *de; d && (de = readdir(d));)
+		if (!strncmp(de->d_name, prefix, strlen(prefix)))
+			json_array_append_new(out, json_sprintf("%s%s", dir, de->d_name));
+	if (d)
+		closedir(d);
+	/* the UTC time in the name: the oldest first */
+	size_t n = json_array_size(out);
+	json_t **items = calloc(n ? n : 1, sizeof(*items));
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(out, i));
+	qsort(items, n, sizeof(*items), by_name);
+	json_array_clear(out);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(out, items[i]);
+	free(items);
+	return out;
+}
+
 /* ---- the worker thread of entente serve ---- */
 
 static struct {
@@ -280,13 +386,13 @@ static void seal_task(void *arg, volatile int *stop)
 	if (now_tip == worker.seen && time(NULL) - worker.last < (time_t)worker.interval_s)
 		return;
 	int failed = 0;
-	if (call(worker.st, "audit.head", NULL, &head, &e) || call(worker.st, "checkpoint.list", NULL, &list, &e)) {
+	if (call(worker.st, "audit.head", NULL, &head, &e) || call(worker.st, "checkpoint.last", NULL, &list, &e)) {
 		log_line("seal: %s", e.detail);
 	} else {
-		json_t *cp = json_array_get(json_object_get(list, "items"), 0);
-		const char *why = NULL;
-		if (!cp || json_integer_value(json_object_get(head, "published_versions")) >
-				   json_integer_value(json_object_get(cp, "published_versions")))
+		const char *why = NULL; /* list: the newest checkpoint, its fields null when there is none */
+		if (!json_is_integer(json_object_get(list, "last_id")) ||
+		    json_integer_value(json_object_get(head, "published_versions")) >
+			    json_integer_value(json_object_get(list, "published_versions")))
 			why = "published";
 		else if (time(NULL) - worker.last >= (time_t)worker.interval_s)
 			why = "interval";

@@ -32,6 +32,21 @@ int seal_rollback_accept(struct store *st, const char *key_path, const json_t *w
 /* Sign the seals of the ballots closed since (their receipts' chain head,
  * length and tally, issue 11); how many were signed, -1 on failure. */
 int seal_ballots(struct store *st, const char *key_path, struct err *e);
+/* Issue 24: entente keys rotate. The chain records the rotation (old and
+ * new public key), the old key signs a last checkpoint covering it, the
+ * old key file is kept as KEY.retired-<UTC time> (0600), the new key
+ * (made first as KEY.new) takes KEY, and signs a checkpoint, which renews
+ * the rollback witness. The caller holds the database (DB.lock). A
+ * rotation cut short resumes with KEY.new. */
+struct seal_rotation {
+	char old_key[65], new_key[65]; /* public keys, hex */
+	char retired[1200];            /* where the old key file is kept */
+	int resumed;                   /* KEY.new was there: an interrupted rotation finished */
+};
+int seal_key_rotate(struct store *st, const char *key_path, struct seal_rotation *r, struct err *e);
+/* The retired key files beside key_path (KEY.retired-*), oldest first: a
+ * new array of paths (for entente backup). */
+json_t *seal_retired_keys(const char *key_path);
 /* entente serve: checkpoints when a version is published (establishment,
  * amendment, review, removal) and every interval_s when the chain moved;
  * the closed ballots' seals as soon as they close. */

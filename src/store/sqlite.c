@@ -897,18 +897,27 @@ static int s_migrate(struct store *st, int *applied, struct err *e)
 			char detail[sizeof(e->detail)];
 			snprintf(detail, sizeof(detail), "%s", e->detail);
 			/* its work is there but its record is not (a copy made
-			 * between the two, a record deleted): record it */
-			if (schema_is_version(s, i + 1)) {
-				struct err again = ERR_INIT;
-				if (exec(s, mark, &again))
-					return err_set(e, E_INTERNAL, NULL, "migration %d: %s", i + 1, again.detail);
-				st->migrations_recorded++;
+			 * between the two, records deleted): the schema is
+			 * exactly that of a later version k, so every migration
+			 * up to k ran; record them */
+			int k = i + 1;
+			while (k <= known && !schema_is_version(s, k))
+				k++;
+			if (k <= known) {
+				for (int j = i + 1; j <= k; j++) {
+					struct err again = ERR_INIT;
+					snprintf(mark, sizeof(mark), "INSERT INTO schema_migrations (version) VALUES (%d)", j);
+					if (exec(s, mark, &again))
+						return err_set(e, E_INTERNAL, NULL, "migration %d: %s", j, again.detail);
+					st->migrations_recorded++;
+				}
+				i = k - 1;
 				continue;
 			}
 			return err_set(e, E_INTERNAL, NULL,
-				       "migration %d: %s; the schema is neither version %d's nor version %d's (changed outside entente?); "
+				       "migration %d: %s; the schema is neither version %d's nor that of a later one (changed outside entente?); "
 				       "nothing was changed: restore a backup",
-				       i + 1, detail, i, i + 1);
+				       i + 1, detail, i);
 		}
 		count++;
 	}

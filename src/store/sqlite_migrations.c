@@ -842,6 +842,47 @@ static const char m22_example_addresses[] =
 	"UPDATE settings SET value = 'press@example.org' WHERE key = 'press_address' AND value = 'press@dmtf.org'"
 	" AND NOT EXISTS (SELECT 1 FROM organizations);";
 
+/* Issue 24: people manage their own access. Single-use links (an
+ * invitation, valid 7 days; a password reset, valid one hour) kept as the
+ * hash of their token; sessions say where and with what they were opened
+ * and when last used (that column alone does not renew the people stamp:
+ * it changes every few minutes); TOTP (RFC 6238) with the last time step
+ * used, so that a code is taken once; recovery codes kept hashed; the
+ * audit names the person an operator acted for (--as). */
+static const char m23_accounts[] =
+	"ALTER TABLE people ADD COLUMN password_changed_at TEXT;"
+	"ALTER TABLE people ADD COLUMN totp_secret TEXT;"
+	"ALTER TABLE people ADD COLUMN totp_enabled_at TEXT;"
+	"ALTER TABLE people ADD COLUMN totp_last_step INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN address TEXT;"
+	"ALTER TABLE sessions ADD COLUMN user_agent TEXT;"
+	"ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;"
+	"ALTER TABLE sessions ADD COLUMN second_factor BOOLEAN NOT NULL DEFAULT 0;"
+	"ALTER TABLE sessions ADD COLUMN enrol_only BOOLEAN NOT NULL DEFAULT 0;"
+	"DROP TRIGGER stamps_sessions_update;"
+	"CREATE TRIGGER stamps_sessions_update AFTER UPDATE OF person_id, id_hash, csrf, expires_at, enrol_only ON sessions"
+	" BEGIN UPDATE stamps SET people = random(); END;"
+	"CREATE TABLE account_links ("
+	" id INTEGER PRIMARY KEY,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" purpose TEXT NOT NULL CHECK (purpose IN ('invitation','reset')),"
+	" token_hash TEXT NOT NULL UNIQUE,"
+	" created_by INTEGER REFERENCES people(id),"
+	" created_at TEXT NOT NULL,"
+	" expires_at INTEGER NOT NULL,"
+	" used_at TEXT,"
+	" revoked_at TEXT);"
+	"CREATE INDEX account_links_person ON account_links(person_id, purpose);"
+	"CREATE TABLE recovery_codes ("
+	" id INTEGER PRIMARY KEY,"
+	" person_id INTEGER NOT NULL REFERENCES people(id),"
+	" code_hash TEXT NOT NULL,"
+	" created_at TEXT NOT NULL,"
+	" used_at TEXT);"
+	"CREATE INDEX recovery_codes_person ON recovery_codes(person_id);"
+	"ALTER TABLE audit ADD COLUMN on_behalf_id INTEGER;"
+	"INSERT OR IGNORE INTO settings (key, value) VALUES ('two_factor_roles', '');";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -865,5 +906,6 @@ const char *const store__sqlite_migrations[] = {
 	m20_member_companies,
 	m21_drafting_target,
 	m22_example_addresses,
+	m23_accounts,
 	NULL,
 };

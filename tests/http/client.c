@@ -594,3 +594,81 @@ long server_metric(struct server *s, const char *name)
 	resp_free(&r);
 	return v;
 }
+
+/* ---- the SMTP sink (tests/smtp/sink.py) ---- */
+
+/* A free loopback port (bound, read, released). */
+int free_port(void)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t l = sizeof(a);
+	int fd = socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(bind(fd, (struct sockaddr *)&a, sizeof(a)), 0);
+	getsockname(fd, (struct sockaddr *)&a, &l);
+	close(fd);
+	return ntohs(a.sin_port);
+}
+
+void sink_start(struct sink *k, const struct server *s, int port)
+{
+	sink_start_with(k, s, port, NULL);
+}
+
+/* extra: more options of the sink (--auth U:P, --tls CERT:KEY, --smtps), NULL-terminated. */
+void sink_start_with(struct sink *k, const struct server *s, int port, const char *const *extra)
+{
+	char ports[16];
+	k->port = port;
+	snprintf(ports, sizeof(ports), "%d", port);
+	snprintf(k->out, sizeof(k->out), "%s/mail.jsonl", s->dir);
+	snprintf(k->ready, sizeof(k->ready), "%s/sink.ready", s->dir);
+	snprintf(k->url, sizeof(k->url), "smtp://127.0.0.1:%d", port);
+	unlink(k->ready);
+	k->pid = fork();
+	assert_true(k->pid >= 0);
+	if (k->pid == 0) {
+		const char *argv[20] = { "python3", "tests/smtp/sink.py", "--port", ports, "--out", k->out, "--ready", k->ready, "--slow", "4" };
+		int n = 10;
+		for (int i = 0; extra && extra[i] && n < 19; i++)
+			argv[n++] = extra[i];
+		argv[n] = NULL;
+		execv("/usr/bin/python3", (char *const *)argv);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) {
+		if (!access(k->ready, F_OK))
+			return;
+		usleep(50000);
+	}
+	fail_msg("the SMTP sink did not start");
+}
+
+void sink_stop(struct sink *k)
+{
+	int st;
+	if (k->pid <= 0)
+		return;
+	kill(k->pid, SIGTERM);
+	waitpid(k->pid, &st, 0);
+	k->pid = 0;
+}
+
+/* Every message the sink accepted, as parsed by Python. */
+json_t *received(const struct sink *k)
+{
+	json_t *all = json_array();
+	FILE *f = fopen(k->out, "r");
+	char *line = NULL;
+	size_t n = 0;
+	while (f && getline(&line, &n, f) > 0) {
+		json_t *m = json_loads(line, 0, NULL);
+		if (m)
+			json_array_append_new(all, m);
+	}
+	free(line);
+	if (f)
+		fclose(f);
+	return all;
+}
+

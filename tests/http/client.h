@@ -100,4 +100,21 @@ const char *jids(json_t *o);
 /* Assert a problem with a rule. */
 #define expect_rule(r, code, rule) do { expect_status(r, code); assert_non_null(jstr((r).json, "rule")); assert_string_equal(jstr((r).json, "rule"), rule); } while (0)
 
+/* The SMTP sink of the suite (tests/smtp/sink.py): every message it
+ * accepts is a line of JSON in out, as Python parsed it. */
+struct sink {
+	pid_t pid;
+	int port;
+	char out[256], ready[256], url[64];
+};
+/* A free loopback port (bound, read, released). */
+int free_port(void);
+/* Start the sink on port, its files in s's directory; extra: more of its
+ * options (--auth U:P, --tls CERT:KEY, --smtps), NULL-terminated. */
+void sink_start(struct sink *k, const struct server *s, int port);
+void sink_start_with(struct sink *k, const struct server *s, int port, const char *const *extra);
+void sink_stop(struct sink *k);
+/* Every message the sink accepted (a new array). */
+json_t *received(const struct sink *k);
+
 #endif

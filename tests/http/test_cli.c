@@ -474,7 +474,8 @@ static void test_a_partners_act_needs_a_representative(void **state)
 	fclose(f);
 	assert_non_null(strstr(err, "--as"));
 	assert_int_equal(cli(&S, out, sizeof(out), "delegation agree --id 1 --rules-version 2 --as sam@snia.example"), 0);
-	assert_non_null(strstr(out, "sam@snia.example")); /* agreed_by: the representative */
+	/* agreed_by: the representative, and that the operator entered it (issue 24) */
+	assert_non_null(strstr(out, "on behalf of Sam Patel"));
 }
 
 int main(void)

@@ -79,7 +79,7 @@ static void send_all(int fd, const char *p, size_t n)
  * below 64 bytes, n bytes of '{', which must be refused as malformed JSON. */
 static char *sign_in_body(size_t n)
 {
-	static const char json[] = "{\"email\":\"vp@dmtf.example\",\"password\":\"entente-demo\"";
+	static const char json[] = "{\"email\":\"vp@dmtf.example\",\"password\":\"demo-alliance\"";
 	char *b = malloc(n + 1);
 	assert_non_null(b);
 	if (n < 64) {

@@ -415,7 +415,7 @@ static void test_a_refusal_is_read_by_a_client_that_sent_at_once(void **state)
 /* ---- 5. sign-in ---- */
 
 static const char *wrong = "{\"email\":\"tc@dmtf.example\",\"password\":\"not-the-one\"}";
-static const char *right = "{\"email\":\"tc@dmtf.example\",\"password\":\"entente-demo\"}";
+static const char *right = "{\"email\":\"tc@dmtf.example\",\"password\":\"demo-alliance\"}";
 static pthread_barrier_t barrier;
 static long statuses[40];
 

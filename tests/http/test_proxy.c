@@ -29,7 +29,7 @@
 
 #include "http/client.h"
 
-#define RIGHT "{\"email\":\"vp@dmtf.example\",\"password\":\"entente-demo\"}"
+#define RIGHT "{\"email\":\"vp@dmtf.example\",\"password\":\"demo-alliance\"}"
 
 static struct server S;        /* behind nginx */
 static char dir[128] = "";     /* the certificate, nginx's configuration, logs and temp files */
@@ -46,18 +46,6 @@ static const char *find_nginx(void)
 		if (!access(places[i], X_OK))
 			return places[i];
 	return NULL;
-}
-
-static int free_port(void)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	socklen_t len = sizeof(a);
-	int fd = socket(AF_INET, SOCK_STREAM, 0), port = 0;
-	if (fd >= 0 && !bind(fd, (struct sockaddr *)&a, sizeof(a)) && !getsockname(fd, (struct sockaddr *)&a, &len))
-		port = ntohs(a.sin_port);
-	if (fd >= 0)
-		close(fd);
-	return port;
 }
 
 static int port_open(int port)

@@ -101,7 +101,8 @@ static void test_published_versions_in_git(void **state)
 	assert_non_null(strstr(out, "- Greta Green (board_rep)"));
 	assert_null(strstr(out, "greta@tgg.example")); /* addresses stay private */
 	assert_int_equal(git(out, sizeof(out), "log -1 --format='%%an <%%ae>|%%cn|%%s' tgg-wr-3-1.0.0"), 0);
-	assert_non_null(strstr(out, "Owen Ortiz <owner@dmtf.example>|entente|TGG WR 3 1.0.0: Approved by the Board"));
+	/* the owner by name, with the publisher's address, not theirs (issue 24) */
+	assert_non_null(strstr(out, "Owen Ortiz <entente@localhost>|entente|TGG WR 3 1.0.0: Approved by the Board"));
 	assert_int_equal(git(out, sizeof(out), "log -1 --format=%%B tgg-wr-3-1.0.0"), 0);
 	assert_non_null(strstr(out, "Board approval: "));
 	assert_int_equal(git(out, sizeof(out), "symbolic-ref HEAD"), 0);

@@ -32,6 +32,7 @@
 #include "core/domain/table1.h"
 #include "core/domain/verify.h"
 #include "core/domain/wr.h"
+#include "core/engine/account.h"
 #include "core/engine/actor.h"
 #include "core/engine/auth.h"
 #include "core/engine/chain.h"
@@ -44,6 +45,7 @@
 #include "core/engine/process.h"
 #include "core/engine/settings.h"
 #include "core/engine/tasks.h"
+#include "core/engine/twofactor.h"
 
 #define R  0u
 #define W  A_WRITE
@@ -55,9 +57,46 @@ const struct action core__actions[] = {
 	/* name, flags, who, rule, summary, body, query | grants, scope, run */
 	{ { "session.create", W | A_PUBLIC | A_NEW, "anyone", NULL, "sign in", core__session_spec, NULL },
 	  0, core__scope_none, core__session_create },
-	{ { "session.delete", W | A_EMPTY, "the signed-in person", NULL, "sign out", NULL, NULL },
+	{ { "session.delete", W | A_EMPTY | A_ENROL, "the signed-in person", NULL, "sign out", NULL, NULL },
 	  G_ANY, core__scope_none, core__session_delete },
-	{ { "me.get", R, "the signed-in person", NULL, "see who they are", NULL, NULL },
+	/* issue 24: people manage their own access (engine/account.c, twofactor.c) */
+	{ { "session.list", R | A_ENROL, "the signed-in person", NULL, "list their sessions", NULL, NULL },
+	  G_ANY, core__scope_none, core__session_list },
+	{ { "session.end", W | A_EMPTY | A_ENROL, "the signed-in person", NULL, "end one of their sessions", NULL, NULL },
+	  G_ANY, core__scope_none, core__session_end },
+	{ { "session.touch", W | A_ENROL | A_UNAUDITED, "the server, for the session of a request", NULL, "note when a session was last used", NULL, NULL },
+	  G_ANY, core__scope_none, core__session_touch },
+	{ { "person.sessions_end", W, "administrator", NULL, "end every session of a person", NULL, NULL },
+	  G_ADMIN, core__scope_person, core__person_sessions_end },
+	{ { "password.change", W | A_BODY, "the signed-in person", NULL, "change their password", core__password_change_spec, NULL },
+	  G_ANY, core__scope_none, core__password_change },
+	{ { "password.forgot", W | A_PUBLIC | A_BODY, "anyone", NULL, "ask for a link to choose a new password", core__forgot_spec, NULL },
+	  0, core__scope_none, core__password_forgot },
+	{ { "link.check", R | A_PUBLIC | A_BODY, "whoever holds the link", NULL, "check an invitation or password-reset link", core__link_spec, NULL },
+	  0, core__scope_none, core__link_check },
+	{ { "link.use", W | A_PUBLIC | A_BODY, "whoever holds the link", NULL, "choose a password with an invitation or password-reset link", core__link_use_spec, NULL },
+	  0, core__scope_none, core__link_use },
+	{ { "invitation.create", W | A_NEW, "administrator, VP of Alliances (partners' representatives)", NULL, "invite a person", core__invitation_spec, NULL },
+	  G_ADMIN | G_VP, core__scope_none, core__invitation_create },
+	{ { "invitation.list", R, "administrator, VP of Alliances (partners' representatives)", NULL, "list invitations", NULL, NULL },
+	  G_ADMIN | G_VP, core__scope_none, core__invitation_list },
+	{ { "invitation.resend", W, "administrator, VP of Alliances (partners' representatives)", NULL, "send an invitation again, with a new link", NULL, NULL },
+	  G_ADMIN | G_VP, core__scope_none, core__invitation_resend },
+	{ { "invitation.revoke", W, "administrator, VP of Alliances (partners' representatives)", NULL, "withdraw an invitation", NULL, NULL },
+	  G_ADMIN | G_VP, core__scope_none, core__invitation_revoke },
+	{ { "totp.enrol", W | A_CREATE | A_ENROL, "the signed-in person", NULL, "begin two-factor sign-in: a new key for an authenticator app", NULL, NULL },
+	  G_ANY, core__scope_none, core__totp_enrol },
+	{ { "totp.confirm", W | A_BODY | A_ENROL, "the signed-in person", NULL, "turn two-factor sign-in on with a code of the app", core__totp_confirm_spec, NULL },
+	  G_ANY, core__scope_none, core__totp_confirm },
+	{ { "totp.disable", W | A_BODY, "the signed-in person", NULL, "turn two-factor sign-in off", core__totp_password_spec, NULL },
+	  G_ANY, core__scope_none, core__totp_disable },
+	{ { "recovery.renew", W | A_BODY, "the signed-in person", NULL, "make new recovery codes", core__totp_password_spec, NULL },
+	  G_ANY, core__scope_none, core__recovery_renew },
+	{ { "totp.reset", W, "administrator", NULL, "remove a person's second factor (a lost device)", NULL, NULL },
+	  G_ADMIN, core__scope_person, core__totp_reset },
+	{ { "me.export", R, "the signed-in person", NULL, "download what the system holds about them", NULL, NULL },
+	  G_ANY, core__scope_none, core__me_export },
+	{ { "me.get", R | A_ENROL, "the signed-in person", NULL, "see who they are", NULL, NULL },
 	  G_ANY, core__scope_none, core__me_get },
 	{ { "me.update", W, "the signed-in person", NULL, "change their notification preferences", core__me_spec, NULL },
 	  G_ANY, core__scope_none, core__me_update },
@@ -189,6 +228,10 @@ const struct action core__actions[] = {
 	  G_ADMIN, core__scope_none, core__audit_export },
 	{ { "checkpoint.record", W | A_CREATE, "the server's signer", NULL, "record a signed checkpoint of the audit chain", core__checkpoint_spec, NULL },
 	  G_SYSTEM, core__scope_none, core__checkpoint_record },
+	/* issue 24: entente keys rotate (seal.c); CORE_KEY_ROTATION */
+	{ { "signing_key.rotate", W | A_BODY, "the server's signer", NULL, "record that the checkpoint signing key was rotated (issue 24)",
+	    core__key_rotate_spec, NULL },
+	  G_SYSTEM, core__scope_none, core__key_rotate },
 	{ { "checkpoint.last", R, "the server", NULL, "the newest checkpoint's event and time, and the chain's last event", NULL, NULL },
 	  G_SYSTEM, core__scope_none, core__checkpoint_last },
 	{ { "checkpoint.list", R | A_PUBLIC, "anyone", NULL, "read the signed checkpoints of the audit chain", NULL, NULL },

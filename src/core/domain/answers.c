@@ -43,11 +43,65 @@ struct answer {
 	" \"properties\": {\"text\": {\"type\": \"string\"}, \"url\": {\"type\": \"string\"}, \"version\": {\"type\": \"string\"}}," \
 	" \"required\": [\"version\"]}}, \"required\": [\"participants\", \"records\", \"halted\", \"halted_by\", \"ip_policy\"]}"
 
+/* What ending sessions answers (issue 24). */
+#define SESSIONS_ENDED "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"sessions_ended\": {\"type\": \"integer\"}}," \
+	" \"required\": [\"id\", \"sessions_ended\"], \"additionalProperties\": false}"
+
 /* First match wins: exact names before the prefixes they share. */
 static const struct answer answers[] = {
 	{ "session.create", "Session", NULL, NULL,
 	  "{\"type\": \"object\", \"properties\": {\"person\": " REF("PersonPublic") ", \"csrf_token\": {\"type\": \"string\"},"
-	  " \"expires_at\": {\"type\": \"string\", \"format\": \"date-time\"}}, \"required\": [\"person\", \"csrf_token\", \"expires_at\"],"
+	  " \"expires_at\": {\"type\": \"string\", \"format\": \"date-time\"}, \"two_factor_required\": {\"type\": \"boolean\","
+	  " \"description\": \"The person's role requires a second factor they have not set up: the session may only enrol one.\"}},"
+	  " \"required\": [\"person\", \"csrf_token\", \"expires_at\", \"two_factor_required\"], \"additionalProperties\": false}" },
+	/* issue 24: accounts */
+	{ "session.list", "SessionRow", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"browser\": {\"type\": \"string\"},"
+	  " \"address\": {\"type\": \"string\"}, \"created_at\": " TIME ", \"last_used_at\": " TIME ", \"expires_at\": " TIME ","
+	  " \"user_agent\": {\"type\": [\"string\", \"null\"]}, \"current\": {\"type\": \"boolean\"}, \"second_factor\": {\"type\": \"boolean\"}},"
+	  " \"required\": [\"id\", \"browser\", \"address\", \"created_at\", \"last_used_at\", \"expires_at\", \"user_agent\", \"current\","
+	  " \"second_factor\"], \"additionalProperties\": false}" },
+	{ "person.sessions_end", "SessionsEnded", NULL, NULL, SESSIONS_ENDED },
+	{ "password.change", "SessionsEnded", NULL, NULL, SESSIONS_ENDED },
+	{ "password.forgot", "ResetRequested", NULL, NULL,
+	  "{\"type\": \"object\", \"description\": \"The same whether or not an account has the address.\","
+	  " \"properties\": {\"note\": {\"type\": \"string\"}}, \"required\": [\"note\"], \"additionalProperties\": false}" },
+	{ "link.check", "AccountLinkCheck", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"purpose\": {\"type\": \"string\", \"enum\": [\"invitation\", \"reset\"]},"
+	  " \"state\": {\"type\": \"string\"}, \"expires_at\": " TIME ", \"created_at\": " TIME ", \"used_at\": " NTIME ","
+	  " \"revoked_at\": " NTIME ", \"name\": {\"type\": \"string\"}, \"email\": {\"type\": \"string\"}, \"org_id\": {\"type\": \"integer\"}},"
+	  " \"required\": [\"purpose\", \"state\", \"expires_at\", \"name\", \"email\"], \"additionalProperties\": false}" },
+	{ "link.use", "AccountLinkUsed", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"purpose\": {\"type\": \"string\", \"enum\": [\"invitation\", \"reset\"]},"
+	  " \"person\": " REF("PersonPublic") "}, \"required\": [\"purpose\", \"person\"], \"additionalProperties\": false}" },
+	{ "invitation.", "Invitation", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"person_id\": {\"type\": \"integer\"},"
+	  " \"state\": {\"type\": \"string\", \"enum\": [\"open\", \"used\", \"revoked\", \"expired\"]}, \"expires_at\": " TIME ","
+	  " \"created_at\": " TIME ", \"used_at\": " NTIME ", \"revoked_at\": " NTIME ", \"name\": {\"type\": \"string\"},"
+	  " \"email\": {\"type\": \"string\"}, \"org_id\": {\"type\": \"integer\"}},"
+	  " \"required\": [\"id\", \"person_id\", \"state\", \"expires_at\", \"created_at\", \"used_at\", \"revoked_at\", \"name\", \"email\","
+	  " \"org_id\"], \"additionalProperties\": false}" },
+	{ "totp.enrol", "TwoFactorEnrolment", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"secret\": {\"type\": \"string\", \"description\": \"Base32, for typing into an app.\"},"
+	  " \"otpauth_uri\": {\"type\": \"string\"}, \"qr_svg\": {\"type\": \"string\", \"description\": \"The otpauth URI as a QR code (SVG).\"},"
+	  " \"note\": {\"type\": \"string\"}}, \"required\": [\"secret\", \"otpauth_uri\", \"qr_svg\", \"note\"], \"additionalProperties\": false}" },
+	{ "totp.confirm", "TwoFactorOn", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"enabled_at\": " TIME ", \"recovery_codes\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+	  " \"note\": {\"type\": \"string\"}}, \"required\": [\"enabled_at\", \"recovery_codes\", \"note\"], \"additionalProperties\": false}" },
+	{ "recovery.renew", "RecoveryCodes", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"recovery_codes\": {\"type\": \"array\", \"items\": {\"type\": \"string\"}},"
+	  " \"note\": {\"type\": \"string\"}}, \"required\": [\"recovery_codes\", \"note\"], \"additionalProperties\": false}" },
+	{ "totp.", "TwoFactorOff", NULL, NULL,
+	  "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"two_factor\": {\"type\": \"boolean\"}},"
+	  " \"required\": [\"id\", \"two_factor\"], \"additionalProperties\": false}" },
+	{ "me.export", "PersonalData", NULL, NULL,
+	  "{\"type\": \"object\", \"description\": \"What the system holds about the person asking, without any secret.\","
+	  " \"properties\": {\"format\": {\"type\": \"string\"}, \"exported_at\": " TIME ", \"person\": {\"type\": \"object\"},"
+	  " \"officer_roles\": {\"type\": \"array\"}, \"seats\": {\"type\": \"array\"}, \"sessions\": {\"type\": \"array\"},"
+	  " \"tokens\": {\"type\": \"array\"}, \"account_links\": {\"type\": \"array\"}, \"votes\": {\"type\": \"array\"},"
+	  " \"comments\": {\"type\": \"array\"}, \"actions\": {\"type\": \"array\"}, \"actions_on_your_behalf\": {\"type\": \"array\"},"
+	  " \"mail\": {\"type\": \"array\"}}, \"required\": [\"format\", \"exported_at\", \"person\", \"officer_roles\", \"seats\","
+	  " \"sessions\", \"tokens\", \"account_links\", \"votes\", \"comments\", \"actions\", \"actions_on_your_behalf\", \"mail\"],"
 	  " \"additionalProperties\": false}" },
 	{ "ballot.list", "BallotRow", "ballots", NULL, "{\"properties\": {\"deadline\": " TIME "}}" },
 	{ "ballot.get", "Ballot", "ballots", NULL,
@@ -88,7 +142,7 @@ static const struct answer answers[] = {
 	{ "me.get", "Me", NULL, NULL,
 	  "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"name\": {\"type\": \"string\"},"
 	  " \"email\": {\"type\": \"string\"}, \"org_id\": {\"type\": \"integer\"}, \"dmtf_member\": {\"type\": \"boolean\"},"
-	  " \"mail_mode\": {\"type\": \"string\"}, \"has_calendar\": {\"type\": \"boolean\"},"
+	  " \"mail_mode\": {\"type\": \"string\"}, \"has_calendar\": {\"type\": \"boolean\"}, \"two_factor\": {\"type\": \"boolean\"},"
 	  " \"roles\": {\"type\": \"object\", \"properties\": {\"staff\": {\"type\": \"boolean\"}, \"admin\": {\"type\": \"boolean\"},"
 	  " \"vp_alliances\": {\"type\": \"boolean\"}}, \"required\": [\"staff\", \"admin\", \"vp_alliances\"]},"
 	  " \"memberships\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"body_id\": {\"type\": \"integer\"},"
@@ -108,9 +162,10 @@ static const struct answer answers[] = {
 	{ "dmtf_standard.", "DmtfStandard", "dmtf_standards", NULL, "{\"properties\": {\"body\": " NAMED "}}" },
 	{ "cr.", "ChangeRequest", "change_requests", NULL,
 	  "{\"properties\": {\"messages\": {\"type\": \"array\"}, \"meetings\": {\"type\": \"array\"}}}" },
-	{ "person.", "Person", "people", ",password_hash,calendar_hash,",
-	  "{\"properties\": {\"has_account\": {\"type\": \"boolean\"}, \"has_calendar\": {\"type\": \"boolean\"}},"
-	  " \"required\": [\"has_account\", \"has_calendar\"]}" },
+	{ "person.", "Person", "people", ",password_hash,calendar_hash,totp_secret,totp_last_step,",
+	  "{\"properties\": {\"has_account\": {\"type\": \"boolean\"}, \"has_calendar\": {\"type\": \"boolean\"},"
+	  " \"state\": {\"type\": \"string\", \"enum\": [\"active\", \"invited\", \"no account\", \"disabled\"]},"
+	  " \"two_factor\": {\"type\": \"boolean\"}}, \"required\": [\"has_account\", \"has_calendar\", \"state\", \"two_factor\"]}" },
 	{ "body.", "Body", "bodies", NULL, NULL },
 	{ "member.", "Membership", "memberships", NULL,
 	  "{\"properties\": {\"active\": {\"type\": \"boolean\"}, \"person\": " NAMED "}, \"required\": [\"active\"]}" },
@@ -147,6 +202,16 @@ static const struct answer answers[] = {
 	{ "meeting.list", "MeetingRow", "joint_meetings", NULL, NULL },
 	{ "meeting.", "Meeting", "joint_meetings", NULL, MEETING },
 	{ NULL, NULL, NULL, NULL, NULL },
+};
+
+/* What a list's answer has beside its items and cursor: {"properties":
+ * {...}} for the wrapper openapi.c makes (issue 24: the keys that signed
+ * the checkpoints, with their periods). */
+static const struct {
+	const char *action, *beside;
+} besides[] = {
+	{ "checkpoint.list", "{\"properties\": {\"keys\": " ARR("SigningKey") "}}" },
+	{ NULL, NULL },
 };
 
 /* The columns of every table, read once from a database in memory. */
@@ -230,6 +295,29 @@ json_t *core_answer_schema(const char *action)
 	return s;
 }
 
+json_t *core_answer_beside(const char *action)
+{
+	for (size_t i = 0; besides[i].action; i++) {
+		if (strcmp(besides[i].action, action))
+			continue;
+		json_t *b = json_loads(besides[i].beside, 0, NULL);
+		if (!b)
+			fprintf(stderr, "entente: what the answer of %s has beside its items is not JSON\n", action);
+		return b;
+	}
+	return NULL;
+}
+
+/* Issue 24: a key that signed checkpoints, with its period of validity
+ * (chain.c, key_periods). */
+#define SIGNING_KEY "{\"type\": \"object\", \"description\": \"A key that signed checkpoints, valid from its first checkpoint or the" \
+	" rotation that made it until its last checkpoint or its retirement (null: the current key).\", \"properties\": {" \
+	"\"public_key\": {\"type\": \"string\"}, \"from\": " TIME ", \"until\": " NTIME ", \"current\": {\"type\": \"boolean\"}," \
+	" \"checkpoints\": {\"type\": \"integer\", \"minimum\": 0}, \"successor\": {\"type\": [\"string\", \"null\"]," \
+	" \"description\": \"the key it was rotated to (entente keys rotate)\"}, \"retired_at\": " NTIME "}," \
+	" \"required\": [\"public_key\", \"from\", \"until\", \"current\", \"checkpoints\", \"successor\", \"retired_at\"]," \
+	" \"additionalProperties\": false}"
+
 /* The schemas answers refer to that no action answers alone. */
 json_t *core_answer_parts(void)
 {
@@ -239,5 +327,6 @@ json_t *core_answer_parts(void)
 	json_object_set_new(parts, "Participant", table_schema("meeting_participants", NULL));
 	json_object_set_new(parts, "Approval", table_schema("approvals", NULL));
 	json_object_set_new(parts, "DelegationRulesVersion", table_schema("delegation_rules", NULL));
+	json_object_set_new(parts, "SigningKey", json_loads(SIGNING_KEY, 0, NULL));
 	return parts;
 }

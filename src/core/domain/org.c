@@ -3,6 +3,8 @@
 #include <string.h>
 
 #include "core/domain/org.h"
+#include "core/engine/account.h"
+#include "core/engine/credentials.h"
 #include "core/engine/ctx.h"
 #include "core/engine/outbox.h"
 #include "core/engine/rows.h"
@@ -107,12 +109,17 @@ int core__org_update(struct ctx *x, struct err *e)
 
 static json_t *person_present(struct ctx *x, json_t *p)
 {
-	(void)x;
 	json_t *r = json_deep_copy(p);
 	json_object_set_new(r, "has_account", json_boolean(!json_is_null(json_object_get(p, "password_hash"))));
 	json_object_del(r, "password_hash");
 	json_object_set_new(r, "has_calendar", json_boolean(json_is_string(json_object_get(r, "calendar_hash"))));
 	json_object_del(r, "calendar_hash"); /* the feed's secret, kept as its hash only */
+	/* issue 24: the state of the account, and whether it has a second
+	 * factor (never its secret) */
+	json_object_set_new(r, "state", json_string(core__person_state(x, p)));
+	json_object_set_new(r, "two_factor", json_boolean(json_is_string(json_object_get(p, "totp_enabled_at"))));
+	json_object_del(r, "totp_secret");
+	json_object_del(r, "totp_last_step");
 	return r;
 }
 
@@ -165,6 +172,10 @@ int core__person_update(struct ctx *x, struct err *e)
 	json_t *ch = core__row_from(x, x->call->body, 0);
 	int ret = core__update_row(x, "people", "person", x->scope.person_id, ch, person_present, e);
 	json_decref(ch);
+	/* issue 24: disabling a person ends their sessions */
+	if (!ret && json_is_true(json_object_get(x->call->body, "disabled")) &&
+	    core__sessions_end(x, x->scope.person_id, NULL, e) < 0)
+		return -1;
 	return ret;
 }
 

@@ -6,6 +6,7 @@
 #include "core/domain/registry.h"
 #include "core/domain/settings.h"
 #include "core/engine/ctx.h"
+#include "core/engine/twofactor.h"
 
 const struct jfield core__settings_spec[] = {
 	{ .name = "requests_address", .type = JT_EMAIL, .rule = "R9" },
@@ -24,6 +25,9 @@ const struct jfield core__settings_spec[] = {
 	{ .name = "delegation_rules_text", .type = JT_TEXT, .max = 50000, .rule = "R35" },
 	{ .name = "feedback_from_anyone", .type = JT_BOOL, .rule = "R42" },
 	{ .name = "git_commit_url", .type = JT_URL, .flags = JF_NULLABLE, .rule = "R21" },
+	/* issue 24: the roles that must sign in with a second factor
+	 * (admin, vp_alliances, board, executive; empty: none) */
+	{ .name = "two_factor_roles", .type = JT_STR, .max = 100 },
 	{ 0 }
 };
 
@@ -35,6 +39,17 @@ int core__setting_check(struct ctx *x, const char *key, const char *value, struc
 		for (const char *p = value; *p; p++)
 			if ((*p < '0' || *p > '9') && *p != ',')
 				return err_set(e, E_INVALID, key, "a comma-separated list of days, e.g. 90,30,7");
+	if (!strcmp(key, "two_factor_roles")) {
+		char buf[101], *save = NULL;
+		snprintf(buf, sizeof(buf), "%s", value);
+		for (char *r = strtok_r(buf, ",", &save); r; r = strtok_r(NULL, ",", &save)) {
+			int ok = 0;
+			for (int i = 0; core__two_factor_roles[i]; i++)
+				ok |= !strcmp(r, core__two_factor_roles[i]);
+			if (!ok)
+				return err_set(e, E_INVALID, key, "a comma-separated list of: admin, vp_alliances, board, executive (\"%s\" is none)", r);
+		}
+	}
 	if (!strcmp(key, "delegation_rules_text"))
 		return core__delegation_rules_record(x, value, e);
 	return 0;

@@ -34,7 +34,23 @@ int core__host_org(struct ctx *x, int64_t *id, struct err *e)
 	return core__find_id(x, "organizations", json_pack("{ss}", "kind", "host"), id, "the host organization", e);
 }
 
+static int actor_load(struct ctx *x, struct err *e);
+
+/* issue 24: --as, the operator acting for the person, says so wherever
+ * the actor's label goes (kept actors keep the person's own label) */
 int core__actor_load(struct ctx *x, struct err *e)
+{
+	if (actor_load(x, e))
+		return -1;
+	if (x->call->operator_name && x->actor.person_id) {
+		char name[200];
+		snprintf(name, sizeof(name), "%s", x->actor.label);
+		snprintf(x->actor.label, sizeof(x->actor.label), "operator %.30s on behalf of %.120s", x->call->operator_name, name);
+	}
+	return 0;
+}
+
+static int actor_load(struct ctx *x, struct err *e)
 {
 	struct actor *a = &x->actor;
 	json_t *p = NULL, *org = NULL, *offs = NULL, *where = NULL;
@@ -52,8 +68,9 @@ int core__actor_load(struct ctx *x, struct err *e)
 	}
 	a->person_id = x->call->person_id;
 	a->org_id = json_integer_value(json_object_get(p, "org_id"));
-	snprintf(a->label, sizeof(a->label), "%s <%s>", json_string_value(json_object_get(p, "name")),
-		 json_string_value(json_object_get(p, "email")));
+	/* issue 24: the name alone; what records and the audit chain carry
+	 * of an actor names no e-mail address (the id says who it is) */
+	snprintf(a->label, sizeof(a->label), "%s", json_string_value(json_object_get(p, "name")));
 	if (store_get(x->st, "organizations", a->org_id, &org, e))
 		goto out;
 	a->staff = !strcmp(json_string_value(json_object_get(org, "kind")), "host");

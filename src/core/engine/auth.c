@@ -8,17 +8,18 @@
 
 #include "core/engine/auth.h"
 #include "core/engine/cache.h"
+#include "core/engine/credentials.h"
 #include "core/engine/ctx.h"
 #include "core/engine/engine.h"
 #include "core/engine/rows.h"
+#include "core/engine/twofactor.h"
 #include "lib/util.h"
-
-#define PW_OPS 2ull
-#define PW_MEM (19ull * 1024 * 1024)
 
 const struct jfield core__session_spec[] = {
 	{ .name = "email", .type = JT_STR, .flags = JF_REQUIRED, .max = 254 },
 	{ .name = "password", .type = JT_STR, .flags = JF_REQUIRED, .max = 1024 },
+	/* issue 24: the second factor, for a person who has one */
+	{ .name = "code", .type = JT_STR, .max = 20 },
 	{ 0 }
 };
 
@@ -33,20 +34,6 @@ const struct jfield core__password_spec[] = {
 	{ .name = "password", .type = JT_TEXT, .flags = JF_REQUIRED, .max = 1024 },
 	{ 0 }
 };
-
-int core_password_hash(const char *password, char **out, struct err *e)
-{
-	char *h = malloc(crypto_pwhash_STRBYTES);
-	*out = NULL;
-	if (!h)
-		return err_set(e, E_INTERNAL, NULL, "out of memory");
-	if (crypto_pwhash_str_alg(h, password, strlen(password), PW_OPS, PW_MEM, crypto_pwhash_ALG_ARGON2ID13)) {
-		free(h);
-		return err_set(e, E_INTERNAL, NULL, "password hashing failed (out of memory)");
-	}
-	*out = h;
-	return 0;
-}
 
 /* A hash to verify against when the account does not exist, so that an
  * unknown e-mail costs the same time as a wrong password. */
@@ -99,20 +86,33 @@ int core__session_create(struct ctx *x, struct err *e)
 			goto out;
 		ret = -1;
 	}
+	/* issue 24: the second factor of a person who has one; a person
+	 * whose role requires one and who has none gets a session that can
+	 * only enrol */
+	int second = json_is_string(json_object_get(p, "totp_enabled_at")), enrol_only = 0;
+	if (second && core__second_factor(x, p, json_string_value(json_object_get(x->call->body, "code")), e))
+		goto out;
+	if (!second)
+		enrol_only = core__two_factor_required(x, pid);
 	random_hex(sid, 16);
 	random_hex(csrf, 16);
 	hash_hex(sid, sid_hash);
-	row = json_pack("{sI ss ss ss sI}", "person_id", (json_int_t)pid, "id_hash", sid_hash, "csrf", csrf,
-			"created_at", x->now_iso, "expires_at", (json_int_t)(x->call->now + CORE_SESSION_SECONDS));
+	row = json_pack("{sI ss ss ss sI sI sb sb}", "person_id", (json_int_t)pid, "id_hash", sid_hash, "csrf", csrf,
+			"created_at", x->now_iso, "expires_at", (json_int_t)(x->call->now + CORE_SESSION_SECONDS), "last_used_at",
+			(json_int_t)x->call->now, "second_factor", second, "enrol_only", enrol_only);
+	if (x->call->client_addr)
+		json_object_set_new(row, "address", json_string(x->call->client_addr));
+	if (x->call->user_agent && utf8_len(x->call->user_agent) <= 300)
+		json_object_set_new(row, "user_agent", json_string(x->call->user_agent));
 	if (store_insert(x->st, "sessions", row, NULL, e))
 		goto out;
 	x->actor.person_id = pid;
-	snprintf(x->actor.label, sizeof(x->actor.label), "%s <%s>", json_string_value(json_object_get(p, "name")),
-		 json_string_value(json_object_get(p, "email")));
+	snprintf(x->actor.label, sizeof(x->actor.label), "%s", json_string_value(json_object_get(p, "name")));
 	snprintf(x->reply->session_id, sizeof(x->reply->session_id), "%s", sid);
 	char expires[21];
 	time_iso(x->call->now + CORE_SESSION_SECONDS, expires);
-	core__reply(x, 201, json_pack("{so ss ss}", "person", person_public(p), "csrf_token", csrf, "expires_at", expires));
+	core__reply(x, 201, json_pack("{so ss ss sb}", "person", person_public(p), "csrf_token", csrf, "expires_at", expires,
+				      "two_factor_required", enrol_only));
 	core__audit(x, "person", pid, NULL, json_pack("{ss}", "event", "signed in"));
 	ret = 0;
 out:
@@ -146,7 +146,7 @@ int core__session_delete(struct ctx *x, struct err *e)
  * people stamp with every change to sessions and tokens, whoever makes
  * it); NULL: look it up. */
 static int authenticate(struct ctx *x, struct store *st, const char *kind, const char *secret, int64_t now,
-			int64_t *person_id, char csrf[65], struct err *e)
+			int64_t *person_id, char csrf[65], int *enrol_only, struct err *e)
 {
 	char h[65], key[80];
 	json_t *row = NULL, *where = NULL;
@@ -180,6 +180,8 @@ static int authenticate(struct ctx *x, struct store *st, const char *kind, const
 	*person_id = json_integer_value(json_object_get(row, "person_id"));
 	if (session && csrf)
 		snprintf(csrf, 65, "%s", json_string_value(json_object_get(row, "csrf")));
+	if (enrol_only)
+		*enrol_only = session && json_is_true(json_object_get(row, "enrol_only"));
 	ret = 0;
 out:
 	json_decref(where);
@@ -190,13 +192,13 @@ out:
 int core_authenticate(struct store *st, const char *kind, const char *secret, int64_t now,
 		      int64_t *person_id, char csrf[65], struct err *e)
 {
-	return authenticate(NULL, st, kind, secret, now, person_id, csrf, e);
+	return authenticate(NULL, st, kind, secret, now, person_id, csrf, NULL, e);
 }
 
 int core__authenticate(struct ctx *x, const char *kind, const char *secret, int64_t *person_id, char csrf[65],
-		       struct err *e)
+		       int *enrol_only, struct err *e)
 {
-	return authenticate(x, x->st, kind, secret, x->call->now, person_id, csrf, e);
+	return authenticate(x, x->st, kind, secret, x->call->now, person_id, csrf, enrol_only, e);
 }
 
 int core__me_get(struct ctx *x, struct err *e)
@@ -209,6 +211,7 @@ int core__me_get(struct ctx *x, struct err *e)
 	json_object_set_new(me, "dmtf_member", json_incref(json_object_get(p, "dmtf_member")));
 	json_object_set_new(me, "mail_mode", json_incref(json_object_get(p, "mail_mode")));
 	json_object_set_new(me, "has_calendar", json_boolean(json_is_string(json_object_get(p, "calendar_hash"))));
+	json_object_set_new(me, "two_factor", json_boolean(json_is_string(json_object_get(p, "totp_enabled_at"))));
 	json_object_set_new(me, "roles", json_pack("{sb sb sb}", "staff", x->actor.staff, "admin", x->actor.admin,
 						   "vp_alliances", x->actor.vp));
 	where = json_pack("{sI}", "person_id", (json_int_t)x->actor.person_id);
@@ -325,36 +328,18 @@ int core__token_list(struct ctx *x, struct err *e)
 	return core__list(x, "tokens", where, token_present, e);
 }
 
-/* A new password ends every session of the person (ASVS: sessions are
- * invalidated when the credential changes). */
-static int sessions_end(struct ctx *x, int64_t person, struct err *e)
-{
-	json_t *where = json_pack("{sI}", "person_id", (json_int_t)person), *rows = NULL;
-	struct store_query q = { .where = where };
-	int ret = store_find(x->st, "sessions", &q, &rows, e);
-	for (size_t i = 0; !ret && i < json_array_size(rows); i++)
-		ret = store_delete(x->st, "sessions", json_integer_value(json_object_get(json_array_get(rows, i), "id")), e);
-	json_decref(where);
-	json_decref(rows);
-	return ret;
-}
-
 int core__password_set(struct ctx *x, struct err *e)
 {
 	const char *pw = json_string_value(json_object_get(x->call->body, "password"));
 	json_t *p = NULL, *ch = NULL;
 	char *h = NULL;
 	int ret = -1;
-	if (utf8_len(pw) < 10) {
-		err_set(e, E_INVALID, "password", "must have at least 10 characters");
-		goto out;
-	}
 	if (person_by_email(x, json_string_value(json_object_get(x->call->body, "email")), &p, e) ||
-	    core_password_hash(pw, &h, e))
+	    core__password_policy(pw, p, "password", e) || core_password_hash(pw, &h, e))
 		goto out;
-	ch = json_pack("{ss ss}", "password_hash", h, "updated_at", x->now_iso);
+	ch = json_pack("{ss ss ss}", "password_hash", h, "updated_at", x->now_iso, "password_changed_at", x->now_iso);
 	if (store_update(x->st, "people", json_integer_value(json_object_get(p, "id")), ch, e) ||
-	    sessions_end(x, json_integer_value(json_object_get(p, "id")), e))
+	    core__sessions_end(x, json_integer_value(json_object_get(p, "id")), NULL, e) < 0)
 		goto out;
 	core__reply(x, 200, json_pack("{sO sb}", "id", json_object_get(p, "id"), "has_account", 1));
 	core__audit(x, "person", json_integer_value(json_object_get(p, "id")), NULL, json_pack("{ss}", "event", "password set"));

@@ -13,7 +13,7 @@ int core__session_create(struct ctx *x, struct err *e);
 int core__session_delete(struct ctx *x, struct err *e);
 /* core_authenticate in the call's snapshot, with its kept rows. */
 int core__authenticate(struct ctx *x, const char *kind, const char *secret, int64_t *person_id, char csrf[65],
-		       struct err *e);
+		       int *enrol_only, struct err *e);
 int core__me_get(struct ctx *x, struct err *e);
 int core__token_create(struct ctx *x, struct err *e);
 int core__token_revoke(struct ctx *x, struct err *e);

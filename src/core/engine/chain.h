@@ -28,6 +28,9 @@ extern const struct jfield core__checkpoint_spec[];
 int core__checkpoint_record(struct ctx *x, struct err *e);
 int core__checkpoint_list(struct ctx *x, struct err *e);
 int core__checkpoint_last(struct ctx *x, struct err *e);
+/* Issue 24: a rotation of the signing key recorded (CORE_KEY_ROTATION). */
+extern const struct jfield core__key_rotate_spec[];
+int core__key_rotate(struct ctx *x, struct err *e);
 int core__audit_export(struct ctx *x, struct err *e);
 /* An audit event of this call, appended now (door.c at the commit). */
 int core__audit_append(struct ctx *x, const char *actor, int64_t actor_id, const char *type, int64_t id, json_t *before, json_t *after,

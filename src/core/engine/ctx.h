@@ -34,7 +34,7 @@ struct actor {
 	int64_t person_id;       /* 0: the system */
 	int64_t org_id;
 	int system, staff, admin, vp;
-	char label[200];         /* "Name <email>" or "system" */
+	char label[200];         /* "Name", "operator root on behalf of Name" or "system" */
 	json_t *seats;           /* active memberships [{body_id, role, kind}] (owned) */
 };
 

@@ -117,14 +117,14 @@ static int revision_check(struct ctx *x, struct err *e)
 /* The credentials of a call, looked up in its snapshot: the person they
  * name goes into cc, and a session's hash (for signing out). A cookie-
  * authenticated change must carry its session's CSRF token. */
-static int credentials(struct ctx *x, struct call *cc, char sess_hash[65], struct err *e)
+static int credentials(struct ctx *x, struct call *cc, char sess_hash[65], int *enrol_only, struct err *e)
 {
 	char csrf[65];
 	if (cc->token)
-		return core__authenticate(x, "token", cc->token, &cc->person_id, NULL, e);
+		return core__authenticate(x, "token", cc->token, &cc->person_id, NULL, NULL, e);
 	if (!cc->session)
 		return 0;
-	if (core__authenticate(x, "session", cc->session, &cc->person_id, csrf, e))
+	if (core__authenticate(x, "session", cc->session, &cc->person_id, csrf, enrol_only, e))
 		return -1;
 	hash_hex(cc->session, sess_hash);
 	cc->session_hash = sess_hash;
@@ -156,7 +156,7 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	const struct call *c = &cc;
 	char sess_hash[65];
 	struct ctx x;
-	int ret = -1, writing;
+	int ret = -1, writing, enrol_only = 0;
 	memset(&x, 0, sizeof(x));
 	r->status = 0;
 	r->body = NULL;
@@ -183,9 +183,15 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	if (store_begin(st, writing, e))
 		return -1;
 	/* the state this call sees, named by its stamps (cache.c) */
-	if (stamps(&x, e) || credentials(&x, &cc, sess_hash, e))
+	if (stamps(&x, e) || credentials(&x, &cc, sess_hash, &enrol_only, e))
 		goto out;
 	r->person_id = cc.person_id; /* whom the credentials named, for the caller's log */
+	/* issue 24: a person whose role requires a second factor and who has
+	 * none may only enrol one (two_factor_roles) */
+	if (enrol_only && !(a->info.flags & A_ENROL)) {
+		err_set(e, E_TWO_FACTOR_REQUIRED, NULL, "your role requires two-factor sign-in: set it up first (POST /api/v1/me/two-factor)");
+		goto out;
+	}
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;
 	if (a->scope(&x, e))
@@ -248,7 +254,7 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 		goto out;
 	}
 	if (writing) {
-		if (audit_write(&x, e) || store_commit(st, e))
+		if ((!(a->info.flags & A_UNAUDITED) && audit_write(&x, e)) || store_commit(st, e))
 			goto out;
 	} else {
 		store_rollback(st);

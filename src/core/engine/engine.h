@@ -33,6 +33,13 @@ struct call {
 	int state_change;        /* a session-authenticated call must then carry
 				  * its session's CSRF token */
 	int64_t now;             /* seconds since the epoch, from the caller */
+	/* issue 24: the local operator acting for person_id (the CLI's
+	 * --as): their name ("root"); the audit names the operator as the
+	 * actor and the person as "on behalf of". NULL: the person acts */
+	const char *operator_name;
+	/* where a sign-in comes from, for the person's list of sessions
+	 * (may be NULL): the client's address, its User-Agent */
+	const char *client_addr, *user_agent;
 	const char *render;      /* how the caller serializes the reply ("json",
 				  * "html", "atom http://host"): part of the key
 				  * of a cached page; NULL for none */
@@ -84,11 +91,17 @@ void core_checkpoint_text(long long last_id, long long count, const char *head, 
 int core_checkpoint_valid(const json_t *checkpoint);
 
 /* The audit chain recomputed over an export's events (sorted by id) and
- * its checkpoints checked (under public_key when not NULL): problems into
- * found, the head into head; each (may be NULL) sees every event in order,
- * with data (the domain's checks of its records) (chain.c). */
+ * its checkpoints checked: problems into found, the head into head; each
+ * (may be NULL) sees every event in order, with data (the domain's checks
+ * of its records) (chain.c). With public_key, a checkpoint must be signed
+ * by that key or by a successor the chain records for it (issue 24: a
+ * rotation event, vouched for by a checkpoint of the retiring key that
+ * covers it), down the line; without, by its own key. */
 void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65],
 		      void (*each)(const json_t *event, void *data), void *data);
+/* Issue 24: the action of a signing key's rotation, in the chain (target
+ * "signing_key", after {event, old_public_key, new_public_key}). */
+#define CORE_KEY_ROTATION "signing_key.rotate"
 /* The hash before the first event. */
 #define CORE_GENESIS "0000000000000000000000000000000000000000000000000000000000000000"
 
@@ -108,6 +121,9 @@ void core_etag(int64_t revision, char out[32]);
 #define A_VARY_PERSON 128u /* kept, and depends on who asks */
 #define A_BODY 256u   /* takes a body whose required fields must be present */
 #define A_EMPTY 512u  /* answers 204, with no body (issue 22) */
+#define A_ENROL 1024u /* open to a session that must first enrol a second factor (issue 24) */
+#define A_UNAUDITED 2048u /* a write of bookkeeping that is no act of anyone (a session's
+			   * last use): committed without an audit event */
 #define A_NEW (A_CREATE | A_BODY)
 
 

@@ -60,8 +60,11 @@ int core__outbox_put(struct ctx *x, json_t *row, int64_t *id, struct err *e)
 	    !strcmp(json_string_value(json_object_get(p, "mail_mode")) ? json_string_value(json_object_get(p, "mail_mode")) : "", "daily"))
 		state = "held";
 	json_decref(p);
-	if (!strcmp(json_string_value(json_object_get(row, "event")) ? json_string_value(json_object_get(row, "event")) : "", "digest"))
-		state = "queued"; /* a digest itself goes at once */
+	const char *event = json_string_value(json_object_get(row, "event")) ? json_string_value(json_object_get(row, "event")) : "";
+	/* a digest itself goes at once, and so does a mail about the
+	 * person's own account (issue 24: a link valid for an hour) */
+	if (!strcmp(event, "digest") || !strncmp(event, "account.", 8))
+		state = "queued";
 	json_object_set_new(row, "state", json_string(state));
 	json_object_set_new(row, "next_attempt_at", json_integer(x->call->now));
 	json_object_set_new(row, "updated_at", json_string(x->now_iso));
@@ -78,6 +81,9 @@ static json_t *present(struct ctx *x, json_t *row)
 	(void)x;
 	json_t *out = json_deep_copy(row);
 	json_object_del(out, "claim");
+	/* issue 24: an account's link is for its person, not for whoever reads the outbox */
+	if (!strncmp(str(row, "event"), "account.", 8) && json_is_string(json_object_get(row, "link")))
+		json_object_set_new(out, "link", json_string("(withheld: it opens the person's account)"));
 	/* moments kept as seconds, answered in RFC 3339 (issue 22) */
 	static const char *const moments[] = { "next_attempt_at", "lease_until", NULL };
 	for (int i = 0; moments[i]; i++)
@@ -207,6 +213,10 @@ int core__outbox_result(struct ctx *x, struct err *e)
 		json_object_set(ch, "last_error", json_object_get(b, "error"));
 	if (str(b, "message_id"))
 		json_object_set(ch, "message_id", json_object_get(b, "message_id"));
+	/* issue 24: a mail's link that opens an account (an invitation, a
+	 * reset) leaves the database once the mail is out of its hands */
+	if (strcmp(state, "retrying") && !strncmp(str(m, "event"), "account.", 8))
+		json_object_set_new(ch, "link", json_null());
 	json_object_set_new(ch, "next_attempt_at", json_integer(json_is_integer(json_object_get(b, "retry_at")) ? num(b, "retry_at")
 												    : x->call->now));
 	int bad = store_update(x->st, "outbox", id, ch, e);
