@@ -8,6 +8,7 @@
 import { Problem, session } from './js/api.js';
 import { h } from './js/dom.js';
 import { fail, flash, loadMe, onRender, takePending } from './js/ui.js';
+import { accountView, forgotView, linkView } from './js/views/account.js';
 import { adminView } from './js/views/admin.js';
 import { ballotListView, ballotView, receiptView } from './js/views/ballots.js';
 import { crListView, crNewView, crView } from './js/views/feedback.js';
@@ -24,6 +25,9 @@ const view = () => document.getElementById('view');
 // ---- the router: an address that matches nothing is "not found" ----
 const routes = [
   [/^#\/login$/, loginView],
+  [/^#\/(?:welcome|reset)\/([0-9a-f]{64})$/, linkView],
+  [/^#\/forgot$/, forgotView],
+  [/^#\/account$/, accountView],
   [/^#\/wrs\/new$/, wrNewView],
   [/^#\/wrs(\?.*)?$/, wrListView],
   [/^#\/wr\/(\d+)(?:\/(\w+))?(?:\?as_of=([\dTZ:-]+))?$/, (id, tab, asOf) => wrView(id, tab, asOf)],
@@ -45,7 +49,8 @@ async function render() {
   const hash = location.hash || '#/';
   const mine = ++rendering;
   try {
-    if (!session.me && hash !== '#/login') {
+    // the pages of one who is not signed in: sign in, a mail's link, forgot password
+    if (!session.me && !/^#\/(login|forgot|welcome\/|reset\/)/.test(hash)) {
       try { await loadMe(); } catch { location.hash = '#/login'; return; }
     }
     const route = routes.find(([r]) => r.test(hash));

@@ -2,19 +2,35 @@
 // temporary directory, a random loopback port, the test clock on.
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, existsSync, rmSync, mkdirSync } from 'node:fs';
+import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { chromium } from 'playwright-core';
 
 const BIN = process.env.ENTENTE_BIN || 'build/entente';
 
-export async function startServer() {
+// The suite's SMTP sink (tests/smtp/sink.py) on a free loopback port:
+// every message it accepts is a line of JSON in dir/mail.jsonl.
+async function startSink(dir) {
+  const port = await new Promise((resolve) => { const s = createServer(); s.listen(0, '127.0.0.1', () => { const p = s.address().port; s.close(() => resolve(p)); }); });
+  const out = join(dir, 'mail.jsonl'), ready = join(dir, 'sink.ready');
+  const proc = spawn('/usr/bin/python3', ['tests/smtp/sink.py', '--port', String(port), '--out', out, '--ready', ready], { stdio: 'ignore' });
+  for (let i = 0; i < 200 && !existsSync(ready); i++) await new Promise((r) => setTimeout(r, 50));
+  if (!existsSync(ready)) throw new Error('the SMTP sink did not start');
+  const mails = () => (existsSync(out) ? readFileSync(out, 'utf8').split('\n').filter(Boolean).map((l) => JSON.parse(l)) : []);
+  return { url: `smtp://127.0.0.1:${port}`, proc, mails };
+}
+
+// opts.mail: deliver mail to the SMTP sink (srv.mailTo(address) waits for one).
+export async function startServer(opts = {}) {
   const dir = mkdtempSync(join(tmpdir(), 'entente-e2e-'));
   const db = join(dir, 'e.db');
   const out = execFileSync(BIN, ['--db', db, 'init', '--demo'], { encoding: 'utf8' });
   const adminPassword = /password: (\S+)/.exec(out)[1];
   const ready = join(dir, 'ready');
-  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--ready-file', ready, '--insecure-cookie', '--tick', '0', '--test-clock', '--web-dir', 'web'],
+  const sink = opts.mail ? await startSink(dir) : null;
+  const mailArgs = sink ? ['--smtp-url', sink.url, '--mail-interval', '1'] : [];
+  const proc = spawn(BIN, ['--db', db, 'serve', '--listen', '127.0.0.1:0', '--ready-file', ready, '--insecure-cookie', '--tick', '0', '--test-clock', '--web-dir', 'web', ...mailArgs],
     { env: { ...process.env, ENTENTE_ALLOW_TEST_CLOCK: '1' }, stdio: ['ignore', 'ignore', 'pipe'] });
   let log = '';
   proc.stderr.on('data', (d) => { log += d; });
@@ -36,7 +52,17 @@ export async function startServer() {
       return { status: res.status, json: await res.json().catch(() => null) };
     },
     advance(days) { now += days * 86400; },
+    // the last mail to an address, waited for (at most 20 s)
+    async mailTo(address) {
+      for (let i = 0; i < 200; i++) {
+        const got = sink.mails().filter((m) => m.rcpt_tos[0] === address);
+        if (got.length) return got[got.length - 1];
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`no mail to ${address}`);
+    },
     async stop() {
+      sink?.proc.kill('SIGTERM');
       proc.kill('SIGTERM');
       const code = await new Promise((r) => proc.on('exit', (c) => r(c)));
       rmSync(dir, { recursive: true, force: true });
@@ -53,7 +79,7 @@ export async function launch() {
 }
 
 // Sign in as a demo person in a fresh browser context.
-export async function signIn(browser, srv, email, password = 'entente-demo', viewport) {
+export async function signIn(browser, srv, email, password = 'demo-alliance', viewport) {
   const context = await browser.newContext(viewport ? { viewport } : {});
   context.setDefaultTimeout(10000);
   const page = await context.newPage();

@@ -10,7 +10,7 @@ before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
 async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, 'entente-demo', viewport);
+  const page = await signIn(browser, srv, email, 'demo-alliance', viewport);
   try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
 }
 

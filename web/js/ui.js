@@ -19,6 +19,8 @@ export function flash(message, kind = 'info') {
 export function fail(e) {
   if (e instanceof Problem) {
     if (e.status === 401) { session.me = null; location.hash = '#/login'; }
+    // issue 24: a role that requires a second factor, not yet set up
+    if (e.status === 403 && String(e.body.type || '').endsWith(':TWO_FACTOR_REQUIRED')) { session.twoFactorRequired = true; location.hash = '#/account'; }
     flash(e.describe(), 'error');
   } else {
     flash(String(e), 'error');

@@ -30,15 +30,63 @@ const admin = {
         ['membership_level', 'Membership level (member companies, R10)', () => select('membership_level', [['', 'none'], ['board', 'Board'], ['leadership', 'Leadership'], ['participation', 'Participation'], ['academic', 'Academic']])]],
       (b) => api('POST', '/organizations', b))];
   },
+  // People and their accounts (issue 24): invited by mail, never given a
+  // password typed here; every step that cannot be undone asks first.
   async people() {
-    const [people, orgs] = await Promise.all([all('/people'), all('/organizations')]);
+    const [people, orgs, bodies, invitations] = await Promise.all([all('/people'), all('/organizations'), all('/bodies'), api('GET', '/invitations').then((r) => r.json.items)]);
     const org = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
-    return [h('table', {}, h('thead', {}, h('tr', {}, ['Id', 'Name', 'E-mail', 'Organization', 'DMTF member', 'Account', ''].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, people.map((p) => h('tr', {}, h('td', {}, p.id), h('td', {}, p.name), h('td', {}, p.email), h('td', {}, org[p.org_id]), h('td', {}, p.dmtf_member ? 'yes' : 'no'),
-        h('td', {}, p.disabled ? 'disabled' : p.has_account ? 'active' : 'none'),
-        h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('PATCH', `/people/${p.id}`, { disabled: !p.disabled }), 'Saved') }, `${p.disabled ? 'Enable' : 'Disable'} ${p.name}`)))))),
-    createForm('Add a person', [['name', 'Name'], ['email', 'E-mail'], ['org_id', 'Organization', () => select('org_id', orgs.map((o) => [o.id, o.name])), Number],
-      ['dmtf_member', 'Company is a DMTF member', () => h('input', { type: 'checkbox' })]], (b) => api('POST', '/people', b))];
+    const ask = (question, fn, done) => () => { if (window.confirm(question)) act(fn, done); };
+    const stateLabel = { active: 'active', invited: 'invited', disabled: 'disabled', 'no account': 'no account' };
+    const table = h('table', {}, h('caption', { class: 'muted' }, 'People and the state of their accounts'),
+      h('thead', {}, h('tr', {}, ['Name', 'E-mail', 'Organization', 'Account', 'Two-factor', ''].map((c) => h('th', { scope: 'col' }, c)))),
+      h('tbody', {}, people.map((p) => h('tr', {}, h('td', {}, p.name), h('td', {}, p.email), h('td', {}, org[p.org_id]),
+        h('td', {}, h('span', { class: `status account-${p.state.replace(' ', '-')}` }, stateLabel[p.state] || p.state)), h('td', {}, p.two_factor ? 'on' : 'off'),
+        h('td', {},
+          h('button', {
+            type: 'button', class: 'secondary',
+            onclick: p.disabled ? () => act(() => api('PATCH', `/people/${p.id}`, { disabled: false }), `${p.name} may sign in again`)
+              : ask(`Disable ${p.name}? They are signed out at once and cannot sign in until an administrator enables them again.`,
+                () => api('PATCH', `/people/${p.id}`, { disabled: true }), `${p.name} is disabled`),
+          }, `${p.disabled ? 'Enable' : 'Disable'} ${p.name}`),
+          p.state === 'active' ? [' ', h('button', {
+            type: 'button', class: 'secondary',
+            onclick: ask(`End every session of ${p.name}? Each of their browsers is signed out at once.`, () => api('POST', `/people/${p.id}/end-sessions`), `${p.name} is signed out everywhere`),
+          }, `Sign ${p.name} out everywhere`)] : null,
+          p.two_factor ? [' ', h('button', {
+            type: 'button', class: 'secondary',
+            onclick: ask(`Remove the second factor of ${p.name}? Their sessions end; they sign in with their password and set it up again.`,
+              () => api('POST', `/people/${p.id}/two-factor/reset`), `The second factor of ${p.name} is removed`),
+          }, `Reset two-factor of ${p.name}`)] : null)))));
+    const open = invitations.filter((i) => i.state !== 'used');
+    const invited = h('section', { class: 'card', 'aria-label': 'Invitations' }, h('h2', {}, 'Invitations'),
+      open.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Name', 'E-mail', 'State', 'Until', ''].map((c) => h('th', { scope: 'col' }, c)))),
+        h('tbody', {}, open.map((i) => h('tr', {}, h('td', {}, i.name), h('td', {}, i.email), h('td', {}, i.state), h('td', {}, i.expires_at.replace('T', ' ').replace('Z', ' UTC')),
+          h('td', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/invitations/${i.id}/resend`), `A new link went to ${i.email}`) }, `Send ${i.name} a new link`),
+            i.state === 'open' ? [' ', h('button', {
+              type: 'button', class: 'secondary',
+              onclick: ask(`Withdraw the invitation of ${i.name}? The link in their mail stops working.`, () => api('POST', `/invitations/${i.id}/revoke`), 'Invitation withdrawn'),
+            }, `Withdraw the invitation of ${i.name}`)] : null)))))
+        : h('p', { class: 'muted' }, 'No invitation is waiting.'));
+    const seatBody = select('seat_body', [['', 'none'], ...bodies.map((b) => [b.id, b.name])]);
+    const seatRole = select('seat_role', [['voting', 'voting member'], ['chair', 'chair'], ['observer', 'observer']]);
+    const f = { name: input('name', '', { required: true, autocomplete: 'off' }), email: input('email', '', { type: 'email', required: true, autocomplete: 'off' }),
+      org_id: select('org_id', orgs.map((o) => [o.id, o.name]), orgs.find((o) => o.kind === 'partner')?.id),
+      officer_role: select('officer_role', [['', 'none'], ['vp_alliances', 'VP of Alliances'], ['admin', 'administrator']]) };
+    const invite = h('form', {
+      class: 'card', 'aria-label': 'Invite a person',
+      onsubmit: (ev) => {
+        ev.preventDefault();
+        const body = { name: f.name.value, email: f.email.value, org_id: Number(f.org_id.value) };
+        if (f.officer_role.value) body.officer_role = f.officer_role.value;
+        if (seatBody.value) body.seats = [{ body_id: Number(seatBody.value), role: seatRole.value }];
+        act(() => api('POST', '/invitations', body), `${body.name} is invited: a link to choose a password went to ${body.email}, valid 7 days`);
+      },
+    }, h('h2', {}, 'Invite a person'), h('p', { class: 'muted' }, 'They receive a mail with a link to choose their own password.'),
+    field('Name', f.name), field('E-mail', f.email), field('Organization', f.org_id), field('Officer role', f.officer_role),
+    field('Seat in a body', seatBody), field('Seat', seatRole), h('p', {}, h('button', { type: 'submit' }, 'Send the invitation')));
+    return [table, invited, invite,
+      createForm('Add a person without an account (a contact)', [['name', 'Name'], ['email', 'E-mail'], ['org_id', 'Organization', () => select('org_id', orgs.map((o) => [o.id, o.name])), Number],
+        ['dmtf_member', 'Company is a DMTF member', () => h('input', { type: 'checkbox' })]], (b) => api('POST', '/people', b))];
   },
   async bodies() {
     const bodies = await all('/bodies');
