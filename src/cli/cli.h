@@ -17,6 +17,8 @@ struct cli {
 	const char *prog;   /* "entente org add" for messages */
 	int64_t as_person;  /* --as: act as this person instead of the operator */
 	struct cfg *cfg;    /* the configuration read (cli/config.h) */
+	int64_t now_offset; /* seconds added to the clock of each call: the
+			     * demo's story of an alliance set up years ago */
 };
 
 struct command {

@@ -34,7 +34,7 @@ static const char *operator_name(void)
 int cli_call_if(struct cli *c, const char *action, json_t *params, json_t *body, const char *if_match, json_t **out)
 {
 	struct call call = { .system = !c->as_person, .person_id = c->as_person, .action = action, .params = params, .body = body,
-			     .now = (int64_t)time(NULL), .if_match = if_match, .operator_name = c->as_person ? operator_name() : NULL };
+			     .now = (int64_t)time(NULL) + c->now_offset, .if_match = if_match, .operator_name = c->as_person ? operator_name() : NULL };
 	struct reply r = REPLY_INIT;
 	struct err e = ERR_INIT;
 	if (out)

@@ -197,6 +197,167 @@ static int demo_story(struct cli *c, const int64_t *pid, int64_t tgg, int64_t ac
 	return 0;
 }
 
+/* ---- issue 25: every stage of the process, for a newcomer to see ---- */
+
+/* action on the sub-record sub of record id, body taken. */
+static int act_sub(struct cli *c, const char *action, int64_t id, int64_t sub, json_t *body)
+{
+	char sid[24], ssub[24];
+	snprintf(sid, sizeof(sid), "%lld", (long long)id);
+	snprintf(ssub, sizeof(ssub), "%lld", (long long)sub);
+	json_t *params = json_pack("{ss ss}", "id", sid, "sub_id", ssub);
+	int ret = cli_call(c, action, params, body, NULL);
+	json_decref(params);
+	json_decref(body);
+	return ret;
+}
+
+/* Socialized, submitted, and approved by the Alliance Committee's three. */
+static int through_committee(struct cli *c, const int64_t *pid, int64_t wr, int64_t ac)
+{
+	if (as_act(c, pid, 1, "wr.socialize", wr, NULL, NULL) || as_act(c, pid, 1, "wr.submit", wr, NULL, NULL))
+		return 1;
+	int64_t b = open_ballot(c, wr, ac);
+	return vote(c, pid, 2, b, "yes", NULL) || vote(c, pid, 0, b, "yes", NULL) || vote(c, pid, 1, b, "yes", NULL);
+}
+
+/* The Board's ballot scheduled by the Executive Committee; yes votes from
+ * the Board's members, when votes. */
+static int through_board(struct cli *c, const int64_t *pid, int64_t wr, int votes)
+{
+	if (as_act(c, pid, 4, "wr.schedule_board", wr, NULL, NULL))
+		return 1;
+	int64_t b = open_ballot(c, wr, find(c, "body.list", "name", "Board of Directors"));
+	return votes && (vote(c, pid, 4, b, "yes", NULL) || vote(c, pid, 0, b, "yes", NULL));
+}
+
+/* The resolution (dated on the call's clock, R7), sent, accepted by TGG. */
+static int resolve(struct cli *c, const int64_t *pid, int64_t wr)
+{
+	char buf[16];
+	time_t now = time(NULL) + c->now_offset;
+	strftime(buf, sizeof(buf), "%Y-%m-%d", gmtime(&now));
+	return as_act(c, pid, 0, "wr.record_resolution", wr, json_pack("{ss ss}", "resolution",
+		      "RESOLVED, that the Board approves this alliance with The Green Grid.", "approval_date", buf), NULL);
+}
+
+static int establish(struct cli *c, const int64_t *pid, int64_t wr, int64_t ac)
+{
+	return through_committee(c, pid, wr, ac) || through_board(c, pid, wr, 1) || resolve(c, pid, wr) ||
+	       as_act(c, pid, 1, "wr.send_to_partner", wr, NULL, NULL) || as_act(c, pid, 7, "wr.accept", wr, NULL, NULL);
+}
+
+/* Removal recommended (R30, R31), scheduled, and decided when votes. */
+static int removal(struct cli *c, const int64_t *pid, int64_t wr, const char *reason, int schedule, int votes)
+{
+	if (as_act(c, pid, 0, "wr.recommend_removal", wr, json_pack("{ss ss}", "reason", reason, "detail",
+		   "The partner asked to end this work."), NULL) ||
+	    (schedule && as_act(c, pid, 0, "wr.schedule_removal", wr, NULL, NULL)))
+		return 1;
+	if (!votes)
+		return 0;
+	int64_t b = open_ballot(c, wr, find(c, "body.list", "name", "Board of Directors"));
+	return vote(c, pid, 4, b, "yes", NULL) || vote(c, pid, 0, b, "yes", NULL);
+}
+
+/* Every milestone of wr complete (R32: a dissolution's condition). */
+static int milestones_done(struct cli *c, const int64_t *pid, int64_t wr)
+{
+	json_t *doc = NULL, *m;
+	size_t i;
+	if (act(c, "wr.get", wr, NULL, &doc))
+		return 1;
+	int bad = 0;
+	json_array_foreach(json_object_get(doc, "milestones"), i, m) {
+		c->as_person = pid[1];
+		bad = bad || act_sub(c, "milestone.progress", wr, json_integer_value(json_object_get(m, "id")), json_pack("{ss}", "status", "complete"));
+		c->as_person = 0;
+	}
+	json_decref(doc);
+	return bad;
+}
+
+/* A WR at each stage of the lifecycle the story has not shown, one whose
+ * update is overdue (established 25 months ago: the calls' clock set back
+ * for its story), the Board's ballot of one short of its quorum. */
+static int demo_stages(struct cli *c, const int64_t *pid, int64_t tgg, int64_t ac)
+{
+	int64_t w;
+	const char *scope = "A management model for this part of the data center.";
+#define STAGE(title) (w = story_wr(c, tgg, pid[1], "TGG and DMTF: " title, scope, ac))
+	if (!STAGE("rack power distribution") || as_act(c, pid, 1, "wr.socialize", w, NULL, NULL) ||
+	    !STAGE("airflow management") || through_committee(c, pid, w, ac) ||
+	    !STAGE("energy efficiency metrics") || through_committee(c, pid, w, ac) || through_board(c, pid, w, 0) ||
+	    !STAGE("battery backup monitoring") || through_committee(c, pid, w, ac) || through_board(c, pid, w, 1) ||
+	    !STAGE("environmental sensors") || through_committee(c, pid, w, ac) || through_board(c, pid, w, 1) || resolve(c, pid, w) ||
+	    as_act(c, pid, 1, "wr.send_to_partner", w, NULL, NULL) ||
+	    !STAGE("power capping") || establish(c, pid, w, ac) || removal(c, pid, w, "not_maintained", 0, 0) ||
+	    !STAGE("legacy facility models") || establish(c, pid, w, ac) || removal(c, pid, w, "disbanded", 1, 0) ||
+	    !STAGE("thermal models of 2019") || establish(c, pid, w, ac) || removal(c, pid, w, "disbanded", 1, 1) ||
+	    !STAGE("cooling tower telemetry") || establish(c, pid, w, ac) || milestones_done(c, pid, w) ||
+	    removal(c, pid, w, "dissolution", 1, 1) ||
+	    !STAGE("lighting") || as_act(c, pid, 0, "wr.withdraw", w, json_pack("{ss}", "note", "TGG does not pursue it."), NULL))
+		return 1;
+	c->now_offset = -(int64_t)(25 * 30 + 12) * 86400; /* about 25 months ago */
+	int bad = !STAGE("facility power monitoring") || establish(c, pid, w, ac);
+	c->now_offset = 0;
+#undef STAGE
+	return bad;
+}
+
+/* A change request at every state (R42-R44), a meeting halted by a refusal
+ * of the IP policy and one resumed once the one who refused left (R49). */
+static int demo_feedback_stages(struct cli *c, const int64_t *pid, int64_t snia)
+{
+	int64_t dsp = find(c, "dmtf_standard.list", "dsp", "DSP0200"), tc = find(c, "body.list", "name", "Technical Committee");
+	static const char *const ends[] = { "submitted", "under_review", "accepted", "rejected", "withdrawn" };
+	for (size_t i = 0; i < sizeof(ends) / sizeof(*ends); i++) {
+		char section[40];
+		snprintf(section, sizeof(section), "7.%zu", i + 1);
+		c->as_person = pid[6];
+		int64_t cr = cli_make(c, "cr.create", NULL, json_pack("{sI ss ss ss ss ss sb}", "dmtf_standard_id", (json_int_t)dsp,
+			"standard_version", "1.4.0", "section", section, "problem", "The text leaves the behaviour open.",
+			"proposed_change", "State the behaviour.", "rationale", "Two implementations differ.", "attests", 1));
+		c->as_person = 0;
+		if (!cr)
+			return 1;
+		const char *end = ends[i];
+		if (!strcmp(end, "withdrawn") && as_act(c, pid, 6, "cr.withdraw", cr, json_pack("{ss}", "reason", "Resolved elsewhere."), NULL))
+			return 1;
+		if ((!strcmp(end, "under_review") || !strcmp(end, "accepted") || !strcmp(end, "rejected")) &&
+		    as_act(c, pid, 3, "cr.review", cr, NULL, NULL))
+			return 1;
+		if (!strcmp(end, "accepted") && as_act(c, pid, 3, "cr.accept", cr, json_pack("{ss}", "reason", "Clarified in the next release."), NULL))
+			return 1;
+		if (!strcmp(end, "rejected") && as_act(c, pid, 3, "cr.reject", cr, json_pack("{ss}", "reason", "The behaviour is intended."), NULL))
+			return 1;
+	}
+	for (int resumed = 0; resumed < 2; resumed++) {
+		int64_t m = cli_make(c, "meeting.create", NULL, json_pack("{sI sI ss ss ss ss ss ss}", "body_id", (json_int_t)tc, "partner_id",
+			(json_int_t)snia, "title", resumed ? "SNIA schema review (resumed)" : "SNIA schema review (halted)", "starts_at",
+			"2027-02-11T16:00", "ends_at", "2027-02-11T17:00", "time_zone", "Europe/Berlin", "kind", "teleconference", "agenda",
+			"1. The schema changes"));
+		json_t *doc = NULL, *p;
+		size_t i;
+		int64_t olga = 0;
+		if (!m || act(c, "participant.add", m, json_pack("{ss ss ss}", "name", "Olga Ortega", "email", "olga@acme.example", "organization",
+							     "Acme Storage"), NULL) ||
+		    act(c, "meeting.announce", m, NULL, NULL) || act(c, "meeting.open", m, json_pack("{sb}", "ip_policy_read", 1), NULL) ||
+		    act(c, "meeting.get", m, NULL, &doc))
+			return 1;
+		json_array_foreach(json_object_get(doc, "participants"), i, p)
+			if (!strcmp(json_string_value(json_object_get(p, "email")), "olga@acme.example"))
+				olga = json_integer_value(json_object_get(p, "id"));
+		json_decref(doc);
+		if (!olga || act_sub(c, "participant.update", m, olga, json_pack("{sb ss}", "present", 1, "ip_ack", "declined")) ||
+		    (resumed && (act_sub(c, "participant.update", m, olga, json_pack("{sb}", "left", 1)) ||
+				 act(c, "meeting.record", m, json_pack("{ss ss}", "kind", "minutes", "text",
+				     "Resumed once Olga Ortega had left (R49). The schema changes were read."), NULL))))
+			return 1;
+	}
+	return 0;
+}
+
 int cmd_demo(struct cli *c, int argc, char **argv)
 {
 	int64_t pid[sizeof(people) / sizeof(*people)], snia, tgg, tc, ac, wg, wr;
@@ -204,8 +365,10 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	if (argc > 1 && !strcmp(argv[1], "--help")) {
 		printf("usage: entente demo [--story]\n\nAdds partners (SNIA, TGG), people with the password '%s', their seats,\n"
 		       "Work Registers to try the process with, a change request and a joint meeting.\n"
-		       "--story adds WRs at every stage: established (on the public site, its review due), in a\n"
-		       "committee ballot with votes, in drafting with open comments.\n", DEMO_PASSWORD);
+		       "--story adds WRs at every stage of the lifecycle: established (on the public site, its review\n"
+		       "due; another's overdue), in a committee ballot with votes, a Board ballot short of its quorum,\n"
+		       "in drafting with open comments, withdrawn, removed, dissolved; a change request at every\n"
+		       "state; a joint meeting halted and one resumed.\n", DEMO_PASSWORD);
 		return 0;
 	}
 	if (!(snia = cli_make(c, "org.create", NULL, json_pack("{ss ss ss}", "name", "Storage Networking Industry Association",
@@ -217,6 +380,11 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 	int64_t host = find(c, "org.list", "short_name", "DMTF");
 	if (!host)
 		return 1;
+	/* the seats and offices began three years ago: the story has an
+	 * alliance established before today (issue 25) */
+	char since[16];
+	time_t then = time(NULL) - (time_t)3 * 365 * 86400;
+	strftime(since, sizeof(since), "%Y-%m-%d", gmtime(&then));
 	for (size_t i = 0; i < sizeof(people) / sizeof(*people); i++) {
 		const struct demo_person *p = &people[i];
 		int64_t org = !strcmp(p->org, "DMTF") ? host : !strcmp(p->org, "SNIA") ? snia : tgg;
@@ -224,7 +392,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 								      "org_id", (json_int_t)org, "dmtf_member", p->member));
 		if (!pid[i] || cli_call_take(c, "password.set", json_pack("{ss ss}", "email", p->email, "password", DEMO_PASSWORD)))
 			return 1;
-		if (p->officer && !cli_make(c, "officer.add", NULL, json_pack("{sI ss}", "person_id", (json_int_t)pid[i], "role", p->officer)))
+		if (p->officer && !cli_make(c, "officer.add", NULL, json_pack("{sI ss ss}", "person_id", (json_int_t)pid[i], "role", p->officer,
+									       "start_date", since)))
 			return 1;
 	}
 	for (size_t i = 0; i < sizeof(seats) / sizeof(*seats); i++) {
@@ -232,7 +401,7 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		char sb[24];
 		snprintf(sb, sizeof(sb), "%lld", (long long)body);
 		if (!body || !cli_make(c, "member.add", json_pack("{ss}", "id", sb),
-				       json_pack("{sI ss}", "person_id", (json_int_t)pid[seats[i].who], "role", seats[i].role)))
+				       json_pack("{sI ss ss}", "person_id", (json_int_t)pid[seats[i].who], "role", seats[i].role, "start_date", since)))
 			return 1;
 	}
 	if (!(wg = cli_make(c, "body.create", NULL, json_pack("{ss ss sI}", "name", "Storage Management Working Group",
@@ -290,7 +459,8 @@ int cmd_demo(struct cli *c, int argc, char **argv)
 		return 1;
 	if (demo_feedback(c, pid[6], pid[3]))
 		return 1;
-	if (argc > 1 && !strcmp(argv[1], "--story") && demo_story(c, pid, tgg, ac))
+	if (argc > 1 && !strcmp(argv[1], "--story") &&
+	    (demo_story(c, pid, tgg, ac) || demo_stages(c, pid, tgg, ac) || demo_feedback_stages(c, pid, snia)))
 		return 1;
 	printf("demo data added; every demo account's password is %s\n", DEMO_PASSWORD);
 	for (size_t i = 0; i < sizeof(people) / sizeof(*people); i++)

@@ -186,6 +186,8 @@ static void error_responses(json_t *responses, const struct route *r, const stru
 		json_object_set_new(responses, "404", problem_ref("No such record, or not one you may see"));
 	if (write)
 		json_object_set_new(responses, "409", problem_ref("Not possible now: the state of the record or a rule refuses it"));
+	if (write && !(ai->flags & A_PUBLIC))
+		json_object_set_new(responses, "422", problem_ref("The Idempotency-Key was sent before with another request"));
 	if (ai->flags & (A_IFMATCH | A_REVISION))
 		json_object_set_new(responses, "412", problem_ref("The record changed since the ETag you sent (R13)"));
 	if (ai->flags & A_IFMATCH)
@@ -247,6 +249,11 @@ static json_t *operation(const struct route *r, const struct action_info *ai, js
 		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-Match", "in", "header", "required", 0,
 							"schema", "type", "string", "description",
 							"The ETag of the Work Register as you read it: refused (412) if it changed since (R13)."));
+	if ((ai->flags & A_WRITE) && !(ai->flags & A_PUBLIC))
+		json_array_append_new(params, json_pack("{ss ss sb s{ss si} ss}", "name", "Idempotency-Key", "in", "header", "required", 0,
+							"schema", "type", "string", "maxLength", 255, "description",
+							"A key of your choosing for this request (issue 25): sent again with the same request,"
+							" the first answer comes back and nothing is done twice (kept a day)."));
 	if (is_wr_read(r, ai))
 		json_array_append_new(params, json_pack("{ss ss sb s{ss} ss}", "name", "If-None-Match", "in", "header", "required", 0,
 							"schema", "type", "string", "description",

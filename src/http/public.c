@@ -52,7 +52,7 @@ static void render_list(struct strbuf *sb, json_t *v)
 			html_raw(sb, "</a></td><td>");
 			date_of(sb, str(w, "board_approval_date"));
 			html_raw(sb, "</td><td>");
-			html_text(sb, str(w, "ended_at") ? "ended" : "active");
+			html_text(sb, str(w, "ended_at") ? "ended" : "established"); /* one word for it (issue 25) */
 			html_raw(sb, "</td></tr>\n");
 		}
 		html_raw(sb, "</tbody></table>\n");
@@ -391,10 +391,26 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 		html_text(sb, str(en, "summary"));
 		html_raw(sb, "</summary></entry>\n");
 	}
-	/* issue 11: the latest signed checkpoints of the record, so that
-	 * whoever follows the feed keeps copies */
-	json_t *cps = json_object_get(v, "checkpoints");
-	for (size_t i = 0; i < json_array_size(cps); i++) {
+	html_raw(sb, "</feed>\n");
+}
+
+/* Issue 25: the signed checkpoints in a feed of their own (the WR feed
+ * carries WR news only), for whoever keeps copies of them (issue 11). */
+static void render_checkpoint_feed(struct strbuf *sb, json_t *v, const char *base)
+{
+	json_t *cps = json_object_get(v, "items");
+	const char *updated = json_array_size(cps) ? str(json_array_get(cps, 0), "at") : "1970-01-01T00:00:00Z";
+	html_raw(sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
+		     "<title>entente: signed checkpoints of the record</title><id>");
+	html_text(sb, base);
+	html_raw(sb, "/registers/checkpoints</id><link rel=\"self\" href=\"");
+	html_attr(sb, base);
+	html_raw(sb, "/registers/checkpoints.atom\"/><link href=\"");
+	html_attr(sb, base);
+	html_raw(sb, "/registers/checkpoints\"/><updated>");
+	html_text(sb, updated);
+	html_raw(sb, "</updated><author><name>entente</name></author>\n");
+	for (size_t i = 0; i < json_array_size(cps) && i < 50; i++) { /* the latest 50 */
 		json_t *c = json_array_get(cps, i);
 		html_raw(sb, "<entry><title>");
 		strbuf_addf(sb, "Checkpoint of the record: %lld events", (long long)json_integer_value(json_object_get(c, "count")));
@@ -487,8 +503,12 @@ static void render_checkpoints(struct strbuf *sb, json_t *v)
 	foot(sb);
 }
 
-const char *http__render(const char *action, json_t *v, const char *base, struct strbuf *out)
+const char *http__render(const char *action, json_t *v, const char *base, int atom, struct strbuf *out)
 {
+	if (!strcmp(action, "checkpoint.list") && atom) {
+		render_checkpoint_feed(out, v, base);
+		return "application/atom+xml; charset=utf-8";
+	}
 	if (!strcmp(action, "checkpoint.list")) {
 		render_checkpoints(out, v);
 		return "text/html; charset=utf-8";

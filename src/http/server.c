@@ -514,6 +514,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 	call.body = body;
 	call.render = "json";
 	call.if_match = http__header(q, "If-Match");
+	call.idempotency_key = http__header(q, "Idempotency-Key"); /* issue 25 */
 	if (!(st = thread_store(&e))) {
 		http__problem(r, &e, q->raw_path);
 		goto out;
@@ -654,7 +655,8 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 	}
 	/* the feed's links start with the configured base URL, never with the
 	 * Host header a client (or a proxy passing it on) chose */
-	snprintf(render, sizeof(render), "html %s", base);
+	int atom = strstr(route->pattern, ".atom") != NULL; /* a feed of a page's records (issue 25) */
+	snprintf(render, sizeof(render), "%s %s", atom ? "atom" : "html", base);
 	call.render = render;
 	if (!st || core_call(st, &call, &rep, &e)) {
 		json_decref(params);
@@ -677,7 +679,7 @@ static void handle_html(const struct http_req *q, const struct route *route, str
 		http__res_header(r, "Content-Security-Policy", "default-src 'self'; object-src 'none'; frame-ancestors 'none'");
 		return;
 	} else {
-		type = http__render(route->action, rep.body, base, &sb);
+		type = http__render(route->action, rep.body, base, atom, &sb);
 		core_cache_put(&rep, type, sb.buf ? sb.buf : "", sb.len);
 		reply_release(&rep);
 		json_decref(params);

@@ -36,6 +36,7 @@
   X(URI_TOO_LONG,        414, "Request target too long",                   NULL) \
   X(MEDIA_TYPE,          415, "Unsupported media type",                    NULL) \
   X(EXPECTATION,         417, "Expectation failed",                        NULL) \
+  X(IDEMPOTENCY_REUSED,  422, "This Idempotency-Key was sent with another request", NULL) \
   X(PRECONDITION_REQUIRED, 428, "If-Match required",                       "R13") \
   X(LINK_GONE,           410, "This link has expired or was already used", NULL) \
   X(THROTTLED,           429, "Too many attempts",                         NULL) \

@@ -883,6 +883,19 @@ static const char m23_accounts[] =
 	"ALTER TABLE audit ADD COLUMN on_behalf_id INTEGER;"
 	"INSERT OR IGNORE INTO settings (key, value) VALUES ('two_factor_roles', '');";
 
+/* Issue 25: a write sent with an Idempotency-Key is answered once; the
+ * same key again, from the same person, gets the first answer back
+ * instead of doing it twice (a double click, a retry after a lost
+ * answer). Kept a day: each insert removes what is older. */
+static const char m24_idempotency[] =
+	"CREATE TABLE idempotency_keys ("
+	" id INTEGER PRIMARY KEY, person_id INTEGER NOT NULL, key TEXT NOT NULL, fingerprint TEXT NOT NULL,"
+	" status INTEGER NOT NULL, body TEXT, location TEXT, revision INTEGER, created_at INTEGER NOT NULL,"
+	" UNIQUE (person_id, key));"
+	"CREATE INDEX idempotency_keys_created ON idempotency_keys(created_at);"
+	"CREATE TRIGGER idempotency_keys_expire AFTER INSERT ON idempotency_keys BEGIN"
+	" DELETE FROM idempotency_keys WHERE created_at < NEW.created_at - 86400; END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -907,5 +920,6 @@ const char *const store__sqlite_migrations[] = {
 	m21_drafting_target,
 	m22_example_addresses,
 	m23_accounts,
+	m24_idempotency,
 	NULL,
 };

@@ -90,10 +90,19 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	expect_status(r, 200);
 	assert_non_null(strstr(r.raw, "<h1>Checkpoints of the record</h1>"));
 	resp_free(&r);
-	r = req(&S, "GET", "/registers/feed.atom", NULL, NULL, NULL); /* and in the feed */
+	r = req(&S, "GET", "/registers/checkpoints.atom", NULL, NULL, NULL); /* and in their feed */
 	expect_status(r, 200);
+	assert_non_null(strstr(r.ctype, "application/atom+xml"));
 	assert_non_null(strstr(r.raw, "<id>urn:entente:checkpoint:"));
 	assert_non_null(strstr(r.raw, "Checkpoint of the record: "));
+	assert_non_null(strstr(r.raw, "/registers/checkpoints.atom\"/>"));
+	resp_free(&r);
+	r = req(&S, "GET", "/registers/checkpoints", NULL, NULL, NULL); /* the page stays a page */
+	assert_non_null(strstr(r.ctype, "text/html"));
+	resp_free(&r);
+	r = req(&S, "GET", "/registers/feed.atom", NULL, NULL, NULL); /* issue 25: the WRs' feed carries WR news only */
+	expect_status(r, 200);
+	assert_null(strstr(r.raw, "checkpoint"));
 	resp_free(&r);
 	assert_int_equal(server_stop(&S), 0);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit verify"), 0);

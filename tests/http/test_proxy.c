@@ -345,10 +345,12 @@ static void test_links_use_the_base_url(void **state)
 			resp_free(&r);
 		}
 	}
-	/* entries of the feed name the base URL too (the demo has published WRs) */
-	struct resp r = hreq(S.url, NULL, "GET", "/registers/feed.atom", NULL, evil);
-	snprintf(want, sizeof(want), "<link href=\"%s/registers/", base);
+	/* the checkpoints' own feed (issue 25) names the base URL too */
+	struct resp r = hreq(S.url, NULL, "GET", "/registers/checkpoints.atom", NULL, evil);
+	expect_code(r.status, 200);
+	snprintf(want, sizeof(want), "<link rel=\"self\" href=\"%s/registers/checkpoints.atom\"/>", base);
 	assert_non_null(strstr(r.raw, want));
+	assert_null(strstr(r.raw, "evil.example"));
 	resp_free(&r);
 }
 

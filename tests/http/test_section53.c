@@ -241,7 +241,7 @@ static void test_R44_review_contact_and_decision(void **state)
 {
 	(void)state;
 	long long id = submit("DSP0200");
-	int told = mails("cr.changed", SAM, NULL), reviewed = mails("cr.changed", SAM, "under_review");
+	int told = mails("cr.changed", SAM, NULL), reviewed = mails("cr.changed", SAM, "Status: Under review"); /* in words, issue 25 */
 	struct resp r = cr_step(SAM, id, "review", NULL);
 	expect_rule(r, 403, "R44");
 	resp_free(&r);
@@ -255,7 +255,7 @@ static void test_R44_review_contact_and_decision(void **state)
 	expect_status(r, 200);
 	assert_string_equal(jstr(r.json, "status"), "under_review");
 	resp_free(&r);
-	assert_int_equal(mails("cr.changed", SAM, "under_review"), reviewed + 1);
+	assert_int_equal(mails("cr.changed", SAM, "Status: Under review"), reviewed + 1);
 	/* the chair writes; the e-mail carries the whole message */
 	char path[96];
 	snprintf(path, sizeof(path), "/api/v1/change-requests/%lld/messages", id);
@@ -288,7 +288,7 @@ static void test_R44_review_contact_and_decision(void **state)
 	int chair_told = 0, submitter_told = 0;
 	for (size_t i = 0; i < json_array_size(json_object_get(r.json, "items")); i++) {
 		json_t *m = json_array_get(json_object_get(r.json, "items"), i);
-		if (!strstr(jstr(m, "subject"), "rejected"))
+		if (!strstr(jstr(m, "subject"), "Rejected"))
 			continue;
 		if (!strcmp(jstr(m, "email"), TC)) {
 			chair_told++;
@@ -296,7 +296,7 @@ static void test_R44_review_contact_and_decision(void **state)
 			assert_non_null(strstr(jstr(m, "body"), "The behaviour is intended."));
 		} else if (!strcmp(jstr(m, "email"), SAM)) {
 			submitter_told++;
-			assert_string_equal(jstr(m, "subject"), "Your change request is now rejected");
+			assert_string_equal(jstr(m, "subject"), "Your change request: Rejected");
 		}
 	}
 	assert_true(chair_told >= 1 && submitter_told == 1);

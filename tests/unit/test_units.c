@@ -594,6 +594,23 @@ static void test_process_table_is_sound(void **state)
 			bad[i].to = NULL; /* sent_to_partner can only decline: established unreachable */
 	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
 	assert_non_null(strstr(report, "state established is unreachable"));
+	/* issue 25: a step that closes a record for good, or opens a ballot,
+	 * and says nothing for the person to confirm */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(bad[i].action, "wr.withdraw") || !strcmp(bad[i].action, "wr.schedule_board"))
+			bad[i].consequence = NULL;
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "step wr.withdraw closes the record for good but names no consequence to confirm"));
+	assert_non_null(strstr(report, "step wr.schedule_board opens \"board\" but names no consequence to confirm"));
+	assert_null(strstr(report, "wr.cancel_removal")); /* a step that can be undone needs none */
+	/* issue 25: a state without words for people */
+	memcpy(bad, core__steps, n * sizeof(*bad));
+	bp.labels = NULL;
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), -1);
+	assert_non_null(strstr(report, "state proposed has no words or no tone"));
+	bp.labels = core__wr_process.labels;
+	assert_int_equal(core__process_check_one(&bp, report, sizeof(report)), 0);
 	/* a loop with no exit: removal and dissolution lead back to removal */
 	memcpy(bad, core__steps, n * sizeof(*bad));
 	for (size_t i = 0; i < n; i++)

@@ -247,6 +247,11 @@ const struct action core__actions[] = {
 	  0, core__scope_none, core__public_diff },
 	{ { "wr.actions", R, "staff, the partner's representatives", NULL, "see what they may do next", NULL, NULL },
 	  G_ANY, core__scope_wr, core__record_actions },
+	/* issue 25: a change request's and a meeting's, so that no page offers a step the server refuses */
+	{ { "cr.actions", R, "host staff, the submitter, the partner's representatives", NULL, "see what they may do next", NULL, NULL },
+	  G_ANY, core__scope_cr, core__record_actions },
+	{ { "meeting.actions", R, "host staff, the partner's people", NULL, "see what they may do next", NULL, NULL },
+	  G_ANY, core__scope_meeting, core__record_actions },
 	{ { "markdown.render", R | A_BODY, "signed-in people", NULL, "render Markdown", core__markdown_spec, NULL },
 	  G_ANY, core__scope_none, core__markdown_render },
 	{ { "process.show", R, "signed-in people", NULL, "read a process table (name: work_register, change_request, meeting)", NULL, "name" },
@@ -334,6 +339,8 @@ const struct action core__actions[] = {
 	{ { "me.tasks", R | A_CACHE | A_VARY_PERSON, "the signed-in person", NULL, "see what waits for them", NULL, LIST },
 	  G_ANY, core__scope_none, core__me_tasks },
 
+	{ { "portfolio.show", R | A_CACHE, "host staff", "R27", "see every alliance at a glance: WRs by state, reviews due, stagnant WRs, open change requests by age", NULL, NULL },
+	  G_STAFF, core__scope_none, core__portfolio },
 	{ { "review.list", R, "host staff", "R27", "list the reviews due", NULL, "within_days" },
 	  G_STAFF, core__scope_none, core__review_list },
 	{ { "scheduler.run", W, "administrator, the server's scheduler", "R27", "run the scheduler", NULL, NULL },

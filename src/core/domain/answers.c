@@ -31,7 +31,10 @@ struct answer {
 #define TIME "{\"type\": \"string\", \"format\": \"date-time\"}"
 #define NTIME "{\"type\": [\"string\", \"null\"], \"format\": \"date-time\"}"
 /* An open ballot's count so far (R17). */
-#define TALLY "{\"type\": \"object\", \"properties\": {\"cast\": {\"type\": \"integer\"}, \"eligible\": {\"type\": \"integer\"}}}"
+#define TALLY "{\"type\": \"object\", \"properties\": {\"cast\": {\"type\": \"integer\"}, \"eligible\": {\"type\": \"integer\"}," \
+	" \"more_for_quorum\": {\"type\": \"integer\", \"description\": \"Votes the quorum still needs (issue 25).\"}," \
+	" \"more_yes_for_majority\": {\"type\": [\"integer\", \"null\"], \"description\": \"Yes votes the majority still needs against the no votes cast; null when none can outweigh them.\"}," \
+	" \"not_voted\": {\"type\": \"integer\"}}}"
 
 /* An outbox message: its moments in RFC 3339. */
 #define OUTBOX "{\"properties\": {\"next_attempt_at\": " NTIME ", \"lease_until\": " NTIME "}}"
@@ -48,7 +51,19 @@ struct answer {
 	" \"required\": [\"id\", \"sessions_ended\"], \"additionalProperties\": false}"
 
 /* First match wins: exact names before the prefixes they share. */
+/* What a person may do next with a record (process.c, core__record_actions). */
+#define NEXT_STEPS \
+	  "{\"type\": \"object\", \"properties\": {\"state\": {\"type\": \"string\"}, \"items\": {\"type\": \"array\"," \
+	  " \"items\": {\"type\": \"object\", \"properties\": {\"action\": {\"type\": \"string\"}, \"allowed\": {\"type\": \"boolean\"}," \
+	  " \"yours\": {\"type\": \"boolean\", \"description\": \"Whether the step is one the person takes at all (issue 25).\"}," \
+	  " \"consequence\": {\"type\": [\"string\", \"null\"], \"description\": \"What cannot be undone, to confirm first (issue 25); null: done at once.\"}}," \
+	  " \"required\": [\"action\", \"allowed\", \"yours\"]}}}, \"required\": [\"state\", \"items\"], \"additionalProperties\": false}"
+
 static const struct answer answers[] = {
+	/* exact names before the prefixes below ("cr." would take cr.actions) */
+	{ "wr.actions", "NextSteps", NULL, NULL, NEXT_STEPS },
+	{ "cr.actions", "NextSteps", NULL, NULL, NEXT_STEPS },
+	{ "meeting.actions", "NextSteps", NULL, NULL, NEXT_STEPS },
 	{ "session.create", "Session", NULL, NULL,
 	  "{\"type\": \"object\", \"properties\": {\"person\": " REF("PersonPublic") ", \"csrf_token\": {\"type\": \"string\"},"
 	  " \"expires_at\": {\"type\": \"string\", \"format\": \"date-time\"}, \"two_factor_required\": {\"type\": \"boolean\","
@@ -119,7 +134,7 @@ static const struct answer answers[] = {
 	{ "checkpoint.list", "Checkpoint", "checkpoints", NULL, NULL },
 	{ "version.list", "VersionRow", "wr_versions", ",snapshot,", NULL },
 	{ "version.", "Version", "wr_versions", NULL, NULL },
-	{ "history.list", "HistoryEntry", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"version\": {\"type\": \"string\"}, \"revision\": {\"type\": \"integer\"}, \"date\": {\"type\": \"string\"}, \"author\": {\"type\": \"string\"}, \"summary\": {\"type\": \"string\"}}, \"required\": [\"version\", \"revision\", \"date\", \"summary\"]}" },
+	{ "history.list", "HistoryEntry", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"version\": {\"type\": \"string\"}, \"revision\": {\"type\": \"integer\"}, \"date\": {\"type\": \"string\"}, \"author\": {\"type\": \"string\"}, \"summary\": {\"type\": \"string\"}, \"status\": {\"type\": \"string\", \"description\": \"The state after this version (issue 25).\"}, \"from_status\": {\"type\": \"string\", \"description\": \"The state before, when this version changed it.\"}}, \"required\": [\"version\", \"revision\", \"date\", \"summary\"]}" },
 	{ "standard.replace", "Replacement", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"replaced\": " REF("Standard") ", \"rows\": " ARR("Standard") "}, \"required\": [\"replaced\", \"rows\"], \"additionalProperties\": false}" },
 	{ "delegation_rules.get", "DelegationRules", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"current\": " REF("DelegationRulesVersion") ", \"versions\": " ARR("DelegationRulesVersion") "}, \"required\": [\"current\", \"versions\"]}" },
 	{ "delegation.agree", "DelegationAgreement", "delegation_agreements", NULL, NULL },
@@ -128,9 +143,21 @@ static const struct answer answers[] = {
 	  " \"what\": {\"type\": \"string\"}, \"wr_id\": {\"type\": [\"integer\", \"null\"]}, \"wr_title\": {\"type\": \"string\"},"
 	  " \"wr_status\": {\"type\": \"string\"}, \"task_id\": {\"type\": \"integer\"}, \"ballot_id\": {\"type\": \"integer\"},"
 	  " \"deadline\": " TIME ", \"due\": {\"type\": \"string\"}, \"rule\": {\"type\": [\"string\", \"null\"]},"
+	  " \"cr_id\": {\"type\": \"integer\"}, \"since\": {\"type\": \"string\"}, \"meeting_id\": {\"type\": \"integer\"},"
+	  " \"meeting_title\": {\"type\": \"string\"}, \"starts_at\": {\"type\": \"string\"}, \"time_zone\": {\"type\": \"string\"},"
+	  " \"participant_id\": {\"type\": \"integer\"},"
 	  " \"recipients\": {}}, \"required\": [\"kind\", \"what\", \"wr_id\"], \"additionalProperties\": false}}, \"next_cursor\": {\"type\": [\"string\", \"null\"]}, \"total\": {\"type\": \"integer\"}}, \"required\": [\"items\", \"next_cursor\", \"total\"], \"additionalProperties\": false}" },
 	{ "me.calendar", "CalendarAddress", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"url\": {\"type\": \"string\"}, \"note\": {\"type\": \"string\"}}, \"required\": [\"url\", \"note\"], \"additionalProperties\": false}" },
 	{ "me.update", "MailMode", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"id\": {\"type\": \"integer\"}, \"mail_mode\": {\"type\": \"string\"}}, \"required\": [\"id\", \"mail_mode\"], \"additionalProperties\": false}" },
+	{ "portfolio.show", "Portfolio", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"total\": {\"type\": \"integer\"},"
+	  " \"states\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"state\": {\"type\": \"string\"},"
+	  " \"label\": {\"type\": \"string\"}, \"tone\": {\"type\": \"string\"}, \"count\": {\"type\": \"integer\"}},"
+	  " \"required\": [\"state\", \"label\", \"tone\", \"count\"], \"additionalProperties\": false}},"
+	  " \"reviews_due\": {\"type\": \"integer\", \"description\": \"Established WRs whose update is due within three months (R27).\"},"
+	  " \"reviews_overdue\": {\"type\": \"integer\"}, \"stagnant\": {\"type\": \"integer\", \"description\": \"R31\"},"
+	  " \"change_requests\": {\"type\": \"array\", \"items\": {\"type\": \"object\", \"properties\": {\"age\": {\"type\": \"string\"},"
+	  " \"count\": {\"type\": \"integer\"}}, \"required\": [\"age\", \"count\"], \"additionalProperties\": false}}},"
+	  " \"required\": [\"total\", \"states\", \"reviews_due\", \"reviews_overdue\", \"stagnant\", \"change_requests\"], \"additionalProperties\": false}" },
 	{ "review.list", "ReviewDue", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"wr_id\": {\"type\": \"integer\"}, \"title\": {\"type\": \"string\"}, \"owner_id\": {\"type\": [\"integer\", \"null\"]}, \"next_review_date\": {\"type\": \"string\"}, \"days_left\": {\"type\": \"integer\"}, \"overdue\": {\"type\": \"boolean\"}, \"stagnant\": {\"type\": \"boolean\"}}, \"required\": [\"wr_id\", \"title\", \"next_review_date\", \"days_left\", \"overdue\", \"stagnant\"], \"additionalProperties\": false}" },
 	{ "scheduler.run", "SchedulerRun", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"ballots_closed\": {\"type\": \"integer\"}, \"reminders\": {\"type\": \"integer\"}, \"stagnation_notices\": {\"type\": \"integer\"}, \"digests\": {\"type\": \"integer\"}, \"now\": {\"type\": \"string\"}}, \"required\": [\"ballots_closed\", \"reminders\", \"stagnation_notices\", \"digests\", \"now\"], \"additionalProperties\": false}" },
 	{ "wr.diff", "Difference", NULL, NULL, "{\"type\": \"object\", \"properties\": {\"from\": {\"type\": \"object\"}, \"to\": {\"type\": \"object\"}, \"fields\": {\"type\": \"array\"}, \"sections\": {\"type\": \"object\"}}, \"required\": [\"from\", \"to\", \"fields\", \"sections\"]}" },
@@ -185,10 +212,6 @@ static const struct answer answers[] = {
 	{ "outbox.list", "OutboxMessage", "outbox", ",claim,", OUTBOX },
 	{ "outbox.retry", "OutboxMessage", "outbox", ",claim,", OUTBOX },
 	{ "wr.list", "WorkRegisterRow", "work_registers", NULL, NULL },
-	{ "wr.actions", "NextSteps", NULL, NULL,
-	  "{\"type\": \"object\", \"properties\": {\"state\": {\"type\": \"string\"}, \"items\": {\"type\": \"array\","
-	  " \"items\": {\"type\": \"object\", \"properties\": {\"action\": {\"type\": \"string\"}, \"allowed\": {\"type\": \"boolean\"}},"
-	  " \"required\": [\"action\", \"allowed\"]}}}, \"required\": [\"state\", \"items\"], \"additionalProperties\": false}" },
 	{ "wr.", "WorkRegister", "work_registers", NULL,
 	  "{\"properties\": {\"partner\": " NAMED ", \"originating_committee\": " NAMED ", \"owner\": " NAMED ", \"proposer\": " NAMED ","
 	  " \"proposer_org\": " NAMED ", \"required_committees\": {\"type\": \"array\"}, \"milestones\": " ARR("Milestone") ","

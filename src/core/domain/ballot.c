@@ -34,14 +34,14 @@ static json_t *eligible_of(struct ctx *x, int64_t body_id, struct err *e)
 		json_decref(ids);
 		ids = NULL;
 	}
+	/* in person order, so a person's second seat follows their first: one
+	 * look back finds it (issue 27: 8,000 voters took 0.9 s, each against
+	 * every other) */
 	for (size_t i = 0; ids && i < json_array_size(rows); i++) {
-		json_t *m = json_array_get(rows, i);
-		int dup = 0;
+		json_t *m = json_array_get(rows, i), *last = json_array_get(ids, json_array_size(ids) ? json_array_size(ids) - 1 : 0);
 		if (!strcmp(json_string_value(json_object_get(m, "role")), "observer") || !core__is_active(x, m))
 			continue;
-		for (size_t j = 0; j < json_array_size(ids); j++)
-			dup |= json_equal(json_array_get(ids, j), json_object_get(m, "person_id"));
-		if (!dup)
+		if (!last || !json_equal(last, json_object_get(m, "person_id")))
 			json_array_append(ids, json_object_get(m, "person_id"));
 	}
 	json_decref(where);
@@ -74,7 +74,23 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 		json_object_set_new(row, "amendment_id", json_integer(amendment_id));
 	if (store_insert(x->st, "ballots", row, id, e))
 		goto out;
-	ret = core__notify(x, "ballot.opened", wr, "A ballot is open for your vote", json_pack("{sO}", "voters", eligible), e);
+	/* issue 25: the mail says what is asked, by when, and links to the ballot */
+	char deadline[24], subject[300], details[600], link[40];
+	int64_t due = x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400;
+	time_iso(due, deadline);
+	deadline[10] = ' ';
+	deadline[16] = '\0';
+	snprintf(subject, sizeof(subject), "Your vote is asked by %.10s: the %s ballot on %s", deadline, json_string_value(json_object_get(b, "name")),
+		 json_string_value(json_object_get(wr, "title")));
+	snprintf(details, sizeof(details),
+		 "What is asked: your vote (yes, no or abstain), which you may change until the ballot closes.\n"
+		 "Deadline: %s UTC (%lld days).\n"
+		 "It passes with a quorum of %lld%% of its %zu voters and %lld/%lld of the votes cast.",
+		 deadline, (long long)json_integer_value(json_object_get(b, "ballot_days")),
+		 (long long)json_integer_value(json_object_get(b, "quorum_percent")), json_array_size(eligible),
+		 (long long)json_integer_value(json_object_get(b, "majority_num")), (long long)json_integer_value(json_object_get(b, "majority_den")));
+	snprintf(link, sizeof(link), "#/ballot/%lld", (long long)*id);
+	ret = core__notify(x, "ballot.opened", wr, subject, json_pack("{sO ss ss}", "voters", eligible, "details", details, "link", link), e);
 out:
 	json_decref(b);
 	json_decref(eligible);
@@ -102,9 +118,25 @@ static json_t *tally_counts(json_t *ballot, long yes, long no, long abstain)
 	long cast = yes + no + abstain, needed = (q * n + 99) / 100;
 	int quorum = cast >= needed && cast > 0;
 	int majority = yes + no > 0 && yes * den >= num * (yes + no);
-	return json_pack("{si si si si si si sb sb sb}", "eligible", (int)n, "cast", (int)cast, "yes", (int)yes, "no", (int)no,
-			 "abstain", (int)abstain, "quorum_needed", (int)needed, "quorum_met", quorum, "majority_met", majority,
-			 "passed", quorum && majority);
+	json_t *t = json_pack("{si si si si si si sb sb sb}", "eligible", (int)n, "cast", (int)cast, "yes", (int)yes, "no", (int)no,
+			      "abstain", (int)abstain, "quorum_needed", (int)needed, "quorum_met", quorum, "majority_met", majority,
+			      "passed", quorum && majority);
+	/* issue 25: where it stands, for the ballot at a glance ("needs 2 more
+	 * yes for two thirds"): the votes the quorum still needs, the yes
+	 * votes the majority needs against the no votes cast (null when no
+	 * number of yes can outweigh them: unanimity with a no), and who has
+	 * not voted */
+	long more_quorum = needed > cast ? needed - cast : cast ? 0 : 1, min_yes = -1;
+	if (den > num)
+		min_yes = (num * no + (den - num) - 1) / (den - num);
+	else if (!no)
+		min_yes = 0;
+	if (min_yes == 0 && !no)
+		min_yes = 1; /* a majority of nothing is none */
+	json_object_set_new(t, "more_for_quorum", json_integer(more_quorum));
+	json_object_set_new(t, "more_yes_for_majority", min_yes < 0 ? json_null() : json_integer(min_yes > yes ? min_yes - yes : 0));
+	json_object_set_new(t, "not_voted", json_integer(n - cast > 0 ? n - cast : 0));
+	return t;
 }
 
 static json_t *tally(json_t *ballot, json_t *votes)
@@ -198,8 +230,16 @@ int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct
 	if (store_update(x->st, "ballots", ballot_id, ch, e) || core__seal_write(x, ballot_id, t, e))
 		goto out;
 	json_object_update(b, ch);
-	if (core__notify(x, "ballot.closed", NULL, passed ? "A ballot passed" : "A ballot failed",
-			 json_pack("{sO}", "body_id", json_object_get(b, "body_id")), e) ||
+	/* issue 25: which ballot, in words, and a link to it */
+	json_t *body = NULL;
+	struct err ignored = ERR_INIT;
+	char subject[300], link[40];
+	store_get(x->st, "bodies", json_integer_value(json_object_get(b, "body_id")), &body, &ignored);
+	snprintf(subject, sizeof(subject), "The %s %s ballot %s", body ? json_string_value(json_object_get(body, "name")) : "",
+		 json_string_value(json_object_get(b, "purpose")), passed ? "passed" : "failed");
+	json_decref(body);
+	snprintf(link, sizeof(link), "#/ballot/%lld", (long long)ballot_id);
+	if (core__notify(x, "ballot.closed", NULL, subject, json_pack("{sO ss}", "body_id", json_object_get(b, "body_id"), "link", link), e) ||
 	    follow(x, b, votes, passed, e))
 		goto out;
 	ret = 0;

@@ -22,6 +22,8 @@
 #include "lib/util.h"
 
 static const char *const cr_states[] = { "submitted", "under_review", "needs_discussion", "accepted", "rejected", "withdrawn", NULL };
+static const char *const cr_labels[] = { "Submitted", "Under review", "Needs a joint meeting", "Accepted", "Rejected", "Withdrawn", NULL };
+static const char *const cr_tones[] = { "vote", "work", "work", "done", "ended", "ended", NULL };
 
 static const struct jfield attachment[] = {
 	{ .name = "name", .type = JT_STR, .flags = JF_REQUIRED, .max = 200 },
@@ -79,6 +81,15 @@ static const struct jfield accept_spec[] = {
 static const struct jfield withdraw_spec[] = {
 	{ .name = "reason", .type = JT_TEXT, .max = 20000, .rule = "R42", .label = "Why (optional)" }, { 0 } };
 
+/* A state in words (issue 25: the mails say what the web application does). */
+static const char *cr_words(const char *state)
+{
+	for (int i = 0; state && cr_states[i]; i++)
+		if (!strcmp(cr_states[i], state))
+			return cr_labels[i];
+	return state ? state : "-";
+}
+
 static json_t *body(struct ctx *x) { return x->call->body; }
 static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.record, "id")); }
 
@@ -91,7 +102,7 @@ static void about(struct ctx *x, char *buf, size_t n)
 		 (long long)json_integer_value(json_object_get(r, "id")), json_string_value(json_object_get(r, "dsp")),
 		 json_string_value(json_object_get(r, "standard_version")),
 		 json_is_string(json_object_get(r, "section")) ? json_string_value(json_object_get(r, "section")) : "-",
-		 json_string_value(json_object_get(r, "status")), decision ? "\nThe body's decision: " : "", decision ? decision : "");
+		 cr_words(json_string_value(json_object_get(r, "status"))), decision ? "\nThe body's decision: " : "", decision ? decision : "");
 }
 
 /* subjects (taken, may be NULL): words for a role of its own ({"submitter":
@@ -179,9 +190,9 @@ static int cr_changed(struct ctx *x, const struct step *s, struct err *e)
 	const char *status = json_string_value(json_object_get(x->scope.record, "status"));
 	/* issue 21, 16: the submitter reads of their request, the body's chair
 	 * of the body's; both read the decision and its reason (R44) */
-	snprintf(subject, sizeof(subject), "Change request %lld is now %s", (long long)cr_id(x), status);
+	snprintf(subject, sizeof(subject), "Change request %lld: %s", (long long)cr_id(x), cr_words(status));
 	(void)s;
-	return tell_roles(x, "cr.changed", subject, json_pack("{s:s+}", "submitter", "Your change request is now ", status), e);
+	return tell_roles(x, "cr.changed", subject, json_pack("{s:s+}", "submitter", "Your change request: ", cr_words(status)), e);
 }
 
 #define CHAIRS (G_BODY_CHAIR | G_VP)
@@ -201,7 +212,8 @@ static const struct step cr_steps[] = {
 	  .spec = reject_spec, .aflags = A_BODY, .summary = "reject the change request" },
 	{ "cr.withdraw", "submitted|under_review|needs_discussion", "withdrawn", G_PROPOSER | G_PARTNER, NULL, effect_decided,
 	  M_INPUT, "R42", "The submitter or the partner withdraws the request", NULL, NULL,
-	  .spec = withdraw_spec, .summary = "withdraw the change request" },
+	  .spec = withdraw_spec, .summary = "withdraw the change request",
+	  .consequence = "The change request is withdrawn for good: it cannot be reopened." },
 	{ "cr.reopen", "accepted|rejected", "under_review", CHAIRS, guard_reason, effect_reopen, M_INPUT, "R44",
 	  "A closed request is reopened, with the reason", NULL, NULL,
 	  .spec = reopen_spec, .aflags = A_BODY, .summary = "reopen the change request" },
@@ -212,6 +224,7 @@ static json_t *cr_present(struct ctx *x, json_t *row);
 
 const struct process core__cr_process = {
 	.name = "change_request", .noun = "change request", .table = "change_requests", .states = cr_states,
+	.labels = cr_labels, .tones = cr_tones,
 	.starts = "submitted", .finals = "accepted|rejected|withdrawn", .steps = cr_steps, .changed = cr_changed,
 	.present = cr_present, .scope = core__scope_cr, .collection = "/api/v1/change-requests", .command = "cr",
 };

@@ -92,8 +92,10 @@ static int handoff_mail(struct ctx *x, const char *to, const char *event, const 
 		if (!json_array_size(contacts))
 			strbuf_addf(&sb, "  (none recorded on the Work Register yet)\n");
 	}
-	json_t *row = json_pack("{ss sO ss ss ss ss ss}", "event", event, "wr_id", json_object_get(wr, "id"), "email", to, "reason",
-				"handoff", "subject", subject, "body", sb.buf, "created_at", x->now_iso);
+	/* issue 25: the list is outside entente: its link is the WR's public page */
+	json_t *row = json_pack("{ss sO ss ss ss ss ss so}", "event", event, "wr_id", json_object_get(wr, "id"), "email", to, "reason",
+				"handoff", "subject", subject, "body", sb.buf, "created_at", x->now_iso, "link",
+				json_sprintf("registers/%lld", (long long)json_integer_value(json_object_get(wr, "id"))));
 	ret = core__outbox_put(x, row, NULL, e);
 	json_decref(row);
 	json_decref(contacts);

@@ -5,8 +5,10 @@
 #include <string.h>
 
 #include "core/domain/home.h"
+#include "core/domain/lifecycle.h"
 #include "core/engine/actor.h"
 #include "core/engine/ctx.h"
+#include "core/engine/process.h"
 #include "core/engine/rows.h"
 #include "lib/util.h"
 
@@ -180,6 +182,83 @@ out:
 	return ret;
 }
 
+/* Issue 25: the change requests that wait on the person (R44): those of
+ * the bodies they chair, every one for the VP, oldest first. */
+static int crs_for(struct ctx *x, struct tasks *t, struct err *e)
+{
+	json_t *bodies = json_array(), *where, *rows = NULL, *s;
+	size_t i;
+	json_array_foreach(x->actor.seats, i, s)
+		if (!strcmp(json_string_value(json_object_get(s, "role")), "chair"))
+			json_array_append(bodies, json_object_get(s, "body_id"));
+	if (!x->actor.vp && !json_array_size(bodies)) {
+		json_decref(bodies);
+		return 0;
+	}
+	where = json_pack("{s[sss]}", "status", "submitted", "under_review", "needs_discussion");
+	if (!x->actor.vp)
+		json_object_set(where, "body_id", bodies);
+	struct store_query q = { .where = where, .columns = "id,dsp,standard_version,section,status,wr_id,created_at" };
+	int ret = store_find(x->st, "change_requests", &q, &rows, e);
+	json_array_foreach(rows, i, s) {
+		const char *st = json_string_value(json_object_get(s, "status"));
+		int fresh = !strcmp(st, "submitted");
+		char what[300];
+		snprintf(what, sizeof(what), "%s: change request %lld on %s %s%s%s (R44)",
+			 fresh ? "Take it up for review" : !strcmp(st, "needs_discussion") ? "Discuss it in a joint meeting, then decide"
+											  : "Accept or reject it",
+			 (long long)json_integer_value(json_object_get(s, "id")), json_string_value(json_object_get(s, "dsp")),
+			 json_string_value(json_object_get(s, "standard_version")), json_is_string(json_object_get(s, "section")) ? ", section " : "",
+			 json_is_string(json_object_get(s, "section")) ? json_string_value(json_object_get(s, "section")) : "");
+		item(t, fresh ? "cr_review" : "cr_decide", NULL, what,
+		     json_pack("{sO sO sO}", "cr_id", json_object_get(s, "id"), "wr_id", json_object_get(s, "wr_id"), "since",
+			       json_object_get(s, "created_at")));
+	}
+	json_decref(where);
+	json_decref(rows);
+	json_decref(bodies);
+	return ret;
+}
+
+/* Issue 25: the joint meetings where the person is a participant who has
+ * not yet acknowledged the DMTF IP policy (R48), before they end. */
+static int meetings_for(struct ctx *x, struct tasks *t, struct err *e)
+{
+	/* a participant is the person, named by their record or by their
+	 * address (one added by e-mail before they had an account) */
+	json_t *me = NULL, *rows = NULL, *more = NULL, *p, *m = NULL, *where;
+	size_t i;
+	if (store_get(x->st, "people", x->actor.person_id, &me, e))
+		return -1;
+	where = json_pack("{sI ss sb}", "person_id", (json_int_t)x->actor.person_id, "ip_ack", "pending", "dmtf_member", 0);
+	struct store_query q = { .where = where, .columns = "id,meeting_id" };
+	int ret = store_find(x->st, "meeting_participants", &q, &rows, e);
+	json_decref(where);
+	where = json_pack("{sn sO ss sb}", "person_id", "email", json_object_get(me, "email"), "ip_ack", "pending", "dmtf_member", 0);
+	q.where = where;
+	if (!ret && !(ret = store_find(x->st, "meeting_participants", &q, &more, e)))
+		json_array_extend(rows, more);
+	json_decref(more);
+	json_decref(me);
+	json_array_foreach(rows, i, p) {
+		if (ret || store_get(x->st, "joint_meetings", json_integer_value(json_object_get(p, "meeting_id")), &m, e)) {
+			ret = -1;
+			break;
+		}
+		const char *st = json_string_value(json_object_get(m, "status"));
+		if (strcmp(st, "ended") && strcmp(st, "cancelled"))
+			item(t, "meeting_ack", NULL, "Acknowledge the DMTF IP policy before the joint meeting (R48)",
+			     json_pack("{sO sO sO sO sO sO}", "meeting_id", json_object_get(m, "id"), "meeting_title", json_object_get(m, "title"),
+				       "starts_at", json_object_get(m, "starts_at"), "time_zone", json_object_get(m, "time_zone"), "participant_id",
+				       json_object_get(p, "id"), "wr_id", json_object_get(m, "wr_id")));
+		json_decref(m);
+		m = NULL;
+	}
+	json_decref(where);
+	json_decref(rows);
+	return ret;
+}
+
 int core__me_tasks(struct ctx *x, struct err *e)
 {
 	json_t *wrs = NULL, *tasks = NULL, *items = json_array(), *where;
@@ -217,7 +296,7 @@ int core__me_tasks(struct ctx *x, struct err *e)
 			item(&pg, strcmp(due, x->today) < 0 ? "review_overdue" : "review_due", wr,
 			     "Update the Work Register (at least every 24 months, R27)", json_pack("{ss}", "due", due));
 	}
-	if (ballots_for(x, &pg, e))
+	if (ballots_for(x, &pg, e) || crs_for(x, &pg, e) || meetings_for(x, &pg, e))
 		goto out;
 	where = json_pack("{ss sI}", "status", "open", "assignee_id", (json_int_t)me);
 	struct store_query qt = { .where = where };
@@ -247,5 +326,72 @@ out:
 	json_decref(items);
 	json_decref(wrs);
 	json_decref(tasks);
+	return ret;
+}
+
+/* ---- the portfolio (issue 25): the VP's view of every alliance ---- */
+
+/* WRs by state (in the lifecycle's order, in words), the reviews due
+ * within three months and overdue (R27), the stagnant (R31), and the open
+ * change requests by age (R44). Counts only: the lists are a click away. */
+int core__portfolio(struct ctx *x, struct err *e)
+{
+	const struct process *p = core__process_named(x, "work_register");
+	json_t *counts = NULL, *states = json_array(), *est = NULL, *crs = NULL, *where, *w;
+	char soon[11], month[21], quarter[21];
+	int64_t due = 0, overdue = 0, stagnant = 0, total = 0, young = 0, middle = 0, old = 0;
+	size_t i;
+	int ret = -1;
+	date_add_months(x->today, 3, soon);
+	time_iso(x->call->now - 30 * 86400, month);
+	time_iso(x->call->now - 90 * 86400, quarter);
+	where = json_object();
+	int bad = store_count_by(x->st, "work_registers", where, "status", &counts, e);
+	json_decref(where);
+	if (bad)
+		goto out;
+	for (int k = 0; p->states[k]; k++) {
+		int64_t n = json_integer_value(json_object_get(counts, p->states[k]));
+		total += n;
+		json_array_append_new(states, json_pack("{ss ss ss sI}", "state", p->states[k], "label", core__state_label(p, p->states[k]), "tone",
+							p->tones ? p->tones[k] : "work", "count", (json_int_t)n));
+	}
+	where = json_pack("{ss}", "status", "established");
+	struct store_query qe = { .where = where };
+	bad = store_find(x->st, "work_registers", &qe, &est, e);
+	json_decref(where);
+	if (bad)
+		goto out;
+	json_array_foreach(est, i, w) {
+		const char *d = json_string_value(json_object_get(w, "next_review_date"));
+		due += d && strcmp(d, soon) <= 0 && strcmp(d, x->today) >= 0;
+		overdue += d && strcmp(d, x->today) < 0;
+		stagnant += core__wr_stagnant(x, w);
+	}
+	where = json_pack("{s[sss]}", "status", "submitted", "under_review", "needs_discussion");
+	struct store_query qc = { .where = where, .columns = "id,created_at" };
+	bad = store_find(x->st, "change_requests", &qc, &crs, e);
+	json_decref(where);
+	if (bad)
+		goto out;
+	json_array_foreach(crs, i, w) {
+		const char *at = json_string_value(json_object_get(w, "created_at"));
+		if (strcmp(at, month) >= 0)
+			young++;
+		else if (strcmp(at, quarter) >= 0)
+			middle++;
+		else
+			old++;
+	}
+	core__reply(x, 200, json_pack("{sI sO sI sI sI s[{ss sI} {ss sI} {ss sI}]}", "total", (json_int_t)total, "states", states, "reviews_due",
+				      (json_int_t)due, "reviews_overdue", (json_int_t)overdue, "stagnant", (json_int_t)stagnant,
+				      "change_requests", "age", "under 30 days", "count", (json_int_t)young, "age", "30 to 90 days", "count",
+				      (json_int_t)middle, "age", "over 90 days", "count", (json_int_t)old));
+	ret = 0;
+out:
+	json_decref(counts);
+	json_decref(states);
+	json_decref(est);
+	json_decref(crs);
 	return ret;
 }

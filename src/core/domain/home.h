@@ -6,5 +6,8 @@
 #include "core/engine/ctx.h"
 
 int core__me_tasks(struct ctx *x, struct err *e);
+/* Issue 25: the VP's portfolio: WRs by state, reviews due and overdue,
+ * the stagnant, open change requests by age. */
+int core__portfolio(struct ctx *x, struct err *e);
 
 #endif

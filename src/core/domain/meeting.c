@@ -26,6 +26,8 @@
 #include "lib/util.h"
 
 static const char *const meeting_states[] = { "scheduled", "announced", "in_progress", "ended", "cancelled", NULL };
+static const char *const meeting_labels[] = { "Scheduled", "Announced", "In progress", "Ended", "Cancelled", NULL };
+static const char *const meeting_tones[] = { "work", "work", "vote", "done", "ended", NULL };
 static const char *const kinds[] = { "teleconference", "face_to_face", NULL };
 static const char *const acks[] = { "accepted", "declined", NULL };
 static const char *const record_kinds[] = { "minutes", "decision", "item", NULL };
@@ -405,19 +407,23 @@ static int effect_open(struct ctx *x, struct err *e)
 static const struct step meeting_steps[] = {
 	{ "meeting.announce", "scheduled", "announced", HOSTS, guard_announce, effect_announce, 0, "R46",
 	  "The chair announces the meeting; the announcement carries the DMTF IP policy", NULL, NULL,
-	  .summary = "announce the joint meeting" },
+	  .summary = "announce the joint meeting",
+	  .consequence = "Every participant is sent the announcement with the DMTF IP policy; it cannot be taken back." },
 	{ "meeting.open", "announced", "in_progress", HOSTS, guard_open, effect_open, M_INPUT, "R47",
 	  "At the outset the chair advises every participant of the IP policy and records it", NULL, NULL,
 	  .spec = core__meeting_open_spec, .aflags = A_BODY, .summary = "open the joint meeting" },
 	{ "meeting.close", "in_progress", "ended", HOSTS, NULL, NULL, 0, "R45", "The meeting ends", NULL, NULL,
-	  .summary = "end the joint meeting" },
+	  .summary = "end the joint meeting",
+	  .consequence = "The meeting ends for good: it cannot be opened again." },
 	{ "meeting.cancel", "scheduled|announced", "cancelled", HOSTS, NULL, NULL, 0, "R45", "The meeting is cancelled", NULL, NULL,
-	  .summary = "cancel the joint meeting" },
+	  .summary = "cancel the joint meeting",
+	  .consequence = "The meeting is cancelled for good: it cannot be announced or held." },
 	{ 0 },
 };
 
 const struct process core__meeting_process = {
-	.name = "meeting", .noun = "joint meeting", .table = "joint_meetings", .states = meeting_states, .starts = "scheduled",
+	.name = "meeting", .noun = "joint meeting", .table = "joint_meetings", .states = meeting_states,
+	.labels = meeting_labels, .tones = meeting_tones, .starts = "scheduled",
 	.finals = "ended|cancelled", .steps = meeting_steps, .present = meeting_present, .scope = core__scope_meeting,
 	.collection = "/api/v1/meetings", .command = "meeting",
 };

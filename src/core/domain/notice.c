@@ -9,6 +9,7 @@
 #include "core/domain/wr.h"
 #include "core/engine/actor.h"
 #include "core/engine/ctx.h"
+#include "core/engine/process.h"
 #include "core/engine/rows.h"
 
 static const char *const roles[] = { "owner", "vp", "partner_reps", "proposer", "originating_chair", "committee_chairs",
@@ -151,7 +152,13 @@ void core__notice(struct ctx *x, json_t *wr, const char *subject, json_t *extra,
 	else
 		snprintf(text, sizeof(text), "%s.\n\nWork Register: %s\nStatus: %s\n", subject,
 			 wr ? json_string_value(json_object_get(wr, "title")) : "-",
-			 wr ? json_string_value(json_object_get(wr, "status")) : "-");
+			 wr ? core__state_label(core__process_named(x, "work_register"), json_string_value(json_object_get(wr, "status"))) : "-");
+	/* issue 25: what is asked and by when (a ballot's deadline), after the record */
+	const char *details = extra ? json_string_value(json_object_get(extra, "details")) : NULL;
+	if (details) {
+		size_t used = strlen(text);
+		snprintf(text + used, sizeof(text) - used, "\n%s\n", details);
+	}
 	json_object_set_new(row, "body", json_string(text));
 	if (wr)
 		json_object_set(row, "wr_id", json_object_get(wr, "id"));

@@ -138,13 +138,8 @@ int core__public_feed(struct ctx *x, struct err *e)
 			json_array_set(entries, j - 1, b);
 			json_array_set_new(entries, j, a);
 		}
-	/* issue 11: the latest signed checkpoints go with the feed */
-	json_t *cps = NULL;
-	struct store_query cq = { .order = "id", .desc = 1, .limit = 10 };
-	if (store_find(x->st, "checkpoints", &cq, &cps, e)) {
-		json_decref(entries);
-		return -1;
-	}
-	core__reply(x, 200, json_pack("{so so}", "entries", entries, "checkpoints", cps));
+	/* the signed checkpoints have their own feed (issue 25: this one is
+	 * the WRs' news), /registers/checkpoints.atom */
+	core__reply(x, 200, json_pack("{so}", "entries", entries));
 	return 0;
 }

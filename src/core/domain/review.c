@@ -102,7 +102,9 @@ static int ballot_reminder(struct ctx *x, json_t *b, struct err *e)
 	if (lead == 0)
 		snprintf(subject, sizeof(subject), "The %s ballot closes today, %s: your vote is missing",
 			 json_string_value(json_object_get(b, "purpose")), due);
-	ret = json_array_size(waiting) ? core__notify(x, "ballot.reminder", wr, subject, json_pack("{sO}", "voters", waiting), e) : 0;
+	char link[40];
+	snprintf(link, sizeof(link), "#/ballot/%lld", (long long)json_integer_value(json_object_get(b, "id")));
+	ret = json_array_size(waiting) ? core__notify(x, "ballot.reminder", wr, subject, json_pack("{sO ss}", "voters", waiting, "link", link), e) : 0;
 	ret = ret ? -1 : 1;
 out:
 	json_decref(wr);
@@ -234,8 +236,13 @@ int core__scheduler_run(struct ctx *x, struct err *e)
 	}
 	core__reply(x, 200, json_pack("{si si si si ss}", "ballots_closed", closed, "reminders", reminders, "stagnation_notices", stagnant,
 				      "digests", digests, "now", x->now_iso));
-	core__audit(x, "scheduler", 0, NULL, json_pack("{si si si si}", "ballots_closed", closed, "reminders", reminders, "stagnant", stagnant,
-						      "digests", digests));
+	/* issue 27: a tick that did nothing is not recorded (it would be
+	 * 525,600 events a year, and a checkpoint each hour for them) */
+	if (closed || reminders || stagnant || digests)
+		core__audit(x, "scheduler", 0, NULL, json_pack("{si si si si}", "ballots_closed", closed, "reminders", reminders, "stagnant",
+							      stagnant, "digests", digests));
+	else
+		x->nothing_done = 1;
 	ret = 0;
 out:
 	json_decref(where);

@@ -25,6 +25,18 @@ const char *const core__wr_states[] = {
 	"board_approved", "sent_to_partner", "established", "removal_proposed", "removal_ballot",
 	"withdrawn", "removed", "dissolved", NULL
 };
+/* issue 25: the states in words and their tones (process.h), the same in
+ * the web application and in the mails */
+const char *const core__wr_state_labels[] = {
+	"Proposed", "Drafting", "Socialization", "Committee ballots", "Approved by the committees", "Board ballot",
+	"Approved by the Board", "Sent to the partner", "Established", "Removal proposed", "Removal ballot",
+	"Withdrawn", "Removed", "Dissolved", NULL
+};
+const char *const core__wr_state_tones[] = {
+	"work", "work", "work", "vote", "work", "vote",
+	"work", "vote", "done", "vote", "vote",
+	"ended", "ended", "ended", NULL
+};
 static const char *const *wr_statuses = core__wr_states;
 
 const struct jfield core__wr_spec[] = {
@@ -629,13 +641,25 @@ int core__history_list(struct ctx *x, struct err *e)
 	json_t *where = json_pack("{sI}", "wr_id", (json_int_t)wr_id(x)), *rows = NULL, *items = json_array();
 	struct store_query q = { .where = where, .order = "revision" };
 	int ret = store_find(x->st, "wr_versions", &q, &rows, e);
+	const char *before = NULL;
 	for (size_t i = 0; !ret && i < json_array_size(rows); i++) {
-		json_t *v = json_array_get(rows, i);
+		json_t *v = json_array_get(rows, i), *snap = json_object_get(v, "snapshot");
 		char date[11];
 		snprintf(date, sizeof(date), "%s", json_string_value(json_object_get(v, "created_at")));
-		json_array_append_new(items, json_pack("{sO sO ss sO sO}", "version", json_object_get(v, "label"), "revision",
-						       json_object_get(v, "revision"), "date", date, "author", json_object_get(v, "author"),
-						       "summary", json_object_get(v, "summary")));
+		/* issue 25: the state the WR was in, so that a reader sees what
+		 * happened ("Drafting to Socialization") and when each stage was
+		 * reached */
+		const char *st = json_string_value(json_object_get(json_is_string(snap) ? NULL : snap, "status"));
+		json_t *parsed = json_is_string(snap) ? json_loads(json_string_value(snap), 0, NULL) : NULL;
+		if (parsed)
+			st = json_string_value(json_object_get(parsed, "status"));
+		json_t *it = json_pack("{sO sO ss sO sO ss?}", "version", json_object_get(v, "label"), "revision", json_object_get(v, "revision"),
+				       "date", date, "author", json_object_get(v, "author"), "summary", json_object_get(v, "summary"), "status", st);
+		if (st && before && strcmp(st, before))
+			json_object_set_new(it, "from_status", json_string(before));
+		json_array_append_new(items, it);
+		before = json_string_value(json_object_get(it, "status")); /* the item keeps it alive */
+		json_decref(parsed);
 	}
 	json_decref(where);
 	json_decref(rows);

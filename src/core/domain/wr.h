@@ -16,6 +16,8 @@ enum vkind {
 };
 
 extern const char *const core__wr_states[];
+/* Their words and tones (issue 25; process.h). */
+extern const char *const core__wr_state_labels[], *const core__wr_state_tones[];
 extern const struct jfield core__wr_spec[];
 json_t *core__rows_of(struct ctx *x, const char *table, int64_t id);
 json_t *core__required_committees(struct ctx *x, json_t *wr);

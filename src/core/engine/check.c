@@ -62,13 +62,15 @@ json_t *engine_process_table(const struct engine *eng, const char *name)
 	for (const struct step *s = p->steps; s->action; s++) {
 		char who[200];
 		who_text(s->who, who, sizeof(who));
-		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss? ss? so}", "action", s->action, "from", s->from, "to",
+		json_array_append_new(rows, json_pack("{ss ss ss? ss ss ss sb ss? ss? ss? so ss?}", "action", s->action, "from", s->from, "to",
 						      s->to, "who", who, "rule", s->rule, "text", s->text, "guarded", s->guard != NULL,
-						      "on", s->on, "opens", s->opens, "summary", s->summary, "body", spec_fields(s->spec)));
+						      "on", s->on, "opens", s->opens, "summary", s->summary, "body", spec_fields(s->spec),
+						      "consequence", s->consequence));
 	}
 	for (int i = 0; p->states[i]; i++)
-		json_array_append_new(states, json_pack("{ss sb sb}", "state", p->states[i], "final", core__in_states(p->finals, p->states[i]), "start",
-							core__in_states(p->starts, p->states[i])));
+		json_array_append_new(states, json_pack("{ss ss? ss? sb sb}", "state", p->states[i], "label", p->labels ? p->labels[i] : NULL,
+							"tone", p->tones ? p->tones[i] : NULL, "final", core__in_states(p->finals, p->states[i]),
+							"start", core__in_states(p->starts, p->states[i])));
 	return json_pack("{ss ss so so}", "name", p->name, "table", p->table, "states", states, "steps", rows);
 }
 
@@ -208,6 +210,32 @@ int core__process_check_one(const struct process *p, char *report, size_t n)
 			bad = 1;
 		}
 	}
+	/* issue 25: every state has its words and its tone */
+	static const char *const tones[] = { "work", "vote", "done", "ended", NULL };
+	for (int i = 0; i < nstates; i++) {
+		int known = 0;
+		for (int t = 0; p->tones && p->tones[i] && tones[t]; t++)
+			known |= !strcmp(tones[t], p->tones[i]);
+		if (!p->labels || !p->labels[i] || !*p->labels[i] || !known) {
+			SAY("state %s has no words or no tone (work, vote, done, ended) for people\n", states[i]);
+			bad = 1;
+		}
+	}
+	/* issue 25: a person's step that closes the record for good (a final
+	 * state no person's step leaves) or opens something (s->opens) says what it does,
+	 * for the person to confirm first */
+	for (const struct step *s = steps; s->action; s++) {
+		int for_good = s->to && core__in_states(p->finals, s->to);
+		for (const struct step *o = steps; for_good && o->action; o++)
+			for_good = !(o->who != G_SYSTEM && core__in_states(o->from, s->to) && o->to && strcmp(o->to, s->to));
+		if (s->who != G_SYSTEM && (for_good || s->opens) && !s->consequence) {
+			if (s->opens)
+				SAY("step %s opens \"%s\" but names no consequence to confirm\n", s->action, s->opens);
+			else
+				SAY("step %s closes the record for good but names no consequence to confirm\n", s->action);
+			bad = 1;
+		}
+	}
 	/* not a failure but worth a look (issue 21, 10): a state every way out
 	 * of which waits on something outside the table (a guard, or an event
 	 * such as a ballot's result), where a record can be stuck */
@@ -225,7 +253,8 @@ int core__process_check_one(const struct process *p, char *report, size_t n)
 	}
 	if (!bad)
 		SAY("%s: process ok: %d states, every one reachable, no dead end, every record can end, a closed state left only "
-		    "with a reason%s%s\n", p->name, nstates, p->promises ? ", " : "", p->promises ? p->promises : "");
+		    "with a reason, every step that cannot be undone asks first, every state in words%s%s\n",
+		    p->name, nstates, p->promises ? ", " : "", p->promises ? p->promises : "");
 #undef SAY
 	return bad ? -1 : 0;
 }

@@ -72,6 +72,9 @@ struct ctx {
 	const char *target_type;
 	int64_t target_id;
 	json_t *before, *after;  /* owned */
+	/* issue 27: the write found nothing to do and changed nothing (a
+	 * scheduler tick with nothing due): no audit event is written */
+	int nothing_done;
 };
 
 struct action {

@@ -10,6 +10,7 @@
 #include "core/engine/ctx.h"
 #include "core/engine/door.h"
 #include "core/engine/engine.h"
+#include "core/engine/idempotency.h"
 #include "core/engine/process.h"
 #include "lib/util.h"
 
@@ -194,6 +195,19 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	}
 	if (core__actor_load(&x, e) || params_check(&x, e))
 		goto out;
+	/* issue 25: a write sent again under its key is answered as it was,
+	 * before its state is judged again (it changed: the first did it) */
+	const char *ikey = writing && x.actor.person_id && !c->system ? c->idempotency_key : NULL;
+	if (ikey) {
+		int replayed = core__idempotency_replay(&x, ikey, e);
+		if (replayed < 0)
+			goto out;
+		if (replayed) {
+			store_rollback(st);
+			ret = 0;
+			goto out;
+		}
+	}
 	if (a->scope(&x, e))
 		goto out;
 	unsigned grants = a->grants;
@@ -254,7 +268,8 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 		goto out;
 	}
 	if (writing) {
-		if ((!(a->info.flags & A_UNAUDITED) && audit_write(&x, e)) || store_commit(st, e))
+		if ((ikey && core__idempotency_keep(&x, ikey, e)) || (!(a->info.flags & A_UNAUDITED) && !x.nothing_done && audit_write(&x, e)) ||
+		    store_commit(st, e))
 			goto out;
 	} else {
 		store_rollback(st);

@@ -40,6 +40,9 @@ struct call {
 	/* where a sign-in comes from, for the person's list of sessions
 	 * (may be NULL): the client's address, its User-Agent */
 	const char *client_addr, *user_agent;
+	/* issue 25: a person's write answered once under this key (the
+	 * Idempotency-Key header; idempotency.h); NULL: none */
+	const char *idempotency_key;
 	const char *render;      /* how the caller serializes the reply ("json",
 				  * "html", "atom http://host"): part of the key
 				  * of a cached page; NULL for none */

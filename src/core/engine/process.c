@@ -17,6 +17,14 @@
 #include "core/engine/process.h"
 #include "lib/util.h"
 
+const char *core__state_label(const struct process *p, const char *state)
+{
+	for (int i = 0; p && p->labels && state && p->states[i]; i++)
+		if (!strcmp(p->states[i], state))
+			return p->labels[i];
+	return state ? state : "";
+}
+
 int core__in_states(const char *states, const char *state) { return list_has(states, '|', state); }
 
 const struct process *engine_process_named(const struct engine *eng, const char *name)
@@ -248,21 +256,23 @@ int core__record_actions(struct ctx *x, struct err *e)
 	const char *state = json_string_value(json_object_get(x->scope.record, "status"));
 	json_t *items = json_array();
 	(void)e;
+	int64_t body = x->scope.body_id; /* the record's body (a change request's, a meeting's), 0 when none */
 	for (const struct step *s = p->steps; s->action; s++) {
 		struct err why = ERR_INIT;
 		int ok;
 		if (s->who == G_SYSTEM || !core__in_states(s->from, state))
 			continue;
-		x->scope.body_id = 0;
+		x->scope.body_id = s->scope ? 0 : body;
 		ok = core__grants_allow(x, s->who);
-		if (!ok && (s->who & G_BODY_CHAIR))
-			ok = core__seat_kind(x, "committee"); /* which committee is chosen when acting */
+		if (!ok && (s->who & G_BODY_CHAIR) && s->scope)
+			ok = core__seat_kind(x, "committee"); /* which committee is chosen when acting (the step's scope) */
+		int yours = ok; /* issue 25: a step not the person's is not offered to them */
 		if (!ok)
 			err_set(&why, E_FORBIDDEN, NULL, "not for you: %s", s->text);
 		else if (s->guard && !(s->marks & M_INPUT) && s->guard(x, &why))
 			ok = 0;
-		json_t *it = json_pack("{ss ss ss sb ss?}", "action", s->action, "text", s->text, "rule", s->rule, "allowed", ok,
-				       "to", s->to);
+		json_t *it = json_pack("{ss ss ss sb sb ss? ss?}", "action", s->action, "text", s->text, "rule", s->rule, "allowed", ok,
+				       "yours", yours, "to", s->to, "consequence", s->consequence);
 		if (!ok) {
 			json_object_set_new(it, "reason", json_string(why.detail));
 			json_object_set_new(it, "reason_rule", json_string(err_rule_of(&why) ? err_rule_of(&why) : s->rule));

@@ -36,6 +36,11 @@ struct step {
 	unsigned aflags;             /* A_BODY: the spec's required fields are required */
 	const char *summary;         /* short, for the API reference and the CLI */
 	int (*scope)(struct ctx *, struct err *); /* NULL: the process's */
+	/* issue 25: what the person is asked to confirm before a step that
+	 * cannot be undone ("The partner is told; this cannot be undone");
+	 * process check requires it of a step that closes the record for good
+	 * or opens a ballot. NULL: the step is taken at once. */
+	const char *consequence;
 };
 #define M_INPUT        8u    /* the guard judges the request body */
 #define M_VERSION      16u   /* changes what the record is though its state stays: a version (R50) */
@@ -49,6 +54,12 @@ struct process {
 	const char *noun;            /* "Work Register", for messages */
 	const char *table;           /* where its records are; "status" holds the state */
 	const char *const *states;
+	/* issue 25: each state in words, for people (the web application, the
+	 * mails), and its tone: "work" (being worked on), "vote" (waiting on
+	 * a ballot or an answer), "done" (reached), "ended" (closed without
+	 * it); both in the order of states. The API's values stay the names. */
+	const char *const *labels;
+	const char *const *tones;
 	const char *starts;          /* where a record begins, '|'-separated */
 	const char *finals;          /* closed states, '|'-separated (a step may reopen one) */
 	const struct step *steps;
@@ -74,6 +85,8 @@ struct process {
 #define P_REVISED     2u  /* the record has a revision: the reply's ETag */
 #define P_MARKS       64  /* marks_after's marks are below this */
 
+/* A state of p in words (its name when p has none for it). */
+const char *core__state_label(const struct process *p, const char *state);
 /* 1 when state is one of states ('|'-separated). */
 int core__in_states(const char *states, const char *state);
 /* A process by name (NULL: the first); of the call's engine; of the record
