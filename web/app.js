@@ -5,9 +5,9 @@
 // the page through textContent; the only HTML inserted is Markdown rendered
 // by the server (cmark, safe mode: no raw HTML, no javascript: links), and
 // the CSP forbids inline scripts anyway.
-import { Problem, session } from './js/api.js';
+import { loadWords, Problem, session } from './js/api.js';
 import { h } from './js/dom.js';
-import { fail, flash, loadMe, onRender, takePending } from './js/ui.js';
+import { fail, flash, loadMe, onRender, takePending, toSignIn } from './js/ui.js';
 import { accountView, forgotView, linkView } from './js/views/account.js';
 import { adminView } from './js/views/admin.js';
 import { ballotListView, ballotView, receiptView } from './js/views/ballots.js';
@@ -51,8 +51,9 @@ async function render() {
   try {
     // the pages of one who is not signed in: sign in, a mail's link, forgot password
     if (!session.me && !/^#\/(login|forgot|welcome\/|reset\/)/.test(hash)) {
-      try { await loadMe(); } catch { location.hash = '#/login'; return; }
+      try { await loadMe(); } catch { toSignIn(); return; }
     }
+    if (session.me) await loadWords().catch(() => {}); // the states in words, for every page (kept; without them, the names)
     const route = routes.find(([r]) => r.test(hash));
     let content;
     if (!route) {

@@ -29,7 +29,6 @@ async function page(name) {
   const context = await browser.newContext();
   context.setDefaultTimeout(10000);
   const p = await context.newPage();
-  p.on('dialog', (d) => d.accept()); // the confirmations of irreversible steps
   p.name = name;
   return p;
 }
@@ -101,6 +100,9 @@ test('invited by mail, a password chosen, two-factor set up, signed out everywhe
     // the administrator signs Nina out everywhere, after a confirmation
     await admin.reload();
     await admin.getByRole('button', { name: 'Sign Nina New out everywhere' }).click();
+    const ask = admin.getByRole('dialog', { name: 'End every session of Nina New?' });
+    await ask.getByText('Each of their browsers is signed out at once.').waitFor();
+    await ask.getByRole('button', { name: 'Yes, end every session of Nina New' }).click();
     await admin.getByText('Nina New is signed out everywhere').waitFor();
     await nina.goto(srv.url + '/#/wrs');
     await nina.getByRole('heading', { name: 'Sign in' }).waitFor();

@@ -26,10 +26,17 @@ async function as(email, hash, fn, name) {
   }
 }
 
-const statusIs = async (page, st) => page.locator('p .status').first().filter({ hasText: st }).waitFor();
+const statusIs = async (page, st) => page.locator('.facts .status').first().filter({ hasText: st }).waitFor();
 
-async function step(page, name) {
+// A step; one that cannot be undone asks first (issue 25): the dialog
+// names it and what will happen, and yes takes it.
+async function step(page, name, yes, consequence) {
   await page.getByRole('button', { name, exact: true }).click();
+  if (yes) {
+    const ask = page.getByRole('dialog');
+    if (consequence) await ask.getByText(consequence).waitFor();
+    await ask.getByRole('button', { name: yes }).click();
+  }
   await page.getByText(`Done: ${name}`).waitFor();
 }
 
@@ -46,7 +53,7 @@ async function voteYes(email, wr, committee) {
 test('from proposal to establishment, as each role', async () => {
   await as('owner@dmtf.example', '#/wr/1', async (page) => {
     await statusIs(page, 'drafting');
-    await step(page, 'socialize');
+    await step(page, 'socialize', 'Yes, send the draft to the committees', /chairs of every involved committee/);
     await statusIs(page, 'socialization');
   });
   await as('tc@dmtf.example', '#/wr/1/comments', async (page) => {
@@ -66,23 +73,24 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByRole('button', { name: 'Accept comment 1' }).click();
     await page.getByText('Comment accepted').waitFor();
     await page.goto(srv.url + '/#/wr/1');
-    await step(page, 'submit');
+    await step(page, 'submit', "Yes, submit the draft to the Originating Committee's ballot");
     await statusIs(page, 'committee ballots');
   });
   for (const voter of ['chair@dmtf.example', 'vp@dmtf.example', 'owner@dmtf.example']) await voteYes(voter, 1, 'alliance');
   await as('tc@dmtf.example', '#/wr/1', async (page) => {
     await page.getByLabel('Committee', { exact: true }).selectOption({ label: 'Technical Committee' });
     await page.getByRole('button', { name: 'open ballot' }).click();
+    await page.getByRole('dialog').getByRole('button', { name: "Yes, open this committee's ballot" }).click();
     await page.getByText('Done: open ballot').waitFor();
   });
   for (const voter of ['tc@dmtf.example', 'owner@dmtf.example']) await voteYes(voter, 1, 'technical');
   await as('board@dmtf.example', '#/wr/1', async (page) => {
-    await statusIs(page, 'committee approved');
-    await step(page, 'schedule board');
+    await statusIs(page, 'Approved by the committees');
+    await step(page, 'schedule board', "Yes, schedule the Board's ballot");
   });
   for (const voter of ['board@dmtf.example', 'vp@dmtf.example']) await voteYes(voter, 1, 'board');
   await as('vp@dmtf.example', '#/wr/1', async (page) => {
-    await statusIs(page, 'board approved');
+    await statusIs(page, 'Approved by the Board');
     await page.getByLabel('Board resolution').fill('RESOLVED, that the Board approves the SNIA Work Register.');
     // the Board's ballot closed today: its resolution is dated no earlier (R7)
     await page.getByLabel('Date of approval (YYYY-MM-DD)').fill(approvalDate);
@@ -90,12 +98,12 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByText('Done: record resolution').waitFor();
   });
   await as('owner@dmtf.example', '#/wr/1', async (page) => {
-    await step(page, 'send to partner');
-    await statusIs(page, 'sent to partner');
+    await step(page, 'send to partner', 'Yes, send the approved Work Register to the partner', /cannot be undone/);
+    await statusIs(page, 'Sent to the partner');
   });
   await as('sam@snia.example', '#/', async (page) => {
-    await page.getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
-    await step(page, 'accept');
+    await page.getByRole('region', { name: /Needs you/ }).getByRole('link', { name: 'SNIA and DMTF: storage management standards' }).click();
+    await step(page, 'accept', 'Yes, accept the Work Register for the partner', /established in the partner's name/);
     await statusIs(page, 'established');
     // Table 1 now changes through change control (R22, R28): a row, proposed as an amendment
     await page.goto(srv.url + '/#/wr/1/amendments');
@@ -113,7 +121,7 @@ test('from proposal to establishment, as each role', async () => {
     await page.getByLabel(/Discrete rows, one per line/).fill('snia-array | Array profile\nsnia-switch | Switch profile');
     await page.getByRole('button', { name: 'Propose the amendment' }).click();
     await page.getByText('Amendment proposed').waitFor();
-    await page.getByText(/\(deliverables\): A disk profile/).waitFor();
+    await page.getByText(/\(deliverable adjustment\): A disk profile/).waitFor(); // the class in words (issue 25)
     const wr = await srv.as('sam@snia.example', 'GET', '/work-registers/1');
     assert.equal(wr.json.standards.some((r) => r.ap_id === 'snia-disk-profile'), false); // not before its approvals
     const am = await srv.as('sam@snia.example', 'GET', '/work-registers/1/amendments');

@@ -2,9 +2,9 @@
 // request body the process table gives for it (GET /process: each step's
 // "body", the very fields the server checks), so that a step's form and the
 // server cannot disagree.
-import { api } from './api.js';
+import { api, newKey } from './api.js';
 import { field, h, input, ruleBadge, select, textarea } from './dom.js';
-import { act } from './ui.js';
+import { act, confirmStep } from './ui.js';
 
 const humanize = (name) => name.replaceAll('_', ' ').replace(/^./, (c) => c.toUpperCase());
 
@@ -60,11 +60,20 @@ function collect(built) {
 
 // A step: a button when its body is at most an optional note, else a form.
 // step: a row of the process table; path: where to POST; label: the button's text.
+// Issue 25: a step that cannot be undone (the table's consequence) asks
+// first; the form as drawn has one Idempotency-Key, so that submitting it
+// twice takes the step once.
 export function stepForm(step, path, label, choices = {}) {
   const fields = step.body.filter((f) => !(f.name === 'note' && step.body.length === 1));
+  const key = newKey();
+  const what = step.summary || label;
+  const take = async (body, form) => {
+    if (step.consequence && !(await confirmStep(`${what[0].toUpperCase()}${what.slice(1)}?`, step.consequence, `Yes, ${what}`))) return;
+    await act(() => api('POST', path, body, { key }), `Done: ${label}`, form);
+  };
   if (!fields.length) {
-    return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => act(() => api('POST', path, step.body.length ? {} : undefined), `Done: ${label}`) }, label),
-      h('span', { class: 'why' }, step.text), ruleBadge(step.rule));
+    return h('div', { class: 'action' }, h('button', { type: 'button', onclick: () => take(step.body.length ? {} : undefined) }, label),
+      h('span', { class: 'why' }, step.text), ruleBadge(step.rule), step.consequence ? h('span', { class: 'muted' }, ' Asks first: it cannot be undone.') : null);
   }
   const built = build(fields, choices);
   const show = (list) => list.map(([f, el, inner]) => {
@@ -74,6 +83,6 @@ export function stepForm(step, path, label, choices = {}) {
   });
   return h('form', {
     class: 'card', 'aria-label': label,
-    onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', path, collect(built).body), `Done: ${label}`); },
+    onsubmit: (ev) => { ev.preventDefault(); take(collect(built).body, ev.target); },
   }, h('div', { class: 'muted' }, step.text, ruleBadge(step.rule)), show(built), h('p', {}, h('button', { type: 'submit' }, label)));
 }

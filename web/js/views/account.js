@@ -3,14 +3,12 @@
 // password, sessions, two-factor sign-in, the download of one's data.
 import { api, Problem, session } from '../api.js';
 import { field, h, input } from '../dom.js';
-import { act, fail, flash, flashAfterNavigation } from '../ui.js';
+import { act, confirmed, fail, flash, flashAfterNavigation } from '../ui.js';
 
 const when = (iso) => (iso ? String(iso).replace('T', ' ').replace('Z', ' UTC') : '');
 const newPassword = () => input('password', '', { type: 'password', autocomplete: 'new-password', required: true, minlength: 12 });
 const passwordHelp = 'At least 12 characters; a few unrelated words make a good one. Common passwords are refused.';
 
-// An irreversible step asks first, and says what will happen.
-function confirmed(question) { return window.confirm(question); }
 
 // The link of a mail (#/welcome/TOKEN, #/reset/TOKEN): what it is for, then
 // the password; a used or expired link says so and what to do.
@@ -90,8 +88,8 @@ function sessionsCard(items) {
         h('td', {}, when(s.created_at)), h('td', {}, when(s.last_used_at)),
         h('td', {}, h('button', {
           type: 'button', class: 'secondary',
-          onclick: () => {
-            if (!confirmed(`End the session of ${s.browser} (${s.address})? That browser is signed out at once.`)) return;
+          onclick: async () => {
+            if (!(await confirmed(`End the session of ${s.browser} (${s.address})? That browser is signed out at once.`))) return;
             act(async () => { await api('DELETE', `/me/sessions/${s.id}`); if (s.current) { session.me = null; location.hash = '#/login'; } }, 'Session ended');
           },
         }, `End session ${s.id}`)))))));
@@ -132,13 +130,13 @@ function twoFactorCard(me) {
     h('p', {}, h('button', {
       type: 'button', class: 'secondary',
       onclick: async () => {
-        if (!confirmed('Make new recovery codes? The ones you have stop working.')) return;
+        if (!(await confirmed('Make new recovery codes? The ones you have stop working.'))) return;
         try { const { json } = await api('POST', '/me/two-factor/recovery-codes', { password: pw.value }); showCodes(json.recovery_codes, json.note); } catch (e) { fail(e); }
       },
     }, 'Make new recovery codes'), ' ', h('button', {
       type: 'button', class: 'secondary',
-      onclick: () => {
-        if (!confirmed('Turn two-factor sign-in off? Your password alone will then sign you in, and your recovery codes stop working.')) return;
+      onclick: async () => {
+        if (!(await confirmed('Turn two-factor sign-in off? Your password alone will then sign you in, and your recovery codes stop working.'))) return;
         act(() => api('POST', '/me/two-factor/disable', { password: pw.value }), 'Two-factor sign-in is off');
       },
     }, 'Turn two-factor sign-in off')));

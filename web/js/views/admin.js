@@ -1,7 +1,7 @@
 // entente web application: administration: organizations, people, bodies, officers, settings.
 import { all, api } from '../api.js';
-import { field, h, input, select, textarea } from '../dom.js';
-import { act } from '../ui.js';
+import { field, h, input, personId, personPicker, select, textarea } from '../dom.js';
+import { act, confirmed } from '../ui.js';
 
 const adminTabs = [['organizations', 'Organizations'], ['people', 'People'], ['bodies', 'Bodies'], ['officers', 'Officers'], ['types', 'Standard types'], ['standards', 'DMTF standards'], ['mail', 'Mail'], ['settings', 'Settings']];
 export async function adminView(tab = 'organizations') {
@@ -15,7 +15,12 @@ function createForm(title, fields, submit) {
     onsubmit: (ev) => {
       ev.preventDefault();
       const body = {};
-      for (const [k, , , conv] of fields) { const el = els[k]; const v = el.type === 'checkbox' ? el.checked : el.value; if (v !== '' && v !== false) body[k] = conv ? conv(v) : v; }
+      for (const [k, , , conv] of fields) {
+        const el = els[k];
+        if (el.people) { const pid = personId(el); if (pid !== undefined) body[k] = pid; continue; } // a person, picked by name
+        const v = el.type === 'checkbox' ? el.checked : el.value;
+        if (v !== '' && v !== false) body[k] = conv ? conv(v) : v;
+      }
       act(() => submit(body), 'Saved');
     },
   }, h('h2', {}, title), fields.map(([k, l]) => field(l, els[k])), h('p', {}, h('button', { type: 'submit' }, title)));
@@ -35,7 +40,7 @@ const admin = {
   async people() {
     const [people, orgs, bodies, invitations] = await Promise.all([all('/people'), all('/organizations'), all('/bodies'), api('GET', '/invitations').then((r) => r.json.items)]);
     const org = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
-    const ask = (question, fn, done) => () => { if (window.confirm(question)) act(fn, done); };
+    const ask = (question, fn, done) => async () => { if (await confirmed(question)) await act(fn, done); };
     const stateLabel = { active: 'active', invited: 'invited', disabled: 'disabled', 'no account': 'no account' };
     const table = h('table', {}, h('caption', { class: 'muted' }, 'People and the state of their accounts'),
       h('thead', {}, h('tr', {}, ['Name', 'E-mail', 'Organization', 'Account', 'Two-factor', ''].map((c) => h('th', { scope: 'col' }, c)))),
@@ -85,11 +90,11 @@ const admin = {
     field('Name', f.name), field('E-mail', f.email), field('Organization', f.org_id), field('Officer role', f.officer_role),
     field('Seat in a body', seatBody), field('Seat', seatRole), h('p', {}, h('button', { type: 'submit' }, 'Send the invitation')));
     return [table, invited, invite,
-      createForm('Add a person without an account (a contact)', [['name', 'Name'], ['email', 'E-mail'], ['org_id', 'Organization', () => select('org_id', orgs.map((o) => [o.id, o.name])), Number],
+      createForm('Add a person without an account (a contact)', [['name', 'Name'], ['email', 'E-mail'], ['org_id', 'Organization', () => select('org_id', [['', 'Choose the organization'], ...orgs.map((o) => [o.id, o.name])]), Number],
         ['dmtf_member', 'Company is a DMTF member', () => h('input', { type: 'checkbox' })]], (b) => api('POST', '/people', b))];
   },
   async bodies() {
-    const bodies = await all('/bodies');
+    const [bodies, people] = await Promise.all([all('/bodies'), all('/people')]);
     const members = Object.fromEntries(await Promise.all(bodies.map(async (b) => [b.id, (await api('GET', `/bodies/${b.id}/members?active=true`)).json.items])));
     const rules = (b) => {
       const f = { ballot_days: input('ballot_days', b.ballot_days, { type: 'number' }), quorum_percent: input('quorum_percent', b.quorum_percent, { type: 'number' }),
@@ -102,13 +107,15 @@ const admin = {
     };
     return [bodies.map(rules), createForm('Add a body', [['name', 'Name'], ['kind', 'Kind', () => select('kind', ['committee', 'working_group', 'board', 'executive', 'apwg'].map((k) => [k, k]))],
       ['parent_id', 'Parent committee (working groups)', () => select('parent_id', [['', 'none'], ...bodies.filter((b) => b.kind === 'committee').map((b) => [b.id, b.name])]), Number]], (b) => api('POST', '/bodies', b)),
-    createForm('Add a member', [['body', 'Body', () => select('body', bodies.map((b) => [b.id, b.name]))], ['person_id', 'Person id', null, Number],
+    createForm('Add a member', [['body', 'Body', () => select('body', bodies.map((b) => [b.id, b.name]))], ['person_id', 'Person', () => personPicker('person_id', people)],
       ['role', 'Role', () => select('role', [['voting', 'voting'], ['chair', 'chair'], ['observer', 'observer']])]], (b) => { const body = b.body; delete b.body; return api('POST', `/bodies/${body}/members`, b); })];
   },
   async officers() {
-    const items = await all('/officers');
-    return [h('ul', {}, items.map((o) => h('li', {}, `person ${o.person_id}: ${o.role} from ${o.start_date}${o.end_date ? ' until ' + o.end_date : ''}`))),
-      createForm('Add an officer role', [['person_id', 'Person id', null, Number], ['role', 'Role', () => select('role', [['vp_alliances', 'VP of Alliances'], ['admin', 'administrator']])]], (b) => api('POST', '/officers', b))];
+    const [items, people] = await Promise.all([all('/officers'), all('/people')]);
+    const name = Object.fromEntries(people.map((p) => [p.id, p.name]));
+    const roleWords = { vp_alliances: 'VP of Alliances', admin: 'administrator' };
+    return [h('ul', {}, items.map((o) => h('li', {}, `${name[o.person_id] || `person ${o.person_id}`}: ${roleWords[o.role] || o.role} from ${o.start_date}${o.end_date ? ' until ' + o.end_date : ''}`))),
+      createForm('Add an officer role', [['person_id', 'Person', () => personPicker('person_id', people)], ['role', 'Role', () => select('role', [['vp_alliances', 'VP of Alliances'], ['admin', 'administrator']])]], (b) => api('POST', '/officers', b))];
   },
   // R37: the DMTF specification types Table 1 rows take
   async types() {

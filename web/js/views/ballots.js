@@ -75,8 +75,65 @@ function chainSection(id, c) {
     h('p', {}, h('a', { href: `/api/v1/ballots/${id}/receipts`, download: `ballot-${id}-receipts.json` }, 'Download the chain (JSON)')));
 }
 
+const fraction = (n, d) => ({ '1/2': 'a half', '2/3': 'two thirds', '3/4': 'three quarters', '1/1': 'all' }[`${n}/${d}`] || `${n}/${d}`);
+const plural = (n, one, many) => `${n} ${n === 1 ? one : many}`;
+
+// Issue 25: where the ballot stands, in words: the deadline, the quorum,
+// the majority ("needs 2 more yes for two thirds") and what closing now
+// would give. The numbers are the server's (the tally's projection).
+function standing(b, t) {
+  const left = Math.ceil((new Date(b.deadline) - Date.now()) / 86400000);
+  const lines = [];
+  if (b.status === 'open') {
+    lines.push(`Closes ${b.deadline.slice(0, 16).replace('T', ' ')} UTC${left > 1 ? `, in ${left} days` : left === 1 ? ', within a day' : ''}.`);
+    lines.push(t.more_for_quorum ? `Quorum: ${t.quorum_needed} of ${t.eligible} voters must vote; ${plural(t.more_for_quorum, 'more vote is', 'more votes are')} needed.`
+      : `Quorum reached: ${t.cast} of ${t.quorum_needed} needed have voted.`);
+    const maj = `${fraction(b.majority_num, b.majority_den)} of the yes and no votes`;
+    if (t.more_yes_for_majority === null) lines.push(`Majority (${maj}): a no stands in the way; it passes only if that vote changes.`);
+    else if (t.more_yes_for_majority > 0) lines.push(`Majority (${maj}): needs ${plural(t.more_yes_for_majority, 'more yes', 'more yes')}${t.more_yes_for_majority > t.not_voted ? `, more than the ${t.not_voted} who have not voted: it passes only if votes change` : ''}.`);
+    else lines.push(`Majority (${maj}): reached with ${t.yes} yes to ${t.no} no.`);
+    lines.push(t.passed ? 'If it closed now, it would pass.' : 'If it closed now, it would fail.');
+  } else {
+    lines.push(`Closed ${String(b.closed_at || '').slice(0, 16).replace('T', ' ')} UTC: ${b.status}${b.closed_how ? ` (${b.closed_how})` : ''}.`);
+  }
+  return h('section', { class: 'card standing', 'aria-labelledby': 'standing' }, h('h2', { id: 'standing' }, 'Where it stands'), lines.map((l) => h('p', {}, l)));
+}
+
+// Issue 25: every voting member and their position (a no with its
+// comment), who has not voted, for those who may see who voted how.
+function grid(b, names) {
+  const byPerson = Object.fromEntries((b.votes || []).map((v) => [v.person_id, v]));
+  const rows = b.eligible.map((pid) => {
+    const v = byPerson[pid];
+    return h('tr', {}, h('th', { scope: 'row' }, v?.name || names[pid] || `person ${pid}`),
+      h('td', {}, v ? h('span', { class: `status vote-${v.choice}` }, v.choice) : h('span', { class: 'status vote-none' }, 'not voted')),
+      h('td', {}, v?.comment || ''));
+  });
+  return h('section', { 'aria-labelledby': 'who-voted' }, h('h2', { id: 'who-voted' }, 'Who voted how'),
+    h('table', { class: 'grid' }, h('caption', { class: 'muted' }, `${b.votes.length} of ${b.eligible.length} have voted`),
+      h('thead', {}, h('tr', {}, ['Voter', 'Position', 'Comment'].map((c) => h('th', { scope: 'col' }, c)))), h('tbody', {}, rows)));
+}
+
+// The receipt, to copy or download, and how to check it.
+function receiptCard(id, mine) {
+  const code = h('code', { class: 'receipt-code', id: 'receipt-code' }, mine.code);
+  const copy = h('button', { type: 'button', class: 'secondary', onclick: async () => {
+    try { await navigator.clipboard.writeText(mine.code); flash('Receipt copied'); } catch {
+      const r = document.createRange(); r.selectNodeContents(code); getSelection().removeAllRanges(); getSelection().addRange(r);
+      flash('Receipt selected: copy it with your keyboard');
+    }
+  } }, 'Copy the receipt');
+  const url = URL.createObjectURL(new Blob([`${mine.code}\n`], { type: 'text/plain' }));
+  return h('section', { class: 'card receipt', 'aria-labelledby': 'my-receipt' }, h('h2', { id: 'my-receipt' }, 'Your receipt'),
+    h('p', {}, `Entry ${mine.seq} of the ballot's chain: ${mine.choice}. Keep this receipt: with it you can check, now or after the close, that your vote is counted as cast. It shows how you voted; it is not kept anywhere else on this page.`),
+    h('p', {}, code), h('p', { class: 'buttons' }, copy, ' ', h('a', { class: 'button secondary', href: url, download: `ballot-${id}-receipt.txt` }, 'Download the receipt')),
+    h('p', { class: 'muted' }, 'To check it: paste it under "Check a receipt" below, or, without trusting this server, download the chain and run ',
+      h('code', {}, 'entente ballot verify-receipt RECEIPT --chain FILE --public-key KEY'), '.'));
+}
+
 export async function ballotView(id) {
   const [{ json: b }, { json: chain }] = await Promise.all([api('GET', `/ballots/${id}`), api('GET', `/ballots/${id}/receipts`)]);
+  const names = b.votes ? Object.fromEntries((await all('/people').catch(() => [])).map((p) => [p.id, p.name])) : {};
   const t = b.tally || { yes: 0, no: 0, abstain: 0, eligible: b.eligible.length, cast: 0 };
   const eligible = b.eligible.includes(session.me.id);
   const open = b.status === 'open';
@@ -84,12 +141,11 @@ export async function ballotView(id) {
   const radios = ['yes', 'no', 'abstain'].map((c) => h('label', {}, h('input', { type: 'radio', name: 'choice', value: c, checked: c === choice || null }), ` ${c}`));
   const comment = textarea('comment', b.my_vote?.comment || '');
   const mine = receipts[id];
-  return [h('h1', {}, `Ballot ${b.id}`), h('p', {}, statusBadge(b.status), ` ${b.purpose} ballot on `, h('a', { href: `#/wr/${b.wr_id}` }, `Work Register ${b.wr_id}`),
-    ` · closes ${b.deadline.slice(0, 16).replace("T", " ")} UTC · quorum ${b.quorum_percent}% · majority ${b.majority_num}/${b.majority_den}`),
-  h('h2', {}, 'Tally'), tallyChart(t), h('p', {}, `${t.cast} of ${t.eligible} eligible voters voted.`, b.status !== 'open' ? ` Result: ${b.status}${b.closed_how ? ' (' + b.closed_how + ')' : ''}.` : ''),
-  mine ? h('section', { class: 'card receipt', 'aria-labelledby': 'my-receipt' }, h('h2', { id: 'my-receipt' }, 'Your receipt'),
-    h('p', {}, `Entry ${mine.seq} of the ballot's chain: ${mine.choice}. Keep this receipt: with it you can check, now or after the close, that your vote is counted as cast. It shows how you voted; it is not kept anywhere else on this page.`),
-    h('p', {}, h('code', { class: 'receipt-code' }, mine.code))) : null,
+  return [h('h1', {}, `Ballot ${b.id}`), h('p', {}, statusBadge(b.status, 'ballot'), ` ${b.purpose} ballot on `, h('a', { href: `#/wr/${b.wr_id}` }, b.wr_title || `Work Register ${b.wr_id}`),
+    ` · quorum ${b.quorum_percent}% · majority ${b.majority_num}/${b.majority_den}`),
+  standing(b, t),
+  mine ? receiptCard(id, mine) : null,
+  h('h2', {}, 'Tally'), tallyChart(t), h('p', {}, `${t.cast} of ${t.eligible} eligible voters voted.`),
   eligible && open ? h('form', {
     class: 'card',
     onsubmit: (ev) => {
@@ -101,7 +157,6 @@ export async function ballotView(id) {
     },
   }, h('fieldset', {}, h('legend', {}, choice ? `Your vote: ${choice}. You may change it until the ballot closes.` : 'Your vote'), radios),
   field('Comment (a no says what must change)', comment), h('p', {}, h('button', { type: 'submit' }, choice ? 'Change my vote' : 'Vote'))) : null,
-  b.votes ? [h('h2', {}, 'Who voted how'), h('table', {}, h('thead', {}, h('tr', {}, ['Person', 'Vote', 'Comment'].map((c) => h('th', { scope: 'col' }, c)))),
-    h('tbody', {}, b.votes.map((v) => h('tr', {}, h('td', {}, v.name || v.person_id), h('td', {}, v.choice), h('td', {}, v.comment || '')))))] : null,
+  b.votes ? grid(b, names) : null,
   chainSection(id, chain), receiptCheck(id)];
 }

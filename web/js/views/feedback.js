@@ -20,7 +20,7 @@ export async function crListView() {
       h('thead', {}, h('tr', {}, ['Request', 'Standard', 'Section', 'Partner', 'Status', 'Submitted'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, items.map((c) => h('tr', {}, h('td', {}, h('a', { href: `#/change-request/${c.id}` }, `Change request ${c.id}`)),
         h('td', {}, dsp[c.dmtf_standard_id] || c.dsp), h('td', {}, c.section || ''), h('td', {}, c.partner_id ? org[c.partner_id] : 'an individual'),
-        h('td', {}, statusBadge(c.status)), h('td', {}, date(c.created_at))))))
+        h('td', {}, statusBadge(c.status, 'change_request')), h('td', {}, date(c.created_at))))))
       : h('p', {}, 'No change request yet.')];
 }
 
@@ -82,14 +82,17 @@ export async function crNewView() {
 }
 
 export async function crView(id) {
-  const [{ json: c }, table, bodies] = await Promise.all([api('GET', `/change-requests/${id}`), processStates('change_request'), all('/bodies')]);
+  const [{ json: c }, table, bodies, { json: next }] = await Promise.all([api('GET', `/change-requests/${id}`), processStates('change_request'), all('/bodies'),
+    api('GET', `/change-requests/${id}/actions`)]);
   const body = bodies.find((b) => b.id === c.body_id);
   const [problem, change, rationale] = await markdown([c.problem, c.proposed_change, c.rationale]);
   const closed = table.states.find((s) => s.state === c.status)?.final;
-  const steps = table.steps.filter((s) => s.from.split('|').includes(c.status));
+  // issue 25: only the steps that are the person's (the server's answer), never one it would refuse them
+  const mine = new Set(next.items.filter((a) => a.yours).map((a) => a.action));
+  const steps = table.steps.filter((s) => s.from.split('|').includes(c.status) && mine.has(s.action));
   const text = textarea('text', '', { rows: 3 });
   return [h('h1', {}, `Change request ${c.id}: ${c.dsp} ${c.standard_version}${c.section ? ', ' + c.section : ''}`),
-    h('p', {}, statusBadge(c.status), ` routed to ${body ? body.name : 'body ' + c.body_id}`, ruleBadge('R44'), ` · submitted ${date(c.created_at)} by ${c.submitter_email}`,
+    h('p', {}, statusBadge(c.status, 'change_request'), ` routed to ${body ? body.name : 'body ' + c.body_id}`, ruleBadge('R44'), ` · submitted ${date(c.created_at)} by ${c.submitter_email}`,
       c.closed_at ? ` · closed ${date(c.closed_at)}` : ''),
     h('p', { class: c.restrictions === 'free' ? 'muted' : 'msg info' }, c.restrictions === 'free' ? 'Free of restrictions (R43).' : `Under the restrictions the Work Register agreed: ${c.restrictions_text}`,
       c.attested ? ' The submitter attested that they may represent the partner.' : ''),
@@ -107,6 +110,6 @@ export async function crView(id) {
     closed ? h('p', { class: 'muted' }, 'The request is closed: reopen it, with a reason, to write more.', ruleBadge('R44')) : h('form', {
       class: 'card', onsubmit: (ev) => { ev.preventDefault(); act(() => api('POST', `/change-requests/${id}/messages`, { text: text.value }), 'Message sent'); },
     }, field('Write a message (the chair writes to the submitter by e-mail; the submitter replies here)', text), h('p', {}, h('button', { type: 'submit' }, 'Send the message'))),
-    h('h2', {}, 'Joint meetings'), c.meetings.length ? h('ul', {}, c.meetings.map((m) => h('li', {}, h('a', { href: `#/meeting/${m.id}` }, m.title), ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status))))
+    h('h2', {}, 'Joint meetings'), c.meetings.length ? h('ul', {}, c.meetings.map((m) => h('li', {}, h('a', { href: `#/meeting/${m.id}` }, m.title), ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status, 'meeting'))))
       : h('p', { class: 'muted' }, 'None yet.')];
 }

@@ -2,7 +2,7 @@
 // person has one (issue 24): the code field appears when the server asks.
 import { api, Problem, session } from '../api.js';
 import { field, h, input } from '../dom.js';
-import { fail, flash, loadMe } from '../ui.js';
+import { fail, flash, loadMe, takeReturn } from '../ui.js';
 
 export function loginView() {
   const email = input('email', '', { type: 'email', autocomplete: 'username', required: true });
@@ -21,7 +21,7 @@ export function loginView() {
         session.twoFactorRequired = json.two_factor_required;
         await loadMe();
         flash('');
-        location.hash = json.two_factor_required ? '#/account' : '#/';
+        location.hash = json.two_factor_required ? '#/account' : takeReturn() || '#/';
       } catch (e) {
         if (e instanceof Problem && e.status === 401 && e.body.field === 'code') {
           codeField.hidden = false;

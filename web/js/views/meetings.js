@@ -13,20 +13,23 @@ export async function meetingListView() {
   return [h('h1', {}, 'Joint meetings'),
     items.length ? h('table', {}, h('thead', {}, h('tr', {}, ['Meeting', 'Body', 'Partner', 'When', 'Status'].map((c) => h('th', { scope: 'col' }, c)))),
       h('tbody', {}, items.map((m) => h('tr', {}, h('td', {}, h('a', { href: `#/meeting/${m.id}` }, m.title)), h('td', {}, name[m.body_id]), h('td', {}, org[m.partner_id]),
-        h('td', {}, `${m.starts_at.replace('T', ' ')} (${m.time_zone})`), h('td', {}, statusBadge(m.status))))))
+        h('td', {}, `${m.starts_at.replace('T', ' ')} (${m.time_zone})`), h('td', {}, statusBadge(m.status, 'meeting'))))))
       : h('p', {}, 'No joint meeting yet. A chair schedules one from a change request that needs discussion (R45).')];
 }
 
 const ackText = { pending: 'not yet', accepted: 'accepted', declined: 'declined' };
 
 export async function meetingView(id) {
-  const [{ json: m }, table, bodies, orgs] = await Promise.all([api('GET', `/meetings/${id}`), processStates('meeting'), all('/bodies'), all('/organizations')]);
+  const [{ json: m }, table, bodies, orgs, { json: next }] = await Promise.all([api('GET', `/meetings/${id}`), processStates('meeting'), all('/bodies'), all('/organizations'),
+    api('GET', `/meetings/${id}/actions`)]);
   const me = session.me;
   const body = bodies.find((b) => b.id === m.body_id);
   const partner = orgs.find((o) => o.id === m.partner_id);
   const staff = me.roles.staff;
   const path = `/meetings/${id}`;
-  const steps = table.steps.filter((s) => s.from.split('|').includes(m.status));
+  // issue 25: the steps that are the person's (a member of another body is not offered the chair's)
+  const yours = new Set(next.items.filter((a) => a.yours).map((a) => a.action));
+  const steps = table.steps.filter((s) => s.from.split('|').includes(m.status) && yours.has(s.action));
   const patch = (p, b, msg) => act(() => api('PATCH', `${path}/participants/${p.id}`, b), msg);
   const rows = m.participants.map((p) => {
     const mine = p.person_id && p.person_id === me.id;
@@ -49,7 +52,7 @@ export async function meetingView(id) {
   const text = textarea('text', '', { rows: 3 });
   const np = { name: input('name'), email: input('email', '', { type: 'email' }), organization: input('organization'), dmtf_member: h('input', { type: 'checkbox' }), observer: h('input', { type: 'checkbox' }) };
   return [h('h1', {}, m.title),
-    h('p', {}, statusBadge(m.status), ` ${body ? body.name : ''} with ${partner ? partner.name : ''} · ${m.starts_at.replace('T', ' ')} to ${m.ends_at.replace('T', ' ')} (${m.time_zone}) · ${m.kind.replace('_', ' ')}`,
+    h('p', {}, statusBadge(m.status, 'meeting'), ` ${body ? body.name : ''} with ${partner ? partner.name : ''} · ${m.starts_at.replace('T', ' ')} to ${m.ends_at.replace('T', ' ')} (${m.time_zone}) · ${m.kind.replace('_', ' ')}`,
       m.location ? ` · ${m.location}` : '', m.cr_id ? [' · ', h('a', { href: `#/change-request/${m.cr_id}` }, `change request ${m.cr_id}`)] : ''),
     m.halted ? h('div', { class: 'msg error', role: 'alert' }, h('strong', {}, 'The meeting is halted. '),
       m.halted_by.map((b) => `${b.name} ${b.ip_ack === 'declined' ? 'declined the IP policy and has not left' : 'has not acknowledged the IP policy'} (${b.rule}). `),

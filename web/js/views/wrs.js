@@ -1,6 +1,6 @@
 // entente web application: Work Registers: the list, a proposal, one WR with its lifecycle and sections.
 import { all, api, markdown, Problem, processStates, session } from '../api.js';
-import { date, field, h, input, ruleBadge, s, select, statusBadge, textarea } from '../dom.js';
+import { date, field, h, input, ruleBadge, s, select, stateLabel, statusBadge, textarea } from '../dom.js';
 import { stepForm } from '../steps.js';
 import { act, fail, flash, flashAfterNavigation, render } from '../ui.js';
 
@@ -13,7 +13,7 @@ export async function wrListView() {
   for (const k of ['status', 'partner_id', 'owner_id', 'q']) if (q.get(k)) params.set(k, q.get(k));
   const wrs = await all('/work-registers' + (params.toString() ? '?' + params : ''));
   const orgName = Object.fromEntries(orgs.map((o) => [o.id, o.short_name]));
-  const status = select('status', [['', 'any'], ...states.map((s) => [s.state, s.state.replaceAll('_', ' ')])], q.get('status'));
+  const status = select('status', [['', 'any'], ...states.map((s) => [s.state, s.label || s.state.replaceAll('_', ' ')])], q.get('status'));
   const partner = select('partner_id', [['', 'any'], ...orgs.filter((o) => o.kind === 'partner').map((o) => [o.id, o.short_name])], q.get('partner_id'));
   const owner = select('owner_id', [['', 'any'], ...people.filter((p) => orgs.find((o) => o.id === p.org_id)?.kind === 'host').map((p) => [p.id, p.name])], q.get('owner_id'));
   const due = h('input', { type: 'checkbox', name: 'due', checked: q.get('due') ? true : null });
@@ -71,23 +71,28 @@ export async function wrNewView() {
 }
 
 // The lifecycle as a diagram: where the WR stands and what comes next.
-function diagram(table, state, next) {
-  const main = ['proposed', 'drafting', 'socialization', 'committee_ballots', 'committee_approved', 'board_ballot', 'board_approved', 'sent_to_partner', 'established'];
-  const side = ['withdrawn', 'removal_proposed', 'removal_ballot', 'removed', 'dissolved'];
-  const w = 108, gap = 12;
-  const box = (name, x, y) => {
-    const here = name === state, soon = next.has(name);
-    return s('g', {}, s('rect', { x, y, width: w, height: 40, rx: 6, fill: here ? '#0b3d62' : soon ? '#fff4d6' : '#f6f8fa', stroke: here ? '#0b3d62' : '#8c959f' }),
-      s('text', { x: x + w / 2, y: y + 24, 'text-anchor': 'middle', 'font-size': 11, fill: here ? '#fff' : '#1b1f24' }, name.replaceAll('_', ' ')));
-  };
-  const svg = s('svg', { viewBox: `0 0 ${main.length * (w + gap)} 120`, role: 'img', 'aria-label': `Lifecycle: the Work Register is ${state.replaceAll('_', ' ')}${next.size ? '; next: ' + [...next].join(', ').replaceAll('_', ' ') : ''}` });
-  main.forEach((n, i) => {
-    svg.append(box(n, i * (w + gap), 8));
-    if (i) svg.append(s('line', { x1: i * (w + gap) - gap, y1: 28, x2: i * (w + gap), y2: 28, stroke: '#8c959f' }));
-  });
-  side.forEach((n, i) => svg.append(box(n, (i + 2) * (w + gap), 72)));
-  void table;
-  return h('div', { class: 'diagram' }, svg);
+// Issue 25: the lifecycle as a stepper, in words, each stage with the date
+// it was reached (from the change history); the current stage is marked
+// and, the list wrapping, is on screen at any width. The side states
+// (withdrawal, removal) show when the WR is in or went through one.
+const mainStages = ['proposed', 'drafting', 'socialization', 'committee_ballots', 'committee_approved', 'board_ballot', 'board_approved', 'sent_to_partner', 'established'];
+const sideStages = ['withdrawn', 'removal_proposed', 'removal_ballot', 'removed', 'dissolved'];
+function stepper(state, next, reached) {
+  const stages = [...mainStages, ...sideStages.filter((st) => st === state || reached[st])];
+  const at = mainStages.indexOf(state);
+  return h('ol', { class: 'stepper', 'aria-label': `Lifecycle: ${stateLabel(state)}${next.size ? `; next: ${[...next].map((n) => stateLabel(n)).join(', ')}` : ''}` },
+    stages.map((st, i) => {
+      const here = st === state, done = reached[st] && !here && (at < 0 || i < at || sideStages.includes(st));
+      return h('li', { class: `${here ? 'current' : done ? 'done' : next.has(st) ? 'next' : ''}`, 'aria-current': here ? 'step' : null },
+        h('span', { class: 'stage' }, stateLabel(st)), reached[st] ? h('span', { class: 'when' }, reached[st]) : null,
+        here ? h('span', { class: 'visually-hidden' }, ' (now)') : next.has(st) ? h('span', { class: 'visually-hidden' }, ' (a next step)') : null);
+    }));
+}
+// The date each state was first reached, from the change history.
+function reachedDates(history) {
+  const out = {};
+  for (const v of history) if (v.status && !out[v.status]) out[v.status] = v.date;
+  return out;
 }
 
 // The owner is an active member of the Alliance Committee (R1): only they are offered.
@@ -108,10 +113,11 @@ async function stepChoices() {
 const hasInputs = (table, action) => (table.steps.find((s) => s.action === action)?.body || []).some((f) => f.name !== 'note');
 
 // The next steps: forms derived from the process table (js/steps.js); the
-// ones the person may not take, disabled with the reason and the rule.
+// person's steps a rule refuses now, disabled with the reason and the rule.
 function actionPanel(id, items, choices, table) {
   return h('section', { 'aria-labelledby': 'next-steps' }, h('h2', { id: 'next-steps' }, 'Next steps'),
-    items.length ? h('div', { class: 'actions' }, items.map((a) => {
+    // issue 25: a step that is not the person's at all is not offered
+    (items = items.filter((a) => a.yours !== false)).length ? h('div', { class: 'actions' }, items.map((a) => {
       const label = a.action.slice(3).replaceAll('_', ' ');
       if (!a.allowed) {
         return h('div', { class: 'action' }, h('button', { type: 'button', disabled: true, 'aria-describedby': `why-${a.action}` }, label),
@@ -144,16 +150,34 @@ export function diffView(d) {
 const tabs = [['document', 'Document'], ['edit', 'Edit'], ['standards', 'Table 1'], ['milestones', 'Milestones'], ['contacts', 'Contacts'],
   ['comments', 'Comments'], ['ballots', 'Ballots'], ['versions', 'Versions'], ['amendments', 'Amendments'], ['history', 'History']];
 
-export async function wrView(id, tab = 'document', asOf = undefined) {
-  const [{ json: wr, etag }, { json: next }, table] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates()]);
-  const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
-  const head = [h('h1', {}, wr.title), h('p', {}, statusBadge(wr.status), ` ${wr.partner?.name || ''} · Originating Committee: ${wr.originating_committee?.name || ''}`,
-    wr.owner ? ` · Owner: ${wr.owner.name}` : ' · no owner yet', ` · version ${wr.version_label || wr.revision}`,
+// Issue 25: the WR's header: who and where it stands, the next review, and
+// an open ballot with its deadline and tally so far.
+function facts(wr, ballots) {
+  const today = new Date().toISOString().slice(0, 10);
+  const row = (k, ...v) => [h('dt', {}, k), h('dd', {}, ...v)];
+  return h('dl', { class: 'facts' },
+    row('State', statusBadge(wr.status)),
+    row('Partner', wr.partner?.name || ''),
+    row('Owner', wr.owner ? wr.owner.name : 'no owner yet'),
+    row('Originating Committee', wr.originating_committee?.name || ''),
+    row('Version', wr.version_label || String(wr.revision)),
+    wr.next_review_date ? row('Next review (R27)', wr.next_review_date, wr.next_review_date < today ? h('span', { class: 'status tone-late' }, 'Overdue') : null) : null,
     // R10: an external proposal is made for the partner's board; a member company's by the person who recorded it
-    wr.drafting_target_date && wr.status === 'drafting' ? ` · Draft due ${wr.drafting_target_date}` : '',
-    wr.proposer_org ? ` · Proposed ${wr.proposer ? `by ${wr.proposer.name} ` : ''}for ${wr.proposer_for === 'board' ? `the board of ${wr.proposer_org.short_name}` : wr.proposer_org.name}` : ''),
+    wr.drafting_target_date && wr.status === 'drafting' ? row('Draft due', wr.drafting_target_date) : null,
+    wr.proposer_org ? row('Proposed', `${wr.proposer ? `by ${wr.proposer.name} ` : ''}for ${wr.proposer_for === 'board' ? `the board of ${wr.proposer_org.short_name}` : wr.proposer_org.name}`) : null,
+    ballots.map((b) => row('Open ballot', h('a', { href: `#/ballot/${b.id}` }, `${b.purpose} ballot ${b.id}`),
+      ` closes ${String(b.deadline).slice(0, 16).replace('T', ' ')} UTC`, b.tally ? ` · so far ${b.tally.yes} yes, ${b.tally.no} no, ${b.tally.abstain} abstain of ${b.tally.eligible}` : '')));
+}
+
+export async function wrView(id, tab = 'document', asOf = undefined) {
+  const staff = session.me?.roles?.staff;
+  const [{ json: wr, etag }, { json: next }, table, history, ballots] = await Promise.all([api('GET', `/work-registers/${id}`), api('GET', `/work-registers/${id}/actions`), processStates(),
+    api('GET', `/work-registers/${id}/history`).then((r) => r.json.items).catch(() => []),
+    staff ? api('GET', `/ballots?wr_id=${id}&status=open`).then((r) => Promise.all(r.json.items.map((b) => api('GET', `/ballots/${b.id}`).then((x) => x.json)))).catch(() => []) : []]);
+  const nextStates = new Set(next.items.filter((a) => a.allowed && a.to).map((a) => a.to));
+  const head = [h('h1', {}, wr.title), facts(wr, ballots),
   wr.warnings.map((w) => h('p', { class: 'msg error' }, w.detail, ruleBadge(w.rule))),
-  diagram(table, wr.status, nextStates), actionPanel(id, next.items, next.items.some((a) => a.allowed && hasInputs(table, a.action)) ? await stepChoices() : {}, table),
+  stepper(wr.status, nextStates, reachedDates(history)), actionPanel(id, next.items, next.items.some((a) => a.allowed && hasInputs(table, a.action)) ? await stepChoices() : {}, table),
   h('nav', { 'aria-label': 'Work Register sections' }, h('ul', { class: 'tabs' }, tabs.map(([k, l]) => h('li', {}, h('a', { href: `#/wr/${id}/${k}`, 'aria-current': k === tab ? 'page' : null }, l)))))];
   const body = await (wrTabs[tab] || wrTabs.document)(wr, etag, id, asOf);
   return [head, body];
@@ -228,7 +252,7 @@ const wrTabs = {
       h('h2', {}, 'Standards development'), standardsTable(doc.standards || [], doc.partner?.short_name || wr.partner?.short_name),
       h('h2', {}, 'Board resolution'), h('p', {}, doc.board_resolution || 'Not yet recorded.', doc.board_approval_date ? ` Approved ${doc.board_approval_date}.` : ''),
       meetings.length ? [h('h2', {}, 'Joint meetings'), h('ul', {}, meetings.map((m) => h('li', {}, h('a', { href: `#/meeting/${m.id}` }, m.title),
-        ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status))))] : null,
+        ` ${m.starts_at.replace('T', ' ')} (${m.time_zone}) `, statusBadge(m.status, 'meeting'))))] : null,
       doc.meetings?.length ? [h('h2', {}, 'Calls'), h('ul', {}, doc.meetings.map((m) => h('li', {}, `${m.kind.replace('_', ' ')} ${m.scheduled_at}: ${m.participants.map((p) => p.name).join(', ')} — ${m.outcome || ''}`)))] : null)];
   },
   async edit(wr, etag, id) {
@@ -336,7 +360,7 @@ const wrTabs = {
     const on = select('body_id', [['', 'myself'], ...bodies.map((b) => [b.id, b.name])]);
     return [h('ul', {}, items.map((c) => {
       const why = input('resolution', '', { 'aria-label': `Reason for comment ${c.id}` });
-      return h('li', { class: 'card' }, h('p', {}, h('strong', {}, c.author), ` (${date(c.created_at)}) `, statusBadge(c.status)), h('p', {}, c.text),
+      return h('li', { class: 'card' }, h('p', {}, h('strong', {}, c.author), ` (${date(c.created_at)}) `, statusBadge(c.status, 'comment')), h('p', {}, c.text),
         c.resolution ? h('p', { class: 'muted' }, `Resolution: ${c.resolution}`) : '',
         c.status === 'open' ? h('div', { class: 'action' }, why,
           [['accepted', 'Accept'], ['declined', 'Decline'], ['withdrawn', 'Withdraw']].map(([st, verb]) => h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/comments/${c.id}/resolve`, why.value ? { status: st, resolution: why.value } : { status: st }), `Comment ${st}`) }, `${verb} comment ${c.id}`))) : '');
@@ -349,7 +373,7 @@ const wrTabs = {
     try { items = await all(`/ballots?wr_id=${id}`); } catch (e) { return h('p', {}, e.describe ? e.describe() : String(e)); }
     const bodies = Object.fromEntries((await all('/bodies')).map((b) => [b.id, b.name]));
     return h('table', {}, h('thead', {}, h('tr', {}, ['Ballot', 'Body', 'Purpose', 'Status', 'Opened'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, items.map((b) => h('tr', {}, h('td', {}, h('a', { href: `#/ballot/${b.id}` }, `Ballot ${b.id}`)), h('td', {}, bodies[b.body_id]), h('td', {}, b.purpose), h('td', {}, statusBadge(b.status)), h('td', {}, date(b.opened_at))))));
+      h('tbody', {}, items.map((b) => h('tr', {}, h('td', {}, h('a', { href: `#/ballot/${b.id}` }, `Ballot ${b.id}`)), h('td', {}, bodies[b.body_id]), h('td', {}, b.purpose), h('td', {}, statusBadge(b.status, 'ballot')), h('td', {}, date(b.opened_at))))));
   },
   async versions(wr, etag, id) {
     const items = await all(`/work-registers/${id}/versions`);
@@ -367,7 +391,16 @@ const wrTabs = {
     return [h('form', { class: 'card', onsubmit: compare }, field('Compare version', a), field('with version', b), h('p', {}, h('button', { type: 'submit' }, 'Compare'))), out];
   },
   async amendments(wr, etag, id) {
-    const { json } = await api('GET', `/work-registers/${id}/amendments`);
+    const [{ json }, bodies] = await Promise.all([api('GET', `/work-registers/${id}/amendments`), all('/bodies')]);
+    const bodyName = Object.fromEntries(bodies.map((b) => [b.id, b.name]));
+    const bodyId = Object.fromEntries(bodies.map((b) => [b.name.toLowerCase(), b.id]));
+    // issue 25: the contacts (R24) and the milestones (R28) after the
+    // change, one per line, by name: prefilled with today's; sent only
+    // when changed (each is the whole list)
+    const contactLines = wr.contacts.map((c) => `${c.name} | ${c.email} | ${c.role}`).join('\n');
+    const milestoneLines = wr.milestones.map((m) => [m.description, bodyName[m.body_id] || '', m.wg_id ? bodyName[m.wg_id] : '', m.target_date || '', m.status].join(' | ')).join('\n');
+    const contacts = textarea('contacts', contactLines, { rows: Math.max(3, wr.contacts.length + 1) });
+    const milestones = textarea('milestones', milestoneLines, { rows: Math.max(3, wr.milestones.length + 1) });
     const f = { class: select('class', [['contacts', 'contacts only: the Originating Committee, no Board (R24)'], ['deliverables', 'deliverable adjustment (R28)'], ['scope', 'scope extension (R29)'], ['other', 'other change (R22)']]),
       significant: h('input', { type: 'checkbox' }), summary: input('summary'), title: input('title'), scope: textarea('scope'), benefits: textarea('benefits'), deliverables: textarea('deliverables') };
     // Table 1 through change control: a row added, a row reworded (R22, R28)
@@ -377,8 +410,9 @@ const wrTabs = {
     // R39: a group row replaced by discrete rows, which take the group's other columns
     const groups = current.filter((r) => r.is_group);
     const split = { id: select('group_id', [['', 'none'], ...groups.map((r) => [r.id, `${r.ap_id}: ${r.description}`])]), rows: textarea('group_rows', '', { rows: 3 }) };
-    return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status)),
-      a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind}${m.body_id ? ' ' + m.body_id : ''} (${m.rule})`).join(', ')) : '',
+    const classWords = { contacts: 'contacts only', deliverables: 'deliverable adjustment', scope: 'scope extension', other: 'other change' };
+    return [h('ul', {}, json.items.map((a) => h('li', { class: 'card' }, h('p', {}, `Amendment ${a.id} (${classWords[a.class] || a.class}${a.significant ? ', significant' : ''}): ${a.summary} `, statusBadge(a.status, 'amendment')),
+      a.missing.length ? h('p', { class: 'muted' }, 'Still missing: ', a.missing.map((m) => `${m.kind === 'committee' ? 'the approval of ' : `${m.kind} `}${m.body_id ? bodyName[m.body_id] || `body ${m.body_id}` : ''} (${m.rule})`).join(', ')) : '',
       a.status === 'pending' ? h('p', {}, h('button', { type: 'button', class: 'secondary', onclick: () => act(() => api('POST', `/work-registers/${id}/amendments/${a.id}/accept`), 'Accepted') }, `Accept amendment ${a.id} for the partner`)) : ''))),
     wr.status === 'established' ? h('form', {
       class: 'card',
@@ -397,19 +431,41 @@ const wrTabs = {
           standards.replace = [{ group_id: g.id, rows }];
         }
         if (Object.keys(standards).length) changes.standards = standards;
+        const lines = (t) => t.value.split('\n').map((l) => l.split('|').map((x) => x.trim())).filter((p) => p[0]);
+        if (contacts.value.trim() !== contactLines.trim()) changes.contacts = lines(contacts).map(([name, email, role]) => ({ name, email, role: role || 'technical' }));
+        if (milestones.value.trim() !== milestoneLines.trim()) {
+          changes.milestones = lines(milestones).map(([description, body, wg, target, status]) => {
+            const m = { description, body_id: bodyId[(body || '').toLowerCase()] };
+            if (wg) m.wg_id = bodyId[wg.toLowerCase()];
+            if (target) m.target_date = target;
+            if (status) m.status = status;
+            return m;
+          });
+        }
         act(() => api('POST', `/work-registers/${id}/amendments`, { class: f.class.value, significant: f.significant.checked, summary: f.summary.value, changes }), 'Amendment proposed');
       },
     }, h('h2', {}, 'Propose an amendment'), field('Class', f.class), field('Significant (Board approval, R23)', f.significant), field('Summary', f.summary),
     field('New title', f.title), field('New scope', f.scope), field('New benefits', f.benefits), field('New deliverables', f.deliverables),
     h('fieldset', {}, h('legend', {}, 'Table 1: add a row (optional; a new domain is a scope extension, R29)'), Object.entries(row).map(([k, el]) => field(`New row: ${rowLabels[k]}`, el))),
     h('fieldset', {}, h('legend', {}, 'Table 1: reword a row (optional)'), field('Row', reword.id), field('New description', reword.description)),
+    h('fieldset', {}, h('legend', {}, 'Contacts of the partner after the change (R24)'),
+      field('One per line: name | e-mail | role (board_rep, technical or pr)', contacts, 'Leave as it is to keep them.')),
+    h('fieldset', {}, h('legend', {}, 'Milestones after the change (R28)'),
+      field('One per line: description | committee | working group (or empty) | target date | status', milestones,
+        `Committees and working groups by name: ${bodies.filter((b) => ['committee', 'working_group'].includes(b.kind)).map((b) => b.name).join(', ')}. Leave as it is to keep them.`)),
     groups.length ? h('fieldset', {}, h('legend', {}, 'Table 1: replace a group by discrete rows (optional, R39)'), field('Group row', split.id),
       field('Discrete rows, one per line: AP identifier | description', split.rows, 'Each takes the group\'s other columns; the group is kept as history.')) : null,
     h('p', {}, h('button', { type: 'submit' }, 'Propose the amendment'))) : null];
   },
+  // Issue 25: what happened, newest first, in plain words: who moved the
+  // WR from one stage to another, or what they changed; the process's
+  // own sentence (with its rule) on demand.
   async history(wr, etag, id) {
     const { json } = await api('GET', `/work-registers/${id}/history`);
-    return h('table', {}, h('caption', { class: 'muted' }, 'Change history'), h('thead', {}, h('tr', {}, ['Version', 'Date', 'Author', 'Summary'].map((c) => h('th', { scope: 'col' }, c)))),
-      h('tbody', {}, json.items.map((r) => h('tr', {}, h('td', {}, r.version), h('td', {}, r.date), h('td', {}, r.author), h('td', {}, r.summary)))));
+    return h('section', { 'aria-labelledby': 'activity' }, h('h2', { id: 'activity' }, 'Activity'),
+      h('ol', { class: 'activity', reversed: true }, [...json.items].reverse().map((r) => h('li', {},
+        h('p', {}, h('strong', {}, r.date), ` · ${r.author || 'system'} · version ${r.version}`),
+        r.from_status ? h('p', {}, `${stateLabel(r.from_status)} → ${stateLabel(r.status)}`) : h('p', {}, r.summary),
+        r.from_status ? h('details', {}, h('summary', {}, 'The step, as the process says it'), h('p', {}, r.summary)) : null))));
   },
 };
