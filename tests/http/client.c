@@ -672,3 +672,21 @@ json_t *received(const struct sink *k)
 	return all;
 }
 
+json_t *sealed_chain(struct server *s, const char *as_who, int ballot)
+{
+	char path[64];
+	snprintf(path, sizeof(path), "/api/v1/ballots/%d/receipts", ballot);
+	for (int i = 0; i < 100; i++) {
+		struct resp r = as(s, as_who, "GET", path, NULL);
+		expect_status(r, 200);
+		if (jstr(r.json, "seal.signature")) {
+			json_t *c = json_incref(r.json);
+			resp_free(&r);
+			return c;
+		}
+		resp_free(&r);
+		usleep(100000);
+	}
+	fail_msg("ballot %d was not sealed", ballot);
+	return NULL;
+}

@@ -85,6 +85,10 @@ int raw_responses(const char *out);
 /* A counter or gauge of /metrics (read as the administrator); -1 when absent. */
 long server_metric(struct server *s, const char *name);
 
+/* A ballot's chain of receipts as as_who reads it, once the signer has
+ * sealed it (it signs within a second or so of the close; at most 10 s). */
+json_t *sealed_chain(struct server *s, const char *as_who, int ballot);
+
 /* Field helpers on the parsed body. */
 const char *jstr(json_t *o, const char *path);   /* "a.b" */
 long long jint(json_t *o, const char *path);

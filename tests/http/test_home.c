@@ -285,6 +285,38 @@ static void test_the_demo_shows_every_stage(void **state)
 	server_cleanup(&S);
 }
 
+/* Issue 27: the public feed holds the latest 50 entries, newest first,
+ * however many versions ten years publish. */
+static void test_the_feed_is_bounded(void **state)
+{
+	(void)state;
+	static char out[8192];
+	server_init(&S, 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "demo --story"), 0); /* WR 3 is established */
+	server_start(&S, NULL);
+	for (int i = 0; i < 55; i++) { /* each regular update publishes a version (R27, R50) */
+		struct resp r = as(&S, OWNER, "POST", "/api/v1/work-registers/3/record-review", "{ss}", "summary", "On track");
+		expect_status(r, 200);
+		resp_free(&r);
+	}
+	struct resp r = req(&S, "GET", "/registers/feed.atom", NULL, NULL, NULL);
+	expect_status(r, 200);
+	int entries = 0;
+	for (const char *p = r.raw; (p = strstr(p, "<entry>")); p++)
+		entries++;
+	assert_int_equal(entries, 50);
+	/* newest first: the last update's version leads */
+	struct resp wr = as(&S, VP, "GET", "/api/v1/work-registers/3", NULL);
+	char want[120];
+	snprintf(want, sizeof(want), "<entry><title>TGG and DMTF: power and cooling telemetry %s</title>", jstr(wr.json, "version_label"));
+	const char *first = strstr(r.raw, "<entry>");
+	assert_non_null(first);
+	assert_true(!strncmp(first, want, strlen(want)));
+	resp_free(&wr);
+	resp_free(&r);
+	assert_int_equal(server_finish(&S), 0);
+}
+
 static int teardown(void **state)
 {
 	(void)state;
@@ -299,6 +331,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_the_portfolio_counts_for_host_staff, teardown),
 		cmocka_unit_test_teardown(test_a_ballot_says_what_it_still_needs, teardown),
 		cmocka_unit_test_teardown(test_the_demo_shows_every_stage, teardown),
+		cmocka_unit_test_teardown(test_the_feed_is_bounded, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -90,26 +90,6 @@ static const char *first_signed(json_t *list, const char *pk)
 	return at;
 }
 
-/* The chain's seal once the signer signed it. */
-static json_t *sealed_chain(int ballot)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/api/v1/ballots/%d/receipts", ballot);
-	for (int i = 0; i < 100; i++) {
-		struct resp r = as(&S, VP, "GET", path, NULL);
-		expect_status(r, 200);
-		if (jstr(r.json, "seal.signature")) {
-			json_t *c = json_incref(r.json);
-			resp_free(&r);
-			return c;
-		}
-		resp_free(&r);
-		usleep(100000);
-	}
-	fail_msg("ballot %d was not sealed", ballot);
-	return NULL;
-}
-
 /* S's database as another server struct: a copy of it (name.db in the
  * test's directory), tampered with by sql when not NULL. */
 static void copy_of(struct server *t, const char *name, const char *sql)
@@ -185,7 +165,7 @@ static void vote_and_rotate(char **receipt, json_t **chain, char old[65], char n
 	expect_status(r, 200);
 	assert_string_equal(jstr(r.json, "status"), "passed");
 	resp_free(&r);
-	*chain = sealed_chain(3);
+	*chain = sealed_chain(&S, VP, 3);
 	assert_string_equal(jstr(*chain, "seal.public_key"), old);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0);
 

@@ -36,27 +36,6 @@ static char *code_of(struct resp *r)
 	return strdup(c);
 }
 
-/* The chain once its seal is signed (the server's signer does it within
- * a second or so of the close). */
-static json_t *sealed_chain(const char *as_who, int ballot)
-{
-	char path[64];
-	snprintf(path, sizeof(path), "/api/v1/ballots/%d/receipts", ballot);
-	for (int i = 0; i < 100; i++) {
-		struct resp r = as(&S, as_who, "GET", path, NULL);
-		expect_status(r, 200);
-		if (jstr(r.json, "seal.signature")) {
-			json_t *c = json_incref(r.json);
-			resp_free(&r);
-			return c;
-		}
-		resp_free(&r);
-		usleep(100000);
-	}
-	fail_msg("ballot %d was not sealed", ballot);
-	return NULL;
-}
-
 static json_t *check(const char *who, int ballot, const char *code)
 {
 	char path[64];
@@ -139,7 +118,7 @@ static void test_receipts_count_as_cast_and_check_anywhere(void **state)
 	assert_string_equal(jstr(r.json, "status"), "passed");
 	char *third = code_of(&r);
 	resp_free(&r);
-	json_t *chain = sealed_chain(VP, 3);
+	json_t *chain = sealed_chain(&S, VP, 3);
 	assert_int_equal(jint(chain, "seal.count"), 5);
 	assert_int_equal(jint(chain, "seal.yes"), 2);
 	assert_int_equal(jint(chain, "seal.no"), 1);
@@ -313,7 +292,7 @@ static void test_a_changed_or_missing_vote_shows_on_the_receipt(void **state)
 	expect_status(r, 200);
 	assert_string_equal(jstr(r.json, "status"), "passed");
 	resp_free(&r);
-	json_t *chain = sealed_chain(CHAIR, 3);
+	json_t *chain = sealed_chain(&S, CHAIR, 3);
 	assert_int_equal(jint(chain, "seal.yes"), 3); /* the forgery is what was sealed */
 	json_t *rep = check(VP, 3, mine);
 	assert_string_equal(jstr(rep, "verdict"), "changed");

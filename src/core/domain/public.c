@@ -1,5 +1,6 @@
 /* The public work-register site (R21): only what was approved. Drafts,
  * ballots, comments and contacts' e-mail addresses never leave here. */
+#include <stdlib.h>
 #include <string.h>
 
 #include "core/domain/public.h"
@@ -97,10 +98,22 @@ int core__public_get(struct ctx *x, struct err *e)
 
 /* Approvals and later updates: every version written at or after
  * establishment, newest first. */
+/* Newest first; within one second, the later revision first. */
+static int by_updated(const void *a, const void *b)
+{
+	const json_t *x = *(json_t *const *)a, *y = *(json_t *const *)b;
+	int c = strcmp(json_string_value(json_object_get(y, "updated")), json_string_value(json_object_get(x, "updated")));
+	json_int_t rx = json_integer_value(json_object_get(x, "revision")), ry = json_integer_value(json_object_get(y, "revision"));
+	return c ? c : (rx < ry) - (rx > ry);
+}
+
 int core__public_feed(struct ctx *x, struct err *e)
 {
+	/* issue 27: the versions are read without their snapshots, sorted in
+	 * n log n (it was an insertion sort), and the feed holds the latest
+	 * CORE_FEED_ENTRIES (a public page must not grow with ten years) */
 	json_t *wrs = NULL, *entries = json_array();
-	struct store_query q = { 0 };
+	struct store_query q = { .columns = "id,title,established_at" };
 	if (store_find(x->st, "work_registers", &q, &wrs, e)) {
 		json_decref(entries);
 		return -1;
@@ -111,7 +124,7 @@ int core__public_feed(struct ctx *x, struct err *e)
 		if (!est)
 			continue;
 		where = json_pack("{sO}", "wr_id", json_object_get(wr, "id"));
-		struct store_query qv = { .where = where, .order = "revision" };
+		struct store_query qv = { .where = where, .order = "revision", .columns = "revision,label,created_at,summary" };
 		if (!store_find(x->st, "wr_versions", &qv, &vs, e))
 			for (size_t k = 0; k < json_array_size(vs); k++) {
 				json_t *v = json_array_get(vs, k);
@@ -127,19 +140,23 @@ int core__public_feed(struct ctx *x, struct err *e)
 		json_decref(vs);
 	}
 	json_decref(wrs);
-	/* newest first */
 	size_t n = json_array_size(entries);
-	for (size_t i = 1; i < n; i++)
-		for (size_t j = i; j > 0; j--) {
-			json_t *a = json_array_get(entries, j - 1), *b = json_array_get(entries, j);
-			if (strcmp(json_string_value(json_object_get(a, "updated")), json_string_value(json_object_get(b, "updated"))) >= 0)
-				break;
-			json_incref(a);
-			json_array_set(entries, j - 1, b);
-			json_array_set_new(entries, j, a);
-		}
-	/* the signed checkpoints have their own feed (issue 25: this one is
-	 * the WRs' news), /registers/checkpoints.atom */
+	json_t **v = n ? malloc(n * sizeof(*v)) : NULL;
+	if (n && !v) {
+		json_decref(entries);
+		return err_set(e, E_INTERNAL, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < n; i++)
+		v[i] = json_incref(json_array_get(entries, i));
+	if (n > 1)
+		qsort(v, n, sizeof(*v), by_updated);
+	json_array_clear(entries);
+	for (size_t i = 0; i < n; i++)
+		if (i < CORE_FEED_ENTRIES)
+			json_array_append_new(entries, v[i]);
+		else
+			json_decref(v[i]);
+	free(v);
 	core__reply(x, 200, json_pack("{so}", "entries", entries));
 	return 0;
 }

@@ -9,6 +9,8 @@
 int core__wr_public(const json_t *wr);
 int core__public_list(struct ctx *x, struct err *e);
 int core__public_get(struct ctx *x, struct err *e);
+/* Issue 27: the feed holds the latest entries only. */
+#define CORE_FEED_ENTRIES 50
 int core__public_feed(struct ctx *x, struct err *e);
 
 #endif
