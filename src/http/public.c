@@ -356,20 +356,34 @@ static void render_diff(struct strbuf *sb, json_t *v)
 	foot(sb);
 }
 
+/* An Atom feed's head: its id is the page it follows (base + page), its
+ * self link base + self. Both feeds, the WRs' and the checkpoints'. */
+static void feed_head(struct strbuf *sb, const char *base, const char *title, const char *page, const char *self, const char *updated,
+		      const char *author)
+{
+	html_raw(sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\"><title>");
+	html_text(sb, title);
+	html_raw(sb, "</title><id>");
+	html_text(sb, base);
+	html_text(sb, page);
+	html_raw(sb, "</id><link rel=\"self\" href=\"");
+	html_attr(sb, base);
+	html_attr(sb, self);
+	html_raw(sb, "\"/><link href=\"");
+	html_attr(sb, base);
+	html_attr(sb, page);
+	html_raw(sb, "\"/><updated>");
+	html_text(sb, updated);
+	html_raw(sb, "</updated><author><name>");
+	html_text(sb, author);
+	html_raw(sb, "</name></author>\n");
+}
+
 static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 {
 	json_t *entries = json_object_get(v, "entries");
 	const char *updated = json_array_size(entries) ? str(json_array_get(entries, 0), "updated") : "1970-01-01T00:00:00Z";
-	html_raw(sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
-		     "<title>DMTF alliance work registers: approvals and updates</title><id>");
-	html_text(sb, base);
-	html_raw(sb, "/registers</id><link rel=\"self\" href=\"");
-	html_attr(sb, base);
-	html_raw(sb, "/registers/feed.atom\"/><link href=\"");
-	html_attr(sb, base);
-	html_raw(sb, "/registers\"/><updated>");
-	html_text(sb, updated);
-	html_raw(sb, "</updated><author><name>DMTF</name></author>\n");
+	feed_head(sb, base, "DMTF alliance work registers: approvals and updates", "/registers", "/registers/feed.atom", updated, "DMTF");
 	for (size_t i = 0; i < json_array_size(entries); i++) {
 		json_t *en = json_array_get(entries, i);
 		char id[64];
@@ -400,16 +414,8 @@ static void render_checkpoint_feed(struct strbuf *sb, json_t *v, const char *bas
 {
 	json_t *cps = json_object_get(v, "items");
 	const char *updated = json_array_size(cps) ? str(json_array_get(cps, 0), "at") : "1970-01-01T00:00:00Z";
-	html_raw(sb, "<?xml version=\"1.0\" encoding=\"utf-8\"?>\n<feed xmlns=\"http://www.w3.org/2005/Atom\">"
-		     "<title>entente: signed checkpoints of the record</title><id>");
-	html_text(sb, base);
-	html_raw(sb, "/registers/checkpoints</id><link rel=\"self\" href=\"");
-	html_attr(sb, base);
-	html_raw(sb, "/registers/checkpoints.atom\"/><link href=\"");
-	html_attr(sb, base);
-	html_raw(sb, "/registers/checkpoints\"/><updated>");
-	html_text(sb, updated);
-	html_raw(sb, "</updated><author><name>entente</name></author>\n");
+	feed_head(sb, base, "entente: signed checkpoints of the record", "/registers/checkpoints", "/registers/checkpoints.atom", updated,
+		  "entente");
 	for (size_t i = 0; i < json_array_size(cps) && i < 50; i++) { /* the latest 50 */
 		json_t *c = json_array_get(cps, i);
 		html_raw(sb, "<entry><title>");

@@ -23,6 +23,7 @@
 
 #include <cmocka.h>
 #include <sodium.h>
+#include <sqlite3.h>
 
 static const char *bin(void)
 {
@@ -689,4 +690,28 @@ json_t *sealed_chain(struct server *s, const char *as_who, int ballot)
 	}
 	fail_msg("ballot %d was not sealed", ballot);
 	return NULL;
+}
+
+void sql(const char *db, const char *text)
+{
+	sqlite3 *h;
+	char *msg = NULL;
+	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
+	if (sqlite3_exec(h, text, NULL, NULL, &msg) != SQLITE_OK)
+		fail_msg("%s: %s", text, msg ? msg : "?");
+	sqlite3_close(h);
+}
+
+int sql_int(const char *db, const char *query)
+{
+	sqlite3 *h;
+	sqlite3_stmt *q;
+	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
+	if (sqlite3_prepare_v2(h, query, -1, &q, NULL) != SQLITE_OK)
+		fail_msg("%s: %s: %s", db, query, sqlite3_errmsg(h));
+	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
+	int v = sqlite3_column_int(q, 0);
+	sqlite3_finalize(q);
+	sqlite3_close(h);
+	return v;
 }

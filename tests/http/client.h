@@ -89,6 +89,12 @@ long server_metric(struct server *s, const char *name);
  * sealed it (it signs within a second or so of the close; at most 10 s). */
 json_t *sealed_chain(struct server *s, const char *as_who, int ballot);
 
+/* SQL on a database file, behind the server's back (a test's setting of
+ * the stage, or a tampering): run text, failing the test on an error;
+ * the integer the query's first row holds (it must have one). */
+void sql(const char *db, const char *text);
+int sql_int(const char *db, const char *query);
+
 /* Field helpers on the parsed body. */
 const char *jstr(json_t *o, const char *path);   /* "a.b" */
 long long jint(json_t *o, const char *path);

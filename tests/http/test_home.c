@@ -134,10 +134,7 @@ static void test_the_portfolio_counts_for_host_staff(void **state)
 	expect_status(r, 403);
 	resp_free(&r);
 	/* an established WR whose update was due: counted overdue (R27) */
-	char sql[300];
-	snprintf(sql, sizeof(sql), "sqlite3 %s \"UPDATE work_registers SET status = 'established', next_review_date = '2020-01-31' WHERE id = 1\"",
-		 S.db);
-	assert_int_equal(system(sql), 0);
+	sql(S.db, "UPDATE work_registers SET status = 'established', next_review_date = '2020-01-31' WHERE id = 1");
 	r = as(&S, VP, "GET", "/api/v1/portfolio", NULL);
 	expect_status(r, 200);
 	assert_int_equal(jint(r.json, "reviews_overdue"), 1);

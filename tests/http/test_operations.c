@@ -287,30 +287,6 @@ static void test_the_readme_and_the_manual_name_every_key(void **state)
 }
 
 
-static void sql(const char *db, const char *text)
-{
-	sqlite3 *h;
-	char *msg = NULL;
-	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
-	if (sqlite3_exec(h, text, NULL, NULL, &msg) != SQLITE_OK)
-		fail_msg("%s: %s", text, msg ? msg : "?");
-	sqlite3_close(h);
-}
-
-static int sql_int(const char *db, const char *query)
-{
-	sqlite3 *h;
-	sqlite3_stmt *q;
-	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
-	if (sqlite3_prepare_v2(h, query, -1, &q, NULL) != SQLITE_OK)
-		fail_msg("%s: %s: %s", db, query, sqlite3_errmsg(h));
-	assert_int_equal(sqlite3_step(q), SQLITE_ROW);
-	int v = sqlite3_column_int(q, 0);
-	sqlite3_finalize(q);
-	sqlite3_close(h);
-	return v;
-}
-
 /* The backups entente migrate left beside db for schema from: how many,
  * the first's path in path. */
 static size_t migration_backups(const char *db, int from, char *path, size_t n)

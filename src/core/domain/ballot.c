@@ -63,12 +63,13 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 			json_string_value(json_object_get(b, "name")), (long long)body_id, (long long)body_id);
 		goto out;
 	}
+	int64_t due = x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400;
 	row = json_pack("{sO sI ss sO sO ss sO sO sO sO ss ss sI ss ss}", "wr_id", json_object_get(wr, "id"),
 			"body_id", (json_int_t)body_id, "purpose", purpose, "round", json_object_get(wr, "ballot_round"),
 			"revision", json_object_get(wr, "revision"), "status", "open", "eligible", eligible,
 			"quorum_percent", json_object_get(b, "quorum_percent"), "majority_num", json_object_get(b, "majority_num"),
 			"majority_den", json_object_get(b, "majority_den"), "opened_by", core__acting_label(x), "opened_at", x->now_iso,
-			"deadline", (json_int_t)(x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400),
+			"deadline", (json_int_t)due,
 			"created_at", x->now_iso, "updated_at", x->now_iso);
 	if (amendment_id)
 		json_object_set_new(row, "amendment_id", json_integer(amendment_id));
@@ -76,7 +77,6 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 		goto out;
 	/* issue 25: the mail says what is asked, by when, and links to the ballot */
 	char deadline[24], subject[300], details[600], link[40];
-	int64_t due = x->call->now + json_integer_value(json_object_get(b, "ballot_days")) * 86400;
 	time_iso(due, deadline);
 	deadline[10] = ' ';
 	deadline[16] = '\0';

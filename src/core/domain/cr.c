@@ -81,15 +81,6 @@ static const struct jfield accept_spec[] = {
 static const struct jfield withdraw_spec[] = {
 	{ .name = "reason", .type = JT_TEXT, .max = 20000, .rule = "R42", .label = "Why (optional)" }, { 0 } };
 
-/* A state in words (issue 25: the mails say what the web application does). */
-static const char *cr_words(const char *state)
-{
-	for (int i = 0; state && cr_states[i]; i++)
-		if (!strcmp(cr_states[i], state))
-			return cr_labels[i];
-	return state ? state : "-";
-}
-
 static json_t *body(struct ctx *x) { return x->call->body; }
 static int64_t cr_id(struct ctx *x) { return json_integer_value(json_object_get(x->scope.record, "id")); }
 
@@ -102,7 +93,7 @@ static void about(struct ctx *x, char *buf, size_t n)
 		 (long long)json_integer_value(json_object_get(r, "id")), json_string_value(json_object_get(r, "dsp")),
 		 json_string_value(json_object_get(r, "standard_version")),
 		 json_is_string(json_object_get(r, "section")) ? json_string_value(json_object_get(r, "section")) : "-",
-		 cr_words(json_string_value(json_object_get(r, "status"))), decision ? "\nThe body's decision: " : "", decision ? decision : "");
+		 core__state_label(&core__cr_process, json_string_value(json_object_get(r, "status"))), decision ? "\nThe body's decision: " : "", decision ? decision : "");
 }
 
 /* subjects (taken, may be NULL): words for a role of its own ({"submitter":
@@ -190,9 +181,10 @@ static int cr_changed(struct ctx *x, const struct step *s, struct err *e)
 	const char *status = json_string_value(json_object_get(x->scope.record, "status"));
 	/* issue 21, 16: the submitter reads of their request, the body's chair
 	 * of the body's; both read the decision and its reason (R44) */
-	snprintf(subject, sizeof(subject), "Change request %lld: %s", (long long)cr_id(x), cr_words(status));
+	snprintf(subject, sizeof(subject), "Change request %lld: %s", (long long)cr_id(x), core__state_label(&core__cr_process, status));
 	(void)s;
-	return tell_roles(x, "cr.changed", subject, json_pack("{s:s+}", "submitter", "Your change request: ", cr_words(status)), e);
+	return tell_roles(x, "cr.changed", subject,
+			  json_pack("{s:s+}", "submitter", "Your change request: ", core__state_label(&core__cr_process, status)), e);
 }
 
 #define CHAIRS (G_BODY_CHAIR | G_VP)

@@ -198,8 +198,9 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 	/* issue 25: a write sent again under its key is answered as it was,
 	 * before its state is judged again (it changed: the first did it) */
 	const char *ikey = writing && x.actor.person_id && !c->system ? c->idempotency_key : NULL;
+	char iprint[65] = "";
 	if (ikey) {
-		int replayed = core__idempotency_replay(&x, ikey, e);
+		int replayed = core__idempotency_replay(&x, ikey, iprint, e);
 		if (replayed < 0)
 			goto out;
 		if (replayed) {
@@ -268,7 +269,7 @@ int engine_call(const struct engine *eng, struct store *st, const struct call *c
 		goto out;
 	}
 	if (writing) {
-		if ((ikey && core__idempotency_keep(&x, ikey, e)) || (!(a->info.flags & A_UNAUDITED) && !x.nothing_done && audit_write(&x, e)) ||
+		if ((ikey && core__idempotency_keep(&x, ikey, iprint, e)) || (!(a->info.flags & A_UNAUDITED) && !x.nothing_done && audit_write(&x, e)) ||
 		    store_commit(st, e))
 			goto out;
 	} else {

@@ -39,9 +39,8 @@ static int key_ok(const char *key)
 	return 1;
 }
 
-int core__idempotency_replay(struct ctx *x, const char *key, struct err *e)
+int core__idempotency_replay(struct ctx *x, const char *key, char print[65], struct err *e)
 {
-	char print[65];
 	json_t *rows = NULL, *row, *where;
 	if (!key_ok(key))
 		return err_set(e, E_INVALID, "Idempotency-Key", "an Idempotency-Key is 1 to %d printable ASCII characters",
@@ -73,11 +72,8 @@ int core__idempotency_replay(struct ctx *x, const char *key, struct err *e)
 	return 1;
 }
 
-int core__idempotency_keep(struct ctx *x, const char *key, struct err *e)
+int core__idempotency_keep(struct ctx *x, const char *key, const char print[65], struct err *e)
 {
-	char print[65];
-	if (fingerprint(x, print, e))
-		return -1;
 	char *body = x->reply->body ? json_dumps(x->reply->body, JSON_COMPACT | JSON_ENCODE_ANY) : NULL;
 	json_t *row = json_pack("{sI ss ss si so so sI sI}", "person_id", (json_int_t)x->actor.person_id, "key", key, "fingerprint", print,
 				"status", x->reply->status, "body", body ? json_string(body) : json_null(), "location",

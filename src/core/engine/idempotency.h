@@ -13,8 +13,10 @@
 
 /* The key checked (1 to 255 printable ASCII characters), then looked up:
  * 1 when the call was answered before (the reply is that answer), 0 when
- * not, -1 on a refusal (another request under the key, a bad key). */
-int core__idempotency_replay(struct ctx *x, const char *key, struct err *e);
-/* Keep the call's answer under key, in the call's transaction. */
-int core__idempotency_keep(struct ctx *x, const char *key, struct err *e);
+ * not, -1 on a refusal (another request under the key, a bad key). print
+ * gets the request's fingerprint, for keep. */
+int core__idempotency_replay(struct ctx *x, const char *key, char print[65], struct err *e);
+/* Keep the call's answer under key and the fingerprint replay gave, in the
+ * call's transaction. */
+int core__idempotency_keep(struct ctx *x, const char *key, const char print[65], struct err *e);
 #endif
