@@ -145,11 +145,14 @@ deb: build/entente build/gen/commit.h
 	@ls build/deb/*.deb
 
 # make bench SCALE=1 also seeds 10,000 WRs, 1,000 people and 1,000,000
-# votes through the one door and measures the lists at that size.
+# votes through the one door and measures the lists at that size;
+# make bench GROWTH=1 seeds two sizes 10x apart and prints each figure's
+# growth (issue 27; GROWTH=0.1 for a quick run).
 bench: build/entente
 	@sh scripts/deps.sh bench
 	@sh bench/run.sh
 	@if [ -n "$(SCALE)" ]; then SCALE=$(SCALE) sh bench/scale.sh; fi
+	@if [ -n "$(GROWTH)" ]; then GROWTH=$(GROWTH) sh bench/growth.sh; fi
 
 # A normal client's figures under slow-loris and connection bursts (loopback).
 load: deps-test build/entente

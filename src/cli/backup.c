@@ -444,6 +444,7 @@ static int check_database(const char *db, const json_t *manifest, char *report, 
 {
 	struct store *st = NULL;
 	struct err e = ERR_INIT;
+	json_t *params = NULL;
 	int ret = -1;
 	if (store_open(&st, db, &e)) {
 		snprintf(report, n, "the archive's database: %s", e.detail);
@@ -456,7 +457,10 @@ static int check_database(const char *db, const json_t *manifest, char *report, 
 		snprintf(report, n, "the archive's database: %s", have > known ? e.detail : "its schema is not the manifest's");
 		goto out;
 	}
-	struct call c = { .system = 1, .action = "audit.verify", .now = (int64_t)time(NULL) };
+	/* every event, not from the archive's last checkpoint on: the archive
+	 * is what is being doubted */
+	params = json_pack("{ss}", "full", "true");
+	struct call c = { .system = 1, .action = "audit.verify", .now = (int64_t)time(NULL), .params = params };
 	struct reply r = REPLY_INIT;
 	if (have < known) {
 		ret = 0; /* entente migrate first; the chain is verified then */
@@ -480,6 +484,7 @@ static int check_database(const char *db, const json_t *manifest, char *report, 
 	}
 	reply_release(&r);
 out:
+	json_decref(params);
 	store_free(st);
 	return ret;
 }

@@ -146,27 +146,72 @@ out:
 	return ret;
 }
 
+/* Every open ballot of wr voted yes by all its eligible voters, so it
+ * closes at once and passes (these votes are the established WRs' own,
+ * beyond --votes). */
+static int seed_pass(struct seed *s, int64_t wr)
+{
+	char v[24];
+	json_t *out = NULL, *items;
+	snprintf(v, sizeof(v), "%lld", (long long)wr);
+	if (seed_call(s, 0, "ballot.list", json_pack("{ss ss}", "wr_id", v, "status", "open"), NULL, &out))
+		return -1;
+	items = json_object_get(out, "items");
+	for (size_t i = 0; i < json_array_size(items); i++) {
+		json_t *b = json_array_get(items, i), *el = json_object_get(b, "eligible");
+		for (size_t k = 0; k < json_array_size(el); k++)
+			if (seed_call(s, json_integer_value(json_array_get(el, k)), "ballot.vote", id_param(json_integer_value(json_object_get(b, "id"))),
+				      json_pack("{ss}", "choice", "yes"), NULL)) {
+				json_decref(out);
+				return -1;
+			}
+	}
+	json_decref(out);
+	return 0;
+}
+
+/* Issue 27: a WR taken all the way to established (R12 to R20): complete,
+ * socialized, submitted, its committee's ballot passed, the Board's
+ * scheduled and passed, the resolution recorded, sent and accepted. Its
+ * versions are published: the public site, feed and checkpoints grow. */
+static int seed_establish(struct seed *s, int64_t wr, int64_t body, int64_t rep, const char *today)
+{
+	return !seed_make(s, "milestone.add", id_param(wr), json_pack("{ss sI ss}", "description", "Joint model published", "body_id",
+								      (json_int_t)body, "target_date", "2027-06-30")) ||
+	       !seed_make(s, "contact.add", id_param(wr), json_pack("{ss ss ss}", "name", "Board representative", "email",
+								    "board@partner.example", "role", "board_rep")) ||
+	       seed_call(s, 0, "wr.socialize", id_param(wr), NULL, NULL) || seed_call(s, 0, "wr.submit", id_param(wr), NULL, NULL) ||
+	       seed_pass(s, wr) || seed_call(s, 0, "wr.schedule_board", id_param(wr), NULL, NULL) || seed_pass(s, wr) ||
+	       seed_call(s, 0, "wr.record_resolution", id_param(wr),
+			 json_pack("{ss ss}", "resolution", "RESOLVED, that the Board approves this alliance work.", "approval_date", today), NULL) ||
+	       seed_call(s, 0, "wr.send_to_partner", id_param(wr), NULL, NULL) || seed_call(s, rep, "wr.accept", id_param(wr), NULL, NULL) /* the partner's act (R20) */
+		       ? -1
+		       : 0;
+}
+
 static void seed_usage(FILE *f)
 {
-	fprintf(f, "usage: entente seed --wrs N --people N --votes N\n\n"
+	fprintf(f, "usage: entente seed --wrs N --people N --votes N [--established N]\n\n"
 		   "Fills a database made by `entente init --demo` with N Work Registers of\n"
 		   "N/10 partner organizations, N people and N votes, every record through\n"
 		   "core's one door (validated and audited), for measuring at scale. The\n"
 		   "database is for measuring only: the seed turns off waiting for the disk.\n"
 		   "Progress goes to stderr. 10,000 WRs, 1,000 people and 1,000,000 votes is\n"
-		   "the scale issue's size.\n");
+		   "the scale issue's size. --established N adds N WRs taken to established\n"
+		   "(the Alliance Committee's ballot and the Board's, each passed by all its voters):\n"
+		   "the public site, its feed and the signed checkpoints grow with them.\n");
 }
 
 int cmd_seed(struct cli *c, int argc, char **argv)
 {
 	struct seed s = { .c = c };
-	long wrs = -1, people = -1, votes = -1;
+	long wrs = -1, people = -1, votes = -1, established = 0;
 	struct err e = ERR_INIT;
 	int64_t *pid = NULL, *partner = NULL, committee[SEED_COMMITTEES], ac;
 	int ret = 1;
 	for (int i = 1; i < argc; i++) {
 		long *dst = !strcmp(argv[i], "--wrs") ? &wrs : !strcmp(argv[i], "--people") ? &people
-			  : !strcmp(argv[i], "--votes") ? &votes : NULL;
+			  : !strcmp(argv[i], "--votes") ? &votes : !strcmp(argv[i], "--established") ? &established : NULL;
 		if (!strcmp(argv[i], "--help")) {
 			seed_usage(stdout);
 			return 0;
@@ -284,8 +329,37 @@ int cmd_seed(struct cli *c, int argc, char **argv)
 		if ((i + 1) % 1000 == 0)
 			fprintf(stderr, "seed: %ld WRs, %ld votes (%.0f s)\n", i + 1, s.cast, elapsed(&s));
 	}
+	if (established) {
+		/* the Alliance Committee originates them (R3) and is their
+		 * milestones' committee: one ballot of its members each */
+		char today[16];
+		time_t now = time(NULL);
+		strftime(today, sizeof(today), "%Y-%m-%d", gmtime(&now));
+		/* partner p's first representative is person 5p + 4 */
+		long with_rep = npartners < people / 5 ? npartners : people / 5;
+		if (!owners || !with_rep) {
+			fprintf(stderr, "%s: --established needs people (DMTF members to own them) and WRs (a partner)\n", c->prog);
+			goto out;
+		}
+		for (long i = 0; i < established; i++) {
+			char title[96];
+			snprintf(title, sizeof(title), "Seed established Work Register %ld", i + 1);
+			int64_t wr = seed_make(&s, "wr.create", NULL,
+					       json_pack("{sI ss sI sI ss ss ss}", "partner_id", (json_int_t)partner[i % with_rep], "title", title,
+							 "originating_body_id", (json_int_t)ac, "owner_id", (json_int_t)dmtf[i % owners], "scope",
+							 "Joint work in a management model.", "benefits", "One model instead of two.", "deliverables",
+							 "- A joint specification"));
+			if (!wr || seed_establish(&s, wr, ac, pid[5 * (i % with_rep) + 4], today)) {
+				fprintf(stderr, "%s: WR %lld could not be established\n", c->prog, (long long)wr);
+				goto out;
+			}
+			if ((i + 1) % 1000 == 0)
+				fprintf(stderr, "seed: %ld established WRs (%.0f s)\n", i + 1, elapsed(&s));
+		}
+	}
 	fprintf(stderr, "seed: done in %.0f s\n", elapsed(&s));
-	printf("seeded %ld WRs, %ld people, %ld votes; %ld changes, each with its audit event\n", wrs, people, s.cast, s.changes);
+	printf("seeded %ld WRs, %ld people, %ld votes; %ld changes, each with its audit event", wrs, people, s.cast, s.changes);
+	printf(established ? "; and %ld WRs established\n" : "\n", established);
 	ret = 0;
 out:
 	free(pid);

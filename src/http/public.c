@@ -57,6 +57,16 @@ static void render_list(struct strbuf *sb, json_t *v)
 		}
 		html_raw(sb, "</tbody></table>\n");
 	}
+	/* issue 27: a page at a time */
+	json_t *next = json_object_get(v, "next");
+	if (json_is_integer(next) || json_is_integer(json_object_get(v, "after"))) {
+		html_raw(sb, "<nav aria-label=\"Pages\"><p>");
+		if (json_is_integer(json_object_get(v, "after")))
+			html_raw(sb, "<a rel=\"first\" href=\"/registers\">First page</a> ");
+		if (json_is_integer(next))
+			strbuf_addf(sb, "<a rel=\"next\" href=\"/registers?after=%lld\">Next page</a>", (long long)json_integer_value(next));
+		html_raw(sb, "</p></nav>\n");
+	}
 	foot(sb);
 }
 
@@ -383,7 +393,25 @@ static void render_feed(struct strbuf *sb, json_t *v, const char *base)
 {
 	json_t *entries = json_object_get(v, "entries");
 	const char *updated = json_array_size(entries) ? str(json_array_get(entries, 0), "updated") : "1970-01-01T00:00:00Z";
-	feed_head(sb, base, "DMTF alliance work registers: approvals and updates", "/registers", "/registers/feed.atom", updated, "DMTF");
+	char self[80], next[80];
+	json_t *before = json_object_get(v, "before"), *after = json_object_get(v, "next");
+	snprintf(self, sizeof(self), "/registers/feed.atom");
+	if (json_is_integer(before))
+		snprintf(self, sizeof(self), "/registers/feed.atom?before=%lld", (long long)json_integer_value(before));
+	feed_head(sb, base, "DMTF alliance work registers: approvals and updates", "/registers", self, updated, "DMTF");
+	/* issue 27: a paged feed (RFC 5005): the newest page first, each
+	 * naming the one after it; readers that keep up read the first only */
+	html_raw(sb, "<link rel=\"first\" href=\"");
+	html_attr(sb, base);
+	html_raw(sb, "/registers/feed.atom\"/>");
+	if (json_is_integer(after)) {
+		snprintf(next, sizeof(next), "/registers/feed.atom?before=%lld", (long long)json_integer_value(after));
+		html_raw(sb, "<link rel=\"next\" href=\"");
+		html_attr(sb, base);
+		html_attr(sb, next);
+		html_raw(sb, "\"/>");
+	}
+	html_raw(sb, "\n");
 	for (size_t i = 0; i < json_array_size(entries); i++) {
 		json_t *en = json_array_get(entries, i);
 		char id[64];

@@ -206,6 +206,7 @@ int seal_checkpoint(struct store *st, const char *key_path, const char *reason, 
 	json_t *b = json_pack("{sO sO sO ss ss sO ss ss}", "last_id", json_object_get(head, "last_id"), "count", json_object_get(head, "count"),
 			      "head", json_object_get(head, "head"), "at", at, "reason", reason, "published_versions",
 			      json_object_get(head, "published_versions"), "public_key", pkh, "signature", sigh);
+	json_object_set(b, "versions_through", json_object_get(head, "versions_through"));
 	ret = call(st, "checkpoint.record", b, NULL, e) ? -1 : 1;
 	if (ret == 1 && witness_write(key_path, b, e))
 		ret = -1;

@@ -419,12 +419,27 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 	const char *key;
 	json_t *v;
 	const struct column *order = column_get(t, q->order ? q->order : "id");
-	if (!order)
-		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order);
+	if (!order && (q->order || !count)) /* a count needs no order: a table without id counts too */
+		return err_set(e, E_INTERNAL, q->order, "table %s has no column %s", t->name, q->order ? q->order : "id");
 	if (q->where && check_columns(t, q->where, e))
 		return -1;
 	if (count) {
 		strbuf_addf(sql, "SELECT count(*) FROM \"%s\" WHERE 1", t->name);
+	} else if (q->columns && q->columns[0] == '-') { /* every column but those named */
+		int first = 1;
+		strbuf_addstr(sql, "SELECT ");
+		for (int i = 0; i < t->ncols; i++) {
+			const char *name = t->cols[i].name, *c = q->columns + 1;
+			size_t len = strlen(name);
+			int skip = 0;
+			for (; *c && !skip; c += strcspn(c, ",") + (c[strcspn(c, ",")] == ','))
+				skip = strcspn(c, ",") == len && !strncmp(c, name, len);
+			if (skip)
+				continue;
+			strbuf_addf(sql, "%s\"%s\"", first ? "" : ", ", name);
+			first = 0;
+		}
+		strbuf_addf(sql, " FROM \"%s\" WHERE 1", t->name);
 	} else if (q->columns) { /* each a column of the table, quoted from the catalogue */
 		strbuf_addstr(sql, "SELECT ");
 		for (const char *c = q->columns; *c;) {

@@ -896,6 +896,31 @@ static const char m24_idempotency[] =
 	"CREATE TRIGGER idempotency_keys_expire AFTER INSERT ON idempotency_keys BEGIN"
 	" DELETE FROM idempotency_keys WHERE created_at < NEW.created_at - 86400; END;";
 
+/* Issue 27: the newest wr_versions id a checkpoint counted published
+ * versions through, so the next head counts on from it (null: counted
+ * before, the next head counts from nothing). Not signed: a count's
+ * starting point, not a claim. */
+static const char m25_flat_costs[] =
+	"ALTER TABLE checkpoints ADD COLUMN versions_through INTEGER;"
+	/* and a ballot's count of eligible voters beside the list, so a vote
+	 * reads neither the list nor the ballot_voters of the ballot (the
+	 * closed ballots' trigger lifted for the one update that fills it) */
+	"ALTER TABLE ballots ADD COLUMN eligible_count INTEGER NOT NULL DEFAULT 0;"
+	"DROP TRIGGER ballots_closed;"
+	"UPDATE ballots SET eligible_count = json_array_length(eligible);"
+	"CREATE TRIGGER ballots_closed BEFORE UPDATE ON ballots WHEN OLD.status <> 'open'"
+	" BEGIN SELECT RAISE(ABORT, 'a closed ballot never changes'); END;"
+	/* and whether a version is published (core__version_published: a
+	 * label not 0.x), kept by triggers and indexed with the id, so the
+	 * public feed reads its newest published versions and nothing else */
+	"ALTER TABLE wr_versions ADD COLUMN published INTEGER NOT NULL DEFAULT 0;"
+	"UPDATE wr_versions SET published = (label IS NOT NULL AND substr(label, 1, 2) <> '0.');"
+	"CREATE INDEX wr_versions_published ON wr_versions(published, id);"
+	"CREATE TRIGGER wr_versions_published_i AFTER INSERT ON wr_versions BEGIN"
+	" UPDATE wr_versions SET published = (new.label IS NOT NULL AND substr(new.label, 1, 2) <> '0.') WHERE id = new.id; END;"
+	"CREATE TRIGGER wr_versions_published_u AFTER UPDATE OF label ON wr_versions BEGIN"
+	" UPDATE wr_versions SET published = (new.label IS NOT NULL AND substr(new.label, 1, 2) <> '0.') WHERE id = new.id; END;";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -921,5 +946,6 @@ const char *const store__sqlite_migrations[] = {
 	m22_example_addresses,
 	m23_accounts,
 	m24_idempotency,
+	m25_flat_costs,
 	NULL,
 };

@@ -31,7 +31,8 @@ struct store_query {
 	 * in_key is in_value (a ballot's eligible voters, say); NULL: none */
 	const char *in_table, *in_column, *in_key;
 	const json_t *in_value;
-	/* the columns to read, comma-separated ("id,wr_id"); NULL: all */
+	/* the columns to read, comma-separated ("id,wr_id"); "-a,b": every
+	 * column but a and b; NULL: all */
 	const char *columns;
 };
 

@@ -22,9 +22,10 @@
 
 static struct server S;
 
-/* A copy of the database, tampered with by sql, then verified by the CLI:
- * its exit status; its output into out. */
-static int tampered(const char *name, const char *sql, char *out, size_t n)
+/* A copy of the database, tampered with by sql, then verified by the CLI
+ * (`audit verify` with how: "--full", or "" from the newest checkpoint
+ * that holds): its exit status; its output into out. */
+static int tampered_as(const char *how, const char *name, const char *sql, char *out, size_t n)
 {
 	char copy[192], cmd[1400];
 	snprintf(copy, sizeof(copy), "%.120s/%.40s.db", S.dir, name);
@@ -34,15 +35,17 @@ static int tampered(const char *name, const char *sql, char *out, size_t n)
 	char db[192];
 	memcpy(db, S.db, sizeof(db));
 	memcpy(S.db, copy, sizeof(S.db));
-	int rc = cli(&S, out, n, "audit verify");
+	int rc = cli(&S, out, n, "audit verify %s", how);
 	memcpy(S.db, db, sizeof(S.db));
 	return rc;
 }
 
+static int tampered(const char *name, const char *sql, char *out, size_t n) { return tampered_as("--full", name, sql, out, n); }
+
 static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 {
 	(void)state;
-	char out[8192];
+	char out[8192], sql[600], want[80];
 	server_init(&S, 0);
 	assert_int_equal(cli(&S, out, sizeof(out), "demo --story"), 0);
 	server_start(&S, NULL);
@@ -52,7 +55,7 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 		expect_status(r, 201);
 		resp_free(&r);
 	}
-	struct resp r = as(&S, ADMIN, "GET", "/api/v1/audit/verify", NULL);
+	struct resp r = as(&S, ADMIN, "GET", "/api/v1/audit/verify?full=true", NULL);
 	expect_status(r, 200);
 	assert_true(json_is_true(json_object_get(r.json, "ok")));
 	long long events = jint(r.json, "events");
@@ -107,6 +110,88 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	assert_int_equal(server_stop(&S), 0);
 	assert_int_equal(cli(&S, out, sizeof(out), "audit verify"), 0);
 	assert_non_null(strstr(out, "the record is intact"));
+	assert_non_null(strstr(out, "from checkpoint ")); /* issue 27: from the newest checkpoint that holds */
+
+	/* issue 27: verify walks from the newest checkpoint that holds; --full
+	 * walks all. A checkpoint now, then two events after it. */
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0);
+	if (cli(&S, out, sizeof(out), "audit verify --json"))
+		fail_msg("%s", out);
+	json_t *v = json_loads(out, 0, NULL);
+	assert_non_null(v);
+	assert_false(json_is_true(json_object_get(v, "full")));
+	/* the checkpoint's own record is the one event after it */
+	assert_int_equal(jint(v, "events"), 1);
+	long long anchored = jint(json_object_get(v, "from"), "last_id");
+	assert_int_equal(jint(v, "last_id"), anchored + 1);
+	json_decref(v);
+	assert_int_equal(cli(&S, out, sizeof(out), "person add --name 'Ada Lee' --email ada@snia.example --org-id 2"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "person add --name 'Bo Ito' --email bo@snia.example --org-id 2"), 0);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit verify --json"), 0);
+	v = json_loads(out, 0, NULL);
+	assert_int_equal(jint(v, "events"), 3);
+	assert_int_equal(jint(v, "last_id"), anchored + 3);
+	json_decref(v);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit verify --full --json"), 0);
+	v = json_loads(out, 0, NULL);
+	assert_true(json_is_true(json_object_get(v, "full")));
+	assert_true(json_is_null(json_object_get(v, "from")));
+	assert_int_equal(jint(v, "events"), anchored + 3); /* every event of the story, one at a time */
+	assert_true(jint(v, "checkpoints") >= 2);
+	json_decref(v);
+	/* the head a checkpoint signs is counted on from the newest one (its
+	 * count and published versions, and what came after), and says so;
+	 * the counts are what counting everything gives */
+	assert_int_equal(cli(&S, out, sizeof(out), "audit head --json"), 0);
+	v = json_loads(out, 0, NULL);
+	assert_true(json_is_integer(json_object_get(v, "counted_from")));
+	assert_int_equal(jint(v, "count"), sql_int(S.db, "SELECT count(*) FROM audit"));
+	assert_int_equal(jint(v, "published_versions"), sql_int(S.db, "SELECT count(*) FROM wr_versions WHERE label NOT LIKE '0.%'"));
+	assert_int_equal(jint(v, "versions_through"), sql_int(S.db, "SELECT max(id) FROM wr_versions"));
+	json_decref(v);
+	/* an event after the checkpoint edited: found from the checkpoint on */
+	snprintf(sql, sizeof(sql), "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'Mallory' WHERE id = %lld;", anchored + 3);
+	assert_int_equal(tampered_as("", "late-edit", sql, out, sizeof(out)), 1);
+	snprintf(want, sizeof(want), "edited: event %lld is not what was written", anchored + 3);
+	assert_non_null(strstr(out, want));
+	/* the content of an event the checkpoint vouches for edited, the
+	 * stored hashes left alone: the walk from the checkpoint takes the
+	 * signed head's word for it; --full recomputes it */
+	assert_int_equal(tampered_as("", "early-edit", "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'Mallory' WHERE id = 40;", out,
+				     sizeof(out)), 0);
+	assert_int_equal(tampered_as("--full", "early-edit", "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'Mallory' WHERE id = 40;", out,
+				     sizeof(out)), 1);
+	assert_non_null(strstr(out, "edited: event 40 is not what was written"));
+	/* the hashes rewritten from there on to match: the checkpoint's
+	 * signed head no longer does, and the walk goes back further */
+	snprintf(sql, sizeof(sql), "DROP TRIGGER audit_no_update; UPDATE audit SET hash = replace(hash, substr(hash, 1, 1), CASE substr(hash, 1, 1) "
+				   "WHEN 'a' THEN 'b' ELSE 'a' END) WHERE id = %lld;", anchored);
+	assert_int_equal(tampered_as("", "rehashed", sql, out, sizeof(out)), 1);
+	snprintf(want, sizeof(want), "signed event %lld as", anchored);
+	assert_non_null(strstr(out, want));
+	/* and the head of that copy is counted from nothing, not from the
+	 * checkpoint that no longer holds */
+	char saved[192];
+	memcpy(saved, S.db, sizeof(saved));
+	snprintf(S.db, sizeof(S.db), "%.120s/rehashed.db", S.dir);
+	assert_int_equal(cli(&S, out, sizeof(out), "audit head --json"), 0);
+	v = json_loads(out, 0, NULL);
+	assert_true(json_is_null(json_object_get(v, "counted_from")));
+	assert_int_equal(jint(v, "count"), sql_int(S.db, "SELECT count(*) FROM audit"));
+	json_decref(v);
+	memcpy(S.db, saved, sizeof(saved));
+	/* on the API too, ?full=true or not; anything else is named */
+	server_start(&S, NULL);
+	r = as(&S, ADMIN, "GET", "/api/v1/audit/verify?full=true", NULL);
+	expect_status(r, 200);
+	assert_true(json_is_true(json_object_get(r.json, "ok")));
+	assert_int_equal(jint(r.json, "events"), anchored + 3);
+	resp_free(&r);
+	r = as(&S, ADMIN, "GET", "/api/v1/audit/verify?full=perhaps", NULL);
+	expect_status(r, 400);
+	assert_non_null(strstr(r.raw, "\"full\""));
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
 
 	/* an event edited: named, with its record */
 	assert_int_equal(tampered("edited", "DROP TRIGGER audit_no_update; UPDATE audit SET actor = 'Mallory' WHERE id = 40;", out,
@@ -116,11 +201,9 @@ static void test_the_chain_holds_and_each_tampering_is_named(void **state)
 	assert_int_equal(tampered("deleted", "DROP TRIGGER audit_no_delete; DELETE FROM audit WHERE id = 41;", out, sizeof(out)), 1);
 	assert_non_null(strstr(out, "deleted: event 42 follows event 40"));
 	/* an event slipped in at the end, with a made-up hash */
-	char sql[600];
 	snprintf(sql, sizeof(sql), "INSERT INTO audit (id, at, actor, action, target_type, target_id, after, prev_hash, hash) VALUES "
 		 "((SELECT max(id) + 1 FROM audit), '2026-01-01T00:00:00Z', 'system', 'vote.cast', 'vote', 1, '{}', '%064d', '%064d');", 0, 1);
 	assert_int_equal(tampered("inserted", sql, out, sizeof(out)), 1);
-	char want[80];
 	char head[512];
 	assert_int_equal(cli(&S, head, sizeof(head), "audit head --json"), 0);
 	json_t *h = json_loads(head, 0, NULL);

@@ -310,6 +310,92 @@ static void test_the_feed_is_bounded(void **state)
 	assert_non_null(first);
 	assert_true(!strncmp(first, want, strlen(want)));
 	resp_free(&wr);
+	/* RFC 5005: the first page names the next, which holds the rest, each
+	 * entry once, and names none after it */
+	assert_non_null(strstr(r.raw, "<link rel=\"first\" href=\""));
+	const char *nx = strstr(r.raw, "<link rel=\"next\" href=\"");
+	assert_non_null(nx);
+	char path[120];
+	const char *at = strstr(nx, "/registers/feed.atom?before=");
+	assert_non_null(at);
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(at, "\""), at);
+	int published = sql_int(S.db, "SELECT count(*) FROM wr_versions v JOIN work_registers w ON w.id = v.wr_id "
+				      "WHERE w.established_at IS NOT NULL AND v.label NOT LIKE '0.%'");
+	assert_true(published > 55);
+	struct resp r2 = req(&S, "GET", path, NULL, NULL, NULL);
+	expect_status(r2, 200);
+	int more = 0;
+	for (const char *p = r2.raw; (p = strstr(p, "<entry>")); p++) {
+		char id[160];
+		const char *i0 = strstr(p, "<id>");
+		snprintf(id, sizeof(id), "%.*s", (int)(strstr(i0, "</id>") - i0), i0);
+		assert_null(strstr(r.raw, id)); /* not on the first page */
+		more++;
+	}
+	assert_int_equal(entries + more, published);
+	assert_null(strstr(r2.raw, "rel=\"next\""));
+	char self[400];
+	snprintf(self, sizeof(self), "<link rel=\"self\" href=\"%s%s\"/>", S.url, path);
+	assert_non_null(strstr(r2.raw, self));
+	resp_free(&r2);
+	r2 = req(&S, "GET", "/registers/feed.atom?before=none", NULL, NULL, NULL);
+	expect_status(r2, 400);
+	assert_non_null(strstr(r2.raw, "before"));
+	resp_free(&r2);
+	/* the published column the feed's index reads agrees with the labels */
+	assert_int_equal(sql_int(S.db, "SELECT count(*) FROM wr_versions WHERE published <> (label NOT LIKE '0.%')"), 0);
+	resp_free(&r);
+	assert_int_equal(server_finish(&S), 0);
+}
+
+/* Issue 27: /registers shows 100 public WRs a page, each once, the pages
+ * linked (the seed's established WRs: through every step of the process). */
+static void test_the_public_site_pages(void **state)
+{
+	(void)state;
+	static char out[8192];
+	server_init(&S, 1);
+	assert_int_equal(cli(&S, out, sizeof(out), "seed --wrs 10 --people 160 --votes 0 --established 130"), 0);
+	int public = sql_int(S.db, "SELECT count(*) FROM work_registers WHERE established_at IS NOT NULL");
+	assert_true(public >= 130);
+	server_start(&S, NULL);
+	struct resp r = req(&S, "GET", "/registers", NULL, NULL, NULL);
+	expect_status(r, 200);
+	int rows = 0;
+	for (const char *p = r.raw; (p = strstr(p, "<tr><td>")); p++)
+		rows++;
+	assert_int_equal(rows, 100);
+	assert_null(strstr(r.raw, "rel=\"first\""));
+	const char *nx = strstr(r.raw, "<a rel=\"next\" href=\"");
+	assert_non_null(nx);
+	char path[80], last[40];
+	snprintf(path, sizeof(path), "%.*s", (int)strcspn(nx + 20, "\""), nx + 20);
+	/* the cursor is the last WR shown */
+	const char *lp = NULL;
+	for (const char *p = r.raw; (p = strstr(p, "<a href=\"/registers/")); p++)
+		if (p[20] >= '0' && p[20] <= '9')
+			lp = p;
+	snprintf(last, sizeof(last), "%.*s", (int)strcspn(lp + 20, "\""), lp + 20);
+	assert_string_equal(strchr(path, '=') + 1, last);
+	struct resp r2 = req(&S, "GET", path, NULL, NULL, NULL);
+	expect_status(r2, 200);
+	int more = 0;
+	for (const char *p = r2.raw; (p = strstr(p, "<a href=\"/registers/")); p++) {
+		char link[60];
+		if (p[20] < '0' || p[20] > '9')
+			continue; /* the feed's link, on every page */
+		snprintf(link, sizeof(link), "%.*s\"", 9 + (int)strcspn(p + 9, "\""), p);
+		assert_null(strstr(r.raw, link)); /* not on the first page */
+		more++;
+	}
+	assert_int_equal(rows + more, public);
+	assert_non_null(strstr(r2.raw, "<a rel=\"first\" href=\"/registers\">"));
+	assert_null(strstr(r2.raw, "rel=\"next\""));
+	resp_free(&r2);
+	r2 = req(&S, "GET", "/registers?after=-3", NULL, NULL, NULL);
+	expect_status(r2, 400);
+	assert_non_null(strstr(r2.raw, "after"));
+	resp_free(&r2);
 	resp_free(&r);
 	assert_int_equal(server_finish(&S), 0);
 }
@@ -329,6 +415,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_a_ballot_says_what_it_still_needs, teardown),
 		cmocka_unit_test_teardown(test_the_demo_shows_every_stage, teardown),
 		cmocka_unit_test_teardown(test_the_feed_is_bounded, teardown),
+		cmocka_unit_test_teardown(test_the_public_site_pages, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }

@@ -379,6 +379,11 @@ static void test_a_database_of_an_earlier_entente_is_migrated(void **state)
 	assert_int_equal(sql_int(copy, "SELECT max(version) FROM schema_migrations"), 18);
 	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM work_registers"), wrs);
 	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM audit"), events);
+	/* issue 27: every ballot, closed ones too, has its count of eligible
+	 * voters beside the list, and closed ballots stay closed to change */
+	assert_true(sql_int(old.db, "SELECT count(*) FROM ballots WHERE status <> 'open'") > 0);
+	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM ballots WHERE eligible_count <> json_array_length(eligible) OR eligible_count = 0"), 0);
+	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM sqlite_master WHERE name = 'ballots_closed'"), 1);
 	/* a database in use keeps the body's addresses it had */
 	assert_int_equal(sql_int(old.db, "SELECT count(*) FROM settings WHERE key = 'requests_address' AND value = 'dmtf-requests@kavi.com'"), 1);
 	assert_int_equal(cli(&old, out, sizeof(out), "audit verify"), 0);

@@ -82,6 +82,11 @@ static void test_receipts_count_as_cast_and_check_anywhere(void **state)
 	char tag1[40];
 	snprintf(tag1, sizeof(tag1), "%s", tag);
 	assert_int_equal(jint(r.json, "receipt.seq"), 3);
+	/* issue 27: a vote reads no list of eligible voters and answers none;
+	 * the count beside it makes the tally */
+	assert_null(json_object_get(r.json, "eligible"));
+	assert_int_equal(jint(r.json, "tally.eligible"), sql_int(S.db, "SELECT json_array_length(eligible) FROM ballots WHERE id = 3"));
+	assert_int_equal(jint(r.json, "eligible_count"), jint(r.json, "tally.eligible"));
 	/* the receipt is the documented hash, recomputed here with libsodium */
 	char canon[300], hex[65];
 	unsigned char h[32];

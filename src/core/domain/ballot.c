@@ -71,6 +71,7 @@ int core__ballot_open(struct ctx *x, int64_t body_id, const char *purpose, int64
 			"majority_den", json_object_get(b, "majority_den"), "opened_by", core__acting_label(x), "opened_at", x->now_iso,
 			"deadline", (json_int_t)due,
 			"created_at", x->now_iso, "updated_at", x->now_iso);
+	json_object_set_new(row, "eligible_count", json_integer((json_int_t)json_array_size(eligible)));
 	if (amendment_id)
 		json_object_set_new(row, "amendment_id", json_integer(amendment_id));
 	if (store_insert(x->st, "ballots", row, id, e))
@@ -110,8 +111,8 @@ int core__board_ballot_open(struct ctx *x, const char *purpose, int64_t amendmen
  * of the yes and no votes cast (RULES.md, what the seed leaves open). */
 static json_t *tally_counts(json_t *ballot, long yes, long no, long abstain)
 {
-	json_t *eligible = json_object_get(ballot, "eligible");
-	long n = (long)json_array_size(eligible);
+	/* the count kept beside the list (issue 27: a vote reads no list) */
+	long n = (long)json_integer_value(json_object_get(ballot, "eligible_count"));
 	long q = (long)json_integer_value(json_object_get(ballot, "quorum_percent"));
 	long num = (long)json_integer_value(json_object_get(ballot, "majority_num"));
 	long den = (long)json_integer_value(json_object_get(ballot, "majority_den"));
@@ -269,11 +270,26 @@ int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e)
 
 /* ---- actions ---- */
 
-int core__scope_ballot(struct ctx *x, struct err *e)
+/* A ballot without its list of eligible voters (issue 27: a vote costs
+ * the same with 10 voters or 8,000; who may vote is ballot_voters'). */
+static int ballot_lean(struct ctx *x, int64_t id, json_t **out, struct err *e)
+{
+	json_t *where = json_pack("{sI}", "id", (json_int_t)id), *rows = NULL;
+	struct store_query q = { .where = where, .limit = 1, .columns = "-eligible" };
+	int bad = store_find(x->st, "ballots", &q, &rows, e);
+	json_decref(where);
+	*out = bad ? NULL : json_incref(json_array_get(rows, 0));
+	json_decref(rows);
+	if (!bad && !*out)
+		return err_set(e, E_NOT_FOUND, NULL, "no such ballot");
+	return bad ? -1 : 0;
+}
+
+static int scope_of(struct ctx *x, int lean, struct err *e)
 {
 	int64_t id;
 	json_t *b = NULL, *wr = NULL;
-	if (core__path_id(x, "id", &id, e) || store_get(x->st, "ballots", id, &b, e))
+	if (core__path_id(x, "id", &id, e) || (lean ? ballot_lean(x, id, &b, e) : store_get(x->st, "ballots", id, &b, e)))
 		return err_set(e, E_NOT_FOUND, NULL, "no such ballot");
 	if (store_get(x->st, "work_registers", json_integer_value(json_object_get(b, "wr_id")), &wr, e)) {
 		json_decref(b);
@@ -287,6 +303,9 @@ int core__scope_ballot(struct ctx *x, struct err *e)
 	x->scope.org_id = json_integer_value(json_object_get(wr, "partner_id"));
 	return 0;
 }
+
+int core__scope_ballot(struct ctx *x, struct err *e) { return scope_of(x, 0, e); }
+int core__scope_ballot_lean(struct ctx *x, struct err *e) { return scope_of(x, 1, e); }
 
 /* Who voted how is visible to the body's members (and the administrator);
  * the tally to everyone who may see the ballot. */
@@ -446,12 +465,12 @@ int core__ballot_vote(struct ctx *x, struct err *e)
 	if (!t)
 		goto out;
 	/* closes early once every eligible voter has voted */
-	if (json_integer_value(json_object_get(t, "cast")) >= (json_int_t)json_array_size(json_object_get(b, "eligible")) &&
+	if (json_integer_value(json_object_get(t, "cast")) >= json_integer_value(json_object_get(t, "eligible")) &&
 	    core__ballot_close(x, id, "every eligible voter voted", e)) {
 		json_decref(t);
 		goto out;
 	}
-	if (store_get(x->st, "ballots", id, &fresh, e) || store_get(x->st, "votes", vid, &mine, e)) {
+	if (ballot_lean(x, id, &fresh, e) || store_get(x->st, "votes", vid, &mine, e)) {
 		json_decref(t);
 		json_decref(fresh);
 		goto out;

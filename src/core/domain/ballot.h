@@ -19,6 +19,8 @@ int core__board_ballot_open(struct ctx *x, const char *purpose, int64_t amendmen
 int core__ballot_close(struct ctx *x, int64_t ballot_id, const char *how, struct err *e);
 int core__ballot_cancel_open(struct ctx *x, int64_t wr_id, struct err *e);
 int core__scope_ballot(struct ctx *x, struct err *e);
+/* The same without the list of eligible voters, for a vote (issue 27). */
+int core__scope_ballot_lean(struct ctx *x, struct err *e);
 int core__ballot_get(struct ctx *x, struct err *e);
 int core__ballot_list(struct ctx *x, struct err *e);
 int core__ballot_vote(struct ctx *x, struct err *e);

@@ -11,6 +11,8 @@ int core__public_list(struct ctx *x, struct err *e);
 int core__public_get(struct ctx *x, struct err *e);
 /* Issue 27: the feed holds the latest entries only. */
 #define CORE_FEED_ENTRIES 50
+/* and /registers shows its public WRs a page at a time */
+#define CORE_LIST_ENTRIES 100
 int core__public_feed(struct ctx *x, struct err *e);
 
 #endif

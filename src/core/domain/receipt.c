@@ -273,40 +273,26 @@ static void ballot_problem(json_t *found, long long ballot, const char *fmt, ...
 					       "target_id", (json_int_t)ballot, "detail", detail));
 }
 
-/* Each ballot's chain of receipts recomputed (the first divergence of
- * each), each vote against its voter's last entry, each seal against its
- * chain and its signature: the record's receipts as audit verify sees
- * them (issue 11). Problems into found. */
-int core__receipts_verify(struct ctx *x, json_t *found, struct err *e)
+/* One ballot's chain of receipts recomputed (its first divergence), each
+ * of its votes against its voter's last entry, its seal against its chain
+ * and its signature. */
+static int ballot_verify(struct ctx *x, long long ballot, json_t *found, struct err *e)
 {
-	json_t *rows = NULL, *votes = NULL, *seals = NULL, *by_ballot = json_object(), *heads = json_object(), *finals = json_object();
-	struct store_query q = { .order = "id" }, vq = { .columns = "id,ballot_id,choice,voter_tag" }, sq = { .order = "ballot_id" };
+	json_t *w = json_pack("{sI}", "ballot_id", (json_int_t)ballot), *rows = NULL, *votes = NULL, *seals = NULL, *finals = json_object();
+	struct store_query q = { .where = w, .order = "seq" }, vq = { .where = w, .columns = "id,ballot_id,choice,voter_tag" },
+			   sq = { .where = w };
 	static const char *const why[] = { [WALK_GAP] = "is missing or out of place", [WALK_LINK] = "does not follow the entry before it",
 					   [WALK_HASH] = "is not what its receipt says" };
 	int rc = -1;
 	if (store_find(x->st, "ballot_receipts", &q, &rows, e) || store_find(x->st, "votes", &vq, &votes, e) ||
 	    store_find(x->st, "ballot_seals", &sq, &seals, e))
 		goto out;
-	/* the entries of a ballot are appended in order: by id, each ballot's by seq */
-	for (size_t i = 0; i < json_array_size(rows); i++) {
-		char key[24];
-		snprintf(key, sizeof(key), "%lld", jll(json_array_get(rows, i), "ballot_id"));
-		if (!json_object_get(by_ballot, key))
-			json_object_set_new(by_ballot, key, json_array());
-		json_array_append(json_object_get(by_ballot, key), json_array_get(rows, i));
-	}
-	const char *key;
-	json_t *entries;
-	json_object_foreach(by_ballot, key, entries) {
-		char head[65];
-		size_t at = 0;
-		long long ballot = strtoll(key, NULL, 10);
-		enum walk_fault fault = chain_walk(ballot, entries, head, finals, &at); /* tags are drawn per ballot: one finals serves all */
-		if (fault)
-			ballot_problem(found, ballot, "ballot %lld: entry %lld of its receipts %s", ballot, jll(json_array_get(entries, at), "seq"), why[fault]);
-		json_object_set_new(heads, key, json_pack("{ss sI}", "head", head, "count",
-							  (json_int_t)jll(json_array_get(entries, json_array_size(entries) - 1), "seq")));
-	}
+	char head[65];
+	size_t at = 0;
+	enum walk_fault fault = chain_walk(ballot, rows, head, finals, &at);
+	if (fault)
+		ballot_problem(found, ballot, "ballot %lld: entry %lld of its receipts %s", ballot, jll(json_array_get(rows, at), "seq"), why[fault]);
+	long long count = json_array_size(rows) ? jll(json_array_get(rows, json_array_size(rows) - 1), "seq") : 0;
 	/* a vote (cast since receipts exist) says what its voter's last entry says */
 	for (size_t i = 0; i < json_array_size(votes); i++) {
 		json_t *v = json_array_get(votes, i);
@@ -314,30 +300,58 @@ int core__receipts_verify(struct ctx *x, json_t *found, struct err *e)
 			continue;
 		json_t *last = json_object_get(finals, jstr_or(v, "voter_tag"));
 		if (!last || strcmp(jstr_or(last, "choice"), jstr_or(v, "choice")))
-			ballot_problem(found, jll(v, "ballot_id"), "ballot %lld: vote %lld says %s, its voter's last receipt says %s", jll(v, "ballot_id"),
-				       jll(v, "id"), jstr_or(v, "choice"), last ? jstr_or(last, "choice") : "nothing");
+			ballot_problem(found, ballot, "ballot %lld: vote %lld says %s, its voter's last receipt says %s", ballot, jll(v, "id"),
+				       jstr_or(v, "choice"), last ? jstr_or(last, "choice") : "nothing");
 	}
-	/* a seal covers its chain as it is, and a signed one holds */
-	for (size_t i = 0; i < json_array_size(seals); i++) {
-		json_t *sl = json_array_get(seals, i);
-		char bk[24];
-		snprintf(bk, sizeof(bk), "%lld", jll(sl, "ballot_id"));
-		json_t *h = json_object_get(heads, bk);
-		if (jll(sl, "count") != jll(h, "count") || strcmp(jstr_or(sl, "head"), h ? jstr_or(h, "head") : GENESIS))
-			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: its seal covers %lld entries, its chain now has %lld or another head",
-				       jll(sl, "ballot_id"), jll(sl, "count"), jll(h, "count"));
-		else if (json_is_string(json_object_get(sl, "signature")) && !core_seal_valid(sl))
-			ballot_problem(found, jll(sl, "ballot_id"), "ballot %lld: the signature of its seal does not hold", jll(sl, "ballot_id"));
-	}
+	/* its seal covers its chain as it is, and a signed one holds */
+	json_t *sl = json_array_get(seals, 0);
+	if (sl && (jll(sl, "count") != count || strcmp(jstr_or(sl, "head"), head)))
+		ballot_problem(found, ballot, "ballot %lld: its seal covers %lld entries, its chain now has %lld or another head", ballot,
+			       jll(sl, "count"), count);
+	else if (sl && json_is_string(json_object_get(sl, "signature")) && !core_seal_valid(sl))
+		ballot_problem(found, ballot, "ballot %lld: the signature of its seal does not hold", ballot);
 	rc = 0;
 out:
+	json_decref(w);
 	json_decref(rows);
 	json_decref(votes);
 	json_decref(seals);
-	json_decref(by_ballot);
-	json_decref(heads);
 	json_decref(finals);
 	return rc;
+}
+
+/* The ballots' receipts as audit verify sees them (issue 11): each
+ * ballot of ballots ({id: true}), or every ballot when NULL, one at a
+ * time (issue 27: memory bounded by the largest ballot, not the record).
+ * Problems into found. */
+int core__receipts_verify(struct ctx *x, const json_t *ballots, json_t *found, struct err *e)
+{
+	const char *key;
+	json_t *v;
+	if (ballots) {
+		json_object_foreach((json_t *)ballots, key, v)
+			if (ballot_verify(x, strtoll(key, NULL, 10), found, e))
+				return -1;
+		return 0;
+	}
+	int64_t after = 0;
+	for (;;) {
+		json_t *page = NULL;
+		struct store_query q = { .after_id = after, .limit = 500, .columns = "id" };
+		if (store_find(x->st, "ballots", &q, &page, e))
+			return -1;
+		size_t n = json_array_size(page);
+		for (size_t i = 0; i < n; i++) {
+			after = jll(json_array_get(page, i), "id");
+			if (ballot_verify(x, after, found, e)) {
+				json_decref(page);
+				return -1;
+			}
+		}
+		json_decref(page);
+		if (n < 500)
+			return 0;
+	}
 }
 
 /* ---- in the vote's transaction ---- */

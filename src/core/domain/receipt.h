@@ -30,8 +30,10 @@
 
 #include "core/engine/ctx.h"
 
-/* For audit verify: every ballot's receipts, votes and seal (problems into found). */
-int core__receipts_verify(struct ctx *x, json_t *found, struct err *e);
+/* For audit verify: the receipts, votes and seal of each ballot of
+ * ballots ({id: true}; NULL: every ballot), a ballot at a time (problems
+ * into found). */
+int core__receipts_verify(struct ctx *x, const json_t *ballots, json_t *found, struct err *e);
 /* The vote's entry in its ballot's chain; *out (may be NULL): the receipt. */
 int core__receipt_append(struct ctx *x, int64_t ballot_id, const char *tag, const char *choice, json_t **out, struct err *e);
 /* A voter's secret tag (hex), for a receipt. */

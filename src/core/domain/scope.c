@@ -56,9 +56,20 @@ int core__alliance_committee(struct ctx *x, int64_t *id, struct err *e)
 	return core__find_id(x, "bodies", json_pack("{sb}", "is_alliance", 1), id, "the Alliance Committee", e);
 }
 
+/* Whether the actor may vote in the ballot in scope: in its list when
+ * the scope read it, else one indexed read of ballot_voters (issue 27). */
 static int voter(struct ctx *x)
 {
 	json_t *el = json_object_get(x->scope.item, "eligible");
+	if (!el) {
+		json_t *where = json_pack("{sI sO}", "person_id", (json_int_t)x->actor.person_id, "ballot_id", json_object_get(x->scope.item, "id"));
+		struct store_query q = { .where = where };
+		struct err none = ERR_INIT;
+		int64_t n = 0;
+		store_count(x->st, "ballot_voters", &q, &n, &none);
+		json_decref(where);
+		return n > 0;
+	}
 	for (size_t i = 0; i < json_array_size(el); i++)
 		if (json_integer_value(json_array_get(el, i)) == x->actor.person_id)
 			return 1;

@@ -117,12 +117,20 @@ static json_t *event_at(const json_t *events, int64_t id)
  * (*ev: that event, NULL when it is gone). */
 enum { CP_OK, CP_SIGNATURE, CP_DIFFERS };
 
+static int holds_for(const json_t *c, const json_t *ev)
+{
+	if (!core_checkpoint_valid(c))
+		return CP_SIGNATURE;
+	return ev && json_integer_value(json_object_get(ev, "id")) == json_integer_value(json_object_get(c, "last_id")) &&
+			       !strcmp(sv(ev, "hash"), sv(c, "head"))
+		       ? CP_OK
+		       : CP_DIFFERS;
+}
+
 static int checkpoint_holds(const json_t *c, const json_t *events, json_t **ev)
 {
 	*ev = event_at(events, json_integer_value(json_object_get(c, "last_id")));
-	if (!core_checkpoint_valid(c))
-		return CP_SIGNATURE;
-	return *ev && !strcmp(sv(*ev, "hash"), sv(c, "head")) ? CP_OK : CP_DIFFERS;
+	return holds_for(c, *ev);
 }
 
 /* Issue 24: whether a checkpoint signed by key holds and covers event id:
@@ -161,6 +169,24 @@ static json_t *key_lineage(const json_t *events, const json_t *checkpoints, cons
 	return keys;
 }
 
+/* The problem with checkpoint c, when there is one (holds: what
+ * checkpoint_holds said; unkeyed: its key is not one the checker takes,
+ * keyed telling whether a key was given at all). */
+static void checkpoint_problem(const json_t *c, int holds, const json_t *ev, int unkeyed, int keyed, json_t *found)
+{
+	int64_t lid = json_integer_value(json_object_get(c, "last_id"));
+	char detail[240];
+	if (holds == CP_SIGNATURE || unkeyed) {
+		snprintf(detail, sizeof(detail), "checkpoint %lld: its signature does not hold%s", (long long)json_integer_value(json_object_get(c, "id")),
+			 keyed ? " under the public key given (nor a successor the chain records for it)" : "");
+		json_array_append_new(found, problem("checkpoint", NULL, lid, detail));
+	} else if (holds == CP_DIFFERS) {
+		snprintf(detail, sizeof(detail), "checkpoint %lld signed event %lld as %.16s..., the chain now differs there",
+			 (long long)json_integer_value(json_object_get(c, "id")), (long long)lid, sv(c, "head"));
+		json_array_append_new(found, problem("checkpoint", ev, lid, detail));
+	}
+}
+
 /* Each checkpoint against the chain: its signature (under public_key or
  * a successor the chain records for it, when given; else its own key)
  * and the hash of the event it signed. */
@@ -169,74 +195,78 @@ static void checkpoints_check(const json_t *events, const json_t *checkpoints, c
 	json_t *keys = public_key ? key_lineage(events, checkpoints, public_key) : NULL;
 	for (size_t i = 0; i < json_array_size(checkpoints); i++) {
 		json_t *c = json_array_get(checkpoints, i), *ev = NULL;
-		int64_t lid = json_integer_value(json_object_get(c, "last_id"));
-		char detail[240];
 		int holds = checkpoint_holds(c, events, &ev);
-		if (holds == CP_SIGNATURE || (keys && !json_object_get(keys, sv(c, "public_key")))) {
-			snprintf(detail, sizeof(detail), "checkpoint %lld: its signature does not hold%s",
-				 (long long)json_integer_value(json_object_get(c, "id")),
-				 keys ? " under the public key given (nor a successor the chain records for it)" : "");
-			json_array_append_new(found, problem("checkpoint", NULL, lid, detail));
-		} else if (holds == CP_DIFFERS) {
-			snprintf(detail, sizeof(detail), "checkpoint %lld signed event %lld as %.16s..., the chain now differs there",
-				 (long long)json_integer_value(json_object_get(c, "id")), (long long)lid, sv(c, "head"));
-			json_array_append_new(found, problem("checkpoint", ev, lid, detail));
-		}
+		checkpoint_problem(c, holds, ev, keys && !json_object_get(keys, sv(c, "public_key")), keys != NULL, found);
 	}
 	json_decref(keys);
+}
+
+int core_checkpoint_check(const json_t *c, const json_t *event, json_t *found)
+{
+	int holds = holds_for(c, event);
+	if (found)
+		checkpoint_problem(c, holds, event, 0, 0, found);
+	return holds == CP_OK;
+}
+
+void core_chain_walk_start(struct core_chain_walk *w, json_t *found, int64_t after_id, const char *head)
+{
+	memset(w, 0, sizeof(*w));
+	w->found = found;
+	w->want = after_id + 1;
+	snprintf(w->prev, sizeof(w->prev), "%s", head ? head : GENESIS);
+}
+
+/* One event, the next in id order: the first divergence is named (a gap,
+ * a link that does not follow, a hash that differs); the walk goes on
+ * from the event's own hash, so what follows is not named again. */
+void core_chain_walk_event(struct core_chain_walk *w, const json_t *ev)
+{
+	int64_t id = json_integer_value(json_object_get(ev, "id"));
+	const char *h = json_string_value(json_object_get(ev, "hash")), *p = json_string_value(json_object_get(ev, "prev_hash"));
+	char detail[200], hash[65];
+	w->events++;
+	if (!h) { /* written before the chain existed (migration m13) */
+		w->want = id + 1;
+		return;
+	}
+	if (id != w->want && !w->broken) {
+		snprintf(detail, sizeof(detail), "event %lld follows event %lld: %lld event(s) are missing", (long long)id, (long long)w->want - 1,
+			 (long long)(id - w->want));
+		json_array_append_new(w->found, problem(id > w->want ? "deleted" : "inserted", ev, id > w->want ? w->want : id, detail));
+		w->broken = 1;
+	}
+	core_chain_hash(ev, p ? p : "", hash);
+	/* an export's withheld event (issue 24): its content is not there to
+	 * hash; it holds its place by its hash and the next event's link to it */
+	if (json_is_true(json_object_get(ev, "withheld")))
+		snprintf(hash, sizeof(hash), "%s", h);
+	if (!w->broken && (!p || strcmp(p, w->prev))) {
+		snprintf(detail, sizeof(detail), "event %lld does not follow the event before it (a deletion or an insertion)", (long long)id);
+		json_array_append_new(w->found, problem("inserted", ev, id, detail));
+		w->broken = 1;
+	} else if (!w->broken && strcmp(hash, h)) {
+		snprintf(detail, sizeof(detail), "event %lld is not what was written: its hash differs", (long long)id);
+		json_array_append_new(w->found, problem("edited", ev, id, detail));
+		w->broken = 1;
+	}
+	snprintf(w->prev, sizeof(w->prev), "%s", h);
+	w->want = id + 1;
 }
 
 /* The chain recomputed over events (sorted by id) and each checkpoint
  * checked against it: its signature (under public_key when given, or a
  * key the chain records as its successor; else its own) and the hash of
  * the event it signed. Problems go to found (the first divergence of the
- * chain, every failing checkpoint); the head into head; each (may be
- * NULL) sees every event in order (what the records must say, for the
- * domain). Pure: the server's verify and the standalone check of an
- * export share it. */
-void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65],
-		      void (*each)(const json_t *event, void *data), void *data)
+ * chain, every failing checkpoint); the head into head. Pure: the check
+ * of an export (the server walks its own chain a page at a time). */
+void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65])
 {
-	char prev[65] = GENESIS, hash[65];
-	int64_t want = 1;
-	int broken = 0;
-	for (size_t i = 0; i < json_array_size(events); i++) {
-		json_t *ev = json_array_get(events, i);
-		int64_t id = json_integer_value(json_object_get(ev, "id"));
-		const char *h = json_string_value(json_object_get(ev, "hash")), *p = json_string_value(json_object_get(ev, "prev_hash"));
-		char detail[200];
-		if (!h) { /* written before the chain existed (migration m13) */
-			want = id + 1;
-			continue;
-		}
-		if (id != want && !broken) {
-			snprintf(detail, sizeof(detail), "event %lld follows event %lld: %lld event(s) are missing", (long long)id,
-				 (long long)want - 1, (long long)(id - want));
-			json_array_append_new(found, problem(id > want ? "deleted" : "inserted", ev, id > want ? want : id, detail));
-			broken = 1;
-		}
-		core_chain_hash(ev, p ? p : "", hash);
-		/* an export's withheld event (issue 24): its content is not
-		 * there to hash; it holds its place by its hash and the next
-		 * event's link to it */
-		if (json_is_true(json_object_get(ev, "withheld")))
-			snprintf(hash, sizeof(hash), "%s", h);
-		if (!broken && (!p || strcmp(p, prev))) {
-			snprintf(detail, sizeof(detail), "event %lld does not follow the event before it (a deletion or an insertion)",
-				 (long long)id);
-			json_array_append_new(found, problem("inserted", ev, id, detail));
-			broken = 1;
-		} else if (!broken && strcmp(hash, h)) {
-			snprintf(detail, sizeof(detail), "event %lld is not what was written: its hash differs", (long long)id);
-			json_array_append_new(found, problem("edited", ev, id, detail));
-			broken = 1;
-		}
-		snprintf(prev, sizeof(prev), "%s", h);
-		want = id + 1;
-		if (each)
-			each(ev, data);
-	}
-	snprintf(head, 65, "%s", prev);
+	struct core_chain_walk w;
+	core_chain_walk_start(&w, found, 0, NULL);
+	for (size_t i = 0; i < json_array_size(events); i++)
+		core_chain_walk_event(&w, json_array_get(events, i));
+	snprintf(head, 65, "%s", w.prev);
 	/* the signed checkpoints: each must still hold for the chain as it is
 	 * (a cut or rewritten tail, however well re-hashed, does not) */
 	checkpoints_check(events, checkpoints, public_key, found);
@@ -312,6 +342,7 @@ const struct jfield core__checkpoint_spec[] = {
 	{ .name = "published_versions", .type = JT_INT, .flags = JF_REQUIRED, .min = 0, .max = 1LL << 53 },
 	{ .name = "public_key", .type = JT_STR, .flags = JF_REQUIRED, .min = 64, .max = 64 },
 	{ .name = "signature", .type = JT_STR, .flags = JF_REQUIRED, .min = 128, .max = 128 },
+	{ .name = "versions_through", .type = JT_INT, .min = 0, .max = 1LL << 53 },
 	{ 0 }
 };
 

@@ -94,14 +94,29 @@ void core_checkpoint_text(long long last_id, long long count, const char *head, 
 int core_checkpoint_valid(const json_t *checkpoint);
 
 /* The audit chain recomputed over an export's events (sorted by id) and
- * its checkpoints checked: problems into found, the head into head; each
- * (may be NULL) sees every event in order, with data (the domain's checks
- * of its records) (chain.c). With public_key, a checkpoint must be signed
- * by that key or by a successor the chain records for it (issue 24: a
- * rotation event, vouched for by a checkpoint of the retiring key that
- * covers it), down the line; without, by its own key. */
-void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65],
-		      void (*each)(const json_t *event, void *data), void *data);
+ * its checkpoints checked: problems into found, the head into head
+ * (chain.c). With public_key, a checkpoint must be signed by that key or
+ * by a successor the chain records for it (issue 24: a rotation event,
+ * vouched for by a checkpoint of the retiring key that covers it), down
+ * the line; without, by its own key. */
+void core_chain_check(const json_t *events, const json_t *checkpoints, const char *public_key, json_t *found, char head[65]);
+/* Issue 27: the chain walked an event at a time, in id order, in constant
+ * memory: from the start (after_id 0, head NULL), or after the event a
+ * checkpoint that holds signed (its last_id and head). Problems into
+ * found (borrowed): the first divergence only. */
+struct core_chain_walk {
+	json_t *found;
+	char prev[65];  /* the head so far */
+	int64_t want;   /* the id the next event must have */
+	int broken;     /* a divergence was named */
+	int64_t events; /* events walked */
+};
+void core_chain_walk_start(struct core_chain_walk *w, json_t *found, int64_t after_id, const char *head);
+void core_chain_walk_event(struct core_chain_walk *w, const json_t *event);
+/* Checkpoint c against the event it signed as the chain now has it (NULL:
+ * none): 1 when its signature holds under its own key and the event's
+ * hash is its head; else 0, the problem into found (when not NULL). */
+int core_checkpoint_check(const json_t *c, const json_t *event, json_t *found);
 /* Issue 24: the action of a signing key's rotation, in the chain (target
  * "signing_key", after {event, old_public_key, new_public_key}). */
 #define CORE_KEY_ROTATION "signing_key.rotate"
