@@ -79,6 +79,7 @@ EOF
 	echo "ballot $(bench "$U/api/v1/ballots/$ballot" "$vp")" >>"$f"
 	echo "search $(bench "$U/api/v1/work-registers?q=telemetry" "$vp")" >>"$f"
 	echo "tasks $(bench "$U/api/v1/me/tasks" "$vp")" >>"$f"
+	echo "portfolio $(bench "$U/api/v1/portfolio" "$vp")" >>"$f"
 	echo "registers $(bench "$U/registers" "$vp")" >>"$f"
 	echo "feed $(bench "$U/registers/feed.atom" "$vp")" >>"$f"
 	echo "vote $(bench "$U/api/v1/ballots/$ballot/votes" "$vtok" "$dir/vote.lua")" >>"$f"
@@ -124,6 +125,7 @@ row "GET /api/v1/work-registers (first page)" list rate
 row "GET a ballot of 101 voters" ballot rate
 row "GET ?q=telemetry (search)" search rate
 row "GET /api/v1/me/tasks (the VP)" tasks rate
+row "GET /api/v1/portfolio (the VP)" portfolio rate
 row "GET /registers (first page)" registers rate
 row "GET /registers/feed.atom" feed rate
 row "POST a vote (101 voters)" vote rate

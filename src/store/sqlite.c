@@ -465,6 +465,15 @@ static int find_sql(const struct sqlite_store *s, const struct table *t, const s
 				for (size_t i = 0; i < json_array_size(v); i++)
 					strbuf_addstr(sql, i ? ", ?" : "?");
 				strbuf_addstr(sql, json_array_size(v) ? ")" : "NULL)");
+			} else if (json_is_object(v)) { /* a range: {">=": a, "<": b} */
+				const char *op;
+				json_t *bound;
+				json_object_foreach(v, op, bound) {
+					(void)bound;
+					if (strcmp(op, "<") && strcmp(op, "<=") && strcmp(op, ">") && strcmp(op, ">="))
+						return err_set(e, E_INTERNAL, key, "no comparison %s", op);
+					strbuf_addf(sql, " AND \"%s\" %s ?", key, op);
+				}
 			} else {
 				strbuf_addf(sql, " AND \"%s\" = ?", key);
 			}
@@ -539,6 +548,11 @@ static void find_bind(sqlite3_stmt *stmt, const struct table *t, const struct st
 			if (json_is_array(v)) {
 				for (size_t i = 0; i < json_array_size(v); i++)
 					bind_value(stmt, ++n, c, json_array_get(v, i));
+			} else if (json_is_object(v)) {
+				const char *op;
+				json_t *bound;
+				json_object_foreach(v, op, bound)
+					bind_value(stmt, ++n, c, bound);
 			} else {
 				bind_value(stmt, ++n, c, v);
 			}

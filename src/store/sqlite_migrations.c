@@ -902,6 +902,14 @@ static const char m24_idempotency[] =
  * starting point, not a claim. */
 static const char m25_flat_costs[] =
 	"ALTER TABLE checkpoints ADD COLUMN versions_through INTEGER;"
+	/* each signing key's first and last checkpoint, for the keys' periods
+	 * of the public checkpoints page, without reading every checkpoint */
+	"CREATE INDEX checkpoints_key ON checkpoints(public_key, id);"
+	/* the portfolio's counts (reviews due, stagnant candidates, change
+	 * requests by age) are ranges on these */
+	"CREATE INDEX work_registers_review ON work_registers(status, next_review_date);"
+	"CREATE INDEX work_registers_established ON work_registers(status, established_at);"
+	"CREATE INDEX change_requests_age ON change_requests(status, created_at);"
 	/* and a ballot's count of eligible voters beside the list, so a vote
 	 * reads neither the list nor the ballot_voters of the ballot (the
 	 * closed ballots' trigger lifted for the one update that fills it) */

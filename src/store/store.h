@@ -17,7 +17,8 @@
 struct store;
 
 struct store_query {
-	json_t *where;        /* {column: value}; null means IS NULL, an array IN (...) */
+	json_t *where;        /* {column: value}; null means IS NULL, an array IN (...),
+			       * an object a range ({">=": a, "<": b}: <, <=, >, >=) */
 	const char *order;    /* a column; default "id" */
 	int desc;             /* order descending */
 	int64_t after_id;     /* cursor: rows after this id in the order (id order only) */

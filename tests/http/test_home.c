@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include <cmocka.h>
 
@@ -140,6 +141,41 @@ static void test_the_portfolio_counts_for_host_staff(void **state)
 	assert_int_equal(jint(r.json, "reviews_overdue"), 1);
 	resp_free(&r);
 	assert_int_equal(tasks_of(OWNER, "review_overdue", "wr_id", 1), 1);
+	/* issue 27: counted by ranges in the database, with the same answers:
+	 * a review due next month; established in 2020 with no milestone
+	 * since: stagnant (R31); one established yesterday: not; the change
+	 * requests by age */
+	char soon[11], yesterday[32], upd[300];
+	time_t now = time(NULL), then = now + 30 * 86400, before = now - 86400, old = now - 100 * 86400;
+	strftime(soon, sizeof(soon), "%Y-%m-%d", gmtime(&then));
+	strftime(yesterday, sizeof(yesterday), "%Y-%m-%dT%H:%M:%SZ", gmtime(&before));
+	snprintf(upd, sizeof(upd), "UPDATE work_registers SET status = 'established', established_at = '2020-03-01T10:00:00Z', "
+				   "next_review_date = '%s' WHERE id = 2", soon);
+	sql(S.db, upd);
+	char out0[512];
+	assert_int_equal(cli(&S, out0, sizeof(out0), "audit checkpoint"), 0);
+	r = as(&S, VP, "GET", "/api/v1/portfolio", NULL);
+	assert_int_equal(jint(r.json, "reviews_due"), 1);
+	assert_int_equal(jint(r.json, "reviews_overdue"), 1);
+	assert_int_equal(jint(r.json, "stagnant"), 1);
+	resp_free(&r);
+	snprintf(upd, sizeof(upd), "UPDATE work_registers SET established_at = '%s' WHERE id = 2", yesterday);
+	sql(S.db, upd);
+	char aged[32];
+	strftime(aged, sizeof(aged), "%Y-%m-%dT%H:%M:%SZ", gmtime(&old));
+	snprintf(upd, sizeof(upd), "UPDATE change_requests SET created_at = '%s'", aged);
+	sql(S.db, upd);
+	char out[512];
+	assert_int_equal(cli(&S, out, sizeof(out), "audit checkpoint"), 0); /* an event: the kept page is stale */
+	r = as(&S, VP, "GET", "/api/v1/portfolio", NULL);
+	assert_int_equal(jint(r.json, "stagnant"), 0);
+	long long open_crs = sql_int(S.db, "SELECT count(*) FROM change_requests WHERE status IN ('submitted', 'under_review', 'needs_discussion')");
+	assert_true(open_crs > 0);
+	json_t *ages = json_object_get(r.json, "change_requests");
+	assert_int_equal(jint(json_array_get(ages, 0), "count"), 0);
+	assert_int_equal(jint(json_array_get(ages, 1), "count"), 0);
+	assert_int_equal(jint(json_array_get(ages, 2), "count"), open_crs); /* over 90 days */
+	resp_free(&r);
 	assert_int_equal(server_finish(&S), 0);
 }
 

@@ -10,6 +10,7 @@
 #include "core/engine/ctx.h"
 #include "core/engine/process.h"
 #include "core/engine/rows.h"
+#include "core/engine/settings.h"
 #include "lib/util.h"
 
 /* ---- my tasks ---- */
@@ -337,7 +338,7 @@ out:
 int core__portfolio(struct ctx *x, struct err *e)
 {
 	const struct process *p = core__process_named(x, "work_register");
-	json_t *counts = NULL, *states = json_array(), *est = NULL, *crs = NULL, *where, *w;
+	json_t *counts = NULL, *states = json_array(), *est = NULL, *where, *w;
 	char soon[11], month[21], quarter[21];
 	int64_t due = 0, overdue = 0, stagnant = 0, total = 0, young = 0, middle = 0, old = 0;
 	size_t i;
@@ -356,33 +357,42 @@ int core__portfolio(struct ctx *x, struct err *e)
 		json_array_append_new(states, json_pack("{ss ss ss sI}", "state", p->states[k], "label", core__state_label(p, p->states[k]), "tone",
 							p->tones ? p->tones[k] : "work", "count", (json_int_t)n));
 	}
-	where = json_pack("{ss}", "status", "established");
-	struct store_query qe = { .where = where };
+	/* issue 27: counted by the database (ranges on indexed columns), not
+	 * by reading every established WR and open change request */
+	char buf[16], day[11], cutoff[16];
+	int months = atoi(core__setting(x, "stagnation_months", buf, sizeof(buf)));
+	/* a month less than the rule (month ends clamp): more candidates than
+	 * stagnant WRs, never fewer; core__wr_stagnant says which are */
+	date_add_months(x->today, -((months > 0 ? months : 24) - 1), day);
+	snprintf(cutoff, sizeof(cutoff), "%sT~", day); /* after any time that day */
+	struct { int64_t *n; json_t *where; const char *table; } counted[] = {
+		{ &due, json_pack("{ss s{ss ss}}", "status", "established", "next_review_date", ">=", x->today, "<=", soon), "work_registers" },
+		{ &overdue, json_pack("{ss s{ss}}", "status", "established", "next_review_date", "<", x->today), "work_registers" },
+		{ &young, json_pack("{s[sss] s{ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", ">=", month),
+		  "change_requests" },
+		{ &middle, json_pack("{s[sss] s{ss ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", ">=", quarter,
+				     "<", month), "change_requests" },
+		{ &old, json_pack("{s[sss] s{ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", "<", quarter),
+		  "change_requests" },
+	};
+	for (size_t k = 0; k < sizeof(counted) / sizeof(counted[0]); k++) {
+		struct store_query cq = { .where = counted[k].where };
+		if (!bad)
+			bad = store_count(x->st, counted[k].table, &cq, counted[k].n, e);
+		json_decref(counted[k].where);
+	}
+	if (bad)
+		goto out;
+	/* stagnant (R31): only a WR established before the cutoff can be; its
+	 * milestones say whether it moved since */
+	where = json_pack("{ss s{ss}}", "status", "established", "established_at", "<", cutoff);
+	struct store_query qe = { .where = where, .columns = "id,established_at" };
 	bad = store_find(x->st, "work_registers", &qe, &est, e);
 	json_decref(where);
 	if (bad)
 		goto out;
-	json_array_foreach(est, i, w) {
-		const char *d = json_string_value(json_object_get(w, "next_review_date"));
-		due += d && strcmp(d, soon) <= 0 && strcmp(d, x->today) >= 0;
-		overdue += d && strcmp(d, x->today) < 0;
+	json_array_foreach(est, i, w)
 		stagnant += core__wr_stagnant(x, w);
-	}
-	where = json_pack("{s[sss]}", "status", "submitted", "under_review", "needs_discussion");
-	struct store_query qc = { .where = where, .columns = "id,created_at" };
-	bad = store_find(x->st, "change_requests", &qc, &crs, e);
-	json_decref(where);
-	if (bad)
-		goto out;
-	json_array_foreach(crs, i, w) {
-		const char *at = json_string_value(json_object_get(w, "created_at"));
-		if (strcmp(at, month) >= 0)
-			young++;
-		else if (strcmp(at, quarter) >= 0)
-			middle++;
-		else
-			old++;
-	}
 	core__reply(x, 200, json_pack("{sI sO sI sI sI s[{ss sI} {ss sI} {ss sI}]}", "total", (json_int_t)total, "states", states, "reviews_due",
 				      (json_int_t)due, "reviews_overdue", (json_int_t)overdue, "stagnant", (json_int_t)stagnant,
 				      "change_requests", "age", "under 30 days", "count", (json_int_t)young, "age", "30 to 90 days", "count",
@@ -392,6 +402,5 @@ out:
 	json_decref(counts);
 	json_decref(states);
 	json_decref(est);
-	json_decref(crs);
 	return ret;
 }

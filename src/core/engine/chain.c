@@ -508,21 +508,92 @@ static json_t *key_periods(const json_t *cps, const json_t *rots)
 	return out;
 }
 
-/* The published checkpoints, newest first, and the keys that signed them
- * with their periods (issue 24): anyone may keep copies. */
-int core__checkpoint_list(struct ctx *x, struct err *e)
+static int by_id(const void *a, const void *b)
 {
-	json_t *rows = NULL, *all = NULL, *rots = NULL;
-	struct store_query q = { .order = "id", .desc = 1, .limit = 500 };
-	struct store_query aq = { .order = "id", .columns = "id,last_id,at,public_key" };
-	if (store_find(x->st, "checkpoints", &q, &rows, e) || store_find(x->st, "checkpoints", &aq, &all, e) ||
-	    key_rotations(x, &rots, e)) {
-		json_decref(rows);
-		json_decref(all);
+	json_int_t x = json_integer_value(json_object_get(*(json_t *const *)a, "id")), y = json_integer_value(json_object_get(*(json_t *const *)b, "id"));
+	return (x > y) - (x < y);
+}
+
+/* Issue 27: the checkpoints key_periods needs, without reading them all:
+ * each key's first and last (the checkpoints_key index), in id order;
+ * and *counts, each key's number of checkpoints ({key: n}). What a key's
+ * period takes from its checkpoints is its first, its last and how many;
+ * the key in use is the newest checkpoint's, the last of its key. */
+static int key_checkpoints(struct ctx *x, json_t **all, json_t **counts, struct err *e)
+{
+	const char *pk;
+	json_t *n, *seen = json_object(), *list = json_array();
+	*all = NULL;
+	if (store_count_by(x->st, "checkpoints", NULL, "public_key", counts, e)) {
+		json_decref(seen);
+		json_decref(list);
 		return -1;
 	}
-	core__reply(x, 200, json_pack("{so so}", "items", rows, "keys", key_periods(all, rots)));
+	json_object_foreach(*counts, pk, n) {
+		for (int desc = 0; desc < 2; desc++) {
+			json_t *w = json_pack("{ss}", "public_key", pk), *r = NULL;
+			struct store_query q = { .where = w, .desc = desc, .limit = 1, .columns = "id,last_id,at,public_key" };
+			int bad = store_find(x->st, "checkpoints", &q, &r, e);
+			json_decref(w);
+			json_t *c = json_array_get(r, 0);
+			char key[24];
+			core__id_key(json_object_get(c, "id"), key);
+			if (c && !json_object_get(seen, key)) {
+				json_object_set(seen, key, c);
+				json_array_append(list, c);
+			}
+			json_decref(r);
+			if (bad) {
+				json_decref(seen);
+				json_decref(list);
+				json_decref(*counts);
+				*counts = NULL;
+				return -1;
+			}
+		}
+	}
+	size_t k = json_array_size(list);
+	json_t **v = calloc(k ? k : 1, sizeof(*v));
+	if (!v) {
+		json_decref(seen);
+		json_decref(list);
+		json_decref(*counts);
+		*counts = NULL;
+		return err_set(e, E_INTERNAL, NULL, "out of memory");
+	}
+	for (size_t i = 0; i < k; i++)
+		v[i] = json_incref(json_array_get(list, i));
+	qsort(v, k, sizeof(*v), by_id);
+	json_array_clear(list);
+	for (size_t i = 0; i < k; i++)
+		json_array_append_new(list, v[i]);
+	free(v);
+	json_decref(seen);
+	*all = list;
+	return 0;
+}
+
+/* The published checkpoints, newest first (the latest 500), and the keys
+ * that signed them with their periods (issue 24): anyone may keep copies. */
+int core__checkpoint_list(struct ctx *x, struct err *e)
+{
+	json_t *rows = NULL, *all = NULL, *counts = NULL, *rots = NULL;
+	struct store_query q = { .order = "id", .desc = 1, .limit = 500 };
+	if (store_find(x->st, "checkpoints", &q, &rows, e) || key_checkpoints(x, &all, &counts, e) || key_rotations(x, &rots, e)) {
+		json_decref(rows);
+		json_decref(all);
+		json_decref(counts);
+		return -1;
+	}
+	json_t *keys = key_periods(all, rots), *k;
+	size_t i;
+	json_array_foreach(keys, i, k) { /* the count, not the first and last alone */
+		json_t *c = json_object_get(counts, sv(k, "public_key"));
+		json_object_set_new(k, "checkpoints", json_integer(c ? json_integer_value(c) : 0));
+	}
+	core__reply(x, 200, json_pack("{so so}", "items", rows, "keys", keys));
 	json_decref(all);
+	json_decref(counts);
 	json_decref(rots);
 	return 0;
 }
