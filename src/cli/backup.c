@@ -24,6 +24,7 @@
 
 #include "cli/cli.h"
 #include "cli/config.h"
+#include "lib/jspec.h"
 #include "lib/util.h"
 #include "seal/seal.h"
 
@@ -109,15 +110,10 @@ static json_t *tree_files(const char *dir)
 		json_decref(list);
 		return NULL;
 	}
-	size_t n = json_array_size(list);
-	json_t **items = calloc(n ? n : 1, sizeof(*items));
-	for (size_t i = 0; i < n; i++)
-		items[i] = json_incref(json_array_get(list, i));
-	qsort(items, n, sizeof(*items), ref_first);
-	json_array_clear(list);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(list, items[i]);
-	free(items);
+	if (jspec_array_sort(list, ref_first)) {
+		json_decref(list);
+		return NULL;
+	}
 	return list;
 }
 

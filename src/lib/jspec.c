@@ -1,6 +1,7 @@
 #include "lib/jspec.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "lib/util.h"
@@ -172,5 +173,21 @@ int jspec_check(const json_t *obj, const struct jfield *spec, int creating, stru
 				err_set(e, E_MISSING_FIELD, f->name, "is required");
 				return cite(f, e);
 			}
+	return 0;
+}
+
+int jspec_array_sort(json_t *array, int (*cmp)(const void *, const void *))
+{
+	size_t n = json_array_size(array);
+	json_t **items = calloc(n ? n : 1, sizeof(*items));
+	if (!items)
+		return -1;
+	for (size_t i = 0; i < n; i++)
+		items[i] = json_incref(json_array_get(array, i));
+	qsort(items, n, sizeof(*items), cmp);
+	json_array_clear(array);
+	for (size_t i = 0; i < n; i++)
+		json_array_append_new(array, items[i]);
+	free(items);
 	return 0;
 }

@@ -48,4 +48,8 @@ int jspec_check(const json_t *obj, const struct jfield *spec, int creating, stru
 /* Render an enum's values as "a, b, c" into buf. */
 void jspec_enum_list(const char *const *enums, char *buf, size_t n);
 
+/* Sort a JSON array in place with qsort (cmp gets json_t *const *
+ * arguments): 0, or -1 when out of memory (the array as it was). */
+int jspec_array_sort(json_t *array, int (*cmp)(const void *, const void *));
+
 #endif

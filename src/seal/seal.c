@@ -12,6 +12,7 @@
 #include <sodium.h>
 
 #include "core/core.h"
+#include "lib/jspec.h"
 #include "lib/periodic.h"
 #include "lib/util.h"
 #include "seal/seal.h"
@@ -339,15 +340,7 @@ json_t *seal_retired_keys(const char *key_path)
 	if (d)
 		closedir(d);
 	/* the UTC time in the name: the oldest first */
-	size_t n = json_array_size(out);
-	json_t **items = calloc(n ? n : 1, sizeof(*items));
-	for (size_t i = 0; i < n; i++)
-		items[i] = json_incref(json_array_get(out, i));
-	qsort(items, n, sizeof(*items), by_name);
-	json_array_clear(out);
-	for (size_t i = 0; i < n; i++)
-		json_array_append_new(out, items[i]);
-	free(items);
+	jspec_array_sort(out, by_name); /* unsorted when out of memory */
 	return out;
 }
 

@@ -20,6 +20,7 @@
 #include "core/engine/chain.h"
 #include "core/engine/ctx.h"
 #include "core/engine/engine.h"
+#include "lib/jspec.h"
 #include "lib/util.h"
 
 #define GENESIS CORE_GENESIS
@@ -552,23 +553,13 @@ static int key_checkpoints(struct ctx *x, json_t **all, json_t **counts, struct 
 			}
 		}
 	}
-	size_t k = json_array_size(list);
-	json_t **v = calloc(k ? k : 1, sizeof(*v));
-	if (!v) {
-		json_decref(seen);
+	json_decref(seen);
+	if (jspec_array_sort(list, by_id)) {
 		json_decref(list);
 		json_decref(*counts);
 		*counts = NULL;
 		return err_set(e, E_INTERNAL, NULL, "out of memory");
 	}
-	for (size_t i = 0; i < k; i++)
-		v[i] = json_incref(json_array_get(list, i));
-	qsort(v, k, sizeof(*v), by_id);
-	json_array_clear(list);
-	for (size_t i = 0; i < k; i++)
-		json_array_append_new(list, v[i]);
-	free(v);
-	json_decref(seen);
 	*all = list;
 	return 0;
 }
