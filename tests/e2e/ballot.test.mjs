@@ -6,16 +6,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
-import { startServer, launch, signIn, shot, axe } from './server.mjs';
+import { startServer, launch, pageAs, axe } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, undefined, viewport);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 test('the ballot grid, what it still needs, and the receipt', async () => {
   assert.equal((await srv.as('owner@dmtf.example', 'POST', '/work-registers/1/socialize', {})).status, 200);

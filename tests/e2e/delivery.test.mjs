@@ -4,16 +4,13 @@
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { startServer, launch, signIn, shot } from './server.mjs';
+import { startServer, launch, pageAs } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn) {
-  const page = await signIn(browser, srv, email, email === 'admin@localhost' ? srv.adminPassword : undefined);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 test('a person chooses a daily digest and gets a calendar address', async () => {
   await withPage('owner@dmtf.example', 'preferences', async (page) => {

@@ -3,16 +3,13 @@
 // non-member who has not acknowledged the IP policy, then resumed (R46-R49).
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot } from './server.mjs';
+import { startServer, launch, pageAs } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn) {
-  const page = await signIn(browser, srv, email);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 test('a change request from a partner to its closing', async () => {
   let id;

@@ -4,16 +4,13 @@
 // meeting page reads on a phone.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot, axe } from './server.mjs';
+import { startServer, launch, pageAs, axe } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, email === 'admin@localhost' ? srv.adminPassword : undefined, viewport);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 test('an error names its field at the top of the form and beside it; a person is picked by name', async () => {
   await withPage('admin@localhost', 'form-errors', async (page) => {

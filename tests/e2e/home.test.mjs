@@ -7,16 +7,13 @@ import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync } from 'node:fs';
-import { startServer, launch, signIn, shot, axe } from './server.mjs';
+import { startServer, launch, pageAs, axe } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, undefined, viewport);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 const needs = (page) => page.getByRole('region', { name: /Needs you/ });
 
 test('a change request waits on the chair of its body; a meeting on its participant', async () => {

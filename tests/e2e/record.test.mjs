@@ -3,16 +3,13 @@
 // stood on a date; the differences between two versions, word by word.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot, axe } from './server.mjs';
+import { startServer, launch, pageAs, axe } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn) {
-  const page = await signIn(browser, srv, email);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 const checkReceipt = async (page, code) => {
   await page.getByLabel('Receipt', { exact: true }).fill(code);

@@ -4,16 +4,13 @@
 // button; a link opened before signing in is where sign-in lands.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot } from './server.mjs';
+import { startServer, launch, pageAs, shot } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, undefined, viewport);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 // A WR in drafting: proposed by the VP with its owner (R11).
 async function newWr(title) {

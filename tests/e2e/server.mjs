@@ -91,6 +91,14 @@ export async function signIn(browser, srv, email, password = 'demo-alliance', vi
   return page;
 }
 
+// A signed-in page of its own for email (the administrator with the
+// password init printed), fn run on it, a screenshot named name kept when
+// fn fails, the page's context closed after.
+export async function pageAs(browser, srv, email, name, fn, viewport) {
+  const page = await signIn(browser, srv, email, email === 'admin@localhost' ? srv.adminPassword : undefined, viewport);
+  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
+}
+
 // Save a screenshot when a test fails.
 export async function shot(page, name) {
   mkdirSync('build/e2e', { recursive: true });

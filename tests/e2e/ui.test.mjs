@@ -3,16 +3,13 @@
 // action with its rule, and no serious accessibility violation.
 import { test, before, after } from 'node:test';
 import assert from 'node:assert/strict';
-import { startServer, launch, signIn, shot, axe } from './server.mjs';
+import { startServer, launch, pageAs, signIn, shot, axe } from './server.mjs';
 
 let srv, browser;
 before(async () => { srv = await startServer(); browser = await launch(); });
 after(async () => { await browser?.close(); await srv?.stop(); });
 
-async function withPage(email, name, fn, viewport) {
-  const page = await signIn(browser, srv, email, 'demo-alliance', viewport);
-  try { await fn(page); } catch (e) { await shot(page, name); throw e; } finally { await page.context().close(); }
-}
+const withPage = (email, name, fn, viewport) => pageAs(browser, srv, email, name, fn, viewport);
 
 test('a stale edit shows the conflict and loses nothing', async () => {
   const owner = await signIn(browser, srv, 'owner@dmtf.example');

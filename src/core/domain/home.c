@@ -365,16 +365,15 @@ int core__portfolio(struct ctx *x, struct err *e)
 	 * stagnant WRs, never fewer; core__wr_stagnant says which are */
 	date_add_months(x->today, -((months > 0 ? months : 24) - 1), day);
 	snprintf(cutoff, sizeof(cutoff), "%sT~", day); /* after any time that day */
+	json_t *open_crs = json_pack("[sss]", "submitted", "under_review", "needs_discussion");
 	struct { int64_t *n; json_t *where; const char *table; } counted[] = {
 		{ &due, json_pack("{ss s{ss ss}}", "status", "established", "next_review_date", ">=", x->today, "<=", soon), "work_registers" },
 		{ &overdue, json_pack("{ss s{ss}}", "status", "established", "next_review_date", "<", x->today), "work_registers" },
-		{ &young, json_pack("{s[sss] s{ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", ">=", month),
-		  "change_requests" },
-		{ &middle, json_pack("{s[sss] s{ss ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", ">=", quarter,
-				     "<", month), "change_requests" },
-		{ &old, json_pack("{s[sss] s{ss}}", "status", "submitted", "under_review", "needs_discussion", "created_at", "<", quarter),
-		  "change_requests" },
+		{ &young, json_pack("{sO s{ss}}", "status", open_crs, "created_at", ">=", month), "change_requests" },
+		{ &middle, json_pack("{sO s{ss ss}}", "status", open_crs, "created_at", ">=", quarter, "<", month), "change_requests" },
+		{ &old, json_pack("{sO s{ss}}", "status", open_crs, "created_at", "<", quarter), "change_requests" },
 	};
+	json_decref(open_crs);
 	for (size_t k = 0; k < sizeof(counted) / sizeof(counted[0]); k++) {
 		struct store_query cq = { .where = counted[k].where };
 		if (!bad)

@@ -6,6 +6,7 @@
 #include "core/domain/publish.h"
 #include "core/domain/wr.h"
 #include "core/engine/ctx.h"
+#include "core/engine/rows.h"
 #include "core/engine/settings.h"
 
 /* A WR is public once established, and stays readable after it ends. */
@@ -55,27 +56,16 @@ int core__public_list(struct ctx *x, struct err *e)
 	}
 	for (size_t i = 0; i < json_array_size(items); i++)
 		json_array_append(orgs, json_object_get(json_array_get(items, i), "partner_id"));
-	json_t *where = json_pack("{sO}", "id", orgs), *partners = NULL, *by_id = json_object();
-	struct store_query oq = { .where = where, .columns = "id,name,short_name" };
 	struct err none = ERR_INIT;
-	if (!store_find(x->st, "organizations", &oq, &partners, &none))
-		for (size_t i = 0; i < json_array_size(partners); i++) {
-			char key[24];
-			core__id_key(json_object_get(json_array_get(partners, i), "id"), key);
-			json_object_set(by_id, key, json_array_get(partners, i));
-		}
+	json_t *by_id = core__rows_by_id(x, "organizations", orgs, "id,name,short_name", &none);
 	for (size_t i = 0; i < json_array_size(items); i++) {
 		json_t *wr = json_array_get(items, i), *p;
 		char key[24];
 		core__id_key(json_object_get(wr, "partner_id"), key);
-		p = json_object_get(by_id, key);
-		json_object_set_new(wr, "partner", p ? json_pack("{sO sO sO}", "id", json_object_get(p, "id"), "name", json_object_get(p, "name"),
-								 "short_name", json_object_get(p, "short_name"))
-						 : json_null());
+		p = json_object_get(by_id, key); /* its id, name and short name */
+		json_object_set_new(wr, "partner", p ? json_incref(p) : json_null());
 		json_object_del(wr, "partner_id");
 	}
-	json_decref(where);
-	json_decref(partners);
 	json_decref(by_id);
 	json_decref(orgs);
 	core__reply(x, 200, json_pack("{so so so}", "items", items, "after", from ? json_integer(from) : json_null(), "next", next));
@@ -147,8 +137,7 @@ int core__public_feed(struct ctx *x, struct err *e)
 	int64_t before = 0;
 	if (core__query_id(x, "before", &before, e))
 		return -1;
-	json_t *where = json_pack("{sb}", "published", 1), *vs = NULL, *entries = json_array(), *wrs = NULL, *ids = json_array(),
-	       *by_id = json_object();
+	json_t *where = json_pack("{sb}", "published", 1), *vs = NULL, *entries = json_array(), *ids = json_array(), *by_id = NULL;
 	struct store_query q = { .where = where, .desc = 1, .after_id = before, .limit = CORE_FEED_ENTRIES + 1,
 				 .columns = "id,wr_id,revision,label,created_at,summary" };
 	int rc = -1;
@@ -157,17 +146,8 @@ int core__public_feed(struct ctx *x, struct err *e)
 	size_t n = json_array_size(vs), shown = n > CORE_FEED_ENTRIES ? CORE_FEED_ENTRIES : n;
 	for (size_t i = 0; i < shown; i++)
 		json_array_append(ids, json_object_get(json_array_get(vs, i), "wr_id"));
-	json_t *wq = json_pack("{sO}", "id", ids);
-	struct store_query qw = { .where = wq, .columns = "id,title,established_at" };
-	int bad = store_find(x->st, "work_registers", &qw, &wrs, e);
-	json_decref(wq);
-	if (bad)
+	if (!(by_id = core__rows_by_id(x, "work_registers", ids, "id,title,established_at", e)))
 		goto out;
-	for (size_t i = 0; i < json_array_size(wrs); i++) {
-		char key[24];
-		core__id_key(json_object_get(json_array_get(wrs, i), "id"), key);
-		json_object_set(by_id, key, json_array_get(wrs, i));
-	}
 	for (size_t i = 0; i < shown; i++) {
 		json_t *v = json_array_get(vs, i), *wr;
 		char key[24];
@@ -186,7 +166,6 @@ out:
 	json_decref(where);
 	json_decref(vs);
 	json_decref(entries);
-	json_decref(wrs);
 	json_decref(ids);
 	json_decref(by_id);
 	return rc;

@@ -209,3 +209,21 @@ int core__query_ids(struct ctx *x, json_t *where, struct err *e)
 	}
 	return 0;
 }
+
+json_t *core__rows_by_id(struct ctx *x, const char *table, const json_t *ids, const char *columns, struct err *e)
+{
+	json_t *where = json_pack("{sO}", "id", ids), *rows = NULL, *by_id;
+	struct store_query q = { .where = where, .columns = columns };
+	int bad = store_find(x->st, table, &q, &rows, e);
+	json_decref(where);
+	if (bad)
+		return NULL;
+	by_id = json_object();
+	for (size_t i = 0; i < json_array_size(rows); i++) {
+		char key[24];
+		core__id_key(json_object_get(json_array_get(rows, i), "id"), key);
+		json_object_set(by_id, key, json_array_get(rows, i));
+	}
+	json_decref(rows);
+	return by_id;
+}

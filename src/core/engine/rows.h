@@ -42,5 +42,8 @@ int core__find_id(struct ctx *x, const char *table, json_t *where, int64_t *id, 
 /* Every id filter the action allows (its query keys ending in _id)
  * added to where. */
 int core__query_ids(struct ctx *x, json_t *where, struct err *e);
+/* The rows of table whose id is among ids (an array), with columns, as
+ * {"id": row}: one read for a page's references. NULL on error. */
+json_t *core__rows_by_id(struct ctx *x, const char *table, const json_t *ids, const char *columns, struct err *e);
 
 #endif
