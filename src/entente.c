@@ -332,6 +332,10 @@ int main(int argc, char **argv)
 		return 2;
 	}
 	c.cfg = &cf;
+	c.argc_given = argc;
+	c.argv_given = argv;
+	c.config_given = config;
+	c.db_given = db;
 	c.db_path = cf.v[cfg_find("database")].value ? cf.v[cfg_find("database")].value : ENTENTE_DB_DEFAULT;
 	if ((argc = cfg_argv(&cf, cmd->name, argc, argv, &args)) < 0) {
 		cfg_free(&cf);

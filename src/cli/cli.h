@@ -19,6 +19,12 @@ struct cli {
 	struct cfg *cfg;    /* the configuration read (cli/config.h) */
 	int64_t now_offset; /* seconds added to the clock of each call: the
 			     * demo's story of an alliance set up years ago */
+	/* the command line as given, before the configuration's options were
+	 * placed in it, and its --config and --db: entente serve reads the
+	 * configuration again at SIGHUP (cli/serve.c) */
+	int argc_given;
+	char **argv_given;
+	const char *config_given, *db_given;
 };
 
 struct command {
@@ -92,6 +98,18 @@ int cmd_keys_rotate(struct cli *c, int argc, char **argv);
  * descriptor, or -1 when another entente holds it (said on stderr with
  * its pid and command, and that it must stop before doing). */
 int cli_hold_database(struct cli *c, const char *doing);
+
+/* getopt_long over argv with a --help that prints usage. Returns the option
+ * character, -1 at the end, 'h' after printing help, '?' on a bad option. */
+struct option;
+int cli_next_opt(int argc, char **argv, const struct option *opts, const char *usage);
+#define HELP_OPT { "help", no_argument, NULL, 'h' }
+
+/* Open the database (issue 23) into c->st. A new one is given the schema;
+ * one of this binary's schema is used as it is; an older one only when
+ * migrate is asked for, and then after a backup beside it; a newer one
+ * never. Returns the migrations applied, or -1 (said on stderr). */
+int cli_open_db(struct cli *c, int migrate);
 
 /* Read a password: the first line of file, or NULL on error (printed). */
 char *cli_read_secret(const char *file);

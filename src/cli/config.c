@@ -17,16 +17,16 @@
 #define MAIL "serve,outbox deliver"
 
 const struct cfg_key cfg_keys[] = {
-	{ "database", NULL, CFG_PATH, ENTENTE_DB_DEFAULT, "the SQLite database file (the option --db, $ENTENTE_DB)", 0 },
-	{ "listen", SERVE, CFG_LISTEN, "127.0.0.1:8080", "the address the server listens on", 0 },
+	{ "database", NULL, CFG_PATH, ENTENTE_DB_DEFAULT, "the SQLite database file (the option --db, $ENTENTE_DB)", CFG_START },
+	{ "listen", SERVE, CFG_LISTEN, "127.0.0.1:8080", "the address the server listens on", CFG_START },
 	{ "base_url", MAIL, CFG_URL, "http:// and the address listened on",
-	  "where people reach the server: the start of every absolute link (feeds, mail, the OpenAPI servers); https makes the session cookie Secure", 0 },
+	  "where people reach the server: the start of every absolute link (feeds, mail, the OpenAPI servers); https makes the session cookie Secure", CFG_START },
 	{ "trusted_proxy", SERVE, CFG_NETS, "none",
 	  "reverse proxies (addresses or networks, comma-separated) whose Forwarded and X-Forwarded-* headers are believed", 0 },
 	{ "metrics_from", SERVE, CFG_NETS, "none", "addresses or networks that may read /metrics without signing in", 0 },
-	{ "web_dir", SERVE, CFG_PATH, "web, when it exists", "the web application's static files", 0 },
-	{ "ready_file", SERVE, CFG_PATH, "none", "a file the base URL is written to once the server listens", 0 },
-	{ "threads", SERVE, CFG_NUMBER, "4", "worker threads", 0 },
+	{ "web_dir", SERVE, CFG_PATH, "web, when it exists", "the web application's static files", CFG_START },
+	{ "ready_file", SERVE, CFG_PATH, "none", "a file the base URL is written to once the server listens", CFG_START },
+	{ "threads", SERVE, CFG_NUMBER, "4", "worker threads", CFG_START },
 	{ "body_limit", SERVE, CFG_NUMBER, "1048576", "the largest request body, in bytes (larger: 413)", 0 },
 	{ "max_connections", SERVE, CFG_NUMBER, "4096", "connections held at once", 0 },
 	{ "per_ip", SERVE, CFG_NUMBER, "128", "connections per client address", 0 },
@@ -34,17 +34,17 @@ const struct cfg_key cfg_keys[] = {
 	{ "timeout", SERVE, CFG_NUMBER, "30", "seconds an idle connection, a body or a response write may wait", 0 },
 	{ "min_rate", SERVE, CFG_NUMBER, "1024", "bytes a second below which a slow transfer may be evicted when the server is full", 0 },
 	{ "rate_grace", SERVE, CFG_COUNT, "10", "seconds of slowness allowed before that (0: never evicted for slowness)", 0 },
-	{ "insecure_cookie", SERVE, CFG_BOOL, "false", "leave Secure off the session cookie (plain-HTTP development only)", 0 },
-	{ "tick", SERVE, CFG_COUNT, "60", "seconds between scheduler runs: ballot deadlines, reminders (0: off)", 0 },
-	{ "no_group_commit", SERVE, CFG_BOOL, "false", "commit each change on its own instead of in shared batches", 0 },
+	{ "insecure_cookie", SERVE, CFG_BOOL, "false", "leave Secure off the session cookie (plain-HTTP development only)", CFG_START },
+	{ "tick", SERVE, CFG_COUNT, "60", "seconds between scheduler runs: ballot deadlines, reminders (0: off)", CFG_START },
+	{ "no_group_commit", SERVE, CFG_BOOL, "false", "commit each change on its own instead of in shared batches", CFG_START },
 	{ "stop_timeout", SERVE, CFG_COUNT, "10",
 	  "seconds the requests in flight have to finish at SIGTERM (no new connection meanwhile; 0: stop at once)", 0 },
 	{ "log_level", SERVE, CFG_LEVEL, "info",
 	  "the least a log line must be to be written: error, warn (the security log's refusals), info (every request's access "
 	  "line, sign-ins, administrative changes), debug", 0 },
 	{ "log_file", SERVE, CFG_PATH, "none: standard error (the journal)", "a file the log is appended to (0600), reopened at SIGHUP", 0 },
-	{ "migrate", SERVE, CFG_BOOL, "false", "bring an older schema up to date at start, after a backup (as entente migrate)", 0 },
-	{ "test_clock", SERVE, CFG_BOOL, "false", "honour X-Entente-Now (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)", 0 },
+	{ "migrate", SERVE, CFG_BOOL, "false", "bring an older schema up to date at start, after a backup (as entente migrate)", CFG_START },
+	{ "test_clock", SERVE, CFG_BOOL, "false", "honour X-Entente-Now (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)", CFG_START },
 	{ "git_repo", "serve,publish,backup", CFG_PATH, "none", "the bare git repository every published WR version is committed to (R21)", 0 },
 	{ "signing_key", "serve,audit checkpoint,backup,keys rotate", CFG_PATH, "the database's path + .signing-key",
 	  "the key that signs the audit chain's checkpoints", 0 },
@@ -322,6 +322,20 @@ static int given(int argc, char **argv, const char *opt)
 	return 0;
 }
 
+int cfg_diff(const struct cfg *a, const struct cfg *b, const char *command, int argc, char **argv, int *out)
+{
+	int n = 0;
+	for (int k = 0; cfg_keys[k].key; k++) {
+		const char *x = a->v[k].value, *y = b->v[k].value;
+		char opt[40];
+		cfg_option(&cfg_keys[k], opt, sizeof(opt));
+		if ((x || y) && (!x || !y || strcmp(x, y)) && (applies(&cfg_keys[k], command) || !cfg_keys[k].commands) &&
+		    !given(argc, argv, opt))
+			out[n++] = k;
+	}
+	return n;
+}
+
 int cfg_argv(const struct cfg *cf, const char *command, int argc, char **argv, char ***out)
 {
 	char **a = calloc((size_t)argc + 2 * CFG_MAX_KEYS + 1, sizeof(*a));
@@ -366,7 +380,12 @@ void cfg_man(FILE *f, const char *version)
 		   ".PP\nAn unknown key, a value of the wrong form, a key given twice, a secret in the file or a file\n"
 		   "that others may write is refused with its file and line, and no command runs.\n"
 		   "Secrets are never in this file: the SMTP password is in \\fBsmtp_password_file\\fR or the\n"
-		   "environment, and is never printed or logged.\n.SH KEYS\n",
+		   "environment, and is never printed or logged.\n"
+		   ".PP\nAt SIGHUP (\\fBsystemctl reload entente\\fR) the server reopens its log file and reads the\n"
+		   "file again (the command line and the environment still win over it): the keys marked \\(lqAgain at SIGHUP\\(rq take their new values\n"
+		   "(the mail deliverer and the publisher start again with theirs, the SMTP password file is read\n"
+		   "again); a change of a key marked \\(lqAt start only\\(rq is logged and waits for a restart. A file\n"
+		   "that is wrong is logged with its line, and everything stays as it was.\n.SH KEYS\n",
 		version);
 	for (const struct cfg_key *k = cfg_keys; k->key; k++) {
 		fprintf(f, ".TP\n.BR %s \" = \" \"%s\"\n", k->key, expected[k->type]);
@@ -376,7 +395,10 @@ void cfg_man(FILE *f, const char *version)
 		fputs(k->commands ? ". Read by: " : ".", f);
 		if (k->commands)
 			roff_text(f, k->commands);
-		fputs(k->commands ? ".\n" : "\n", f);
+		fputs(k->commands ? "." : "", f);
+		if (applies(k, "serve") || !k->commands)
+			fputs((k->flags & CFG_START) ? " At start only." : " Again at SIGHUP.", f);
+		fputs("\n", f);
 	}
 	fprintf(f, ".SH EXAMPLE\n.nf\ndatabase = /var/lib/entente/entente.db\nlisten = 127.0.0.1:8080\nbase_url = https://entente.example.org\n"
 		   "trusted_proxy = 127.0.0.1\nsmtp_url = smtp://127.0.0.1:25\nmail_from = entente <entente@example.org>\n.fi\n"

@@ -39,6 +39,8 @@ enum cfg_type {
 };
 
 #define CFG_SECRET 1u  /* from the environment only; never printed */
+#define CFG_START 2u   /* entente serve reads it at start only: a change waits
+			* for a restart (the others are read again at SIGHUP) */
 
 struct cfg_key {
 	const char *key;      /* "listen" */
@@ -79,6 +81,11 @@ int cfg_set_command_line(struct cfg *cf, int k, const char *value, char *why, si
  * argv[0] and before the command line's own; *out is allocated (free it
  * alone: the strings are argv's and cf's). */
 int cfg_argv(const struct cfg *cf, const char *command, int argc, char **argv, char ***out);
+
+/* The keys of command whose values differ between a and b, those the
+ * command line (argc, argv, as given: it wins both times) sets aside:
+ * their indexes into out (CFG_MAX_KEYS at most), their number. */
+int cfg_diff(const struct cfg *a, const struct cfg *b, const char *command, int argc, char **argv, int *out);
 
 /* The key's option name ("--smtp-url"). */
 void cfg_option(const struct cfg_key *k, char *out, size_t n);

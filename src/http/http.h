@@ -35,12 +35,28 @@ struct http_config {
 	int test_clock;            /* honour X-Entente-Now (tests only) */
 	unsigned tick_s;           /* scheduler period in seconds, 0: no scheduler */
 	const char *log_file;      /* standard error goes there, reopened at SIGHUP; NULL: left as it is */
+	/* Called at SIGHUP, after the log file was reopened, on the thread
+	 * that waits for signals: reads the configuration again and puts
+	 * what can change in force (http_retune for the server's part). May
+	 * be NULL. */
+	void (*reload)(void *arg);
+	void *reload_arg;
 	unsigned stop_timeout_s;   /* at SIGTERM, how long the requests in flight have to finish (0: none) */
 	int no_group_commit;       /* changes commit one by one on the workers */
 };
 
 /* Serve until SIGTERM or SIGINT; returns 0 after a clean stop. */
 int http_serve(const struct http_config *cfg, struct err *e);
+
+/* At SIGHUP (http_config.reload): put next's settings in force for what
+ * comes: the trusted proxies, metrics_from, the connection limits and
+ * timeouts, the body limit, the minimum rate and its grace, the stop
+ * timeout and the log file. The rest of next (the address listened on,
+ * the threads, the web directory, the base URL, the cookie, the tick,
+ * group commit) is read at start only. 0, or -1 with e set (a list that
+ * is no list, a log file that cannot be opened), what was in force then
+ * staying so. */
+int http_retune(const struct http_config *next, struct err *e);
 
 /* The OpenAPI 3.1 document of every route (new reference); its servers
  * name base_url, or, when NULL, entente serve's default address. */

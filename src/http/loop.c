@@ -106,6 +106,10 @@ struct loop {
 	atomic_ulong batches, batched;
 };
 
+/* A limit of the configuration, which loop_retune may change while the
+ * workers read it (SIGHUP). */
+#define LIM(field) __atomic_load_n(&(field), __ATOMIC_RELAXED)
+
 static int64_t now_ms(void)
 {
 	struct timespec ts;
@@ -120,7 +124,7 @@ static int64_t now_ms(void)
 static struct addr *addr_take(struct loop *l, const struct sockaddr_storage *ss)
 {
 	int unlimited = l->cfg.trusted_peer && l->cfg.trusted_peer(ss);
-	return addrs_take(l->addrs, ss, unlimited ? 0 : l->cfg.per_ip_limit);
+	return addrs_take(l->addrs, ss, unlimited ? 0 : LIM(l->cfg.per_ip_limit));
 }
 
 /* ---- lists and states ---- */
@@ -150,7 +154,7 @@ static void unlink_conn(struct worker *w, struct conn *c)
 
 static unsigned timeout_of(const struct loop *l, enum state s)
 {
-	return s == S_HEAD ? l->cfg.head_timeout_ms : s == S_LINGER ? LINGER_MS : l->cfg.idle_timeout_ms;
+	return s == S_HEAD ? LIM(l->cfg.head_timeout_ms) : s == S_LINGER ? LINGER_MS : LIM(l->cfg.idle_timeout_ms);
 }
 
 /* Move c to the tail of state's list with a fresh deadline. */
@@ -569,10 +573,10 @@ static void drive(struct worker *w, struct conn *c, int64_t now, int answered)
 static int too_slow(const struct loop *l, const struct conn *c, int64_t now)
 {
 	int64_t age = now - c->since;
-	if (!l->cfg.min_rate || !l->cfg.rate_grace_ms || age < (int64_t)l->cfg.rate_grace_ms)
+	if (!LIM(l->cfg.min_rate) || !LIM(l->cfg.rate_grace_ms) || age < (int64_t)LIM(l->cfg.rate_grace_ms))
 		return 0;
 	uint64_t moved = c->state == S_BODY ? c->rd.body_received : c->sent;
-	return moved * 1000 < (uint64_t)l->cfg.min_rate * (uint64_t)age;
+	return moved * 1000 < (uint64_t)LIM(l->cfg.min_rate) * (uint64_t)age;
 }
 
 /* The oldest connection of state s if it has been in it for min_age ms
@@ -618,7 +622,7 @@ static int evict_elsewhere(struct worker *w)
 	struct loop *l = w->loop;
 	struct worker *best = NULL;
 	unsigned most = 0;
-	for (int busy = 0; busy < 2 && !best && (!busy || (l->cfg.min_rate && l->cfg.rate_grace_ms)); busy++)
+	for (int busy = 0; busy < 2 && !best && (!busy || (LIM(l->cfg.min_rate) && LIM(l->cfg.rate_grace_ms))); busy++)
 		for (unsigned i = 0; i < l->nworkers; i++) {
 			struct worker *o = &l->workers[i];
 			unsigned n = atomic_load(busy ? &o->busy : &o->evictable), pending = atomic_load(&o->evict_pending);
@@ -646,9 +650,9 @@ static void pay_evictions(struct worker *w, int64_t now)
 {
 	struct loop *l = w->loop;
 	unsigned k = atomic_exchange(&w->evict_pending, 0);
-	while (k > 0 && atomic_load(&l->open) > l->cfg.conn_limit && !evict(w, now, EVICT_AGE_MS))
+	while (k > 0 && atomic_load(&l->open) > LIM(l->cfg.conn_limit) && !evict(w, now, EVICT_AGE_MS))
 		k--;
-	if (k && atomic_load(&l->open) > l->cfg.conn_limit)
+	if (k && atomic_load(&l->open) > LIM(l->cfg.conn_limit))
 		atomic_fetch_add(&w->evict_pending, k);
 }
 
@@ -684,8 +688,8 @@ static void accept_all(struct worker *w, int64_t now)
 		/* the limit is the server's: when full, the oldest waiting
 		 * connection goes, this worker's or the busiest other's */
 		unsigned long open = atomic_load(&l->open);
-		if (open >= l->cfg.conn_limit && evict(w, now, 0) &&
-		    (open >= l->cfg.conn_limit + EVICT_SLACK || evict_elsewhere(w))) {
+		if (open >= LIM(l->cfg.conn_limit) && evict(w, now, 0) &&
+		    (open >= LIM(l->cfg.conn_limit) + EVICT_SLACK || evict_elsewhere(w))) {
 			atomic_fetch_add(&l->refused_full, 1);
 			addrs_drop(l->addrs, a);
 			refuse_busy(fd, "the server is full of requests in progress");
@@ -702,7 +706,7 @@ static void accept_all(struct worker *w, int64_t now)
 		c->fd = fd;
 		c->addr = a;
 		c->state = S_IDLE;
-		reader_init(&c->rd, l->cfg.body_limit);
+		reader_init(&c->rd, LIM(l->cfg.body_limit));
 		strbuf_init(&c->out);
 		if (ss.ss_family == AF_INET6)
 			inet_ntop(AF_INET6, &((struct sockaddr_in6 *)&ss)->sin6_addr, c->peer, sizeof(c->peer));
@@ -969,11 +973,25 @@ fail:
 	return err_set(e, E_INTERNAL, NULL, "cannot set up epoll: %s", strerror(errno));
 }
 
+void loop_retune(struct loop *l, const struct loop_config *cfg)
+{
+#define RETUNE(field) __atomic_store_n(&l->cfg.field, cfg->field, __ATOMIC_RELAXED)
+	RETUNE(conn_limit);
+	RETUNE(per_ip_limit);
+	RETUNE(head_timeout_ms);
+	RETUNE(idle_timeout_ms);
+	RETUNE(body_limit);
+	RETUNE(min_rate);
+	RETUNE(rate_grace_ms);
+	RETUNE(drain_ms);
+#undef RETUNE
+}
+
 void loop_stop(struct loop *l)
 {
 	uint64_t one = 1;
-	if (l->cfg.drain_ms) {
-		l->drain_until = now_ms() + l->cfg.drain_ms;
+	if (LIM(l->cfg.drain_ms)) {
+		l->drain_until = now_ms() + LIM(l->cfg.drain_ms);
 		atomic_store(&l->draining, 1);
 	}
 	if (write(l->stop_fd, &one, sizeof(one)) < 0)

@@ -73,6 +73,12 @@ struct loop;
 
 /* Start the workers on the listening socket fd (not owned). */
 int loop_start(struct loop **out, int fd, const struct loop_config *cfg, struct err *e);
+/* Put cfg's limits in force (SIGHUP): connections, per address, the
+ * timeouts, the body limit, the minimum rate and its grace, the drain.
+ * A connection takes a changed timeout when it next changes state, a
+ * changed body limit with its next connection. The rest of cfg is the
+ * start's and is not read. */
+void loop_retune(struct loop *l, const struct loop_config *cfg);
 /* Stop the workers (after the drain: see drain_ms), close every connection
  * and free the loop. */
 void loop_stop(struct loop *l);

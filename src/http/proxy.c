@@ -443,14 +443,14 @@ int proxy_base_url(const char *url, char *out, size_t n, struct err *e)
 
 /* ---- the list the connection loop asks about ---- */
 
-static struct proxy_list installed;
+static const struct proxy_list *installed;
 
-void proxy_install(const struct proxy_list *l)
+/* Published whole (SIGHUP replaces the list): a worker reads the old list
+ * or the new one, never half of each. */
+void proxy_install(const struct proxy_list *l) { __atomic_store_n(&installed, l, __ATOMIC_RELEASE); }
+
+int proxy_trusted_peer(const struct sockaddr_storage *ss)
 {
-	if (l)
-		installed = *l;
-	else
-		installed.n = 0;
+	const struct proxy_list *l = __atomic_load_n(&installed, __ATOMIC_ACQUIRE);
+	return l && proxy_list_has_sa(l, ss);
 }
-
-int proxy_trusted_peer(const struct sockaddr_storage *ss) { return proxy_list_has_sa(&installed, ss); }

@@ -1,7 +1,7 @@
 /* Behind a reverse proxy: which peers are trusted proxies, who the client
  * of a request really is, and the one base URL links are made from. Pure
  * functions on text and addresses (no I/O, no clock), except for one
- * module-level list installed at serve start for the connection loop.
+ * module-level list installed at serve start (and at SIGHUP) for the connection loop.
  *
  * Who the client is. Only when the socket's peer is a trusted proxy are
  * Forwarded (RFC 7239), X-Forwarded-For and X-Forwarded-Proto believed.
@@ -79,7 +79,9 @@ void proxy_address_key(const char *addr, char key[PROXY_ADDR_MAX]);
 int proxy_base_url(const char *url, char *out, size_t n, struct err *e);
 
 /* The list the connection loop asks about (loop_config.trusted_peer):
- * installed once before the loop starts, read-only afterwards. */
+ * installed before the loop starts and again when SIGHUP changed it; the
+ * caller keeps l unchanged and allocated for as long as a request may
+ * read it (NULL: none). */
 void proxy_install(const struct proxy_list *l);
 /* 1 when ss is a trusted proxy of the installed list. */
 int proxy_trusted_peer(const struct sockaddr_storage *ss);

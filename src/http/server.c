@@ -42,10 +42,21 @@ static int web_fd = -1;
 static pthread_key_t store_key;
 /* the access line's person: set by handle_api once the door knew them */
 static __thread int64_t access_person;
-/* Behind a reverse proxy (http/proxy.h): set once in http_serve before the
- * loop starts, read-only afterwards. */
-static struct proxy_list trusted;      /* the proxies whose forwarding headers are believed */
-static struct proxy_list metrics_nets; /* --metrics-from */
+/* Behind a reverse proxy (http/proxy.h): the proxies whose forwarding
+ * headers are believed, and --metrics-from. Set in http_serve before the
+ * loop starts and replaced whole when SIGHUP changed them (http_retune),
+ * through atomic pointers; a list replaced stays allocated until the
+ * server stops, for a request that may still be reading it (one list per
+ * change of the configuration, none per SIGHUP that changed nothing). */
+struct nets {
+	struct proxy_list l;
+	struct nets *older;
+};
+static struct nets *nets_kept;
+static const struct proxy_list *trusted_now, *metrics_now;
+/* what http_retune may change, apart from the loop's limits */
+static char log_path[1024];            /* "" : standard error left as it is */
+static unsigned stop_timeout_s;
 static char base_url[300];             /* the one start of every absolute link */
 static int secure_cookie;
 
@@ -434,7 +445,10 @@ static void metrics_text(struct http_res *r)
 
 /* Is the client (behind a trusted proxy, the client it names, never the
  * proxy itself) one of the addresses allowed to scrape /metrics? */
-static int metrics_peer(const char *client) { return proxy_list_has(&metrics_nets, client); }
+static int metrics_peer(const char *client)
+{
+	return proxy_list_has(__atomic_load_n(&metrics_now, __ATOMIC_ACQUIRE), client);
+}
 
 static int media_json(const char *type)
 {
@@ -454,11 +468,12 @@ static const struct proxy_client *client_of(const struct http_req *q, struct pro
 		return client;
 	*known = 1;
 	struct strbuf fwd = STRBUF_INIT, xff = STRBUF_INIT, xfp = STRBUF_INIT;
-	if (!trusted.n || !proxy_list_has(&trusted, q->peer)) {
+	const struct proxy_list *trusted = __atomic_load_n(&trusted_now, __ATOMIC_ACQUIRE);
+	if (!trusted->n || !proxy_list_has(trusted, q->peer)) {
 		proxy_client(NULL, q->peer, NULL, NULL, NULL, client);
 		return client;
 	}
-	proxy_client(&trusted, q->peer, http__header_all(q, "Forwarded", &fwd), http__header_all(q, "X-Forwarded-For", &xff),
+	proxy_client(trusted, q->peer, http__header_all(q, "Forwarded", &fwd), http__header_all(q, "X-Forwarded-For", &xff),
 		     http__header_all(q, "X-Forwarded-Proto", &xfp), client);
 	strbuf_release(&fwd);
 	strbuf_release(&xff);
@@ -874,6 +889,88 @@ static int listen_on(const struct sockaddr_storage *ss, struct err *e)
 	return fd;
 }
 
+/* The list of text (comma-separated networks), kept until the server
+ * stops; the one in force when its text makes the same list. NULL with e
+ * set when text is no list. */
+static const struct proxy_list *nets_of(const char *text, const struct proxy_list *now, const char *field, struct err *e)
+{
+	struct nets *n = calloc(1, sizeof(*n));
+	if (!n) {
+		err_set(e, E_INTERNAL, NULL, "out of memory");
+		return NULL;
+	}
+	if (proxy_list_add(&n->l, text, e)) {
+		snprintf(e->field, sizeof(e->field), "%s", field);
+		free(n);
+		return NULL;
+	}
+	if (now && now->n == n->l.n && !memcmp(now->net, n->l.net, n->l.n * sizeof(n->l.net[0]))) {
+		free(n);
+		return now;
+	}
+	n->older = nets_kept;
+	nets_kept = n;
+	return &n->l;
+}
+
+/* The trusted proxies and --metrics-from of c in force: 0, or -1 with e
+ * set and the lists in force unchanged. */
+static int set_nets(const struct http_config *c, struct err *e)
+{
+	const struct proxy_list *t = nets_of(c->trusted_proxies, trusted_now, "trusted-proxy", e);
+	const struct proxy_list *m = t ? nets_of(c->metrics_from, metrics_now, "metrics-from", e) : NULL;
+	if (!m)
+		return -1;
+	__atomic_store_n(&trusted_now, t, __ATOMIC_RELEASE);
+	__atomic_store_n(&metrics_now, m, __ATOMIC_RELEASE);
+	proxy_install(t); /* for the loop: a trusted proxy is no one client */
+	return 0;
+}
+
+/* The connection loop's limits from c; the connections held no more than
+ * the descriptors allow (max_fds, 0: no bound). */
+static unsigned max_fds;
+
+static void limits(const struct http_config *c, struct loop_config *lc)
+{
+	lc->conn_limit = c->conn_limit;
+	if (max_fds && c->conn_limit + 64 > max_fds) {
+		lc->conn_limit = max_fds > 128 ? max_fds - 64 : 64;
+		log_line("at most %u connections: the descriptor limit is %u", lc->conn_limit, max_fds);
+	}
+	lc->per_ip_limit = c->per_ip_limit;
+	lc->head_timeout_ms = c->head_timeout_s * 1000;
+	lc->idle_timeout_ms = c->timeout_s * 1000;
+	lc->body_limit = c->body_limit;
+	lc->min_rate = c->min_rate;
+	lc->rate_grace_ms = c->rate_grace_s * 1000;
+	lc->drain_ms = c->stop_timeout_s * 1000;
+}
+
+int http_retune(const struct http_config *next, struct err *e)
+{
+	if (!the_loop)
+		return err_set(e, E_UNAVAILABLE, NULL, "the server is not serving");
+	/* the log file first: when it cannot be opened nothing has changed */
+	const char *path = next->log_file ? next->log_file : "";
+	if (strcmp(path, log_path)) {
+		if (*path && log_to_file(path))
+			return err_set(e, E_INVALID, "log-file", "cannot open %s: %s; the log stays where it was", path, strerror(errno));
+		if (!*path)
+			log_line("entente: log_file is no longer %s, which stays open as standard error", log_path);
+		snprintf(log_path, sizeof(log_path), "%s", path);
+		if (*path)
+			log_line("entente: the log now goes to %s", path);
+	}
+	if (set_nets(next, e))
+		return -1;
+	struct loop_config lc = { 0 };
+	limits(next, &lc);
+	loop_retune(the_loop, &lc);
+	stop_timeout_s = next->stop_timeout_s;
+	return 0;
+}
+
 int http_serve(const struct http_config *config, struct err *e)
 {
 	struct sockaddr_storage ss = { 0 };
@@ -885,19 +982,16 @@ int http_serve(const struct http_config *config, struct err *e)
 	cfg = config;
 	if (parse_listen(cfg->listen, &ss, e))
 		return -1;
-	memset(&trusted, 0, sizeof(trusted));
-	memset(&metrics_nets, 0, sizeof(metrics_nets));
-	if (proxy_list_add(&trusted, cfg->trusted_proxies, e))
-		return -1;
-	if (proxy_list_add(&metrics_nets, cfg->metrics_from, e)) {
-		snprintf(e->field, sizeof(e->field), "metrics-from");
-		return -1;
-	}
+	if (set_nets(cfg, e))
+		goto out_nets;
+	snprintf(log_path, sizeof(log_path), "%s", cfg->log_file ? cfg->log_file : "");
+	stop_timeout_s = cfg->stop_timeout_s;
 	if (cfg->base_url && proxy_base_url(cfg->base_url, base_url, sizeof(base_url), e))
-		return -1;
-	proxy_install(&trusted); /* for the loop: a trusted proxy is no one client */
-	if (cfg->web_dir && (web_fd = open(cfg->web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0)
-		return err_set(e, E_INVALID, "web-dir", "cannot open %s: %s", cfg->web_dir, strerror(errno));
+		goto out_nets;
+	if (cfg->web_dir && (web_fd = open(cfg->web_dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC)) < 0) {
+		err_set(e, E_INVALID, "web-dir", "cannot open %s: %s", cfg->web_dir, strerror(errno));
+		goto out_nets;
+	}
 	if (pthread_key_create(&store_key, store_close)) {
 		err_set(e, E_INTERNAL, NULL, "pthread_key_create failed");
 		goto out_web;
@@ -917,17 +1011,15 @@ int http_serve(const struct http_config *config, struct err *e)
 	/* thousands of connections need as many descriptors: take what the
 	 * hard limit allows, and hold no more connections than that */
 	struct rlimit rl;
-	unsigned conn_limit = cfg->conn_limit;
+	max_fds = 0;
 	if (!getrlimit(RLIMIT_NOFILE, &rl)) {
 		if (rl.rlim_cur < rl.rlim_max) {
 			rl.rlim_cur = rl.rlim_max;
 			setrlimit(RLIMIT_NOFILE, &rl);
 			getrlimit(RLIMIT_NOFILE, &rl);
 		}
-		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < (rlim_t)conn_limit + 64) {
-			conn_limit = rl.rlim_cur > 128 ? (unsigned)rl.rlim_cur - 64 : 64;
-			log_line("at most %u connections: the descriptor limit is %lu", conn_limit, (unsigned long)rl.rlim_cur);
-		}
+		if (rl.rlim_cur != RLIM_INFINITY && rl.rlim_cur < 0x7fffffff)
+			max_fds = (unsigned)rl.rlim_cur;
 	}
 	getsockname(fd, (struct sockaddr *)&ss, &sl);
 	snprintf(host, sizeof(host), "%s", cfg->listen);
@@ -941,16 +1033,14 @@ int http_serve(const struct http_config *config, struct err *e)
 	secure_cookie = cfg->cookie_secure || !strncmp(base_url, "https://", 8);
 	if (cfg->listening && cfg->listening(base_url, cfg->listening_arg, e))
 		goto out_fd;
-	struct loop_config lc = { .threads = cfg->threads, .conn_limit = conn_limit, .per_ip_limit = cfg->per_ip_limit,
-				  .head_timeout_ms = cfg->head_timeout_s * 1000, .idle_timeout_ms = cfg->timeout_s * 1000,
-				  .body_limit = cfg->body_limit, .min_rate = cfg->min_rate, .rate_grace_ms = cfg->rate_grace_s * 1000,
-				  .drain_ms = cfg->stop_timeout_s * 1000, .handle = handle, .check_head = check_head, .trusted_peer = proxy_trusted_peer,
+	struct loop_config lc = { .threads = cfg->threads, .handle = handle, .check_head = check_head, .trusted_peer = proxy_trusted_peer,
 				  .serial = cfg->no_group_commit ? NULL : serial,
 				  .batch_begin = batch_begin, .batch_commit = batch_commit, .batch_failed = batch_failed };
+	limits(cfg, &lc);
 	if (loop_start(&the_loop, fd, &lc, e))
 		goto out_fd;
 	log_line("entente listening on %s; links start with %s%s", url, base_url,
-		 trusted.n ? "; forwarding headers believed from the trusted proxies" : "");
+		 trusted_now->n ? "; forwarding headers believed from the trusted proxies" : "");
 	if (cfg->ready_file) {
 		FILE *f = fopen(cfg->ready_file, "w");
 		if (f) {
@@ -961,18 +1051,22 @@ int http_serve(const struct http_config *config, struct err *e)
 	pthread_t sched;
 	int have_sched = cfg->tick_s && !pthread_create(&sched, NULL, scheduler_main, NULL);
 	/* SIGHUP (logrotate, systemctl reload) stops nothing: it reopens
-	 * the log file, when there is one (issue 23) */
+	 * the log file, when there is one, then reads the configuration
+	 * again (issue 23) */
 	while (!sigwait(&set, &sig) && sig == SIGHUP) {
-		if (!cfg->log_file)
-			log_line("entente: SIGHUP: nothing to reload, still serving");
-		else if (log_to_file(cfg->log_file))
-			log_at(LV_ERROR, "entente: SIGHUP: cannot reopen the log file %s: %s; still writing the old one", cfg->log_file,
+		if (!log_path[0])
+			log_line("entente: SIGHUP: no log file to reopen (standard error)");
+		else if (log_to_file(log_path))
+			log_at(LV_ERROR, "entente: SIGHUP: cannot reopen the log file %s: %s; still writing the old one", log_path,
 			       strerror(errno));
 		else
-			log_line("entente: SIGHUP: reopened the log file %s, still serving", cfg->log_file);
+			log_line("entente: SIGHUP: reopened the log file %s", log_path);
+		if (cfg->reload)
+			cfg->reload(cfg->reload_arg);
+		log_line("entente: SIGHUP: still serving");
 	}
 	log_line("entente stopping (signal %d): no new connection; the requests in flight have %u s to finish", sig,
-		 cfg->stop_timeout_s);
+		 stop_timeout_s);
 	stopping = 1;
 	if (have_sched)
 		pthread_join(sched, NULL);
@@ -989,5 +1083,13 @@ out_web:
 	if (web_fd >= 0)
 		close(web_fd);
 	web_fd = -1;
+out_nets:
+	proxy_install(NULL);
+	trusted_now = metrics_now = NULL;
+	while (nets_kept) {
+		struct nets *older = nets_kept->older;
+		free(nets_kept);
+		nets_kept = older;
+	}
 	return ret;
 }

@@ -581,6 +581,24 @@ int raw_responses(const char *out)
 	return k;
 }
 
+int logged(const char *path, ...)
+{
+	char line[4096];
+	FILE *f = fopen(path, "r");
+	int found = 0;
+	while (f && !found && fgets(line, sizeof(line), f)) {
+		va_list ap;
+		va_start(ap, path);
+		found = 1;
+		for (const char *t; (t = va_arg(ap, const char *));)
+			found &= strstr(line, t) != NULL;
+		va_end(ap);
+	}
+	if (f)
+		fclose(f);
+	return found;
+}
+
 long server_metric(struct server *s, const char *name)
 {
 	struct resp r = req(s, "GET", "/metrics", token_for(s, "admin@localhost"), NULL, NULL);

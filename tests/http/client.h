@@ -82,6 +82,18 @@ size_t raw_read_until(int fd, char *buf, size_t n, int ms, const char *marker, i
 void raw_exchange(const struct server *s, const char *raw, char *out, size_t n, int *closed);
 /* How many status lines ("HTTP/1.1 NNN ") the text holds. */
 int raw_responses(const char *out);
+/* Whether the file at path (a log) has a line holding every one of the
+ * texts that follow (NULL-terminated). */
+int logged(const char *path, ...);
+/* Wait (5 s at most) until the log at path has a line holding every
+ * text given, and fail the test when it has none. */
+#define await_logged(path, ...)                                                   \
+	do {                                                                          \
+		for (int i_ = 0; i_ < 250 && !logged(path, __VA_ARGS__, NULL); i_++) \
+			usleep(20000);                                                    \
+		assert_true(logged(path, __VA_ARGS__, NULL));                        \
+	} while (0)
+
 /* A counter or gauge of /metrics (read as the administrator); -1 when absent. */
 long server_metric(struct server *s, const char *name);
 

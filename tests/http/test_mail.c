@@ -648,6 +648,76 @@ static void test_smtp_auth_password_from_a_file(void **state)
 	server_cleanup(&S);
 }
 
+/* Issue 23: SIGHUP reads the configuration again, and the mail goes on
+ * with it: another mail server, a new sender and a rotated password (its
+ * file read again) take effect without a restart. */
+static void test_sighup_moves_the_mail_to_new_settings(void **state)
+{
+	(void)state;
+	char conf[300], pw[300];
+	const char *const old_auth[] = { "--auth", "entente:Old-Pw-1111", NULL }, *const new_auth[] = { "--auth", "entente:New-Pw-2222", NULL };
+	server_init(&S, 1);
+	sink_start_with(&K, &S, free_port(), old_auth);
+	snprintf(pw, sizeof(pw), "%s/smtp-password", S.dir);
+	snprintf(conf, sizeof(conf), "%s/mail.conf", S.dir);
+	FILE *f = fopen(pw, "w");
+	assert_non_null(f);
+	fputs("Old-Pw-1111\n", f);
+	fclose(f);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "smtp_url = %s\nsmtp_user = entente\nsmtp_password_file = %s\nsmtp_insecure = true\nmail_interval = 1\n"
+		   "mail_from = Old Sender <old@ops.example>\n", K.url, pw);
+	fclose(f);
+	server_start(&S, "--config", conf, NULL);
+	assert_true(settled(&S, 20));
+	json_t *all = received(&K);
+	assert_true(json_array_size(all) > 0);
+	assert_string_equal(jstr(json_array_get(all, 0), "mail_from"), "old@ops.example");
+	json_decref(all);
+
+	/* the new server takes only the new password (the sinks write one
+	 * file: the old one goes first) */
+	sink_stop(&K);
+	unlink(K.out);
+	sink_start_with(&K, &S, free_port(), new_auth);
+	f = fopen(pw, "w");
+	assert_non_null(f);
+	fputs("New-Pw-2222\n", f);
+	fclose(f);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "smtp_url = %s\nsmtp_user = entente\nsmtp_password_file = %s\nsmtp_insecure = true\nmail_interval = 1\n"
+		   "mail_from = New Sender <new@ops.example>\n", K.url, pw);
+	fclose(f);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	await_logged(S.log, "SIGHUP: the configuration is read again", "smtp_url (", "mail_from (");
+	struct resp r = as(&S, "tc@dmtf.example", "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{ss ss ss}]}", "body_id", 4,
+			   "partner_id", 2, "title", "After the reload", "starts_at", "2027-03-01T15:00", "ends_at", "2027-03-01T16:00",
+			   "time_zone", "Europe/Paris", "kind", "teleconference", "agenda", "1. Mail", "participants", "name", "Zoe",
+			   "email", "zoe@acme.example", "organization", "Acme");
+	expect_status(r, 201);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/announce", jint(r.json, "id"));
+	resp_free(&r);
+	r = as(&S, "tc@dmtf.example", "POST", path, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_true(settled(&S, 20));
+	assert_int_equal(state_count(&S, "dead"), 0);
+	all = received(&K);
+	int zoe = 0;
+	for (size_t i = 0; i < json_array_size(all); i++) {
+		assert_string_equal(jstr(json_array_get(all, i), "mail_from"), "new@ops.example");
+		zoe |= !strcmp(json_string_value(json_array_get(json_object_get(json_array_get(all, i), "rcpt_tos"), 0)), "zoe@acme.example");
+	}
+	assert_true(zoe);
+	json_decref(all);
+	assert_int_equal(server_stop(&S), 0);
+	sink_stop(&K);
+	server_cleanup(&S);
+}
+
 /* TLS: STARTTLS that the server requires, and implicit TLS (smtps://),
  * each with the server's certificate checked against the CA file given;
  * without it the certificate is refused and the message waits. */
@@ -731,6 +801,7 @@ int main(void)
 		cmocka_unit_test_teardown(test_an_idle_tick_is_not_recorded, teardown),
 		cmocka_unit_test_teardown(test_handoffs_are_mailed_to_the_configured_addresses, teardown),
 		cmocka_unit_test_teardown(test_smtp_auth_password_from_a_file, teardown),
+		cmocka_unit_test_teardown(test_sighup_moves_the_mail_to_new_settings, teardown),
 		cmocka_unit_test_teardown(test_tls_starttls_and_smtps, teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -267,8 +267,12 @@ static void test_the_readme_and_the_manual_name_every_key(void **state)
 	assert_non_null(to);
 	*to = '\0';
 	json_t *documented = json_object();
-	for (char *p = strstr(from, "\n| `"); p; p = strstr(p + 1, "\n| `"))
-		json_object_setn_new(documented, p + 4, strcspn(p + 4, "`"), json_true());
+	for (char *p = strstr(from, "\n| `"); p; p = strstr(p + 1, "\n| `")) {
+		/* whether the row says the server reads it at start only */
+		size_t row = strcspn(p + 1, "\n");
+		char *mark = strstr(p + 1, "at start only");
+		json_object_setn_new(documented, p + 4, strcspn(p + 4, "`"), json_boolean(mark && mark < p + 1 + row));
+	}
 	const char *key;
 	json_t *v;
 	json_object_foreach(known, key, v) {
@@ -276,8 +280,13 @@ static void test_the_readme_and_the_manual_name_every_key(void **state)
 		if (!json_object_get(documented, key))
 			fail_msg("key %s is not in the README's table", key);
 		snprintf(tp, sizeof(tp), ".BR %s \" = \"", key);
-		if (!strstr(man, tp))
+		char *entry = strstr(man, tp), *end = entry ? strstr(entry + 1, ".TP") : NULL, *start_only;
+		if (!entry)
 			fail_msg("key %s is not in entente.conf(5)", key);
+		/* SIGHUP: the README and the manual say the same of each key */
+		start_only = strstr(entry, "At start only.");
+		if (json_is_true(json_object_get(documented, key)) != (start_only && (!end || start_only < end)))
+			fail_msg("key %s: the README and entente.conf(5) differ on whether SIGHUP reads it", key);
 	}
 	json_object_foreach(documented, key, v)
 		if (!json_object_get(known, key))
@@ -657,26 +666,6 @@ static void test_one_server_per_database(void **state)
 	assert_int_equal(cli(&S, out, sizeof(out), "migrate"), 0);
 }
 
-/* Whether the file at path has a line holding every one of texts (NULL-
- * terminated). */
-static int logged(const char *path, ...)
-{
-	char line[4096];
-	FILE *f = fopen(path, "r");
-	int found = 0;
-	while (f && !found && fgets(line, sizeof(line), f)) {
-		va_list ap;
-		va_start(ap, path);
-		found = 1;
-		for (const char *t; (t = va_arg(ap, const char *));)
-			found &= strstr(line, t) != NULL;
-		va_end(ap);
-	}
-	if (f)
-		fclose(f);
-	return found;
-}
-
 /* Issue 23: the log an operator reads: an access line per request (client,
  * person, method, route, status, bytes, duration, the request's id), the
  * security log (sign-ins, refusals, administrators' changes), levels, a
@@ -712,9 +701,7 @@ static void test_the_log_an_operator_reads(void **state)
 	/* logrotate: moved, then SIGHUP: the server writes a new file */
 	assert_int_equal(rename(path, moved), 0);
 	assert_int_equal(kill(S.pid, SIGHUP), 0);
-	for (int i = 0; i < 100 && !logged(path, "SIGHUP: reopened the log file", NULL); i++)
-		usleep(20000);
-	assert_true(logged(path, "SIGHUP: reopened the log file", NULL));
+	await_logged(path, "SIGHUP: reopened the log file");
 	r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
 	expect_status(r, 200);
 	snprintf(id, sizeof(id), "id=%s", r.request_id);
@@ -738,6 +725,75 @@ static void test_the_log_an_operator_reads(void **state)
 	assert_int_equal(server_stop(&S), 0);
 	assert_false(logged(path, "access: ", NULL));
 	assert_true(logged(path, "security: sign-in failed", NULL));
+}
+
+/* Issue 23: SIGHUP reads the configuration file again. What can change
+ * takes effect for the requests that follow: the body limit, who may read
+ * /metrics, which proxies are believed, the log level. A key read at start
+ * only is logged as waiting for a restart; a wrong file is logged with its
+ * line and changes nothing. */
+static void test_sighup_reads_the_configuration_again(void **state)
+{
+	(void)state;
+	static char big[4096];
+	char conf[300], path[300], id[64];
+	const char *forwarded[] = { "X-Forwarded-For: 198.51.100.7", NULL };
+	snprintf(conf, sizeof(conf), "%s/reload.conf", S.dir);
+	snprintf(path, sizeof(path), "%s/reload.log", S.dir);
+	memset(big, ' ', sizeof(big) - 1);
+	big[0] = '{';
+	big[sizeof(big) - 2] = '}';
+	write_file(conf, 0600, "body_limit = 2048\nlog_file = %s\n", path);
+	server_start(&S, "--config", conf, NULL);
+	struct resp r = req(&S, "POST", "/api/v1/session", NULL, big, NULL);
+	expect_status(r, 413);
+	resp_free(&r);
+	r = req(&S, "GET", "/metrics", NULL, NULL, NULL);
+	assert_int_not_equal(r.status, 200);
+	resp_free(&r);
+
+	write_file(conf, 0600, "body_limit = 8192\nlog_file = %s\nmetrics_from = 127.0.0.1, 198.51.100.0/24\nlog_level = warn\nthreads = 2\n", path);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	await_logged(path, "SIGHUP: the configuration is read again from ", "body_limit (", "reload.conf:1)", "metrics_from (",
+		     "log_level (");
+	assert_true(logged(path, "SIGHUP: threads changed (", "reload.conf:5", "read at start only", NULL));
+	r = req(&S, "POST", "/api/v1/session", NULL, big, NULL);
+	expect_status(r, 400); /* read whole now: an empty sign-in */
+	resp_free(&r);
+	r = req(&S, "GET", "/metrics", NULL, NULL, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+	r = req(&S, "GET", "/healthz", NULL, NULL, NULL);
+	snprintf(id, sizeof(id), "id=%s", r.request_id);
+	resp_free(&r);
+	assert_false(logged(path, id, NULL)); /* warn: no access line */
+
+	/* the proxies: believed from 127.0.0.1 once the file says so, and
+	 * then the client is the address it names */
+	write_file(conf, 0600, "body_limit = 8192\nlog_file = %s\nmetrics_from = 198.51.100.0/24\n", path);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	await_logged(path, "SIGHUP: the configuration is read again from ", "metrics_from (", "log_level (now the default)");
+	r = req(&S, "GET", "/metrics", NULL, NULL, forwarded);
+	assert_int_not_equal(r.status, 200); /* 127.0.0.1, not believed: no scraper */
+	resp_free(&r);
+	write_file(conf, 0600, "body_limit = 8192\nlog_file = %s\nmetrics_from = 198.51.100.0/24\ntrusted_proxy = 127.0.0.1\n", path);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	await_logged(path, "SIGHUP: the configuration is read again from ", "trusted_proxy (");
+	r = req(&S, "GET", "/metrics", NULL, NULL, forwarded);
+	expect_status(r, 200); /* the client is 198.51.100.7 */
+	resp_free(&r);
+
+	/* a wrong file: its line is logged, and nothing changes */
+	write_file(conf, 0600, "body_limit = lots\nlog_file = %s\n", path);
+	assert_int_equal(kill(S.pid, SIGHUP), 0);
+	await_logged(path, "SIGHUP: the configuration is not read again: ", "reload.conf:1: body_limit: 'lots'", "stays as it was");
+	r = req(&S, "POST", "/api/v1/session", NULL, big, NULL);
+	expect_status(r, 400);
+	resp_free(&r);
+	r = req(&S, "GET", "/metrics", NULL, NULL, forwarded);
+	expect_status(r, 200);
+	resp_free(&r);
+	assert_int_equal(server_stop(&S), 0);
 }
 
 static void send_all(int fd, const char *text)
@@ -963,6 +1019,7 @@ int main(void)
 		cmocka_unit_test(test_a_full_disk_answers_503_and_keeps_nothing),
 		cmocka_unit_test(test_one_server_per_database),
 		cmocka_unit_test(test_the_log_an_operator_reads),
+		cmocka_unit_test(test_sighup_reads_the_configuration_again),
 		cmocka_unit_test(test_sigterm_answers_what_is_in_flight),
 		cmocka_unit_test(test_a_database_put_back_behind_a_checkpoint_is_refused),
 		cmocka_unit_test(test_a_restore_drill_under_votes),
