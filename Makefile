@@ -2,7 +2,7 @@
 # database and serves; `make test` installs, builds and runs every test,
 # then the whole suite again under AddressSanitizer and UBSan.
 CC      ?= cc
-PKGS    := jansson sqlite3 libsodium libcmark libcurl libgit2 libical libarchive liboath libqrencode
+PKGS    := jansson sqlite3 libpq libsodium libcmark libcurl libgit2 libical libarchive liboath libqrencode
 PKG_CFLAGS = $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS   = $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 WARN    := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wformat=2 -Wno-format-nonliteral

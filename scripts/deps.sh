@@ -2,7 +2,7 @@
 # Installs the Debian packages entente needs to build, run and test, when
 # any is missing. Runs without standard input (CI). Usage: deps.sh [test|bench|deb]
 set -eu
-pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev libarchive-dev liboath-dev libqrencode-dev"
+pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev libarchive-dev liboath-dev libqrencode-dev"
 if [ "${1:-}" = bench ]; then
 	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
 fi
@@ -12,7 +12,7 @@ if [ "${1:-}" = deb ]; then
 	pkgs="$pkgs $deb"
 fi
 if [ "${1:-}" = test ]; then
-	pkgs="$pkgs libcmocka-dev curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11 python3-jsonschema $deb"
+	pkgs="$pkgs libcmocka-dev postgresql curl chromium fonts-dejavu-core clang libclang-rt-14-dev python3-aiosmtpd git openssl nginx-light python3-h11 python3-jsonschema $deb"
 fi
 missing=""
 for p in $pkgs; do

@@ -343,7 +343,7 @@ int main(int argc, char **argv)
 	}
 	argv = args;
 	if (cmd->flags & NEED_DB) {
-		if (access(c.db_path, F_OK)) {
+		if (!store_is_url(c.db_path) && access(c.db_path, F_OK)) {
 			fprintf(stderr, "%s: no database at %s: run entente init first\n", prog, c.db_path);
 			goto out;
 		}

@@ -34,6 +34,7 @@ checked() {
 	fi
 }
 mkdir -p build/logs
+. tests/cmocka_result.sh
 # issue 22: the plain run records every exchange with the server for
 # tests/openapi/validate.py (below)
 answers=build/logs/openapi-answers.jsonl
@@ -47,28 +48,13 @@ for variant in plain asan; do
 		record=""
 		[ $variant = plain ] && record="$answers"
 		ENTENTE_BIN="$bin" ENTENTE_TEST_LOGS="build/logs/$variant-$name" ENTENTE_OPENAPI_RECORD="$record" "$t" >"$log" 2>&1
-		rc=$?
-		# a binary may run several groups: add up their summaries
-		p=$(sed -n 's/^\[  PASSED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
-		f=$(sed -n 's/^\[  FAILED  \] \([0-9]*\) test.*/\1/p' "$log" | awk '{s += $1} END {print s + 0}')
-		p=${p:-0}
-		f=${f:-0}
-		if [ "$rc" -ne 0 ] && [ "$f" -eq 0 ]; then
-			f=1 # crashed, or a sanitizer spoke after the tests
-		fi
-		if grep -q -E "ERROR: (Address|Leak)Sanitizer|runtime error:" "$log"; then
-			[ "$f" -eq 0 ] && f=1
-		fi
-		passed=$((passed + p))
-		failed=$((failed + f))
-		if [ "$f" -ne 0 ]; then
-			echo "FAIL $variant $name ($p passed, $f failed; exit $rc) -- log: $log"
-			grep -E "^\[  FAILED  \]|^\[  ERROR   \]|ERROR: |runtime error|error:" "$log" | head -n 20
-		else
-			echo "ok   $variant $name ($p passed)"
-		fi
+		cmocka_result "$variant $name" "$log" $?
 	done
 done
+# Issue 26: the PostgreSQL engine against a throwaway server from Debian's
+# packages (tests/pg/pg.sh); tests/pg/suites.sh says what runs on it and why.
+sh tests/pg/pg.sh sh tests/pg/suites.sh >build/logs/pg.log 2>&1
+checked "postgresql engine (tests/pg)" build/logs/pg.log $? '^FAIL|^DIFF|ERROR|error:'
 # The browser tests (tests/e2e, node's test runner driving Debian's chromium).
 if [ -d tests/e2e ] && ls tests/e2e/*.test.mjs >/dev/null 2>&1; then
 	log=build/logs/e2e.log

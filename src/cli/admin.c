@@ -41,7 +41,11 @@ int cli_open_db(struct cli *c, int migrate)
 		store_schema_check(c->st, &e);
 		goto bad;
 	}
-	if (have > 0) {
+	if (have > 0 && store_is_url(c->db_path)) {
+		/* no file to copy (issue 26): each migration is one transaction
+		 * there, which changes nothing when it fails; a copy is pg_dump's */
+		printf("not backed up: a PostgreSQL database is copied with pg_dump (each migration is one transaction)\n");
+	} else if (have > 0) {
 		char copy[1200], stamp[32];
 		time_t now = time(NULL);
 		strftime(stamp, sizeof(stamp), "%Y%m%dT%H%M%SZ", gmtime(&now));
@@ -69,6 +73,15 @@ bad:
 int cli_hold_database(struct cli *c, const char *doing)
 {
 	char path[1100], holder[128] = "";
+	if (store_is_url(c->db_path)) { /* no file: the server holds the lock (issue 26) */
+		char me[128];
+		snprintf(me, sizeof(me), "pid %ld, %s", (long)getpid(), c->prog);
+		if (!store_hold_server(c->db_path, me, holder, sizeof(holder)))
+			return 0;
+		fprintf(stderr, "%s: the database is held by another entente (%s): stop it before %s\n", c->prog,
+			*holder ? holder : "process unknown", doing);
+		return -1;
+	}
 	snprintf(path, sizeof(path), "%s.lock", c->db_path);
 	int fd = open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0600);
 	if (fd < 0) {
@@ -139,10 +152,12 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		{ "requests-address", required_argument, NULL, 3 },
 		{ "alliance-list-address", required_argument, NULL, 4 },
 		{ "press-address", required_argument, NULL, 5 },
+		{ "signing-key", required_argument, NULL, 'K' },
 		HELP_OPT, { 0 } };
 	const char *usage = "usage: entente init [--db PATH] [--admin-email E] [--admin-password-file F] [--demo [--story]]\n"
 			    "                    [--body-name N] [--body-short-name S] [--body-website URL]\n"
-			    "                    [--requests-address A] [--alliance-list-address A] [--press-address A]\n\n"
+			    "                    [--requests-address A] [--alliance-list-address A] [--press-address A]\n"
+			    "                    [--signing-key PATH]\n\n"
 			    "Creates the database, the host organization (the standards body: --body-name, default\n"
 			    "Distributed Management Task Force; --body-short-name, default DMTF; --body-website),\n"
 			    "its Board, Executive Committee, Alliance, Technical, Marketing and Interoperability\n"
@@ -151,7 +166,9 @@ int cmd_init(struct cli *c, int argc, char **argv)
 			    "The body's addresses (settings requests_address, alliance_list_address, press_address)\n"
 			    "default to example.org. Without a flag, and at a terminal, each is asked for (not with --demo).\n"
 			    "--demo adds demonstration data; --story also WRs at every stage (established with its\n"
-			    "review due, in a committee ballot with votes, in drafting with open comments).\n";
+			    "review due, in a committee ballot with votes, in drafting with open comments).\n"
+			    "--signing-key PATH: where the audit chain's checkpoint key is made (else the configuration's\n"
+			    "signing_key, else the database's path + .signing-key; a PostgreSQL database needs it named).\n";
 	struct init_item items[] = {
 		/* in the order of the options 0 to 5 above */
 		{ "The standards body's name", NULL, "Distributed Management Task Force" },
@@ -161,7 +178,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		{ "The alliance partners' mailing list (alliance_list_address)", NULL, "alliance-partner@example.org" },
 		{ "The press address (press_address)", NULL, "press@example.org" },
 	};
-	const char *email = "admin@localhost", *pwfile = NULL;
+	const char *email = "admin@localhost", *pwfile = NULL, *signing_key = NULL;
 	char *password = NULL, generated[33];
 	int ch, demo = 0, story = 0, ret = 1;
 	json_t *list = NULL, *params = NULL;
@@ -171,6 +188,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		case 'p': pwfile = optarg; break;
 		case 'd': demo = 1; break;
 		case 's': story = 1; break;
+		case 'K': signing_key = optarg; break;
 		case 'h': return 0;
 		case 0: case 1: case 2: case 3: case 4: case 5: items[ch].value = optarg; break;
 		default: return 2;
@@ -188,7 +206,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 		random_hex(generated, 12);
 		password = strdup(generated);
 	}
-	if (strchr(c->db_path, '/')) {
+	if (!store_is_url(c->db_path) && strchr(c->db_path, '/')) {
 		char dir[1024];
 		snprintf(dir, sizeof(dir), "%s", c->db_path);
 		*strrchr(dir, '/') = '\0';
@@ -229,7 +247,7 @@ int cmd_init(struct cli *c, int argc, char **argv)
 	 * the database but not in it */
 	char key[1100], pk[65];
 	struct err ke = ERR_INIT;
-	seal_key_path(NULL, c->db_path, key, sizeof(key));
+	seal_key_path(signing_key, c->db_path, key, sizeof(key));
 	if (seal_key_ensure(key, &ke) < 0 || seal_public_key(key, pk, &ke)) {
 		fprintf(stderr, "%s: %s\n", c->prog, ke.detail);
 		goto out;

@@ -17,7 +17,7 @@
 #define MAIL "serve,outbox deliver"
 
 const struct cfg_key cfg_keys[] = {
-	{ "database", NULL, CFG_PATH, ENTENTE_DB_DEFAULT, "the SQLite database file (the option --db, $ENTENTE_DB)", CFG_START },
+	{ "database", NULL, CFG_PATH, ENTENTE_DB_DEFAULT, "the database: a SQLite file, or postgresql://USER@HOST:PORT/NAME (the option --db, $ENTENTE_DB)", CFG_START },
 	{ "listen", SERVE, CFG_LISTEN, "127.0.0.1:8080", "the address the server listens on", CFG_START },
 	{ "base_url", MAIL, CFG_URL, "http:// and the address listened on",
 	  "where people reach the server: the start of every absolute link (feeds, mail, the OpenAPI servers); https makes the session cookie Secure", CFG_START },
@@ -46,7 +46,7 @@ const struct cfg_key cfg_keys[] = {
 	{ "migrate", SERVE, CFG_BOOL, "false", "bring an older schema up to date at start, after a backup (as entente migrate)", CFG_START },
 	{ "test_clock", SERVE, CFG_BOOL, "false", "honour X-Entente-Now (tests only; needs ENTENTE_ALLOW_TEST_CLOCK=1)", CFG_START },
 	{ "git_repo", "serve,publish,backup", CFG_PATH, "none", "the bare git repository every published WR version is committed to (R21)", 0 },
-	{ "signing_key", "serve,audit checkpoint,backup,keys rotate", CFG_PATH, "the database's path + .signing-key",
+	{ "signing_key", "serve,init,audit checkpoint,backup,keys rotate", CFG_PATH, "the database's path + .signing-key",
 	  "the key that signs the audit chain's checkpoints", 0 },
 	{ "checkpoint_interval", SERVE, CFG_NUMBER, "3600", "seconds: a signed checkpoint at least this often when the chain moved", 0 },
 	{ "smtp_url", MAIL, CFG_SMTP, "none: mail waits in the outbox", "the mail server, smtp://HOST:PORT or smtps://HOST:PORT", 0 },

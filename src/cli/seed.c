@@ -227,8 +227,9 @@ int cmd_seed(struct cli *c, int argc, char **argv)
 	}
 	/* A seeded database is rebuilt, never kept: its commits need not wait
 	 * for the disk, which is most of a small transaction's time. This
-	 * connection only; the server's stays synchronous=FULL. */
-	if (store_sync_off(c->st, &e)) {
+	 * connection only; the server's stays synchronous=FULL. SQLite's
+	 * alone: a PostgreSQL database is seeded at the server's own pace. */
+	if (!store_is_url(c->db_path) && store_sync_off(c->st, &e)) {
 		fprintf(stderr, "%s: %s\n", c->prog, e.detail);
 		return 1;
 	}

@@ -438,7 +438,7 @@ static void metrics_text(struct http_res *r)
 	struct err e = ERR_INIT;
 	if (the_loop)
 		loop_stats(the_loop, &ls);
-	watch_metrics(&sb, &ls, thread_store(&e), cfg->db_path);
+	watch_metrics(&sb, &ls, thread_store(&e));
 	size_t len = sb.len;
 	http__res_body(r, 200, "text/plain; version=0.0.4", NULL, strbuf_detach(&sb), len);
 }

@@ -67,7 +67,7 @@ void watch_request(const struct http_req *q, enum watch_class cls, const char *r
 	       rid);
 }
 
-void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store *st, const char *db_path)
+void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store *st)
 {
 	strbuf_addstr(sb, "# HELP entente_http_responses_total HTTP responses by status class.\n"
 			   "# TYPE entente_http_responses_total counter\n");
@@ -133,12 +133,13 @@ void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store 
 			 "# HELP entente_storage_refused_writes_total Writes refused for want of storage.\n"
 			 "# TYPE entente_storage_refused_writes_total counter\nentente_storage_refused_writes_total %lu\n",
 		    fault, refused);
-	struct stat fsb;
-	char wal[1100];
-	snprintf(wal, sizeof(wal), "%s-wal", db_path);
-	strbuf_addf(sb, "# HELP entente_database_bytes The database's files.\n# TYPE entente_database_bytes gauge\n"
+	int64_t db_bytes = 0, wal_bytes = 0;
+	if (st && store_size(st, &db_bytes, &wal_bytes, &e))
+		db_bytes = wal_bytes = 0; /* the database cannot say now: the fault, if any, is above */
+	strbuf_addf(sb, "# HELP entente_database_bytes The database's size: SQLite's file and its WAL; PostgreSQL's database.\n"
+			 "# TYPE entente_database_bytes gauge\n"
 			 "entente_database_bytes{file=\"database\"} %lld\nentente_database_bytes{file=\"wal\"} %lld\n",
-		    stat(db_path, &fsb) ? 0LL : (long long)fsb.st_size, stat(wal, &fsb) ? 0LL : (long long)fsb.st_size);
+		    (long long)db_bytes, (long long)wal_bytes);
 	strbuf_addf(sb, "# HELP entente_build_info The running binary.\n# TYPE entente_build_info gauge\n"
 			 "entente_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n"
 			 "# HELP entente_uptime_seconds Seconds since the server started.\n# TYPE entente_uptime_seconds gauge\n"

@@ -29,6 +29,6 @@ void watch_request(const struct http_req *q, enum watch_class cls, const char *r
 		   const char *client, int64_t person_id);
 /* The /metrics text (Prometheus) into sb: these counters, the loop's, the
  * page cache's, the store's health, and what st (may be NULL) holds. */
-void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store *st, const char *db_path);
+void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store *st);
 
 #endif

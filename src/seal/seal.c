@@ -24,14 +24,27 @@ void seal_key_path(const char *given, const char *db_path, char *out, size_t n)
 		snprintf(out, n, "%s", given);
 	else if (env && *env)
 		snprintf(out, n, "%s", env);
+	else if (store_is_url(db_path)) /* a server's URL is no place for a file: none (issue 26) */
+		snprintf(out, n, "%s", "");
 	else
 		snprintf(out, n, "%s.signing-key", db_path);
+}
+
+/* The key's path is given, or there is none to use. */
+static int no_key_path(const char *path, struct err *e)
+{
+	return *path ? 0
+		     : err_set(e, E_INVALID, "signing-key",
+			       "a PostgreSQL database has no file beside it for the signing key: give --signing-key PATH, "
+			       "$ENTENTE_SIGNING_KEY or signing_key in the configuration");
 }
 
 int seal_key_ensure(const char *path, struct err *e)
 {
 	unsigned char pk[32], sk[64];
 	char hex[129];
+	if (no_key_path(path, e))
+		return -1;
 	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0600);
 	if (fd < 0)
 		return errno == EEXIST ? 0 : err_set(e, E_UNAVAILABLE, "signing-key", "cannot create %s: %s", path, strerror(errno));
@@ -47,6 +60,8 @@ int seal_key_ensure(const char *path, struct err *e)
 static int load(const char *path, unsigned char sk[64], struct err *e)
 {
 	char hex[140] = "";
+	if (no_key_path(path, e))
+		return -1;
 	FILE *f = fopen(path, "r");
 	if (!f)
 		return err_set(e, E_UNAVAILABLE, "signing-key", "cannot read the signing key %s (entente init makes one)", path);

@@ -8,7 +8,10 @@ int store_open(struct store **out, const char *path, struct err *e)
 	*out = NULL;
 	if (!path || !*path)
 		return err_set(e, E_INTERNAL, "db", "no database path");
-	/* Only SQLite for now; a PostgreSQL URL would choose its engine here. */
+	/* a PostgreSQL URL chooses its engine (issue 26); anything else is
+	 * SQLite's file */
+	if (store_is_url(path))
+		return store__pg_open(out, path, e);
 	return store__sqlite_open(out, path, e);
 }
 
@@ -147,3 +150,9 @@ int store_increment(struct store *st, const char *table, int64_t id, const char 
 int store_backup(struct store *st, const char *dest, struct err *e) { return st->ops->backup(st, dest, e); }
 
 int store_columns(struct store *st, const char *table, json_t **out, struct err *e) { return st->ops->columns(st, table, out, e); }
+
+int store_size(struct store *st, int64_t *database, int64_t *wal, struct err *e)
+{
+	*database = *wal = 0;
+	return st->ops->size(st, database, wal, e);
+}

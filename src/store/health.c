@@ -3,6 +3,7 @@
  * nothing else of the store. */
 #include <pthread.h>
 #include <stdatomic.h>
+#include <string.h>
 #include <time.h>
 
 #include "lib/util.h"
@@ -79,6 +80,19 @@ const char *store_fault(int64_t *since, unsigned long *total)
 		*total = fault.total;
 	pthread_mutex_unlock(&fault_lock);
 	return cause;
+}
+
+/* Statements run by every connection of the process, of either engine
+ * (make bench prints them per request). */
+static atomic_ulong statements;
+
+void store__statement(void) { atomic_fetch_add_explicit(&statements, 1, memory_order_relaxed); }
+
+unsigned long store_statements(void) { return atomic_load_explicit(&statements, memory_order_relaxed); }
+
+int store_is_url(const char *path)
+{
+	return path && (!strncmp(path, "postgresql://", 13) || !strncmp(path, "postgres://", 11));
 }
 
 int store__schema_err(struct err *e, int have, int known)

@@ -26,6 +26,7 @@ struct store_ops {
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 	int (*backup)(struct store *st, const char *dest, struct err *e);
 	int (*columns)(struct store *st, const char *table, json_t **out, struct err *e);
+	int (*size)(struct store *st, int64_t *database, int64_t *wal, struct err *e);
 	void (*close)(struct store *st);
 };
 
@@ -38,6 +39,11 @@ struct store {
 
 /* Engines. */
 int store__sqlite_open(struct store **out, const char *path, struct err *e);
+/* url: postgresql://... or postgres://... (libpq's connection URI) */
+int store__pg_open(struct store **out, const char *url, struct err *e);
+
+/* Count a statement run (store_statements), whatever the engine. */
+void store__statement(void);
 
 /* An engine reports writes refused for want of storage (cause: "disk
  * full", "I/O error", ...), which sets store_fault and logs the first;
@@ -53,5 +59,9 @@ int store__schema_err(struct err *e, int have, int known);
  * PRAGMA foreign_key_check finds nothing. */
 extern const char *const store__sqlite_migrations[];
 #define STORE_REBUILD "/* rebuild */"
+
+/* The PostgreSQL engine's migrations, NULL-terminated; the first makes
+ * the schema of SQLite's version 25 (pg_migrations.c says why). */
+extern const char *const store__pg_migrations[];
 
 #endif

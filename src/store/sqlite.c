@@ -7,7 +7,6 @@
 #include <fcntl.h>
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -90,12 +89,6 @@ static int db_error(struct sqlite_store *s, struct err *e, const char *what)
 	return err_set(e, E_INTERNAL, NULL, "%s: %s", what, msg);
 }
 
-/* Statements run by every connection of the process (make bench prints
- * them per request). */
-static atomic_ulong statements;
-
-unsigned long store_statements(void) { return atomic_load_explicit(&statements, memory_order_relaxed); }
-
 /* The connection's prepared statement for sql (reset, unbound), prepared
  * now if need be; NULL on error. The caller steps it and hands it back
  * with stmt_done. A full probe run evicts its first entry. */
@@ -103,7 +96,7 @@ static sqlite3_stmt *stmt_get(struct sqlite_store *s, const char *sql)
 {
 	uint32_t h = 2166136261u;
 	int free_slot = -1;
-	atomic_fetch_add_explicit(&statements, 1, memory_order_relaxed);
+	store__statement();
 	for (const char *p = sql; *p; p++)
 		h = (h ^ (unsigned char)*p) * 16777619u;
 	for (int i = 0; i < STMT_PROBE; i++) {
@@ -955,6 +948,21 @@ static int s_migrate(struct store *st, int *applied, struct err *e)
 	return catalogue_load(s, e);
 }
 
+/* The file and its write-ahead log, as the disk holds them. */
+static int s_size(struct store *st, int64_t *database, int64_t *wal, struct err *e)
+{
+	(void)e;
+	const char *path = sqlite3_db_filename(SQ(st)->db, "main");
+	char wal_path[1100];
+	struct stat sb;
+	if (!path || !*path) /* in memory */
+		return 0;
+	snprintf(wal_path, sizeof(wal_path), "%s-wal", path);
+	*database = stat(path, &sb) ? 0 : (int64_t)sb.st_size;
+	*wal = stat(wal_path, &sb) ? 0 : (int64_t)sb.st_size;
+	return 0;
+}
+
 static int s_columns(struct store *st, const char *table, json_t **out, struct err *e)
 {
 	static const char *const types[] = { [K_INT] = "integer", [K_TEXT] = "string", [K_BOOL] = "boolean", [K_JSON] = "json",
@@ -1024,6 +1032,7 @@ static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.migrate = s_migrate,
 	.columns = s_columns,
+	.size = s_size,
 	.schema_version = s_schema_version,
 	.schema_known = s_schema_known,
 	.begin = s_begin,

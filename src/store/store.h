@@ -37,8 +37,18 @@ struct store_query {
 	const char *columns;
 };
 
-/* Open (creating if needed) the database at path. */
+/* Open (creating if needed) the database at path: a SQLite file, or a
+ * PostgreSQL database when path is a postgresql:// or postgres:// URL
+ * (issue 26; the database must exist, migrate makes its schema). */
 int store_open(struct store **out, const char *path, struct err *e);
+/* Whether path names a database server (a URL) rather than a file: no
+ * PATH.lock, PATH.signing-key, file size or file copy for it. */
+int store_is_url(const char *path);
+/* For a database server (store_is_url), issue 23's PATH.lock: hold until
+ * the process ends the lock that says one entente (who: "pid N, prog")
+ * serves or migrates it. -1 when another holds it (holder: who) or it
+ * cannot be taken (holder: why). */
+int store_hold_server(const char *url, const char *who, char *holder, size_t n);
 void store_free(struct store *st);
 
 /* Apply the numbered migrations not yet applied, each in a transaction.
@@ -107,6 +117,11 @@ int store_count_by(struct store *st, const char *table, const json_t *where, con
 unsigned long store_statements(void);
 /* Atomically add delta to an integer column; *value gets the new value. */
 int store_increment(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
+
+/* The database's size in bytes, for /metrics: SQLite's file and its WAL;
+ * PostgreSQL's pg_database_size (its WAL is the cluster's, not this
+ * database's: 0). */
+int store_size(struct store *st, int64_t *database, int64_t *wal, struct err *e);
 
 /* Online backup of the whole database to a file. */
 int store_backup(struct store *st, const char *dest, struct err *e);

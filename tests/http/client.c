@@ -22,6 +22,7 @@
 #include <unistd.h>
 
 #include <cmocka.h>
+#include <libpq-fe.h>
 #include <sodium.h>
 #include <sqlite3.h>
 
@@ -48,10 +49,41 @@ void server_at(struct server *s, const char *dir, const char *db)
 	s->now = (int64_t)time(NULL);
 }
 
+/* Issue 26: under tests/pg/pg.sh with ENTENTE_TEST_PG=1, each server's
+ * database is a new PostgreSQL database of its own, its signing key in
+ * the server's directory. (Tests that open the database file themselves
+ * cannot run so.) */
+static void server_pg(struct server *s)
+{
+	const char *on = getenv("ENTENTE_TEST_PG"), *url = getenv("ENTENTE_PG_URL"), *slash;
+	char name[64], cmd[1200];
+	if (!on || strcmp(on, "1") || !url || !(slash = strrchr(url, '/')))
+		return;
+	snprintf(name, sizeof(name), "t_%s", strrchr(s->dir, '-') ? strrchr(s->dir, '-') + 1 : "x");
+	snprintf(cmd, sizeof(cmd), "psql -q '%s' -c 'CREATE DATABASE \"%s\"' >/dev/null", url, name);
+	assert_int_equal(system(cmd), 0);
+	snprintf(s->db, sizeof(s->db), "%.*s/%s", (int)(slash - url), url, name);
+}
+
+/* The signing key of a server_pg database (none beside a URL): its
+ * commands and server are given it. */
+static void pg_key(const struct server *s)
+{
+	char key[600];
+	if (strncmp(s->db, "postgres", 8)) {
+		if (getenv("ENTENTE_TEST_PG")) /* a file's key is beside it */
+			unsetenv("ENTENTE_SIGNING_KEY");
+		return;
+	}
+	snprintf(key, sizeof(key), "%s/e.db.signing-key", s->dir);
+	setenv("ENTENTE_SIGNING_KEY", key, 1);
+}
+
 void server_init(struct server *s, int demo)
 {
 	char out[4096];
 	server_at(s, NULL, "e.db");
+	server_pg(s);
 	assert_int_equal(cli(s, out, sizeof(out), "init%s", demo ? " --demo" : ""), 0);
 	const char *p = strstr(out, "password: ");
 	assert_non_null(p);
@@ -90,6 +122,7 @@ void server_start(struct server *s, ...)
 		(void)f;
 		if (s->test_clock)
 			setenv("ENTENTE_ALLOW_TEST_CLOCK", "1", 1);
+		pg_key(s);
 		execv(argv[0], (char *const *)argv);
 		_exit(127);
 	}
@@ -164,6 +197,7 @@ int cli(struct server *s, char *out, size_t n, const char *fmt, ...)
 	vsnprintf(args, sizeof(args), fmt, ap);
 	va_end(ap);
 	snprintf(cmd, sizeof(cmd), "%s --db %s %s 2>>%s/cli.err", bin(), s->db, args, s->dir);
+	pg_key(s);
 	FILE *p = popen(cmd, "r");
 	size_t used = 0;
 	assert_non_null(p);
@@ -206,7 +240,10 @@ void signing_public_key(struct server *s, unsigned char pk[32], char hex[65])
 {
 	char keyfile[300], skhex[140] = "";
 	unsigned char sk[64];
-	snprintf(keyfile, sizeof(keyfile), "%s.signing-key", s->db);
+	if (!strncmp(s->db, "postgres", 8)) /* server_pg's */
+		snprintf(keyfile, sizeof(keyfile), "%s/e.db.signing-key", s->dir);
+	else
+		snprintf(keyfile, sizeof(keyfile), "%s.signing-key", s->db);
 	FILE *f = fopen(keyfile, "r");
 	assert_non_null(f);
 	assert_non_null(fgets(skhex, sizeof(skhex), f));
@@ -710,10 +747,28 @@ json_t *sealed_chain(struct server *s, const char *as_who, int ballot)
 	return NULL;
 }
 
+/* A server_pg database: the statement's result, which must be ok. */
+static PGresult *pg_sql(const char *db, const char *text, PGconn **conn)
+{
+	*conn = PQconnectdb(db);
+	if (PQstatus(*conn) != CONNECTION_OK)
+		fail_msg("%s: %s", db, PQerrorMessage(*conn));
+	PGresult *res = PQexec(*conn, text);
+	if (PQresultStatus(res) != PGRES_COMMAND_OK && PQresultStatus(res) != PGRES_TUPLES_OK)
+		fail_msg("%s: %s", text, PQresultErrorMessage(res));
+	return res;
+}
+
 void sql(const char *db, const char *text)
 {
 	sqlite3 *h;
 	char *msg = NULL;
+	if (!strncmp(db, "postgres", 8)) {
+		PGconn *conn;
+		PQclear(pg_sql(db, text, &conn));
+		PQfinish(conn);
+		return;
+	}
 	assert_int_equal(sqlite3_open(db, &h), SQLITE_OK);
 	if (sqlite3_exec(h, text, NULL, NULL, &msg) != SQLITE_OK)
 		fail_msg("%s: %s", text, msg ? msg : "?");
@@ -724,6 +779,15 @@ int sql_int(const char *db, const char *query)
 {
 	sqlite3 *h;
 	sqlite3_stmt *q;
+	if (!strncmp(db, "postgres", 8)) {
+		PGconn *conn;
+		PGresult *res = pg_sql(db, query, &conn);
+		assert_true(PQntuples(res) > 0);
+		int v = atoi(PQgetvalue(res, 0, 0));
+		PQclear(res);
+		PQfinish(conn);
+		return v;
+	}
 	assert_int_equal(sqlite3_open_v2(db, &h, SQLITE_OPEN_READONLY, NULL), SQLITE_OK);
 	if (sqlite3_prepare_v2(h, query, -1, &q, NULL) != SQLITE_OK)
 		fail_msg("%s: %s: %s", db, query, sqlite3_errmsg(h));

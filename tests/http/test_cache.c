@@ -293,6 +293,17 @@ static void test_public_pages_ignore_the_host(void **state)
 	resp_free(&b);
 }
 
+/* Issue 23 (and 26): /metrics tells the database's size, whichever the
+ * engine: the file on SQLite, pg_database_size on PostgreSQL (the suite
+ * runs on both: tests/pg/suites.sh). A demonstration database holds
+ * more than a few pages. */
+static void test_metrics_tell_the_database_size(void **state)
+{
+	(void)state;
+	assert_true(metric("entente_database_bytes{file=\"database\"}") > 16384);
+	assert_true(metric("entente_database_bytes{file=\"wal\"}") >= 0);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -306,6 +317,7 @@ int main(void)
 		cmocka_unit_test(test_lists_are_kept_per_viewer),
 		cmocka_unit_test(test_not_modified_until_any_change),
 		cmocka_unit_test(test_public_pages_ignore_the_host),
+		cmocka_unit_test(test_metrics_tell_the_database_size),
 	};
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -58,6 +58,23 @@ static int settled(struct server *s, int seconds)
 	return 0;
 }
 
+/* A joint meeting of body 4 with partner 2 titled title, its one
+ * participant Zoë at zoe@acme.example, announced (R48). */
+static void announce_meeting(const char *title, const char *agenda)
+{
+	struct resp r = as(&S, "tc@dmtf.example", "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{ss ss ss}]}", "body_id", 4,
+			   "partner_id", 2, "title", title, "starts_at", "2027-03-01T15:00", "ends_at", "2027-03-01T16:00", "time_zone",
+			   "Europe/Paris", "kind", "teleconference", "agenda", agenda, "participants", "name", "Zoë Ångström", "email",
+			   "zoe@acme.example", "organization", "Acme");
+	expect_status(r, 201);
+	char path[80];
+	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/announce", jint(r.json, "id"));
+	resp_free(&r);
+	r = as(&S, "tc@dmtf.example", "POST", path, NULL);
+	expect_status(r, 200);
+	resp_free(&r);
+}
+
 /* The latest outbox message of an event to an address (NULL when none). */
 static json_t *message_to(struct server *s, const char *event, const char *email)
 {
@@ -142,17 +159,7 @@ static void test_messages_arrive_as_proper_mail(void **state)
 	/* a meeting with a title beyond ASCII, announced to its participants:
 	 * the subject goes as RFC 2047 words and decodes to the very text */
 	unlink(K.out);
-	struct resp r = as(&S, "tc@dmtf.example", "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{ss ss ss}]}", "body_id", 4,
-			   "partner_id", 2, "title", "Qualificateurs — réunion d’été ✓", "starts_at", "2027-03-01T15:00", "ends_at",
-			   "2027-03-01T16:00", "time_zone", "Europe/Paris", "kind", "teleconference", "agenda", "1. Les qualificateurs",
-			   "participants", "name", "Zoë Ångström", "email", "zoe@acme.example", "organization", "Acme");
-	expect_status(r, 201);
-	char path[80];
-	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/announce", jint(r.json, "id"));
-	resp_free(&r);
-	r = as(&S, "tc@dmtf.example", "POST", path, NULL);
-	expect_status(r, 200);
-	resp_free(&r);
+	announce_meeting("Qualificateurs — réunion d’été ✓", "1. Les qualificateurs");
 	assert_true(settled(&S, 20));
 	all = received(&K);
 	json_t *zoe = NULL;
@@ -185,7 +192,7 @@ static void test_messages_arrive_as_proper_mail(void **state)
 	json_decref(all);
 
 	/* /metrics counts the outbox by state */
-	r = as(&S, ADMIN, "GET", "/metrics", NULL);
+	struct resp r = as(&S, ADMIN, "GET", "/metrics", NULL);
 	expect_status(r, 200);
 	char line[80];
 	snprintf(line, sizeof(line), "entente_mail_messages{state=\"sent\"} %lld", state_count(&S, "sent"));
@@ -692,17 +699,7 @@ static void test_sighup_moves_the_mail_to_new_settings(void **state)
 	fclose(f);
 	assert_int_equal(kill(S.pid, SIGHUP), 0);
 	await_logged(S.log, "SIGHUP: the configuration is read again", "smtp_url (", "mail_from (");
-	struct resp r = as(&S, "tc@dmtf.example", "POST", "/api/v1/meetings", "{si si ss ss ss ss ss ss s[{ss ss ss}]}", "body_id", 4,
-			   "partner_id", 2, "title", "After the reload", "starts_at", "2027-03-01T15:00", "ends_at", "2027-03-01T16:00",
-			   "time_zone", "Europe/Paris", "kind", "teleconference", "agenda", "1. Mail", "participants", "name", "Zoe",
-			   "email", "zoe@acme.example", "organization", "Acme");
-	expect_status(r, 201);
-	char path[80];
-	snprintf(path, sizeof(path), "/api/v1/meetings/%lld/announce", jint(r.json, "id"));
-	resp_free(&r);
-	r = as(&S, "tc@dmtf.example", "POST", path, NULL);
-	expect_status(r, 200);
-	resp_free(&r);
+	announce_meeting("After the reload", "1. Mail");
 	assert_true(settled(&S, 20));
 	assert_int_equal(state_count(&S, "dead"), 0);
 	all = received(&K);
