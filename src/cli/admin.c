@@ -65,18 +65,18 @@ bad:
 	return -1;
 }
 
-/* One server per database (issue 23): an exclusive lock on PATH.lock,
+/* One server per database file (issue 23): an exclusive lock on PATH.lock,
  * taken by serve, migrate and keys rotate and held until the process ends
  * (the descriptor is never closed; the kernel lets go when the process
  * dies, kill -9 included). A second is refused, naming the process that
  * holds it. */
-int cli_hold_database(struct cli *c, const char *doing)
+int cli_hold_database(struct cli *c, const char *doing, int shared)
 {
 	char path[1100], holder[128] = "";
-	if (store_is_url(c->db_path)) { /* no file: the server holds the lock (issue 26) */
+	if (store_is_url(c->db_path)) { /* no file: the database holds the lock, servers share it (issue 26) */
 		char me[128];
 		snprintf(me, sizeof(me), "pid %ld, %s", (long)getpid(), c->prog);
-		if (!store_hold_server(c->db_path, me, holder, sizeof(holder)))
+		if (!store_hold_server(c->db_path, me, !shared, holder, sizeof(holder)))
 			return 0;
 		fprintf(stderr, "%s: the database is held by another entente (%s): stop it before %s\n", c->prog,
 			*holder ? holder : "process unknown", doing);
@@ -273,7 +273,7 @@ int cmd_migrate(struct cli *c, int argc, char **argv)
 		       "schema exactly what it makes) is recorded, not run again.\n");
 		return 0;
 	}
-	if (cli_hold_database(c, "migrating") < 0)
+	if (cli_hold_database(c, "migrating", 0) < 0)
 		return 1;
 	int applied = cli_open_db(c, 1);
 	if (applied < 0)

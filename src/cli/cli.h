@@ -96,8 +96,10 @@ int cmd_keys_rotate(struct cli *c, int argc, char **argv);
 
 /* Hold the database (DB.lock, cli/admin.c) until the process ends: the
  * descriptor, or -1 when another entente holds it (said on stderr with
- * its pid and command, and that it must stop before doing). */
-int cli_hold_database(struct cli *c, const char *doing);
+ * its pid and command, and that it must stop before doing). shared: on a
+ * database server, other servers may hold it too (issue 26); a file is
+ * always held alone. */
+int cli_hold_database(struct cli *c, const char *doing, int shared);
 
 /* getopt_long over argv with a --help that prints usage. Returns the option
  * character, -1 at the end, 'h' after printing help, '?' on a bad option. */

@@ -43,7 +43,7 @@ int cmd_keys_rotate(struct cli *c, int argc, char **argv)
 	}
 	/* the server signs with the key it read at start: it must not be
 	 * running while the key changes under it */
-	if (cli_hold_database(c, "rotating the signing key") < 0)
+	if (cli_hold_database(c, "rotating the signing key", 0) < 0)
 		return 1;
 	seal_key_path(given, c->db_path, key, sizeof(key));
 	if (seal_key_rotate(c->st, key, &r, &e)) {

@@ -295,7 +295,8 @@ static void settings_free(struct serve *v)
 		return;
 	free(v->s);
 	free(v->args);
-	cfg_free(v->cf);
+	if (v->cf) /* NULL when a reload ran out of memory */
+		cfg_free(v->cf);
 	free(v->cf);
 }
 
@@ -382,6 +383,7 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 	struct serve v = { .c = c, .s = &start, .cf = c->cfg };
 	struct cfg none = { 0 };
 	struct err e = ERR_INIT;
+	char why[1200];
 	int r = serve_options(c, argc, argv, &start);
 	if (r)
 		return r == 1 ? 0 : 2;
@@ -393,16 +395,21 @@ int cmd_serve(struct cli *c, int argc, char **argv)
 		fprintf(stderr, "%s: --log-file: cannot open %s: %s\n", c->prog, start.hc.log_file, strerror(errno));
 		return 2;
 	}
-	/* one server per database, and no migration under it (issue 23) */
-	if (cli_hold_database(c, "serving") < 0)
+	/* one server per database file, and no migration under it (issue
+	 * 23); on a database server, several servers but no migration under
+	 * them (issue 26): --migrate holds it alone until the schema is made */
+	if (cli_hold_database(c, "serving", !start.migrate) < 0)
 		return 1;
 	if (cli_open_db(c, start.migrate) < 0)
 		return 1;
+	if (start.migrate && store_hold_share(why, sizeof(why))) {
+		fprintf(stderr, "%s: %s\n", c->prog, why);
+		return 1;
+	}
 	/* issue 23: a database put back behind the last signed checkpoint is
 	 * not served unless the operator accepts it, in the chain */
 	seal_key_path(start.signing_key, c->db_path, v.key_path, sizeof(v.key_path));
 	json_t *witness = NULL;
-	char why[1200];
 	r = access(v.key_path, R_OK) ? 0 : seal_rollback_check(c->st, v.key_path, why, sizeof(why), &witness);
 	if (r < 0 || (r > 0 && !start.accept_rollback)) {
 		fprintf(stderr, "%s: %s\n", c->prog, why);

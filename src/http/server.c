@@ -296,17 +296,22 @@ static int account_action(const char *action)
  * typed (whether or not it has an account: the answer says nothing). */
 #define FORGOT_PER_ADDRESS 10
 #define FORGOT_PER_ACCOUNT 3
-static int forgot_throttled(const struct http_req *q, struct call *call, const json_t *body, struct http_res *r)
+static int forgot_throttled(const struct http_req *q, struct store *st, struct call *call, const json_t *body, struct http_res *r)
 {
 	struct proxy_client client;
+	struct err e = ERR_INIT;
 	int known = 0, wait;
 	char account[130], address[64], key[200], ra[24];
 	throttle_keys(client_of(q, &client, &known), body, account, address);
 	snprintf(key, sizeof(key), "forgot-address|%s", address);
-	wait = rate_take(key, call->now, FORGOT_PER_ADDRESS, 3600);
+	wait = rate_take(st, key, call->now, FORGOT_PER_ADDRESS, 3600, &e);
 	if (!wait) {
 		snprintf(key, sizeof(key), "forgot-account|%s", account);
-		wait = rate_take(key, call->now, FORGOT_PER_ACCOUNT, 3600);
+		wait = rate_take(st, key, call->now, FORGOT_PER_ACCOUNT, 3600, &e);
+	}
+	if (wait < 0) { /* the count cannot be kept: refused, as a write is */
+		http__problem(r, &e, q->raw_path);
+		return 1;
 	}
 	if (!wait)
 		return 0;
@@ -538,7 +543,7 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		goto out;
 	call.client_addr = client_of(q, &client, &known)->addr;
 	call.user_agent = printable(http__header(q, "User-Agent"), ua, sizeof(ua));
-	if (!strcmp(route->action, "password.forgot") && forgot_throttled(q, &call, body, r))
+	if (!strcmp(route->action, "password.forgot") && forgot_throttled(q, st, &call, body, r))
 		goto out;
 	if (guess) {
 		/* counted before the password is hashed: simultaneous guesses
@@ -547,7 +552,11 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		throttle_keys(client_of(q, &client, &known), body, account, address);
 		if (!login)
 			snprintf(account, sizeof(account), "session:%.16s", call.session ? call.session : call.token ? call.token : "");
-		int wait = throttle_begin(account, address, call.now, &ticket);
+		int wait = throttle_begin(st, account, address, call.now, &ticket, &e);
+		if (wait < 0) { /* the count cannot be kept: refused, as a write is */
+			http__problem(r, &e, q->raw_path);
+			goto out;
+		}
 		if (wait) {
 			char ra[24];
 			watch_signin(WATCH_SIGNIN_THROTTLED);
@@ -564,7 +573,9 @@ static void handle_api(const struct http_req *q, const struct route *route, stru
 		int wrong = failed && (e.code == E_BAD_CREDENTIALS || e.code == E_SECOND_FACTOR ||
 				       (e.code == E_INVALID && (!strcmp(e.field, "current_password") || !strcmp(e.field, "code") ||
 								(!login && !strcmp(e.field, "password") && strstr(e.detail, "current")))));
-		throttle_end(&ticket, account, address, call.now, !wrong);
+		struct err te = ERR_INIT;
+		if (throttle_end(st, &ticket, account, address, call.now, !wrong, &te))
+			log_at(LV_ERROR, "security: a sign-in's end was not counted: %s", te.detail);
 	}
 	if (login) {
 		/* the security log: every sign-in, with who and from where */
@@ -837,9 +848,10 @@ static void *scheduler_main(void *arg)
 		struct call call = { .system = 1, .action = "scheduler.run", .now = clock_now(NULL) };
 		struct reply r = REPLY_INIT;
 		err_clear(&e);
-		if (core_call(st, &call, &r, &e))
+		int mine = store_periodic_turn(cfg->db_path); /* or another server's turn (issue 26) */
+		if (mine && core_call(st, &call, &r, &e))
 			log_line("scheduler: %s", e.detail);
-		else if (json_integer_value(json_object_get(r.body, "ballots_closed")) || json_integer_value(json_object_get(r.body, "reminders")))
+		else if (mine && (json_integer_value(json_object_get(r.body, "ballots_closed")) || json_integer_value(json_object_get(r.body, "reminders"))))
 			log_line("scheduler: %lld ballot(s) closed, %lld reminder(s)",
 				 (long long)json_integer_value(json_object_get(r.body, "ballots_closed")),
 				 (long long)json_integer_value(json_object_get(r.body, "reminders")));

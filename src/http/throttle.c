@@ -1,173 +1,254 @@
-/* Sign-in throttling: see throttle.h for the policy. One mutex guards a
- * fixed open-addressed table; a sign-in costs an argon2id hash, so a
- * short critical section here is never the bottleneck. */
-#include <pthread.h>
+/* Sign-in throttling: see throttle.h for the policy. The entries live in
+ * the database's throttle table (issue 26), read and written in one write
+ * transaction per step, so that several servers on one database count
+ * together and a restart forgets nothing; a sign-in costs an argon2id
+ * hash, beside which two small transactions are nothing. */
 #include <stdio.h>
 #include <string.h>
 
 #include "http/throttle.h"
 
-#define SLOTS 8192
-#define PROBE 32
+/* An attempt in flight for longer than this was lost with its server
+ * (kill -9 between begin and end): it no longer counts. */
+#define THROTTLE_STALE 60
+/* A known-good address is remembered far longer than a failure. */
+#define KNOWN_FOR (90 * 86400)
+/* Rows older than this (a known address: KNOWN_FOR) say nothing any more:
+ * each end removes a few of them, so the table stays small. */
+#define DROP_AFTER 86400
+#define DROP_EACH 16
 
 struct entry {
+	int64_t id;             /* 0: not in the database yet */
 	char key[200];          /* "p:acct|addr", "a:acct", "i:addr", "k:acct|addr" (known good),
 				 * "r:kind|key" (a rate: last is its window's start, failures its count) */
 	int64_t last;           /* last failure (or success, for "k:") */
 	int64_t next_allowed;
+	int64_t began;          /* the latest attempt's beginning */
 	int failures, inflight;
+	int changed;
 };
 
-static struct entry table[SLOTS];
-static pthread_mutex_t lock = PTHREAD_MUTEX_INITIALIZER;
-
-static unsigned hash(const char *s)
+static int inflight_of(const struct entry *e, int64_t now)
 {
-	unsigned h = 2166136261u;
-	for (; *s; s++)
-		h = (h ^ (unsigned char)*s) * 16777619u;
-	return h;
+	return now - e->began > THROTTLE_STALE ? 0 : e->inflight;
 }
 
-/* The entry of key; with create, a free one or the stalest of its probe
- * run (never one with attempts in flight). -1 when there is none. */
-static int slot(const char *key, int create, int64_t now)
+/* Read the entries named by their keys (those not found stay empty). */
+static int load(struct store *st, struct entry *en, int n, struct err *e)
 {
-	unsigned h = hash(key);
-	int victim = -1;
-	for (unsigned i = 0; i < PROBE; i++) {
-		int s = (int)((h + i) % SLOTS);
-		struct entry *e = &table[s];
-		if (!strcmp(e->key, key))
-			return s;
-		/* a known-good address is remembered far longer than a failure */
-		int64_t horizon = e->key[0] == 'k' ? 90 * 86400 : THROTTLE_FORGET;
-		if (!e->key[0] || (e->inflight == 0 && now - e->last > horizon)) {
-			if (victim < 0 || table[victim].key[0])
-				victim = s;
-		} else if (e->inflight == 0 && (victim < 0 || (table[victim].key[0] && e->last < table[victim].last))) {
-			victim = s;
+	json_t *keys = json_array(), *rows = NULL, *row;
+	size_t i;
+	for (int k = 0; k < n; k++)
+		json_array_append_new(keys, json_string(en[k].key));
+	struct store_query q = { .where = json_pack("{so}", "key", keys) };
+	int r = store_find(st, "throttle", &q, &rows, e);
+	json_decref(q.where);
+	if (r)
+		return -1;
+	json_array_foreach(rows, i, row) {
+		const char *key = json_string_value(json_object_get(row, "key"));
+		for (int k = 0; k < n; k++) {
+			if (!key || strcmp(key, en[k].key))
+				continue;
+			en[k].id = json_integer_value(json_object_get(row, "id"));
+			en[k].last = json_integer_value(json_object_get(row, "last_at"));
+			en[k].next_allowed = json_integer_value(json_object_get(row, "next_allowed"));
+			en[k].began = json_integer_value(json_object_get(row, "began_at"));
+			en[k].failures = (int)json_integer_value(json_object_get(row, "failures"));
+			en[k].inflight = (int)json_integer_value(json_object_get(row, "inflight"));
 		}
 	}
-	if (!create || victim < 0)
-		return -1;
-	struct entry *e = &table[victim];
-	memset(e, 0, sizeof(*e));
-	snprintf(e->key, sizeof(e->key), "%s", key);
-	e->last = now;
-	return victim;
+	json_decref(rows);
+	return 0;
+}
+
+/* Write back the entries changed. */
+static int save(struct store *st, struct entry *en, int n, struct err *e)
+{
+	for (int k = 0; k < n; k++) {
+		if (!en[k].changed)
+			continue;
+		json_t *row = json_pack("{sI sI sI si si}", "last_at", (json_int_t)en[k].last, "next_allowed", (json_int_t)en[k].next_allowed,
+					"began_at", (json_int_t)en[k].began, "failures", en[k].failures, "inflight", en[k].inflight);
+		int r;
+		if (en[k].id) {
+			r = store_update(st, "throttle", en[k].id, row, e);
+		} else {
+			char kind[2] = { en[k].key[0], 0 };
+			json_object_set_new(row, "key", json_string(en[k].key));
+			json_object_set_new(row, "kind", json_string(kind));
+			r = store_insert(st, "throttle", row, &en[k].id, e);
+		}
+		json_decref(row);
+		if (r)
+			return -1;
+	}
+	return 0;
+}
+
+/* A few rows that say nothing any more, removed. */
+static int prune(struct store *st, int64_t now, struct err *e)
+{
+	json_t *rows = NULL, *row;
+	size_t i;
+	for (int known = 0; known < 2; known++) {
+		struct store_query q = {
+			.where = json_pack("{s[ssss] s{sI}}", "kind", "p", "a", "i", "r", "last_at", "<",
+					   (json_int_t)(now - DROP_AFTER)),
+			.order = "last_at",
+			.limit = DROP_EACH,
+			.columns = "id",
+		};
+		if (known) {
+			json_decref(q.where);
+			q.where = json_pack("{ss s{sI}}", "kind", "k", "last_at", "<", (json_int_t)(now - KNOWN_FOR));
+		}
+		int r = store_find(st, "throttle", &q, &rows, e);
+		json_decref(q.where);
+		if (r)
+			return -1;
+		json_array_foreach(rows, i, row) {
+			if (store_delete(st, "throttle", json_integer_value(json_object_get(row, "id")), e)) {
+				json_decref(rows);
+				return -1;
+			}
+		}
+		json_decref(rows);
+	}
+	return 0;
 }
 
 /* 0 when the entry lets one more attempt begin, else the seconds to wait. */
 static int64_t wait_of(struct entry *e, int free_tries, int64_t now)
 {
-	if (e->inflight == 0 && e->failures && now - e->last > THROTTLE_FORGET) {
+	int inflight = inflight_of(e, now);
+	if (inflight == 0 && e->failures && now - e->last > THROTTLE_FORGET) {
 		e->failures = 0;
 		e->next_allowed = 0;
+		e->changed = 1;
 	}
-	if (e->failures + e->inflight < free_tries)
+	if (e->failures + inflight < free_tries)
 		return 0;
 	/* in back-off: one attempt at a time, and not before its time */
-	if (e->inflight == 0 && now >= e->next_allowed)
+	if (inflight == 0 && now >= e->next_allowed)
 		return 0;
 	return e->next_allowed > now ? e->next_allowed - now : 1;
 }
 
 static const int free_tries[3] = { THROTTLE_PAIR_FREE, THROTTLE_ACCOUNT_FREE, THROTTLE_ADDRESS_FREE };
 
-static void keys(const char *account, const char *address, char k[4][200])
+static void keys(const char *account, const char *address, struct entry en[4])
 {
-	snprintf(k[0], 200, "p:%s|%s", account, address);
-	snprintf(k[1], 200, "a:%s", account);
-	snprintf(k[2], 200, "i:%s", address);
-	snprintf(k[3], 200, "k:%s|%s", account, address);
+	memset(en, 0, 4 * sizeof(*en));
+	snprintf(en[0].key, sizeof(en[0].key), "p:%s|%s", account, address);
+	snprintf(en[1].key, sizeof(en[1].key), "a:%s", account);
+	snprintf(en[2].key, sizeof(en[2].key), "i:%s", address);
+	snprintf(en[3].key, sizeof(en[3].key), "k:%s|%s", account, address);
 }
 
-int throttle_begin(const char *account, const char *address, int64_t now, struct throttle_ticket *t)
+static int finish(struct store *st, int r, struct err *e)
 {
-	char k[4][200];
+	if (r || store_commit(st, e)) {
+		store_rollback(st);
+		return -1;
+	}
+	return 0;
+}
+
+int throttle_begin(struct store *st, const char *account, const char *address, int64_t now, struct throttle_ticket *t,
+		   struct err *e)
+{
+	struct entry en[4];
 	int64_t wait = 0;
-	keys(account, address, k);
-	pthread_mutex_lock(&lock);
+	keys(account, address, en);
+	memset(t, 0, sizeof(*t));
+	if (store_begin(st, 1, e))
+		return -1;
+	if (load(st, en, 4, e))
+		return finish(st, -1, e);
 	/* the owner's usual address is spared the account-wide back-off */
-	int known = slot(k[3], 0, now) >= 0;
+	int known = en[3].id && now - en[3].last <= KNOWN_FOR;
 	for (int i = 0; i < 3; i++) {
-		t->slots[i] = i == 1 && known ? -1 : slot(k[i], 1, now);
-		if (t->slots[i] >= 0) {
-			int64_t w = wait_of(&table[t->slots[i]], free_tries[i], now);
+		t->counted[i] = !(i == 1 && known);
+		if (t->counted[i]) {
+			int64_t w = wait_of(&en[i], free_tries[i], now);
 			if (w > wait)
 				wait = w;
 		}
 	}
-	if (!wait)
-		for (int i = 0; i < 3; i++)
-			if (t->slots[i] >= 0)
-				table[t->slots[i]].inflight++;
-	pthread_mutex_unlock(&lock);
+	for (int i = 0; i < 3 && !wait; i++) {
+		if (!t->counted[i])
+			continue;
+		en[i].inflight = inflight_of(&en[i], now) + 1;
+		en[i].began = now;
+		if (!en[i].id)
+			en[i].last = now;
+		en[i].changed = 1;
+	}
+	if (finish(st, save(st, en, 3, e), e))
+		return -1;
 	return (int)wait;
 }
 
-void throttle_end(const struct throttle_ticket *t, const char *account, const char *address, int64_t now, int ok)
+int throttle_end(struct store *st, const struct throttle_ticket *t, const char *account, const char *address, int64_t now,
+		 int ok, struct err *e)
 {
-	char k[4][200];
-	keys(account, address, k);
-	pthread_mutex_lock(&lock);
+	struct entry en[4];
+	keys(account, address, en);
+	if (store_begin(st, 1, e))
+		return -1;
+	if (load(st, en, 4, e))
+		return finish(st, -1, e);
 	for (int i = 0; i < 3; i++) {
-		struct entry *e = t->slots[i] >= 0 ? &table[t->slots[i]] : NULL;
-		if (!e || strcmp(e->key, k[i]))
+		struct entry *x = &en[i];
+		if (!t->counted[i])
 			continue;
-		if (e->inflight > 0)
-			e->inflight--;
+		x->changed = 1;
+		if (x->inflight > 0)
+			x->inflight--;
 		if (ok) {
 			if (i == 0) { /* the pair starts afresh; the others keep counting */
-				e->failures = 0;
-				e->next_allowed = 0;
+				x->failures = 0;
+				x->next_allowed = 0;
 			}
 			continue;
 		}
-		e->failures++;
-		e->last = now;
-		if (e->failures >= free_tries[i]) {
-			int shift = e->failures - free_tries[i];
+		x->failures++;
+		x->last = now;
+		if (x->failures >= free_tries[i]) {
+			int shift = x->failures - free_tries[i];
 			int64_t w = shift >= 10 ? THROTTLE_MAX_WAIT : (int64_t)THROTTLE_FIRST_WAIT << shift;
-			e->next_allowed = now + (w > THROTTLE_MAX_WAIT ? THROTTLE_MAX_WAIT : w);
+			x->next_allowed = now + (w > THROTTLE_MAX_WAIT ? THROTTLE_MAX_WAIT : w);
 		}
 	}
 	if (ok) {
-		int s = slot(k[3], 1, now);
-		if (s >= 0)
-			table[s].last = now;
+		en[3].last = now;
+		en[3].changed = 1;
 	}
-	pthread_mutex_unlock(&lock);
+	return finish(st, save(st, en, 4, e) || prune(st, now, e), e);
 }
 
-void throttle_reset(void)
+int rate_take(struct store *st, const char *key, int64_t now, int max, int window, struct err *e)
 {
-	pthread_mutex_lock(&lock);
-	memset(table, 0, sizeof(table));
-	pthread_mutex_unlock(&lock);
-}
-
-int rate_take(const char *key, int64_t now, int max, int window)
-{
-	char k[200];
+	struct entry en[1] = { 0 };
 	int wait = 0;
-	snprintf(k, sizeof(k), "r:%s", key);
-	pthread_mutex_lock(&lock);
-	int s = slot(k, 1, now);
-	if (s < 0) {
-		wait = 1; /* the table is full of attempts in flight: later */
-	} else {
-		struct entry *e = &table[s];
-		if (now - e->last >= window) {
-			e->last = now;
-			e->failures = 0;
-		}
-		if (e->failures >= max)
-			wait = (int)(e->last + window - now > 0 ? e->last + window - now : 1);
-		else
-			e->failures++;
+	snprintf(en[0].key, sizeof(en[0].key), "r:%s", key);
+	if (store_begin(st, 1, e))
+		return -1;
+	if (load(st, en, 1, e))
+		return finish(st, -1, e);
+	if (!en[0].id || now - en[0].last >= window) { /* a new window */
+		en[0].last = now;
+		en[0].failures = 0;
 	}
-	pthread_mutex_unlock(&lock);
+	if (en[0].failures >= max) {
+		wait = (int)(en[0].last + window - now > 0 ? en[0].last + window - now : 1);
+	} else {
+		en[0].failures++;
+		en[0].changed = 1;
+	}
+	if (finish(st, save(st, en, 1, e), e))
+		return -1;
 	return wait;
 }

@@ -140,6 +140,9 @@ void watch_metrics(struct strbuf *sb, const struct loop_stats *ls, struct store 
 			 "# TYPE entente_database_bytes gauge\n"
 			 "entente_database_bytes{file=\"database\"} %lld\nentente_database_bytes{file=\"wal\"} %lld\n",
 		    (long long)db_bytes, (long long)wal_bytes);
+	strbuf_addf(sb, "# HELP entente_periodic_turn 1 while this server does the periodic work (several servers on one database: one of them).\n"
+			 "# TYPE entente_periodic_turn gauge\nentente_periodic_turn %d\n",
+		    store_periodic_owned(st));
 	strbuf_addf(sb, "# HELP entente_build_info The running binary.\n# TYPE entente_build_info gauge\n"
 			 "entente_build_info{version=\"%s\",commit=\"%s\",schema=\"%d\"} 1\n"
 			 "# HELP entente_uptime_seconds Seconds since the server started.\n# TYPE entente_uptime_seconds gauge\n"

@@ -293,6 +293,8 @@ static void deliver_task(void *arg, volatile int *stop)
 	struct err e = ERR_INIT;
 	struct mail_run run = { 0 };
 	(void)arg;
+	if (!store_periodic_turn(worker.db_path)) /* another server's turn (issue 26) */
+		return;
 	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
 		log_line("mail: %s", e.detail);
 		return;

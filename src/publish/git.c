@@ -389,6 +389,8 @@ static void publish_task(void *arg, volatile int *stop)
 	struct publish_run run = { 0 };
 	(void)arg;
 	(void)stop;
+	if (!store_periodic_turn(worker.db_path)) /* another server's turn (issue 26) */
+		return;
 	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
 		log_line("publish: %s", e.detail);
 		return;

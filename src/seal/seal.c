@@ -379,6 +379,8 @@ static void seal_task(void *arg, volatile int *stop)
 	json_t *head = NULL, *list = NULL;
 	(void)arg;
 	(void)stop;
+	if (!store_periodic_turn(worker.db_path)) /* another server's turn (issue 26) */
+		return;
 	if (!worker.st && store_open(&worker.st, worker.db_path, &e)) {
 		log_line("seal: %s", e.detail);
 		return;

@@ -27,13 +27,17 @@
 #include <ctype.h>
 #include <errno.h>
 #include <libpq-fe.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "lib/strbuf.h"
+#include "lib/util.h"
 #include "store/ops.h"
 
 /* The version the first PostgreSQL migration makes (pg_migrations.c). */
@@ -1115,7 +1119,9 @@ static const struct store_ops pg_ops = {
  * database's own: another database of the cluster has its own), on a
  * connection of its own that lives as long as the process, as the lock
  * file's descriptor does; the server lets go when the process dies. Its
- * key: "ent" in ASCII, so that pg_locks shows it as objid 6647412. */
+ * key: "ent" in ASCII, so that pg_locks shows it as objid 6647412. Servers
+ * hold it shared (several serve one database, issue 26); migrate, keys
+ * rotate and serve --migrate hold it alone until their change is made. */
 #define HOLD_KEY "6647412"
 
 /* the holding connection, closed as the process exits */
@@ -1123,39 +1129,128 @@ static PGconn *held;
 
 static void let_go(void) { PQfinish(held); }
 
-int store_hold_server(const char *url, const char *who, char *holder, size_t n)
+/* The application name of a session holding key (who), or "". */
+static void holder_of(PGconn *conn, char *holder, size_t n)
+{
+	PGresult *res = PQexec(conn, "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
+				     " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = " HOLD_KEY
+				     " AND l.pid <> pg_backend_pid()"
+				     " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1");
+	snprintf(holder, n, "%s", PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
+	PQclear(res);
+}
+
+/* One query whose one value is t or f: 1, 0, or -1 with why in holder. */
+static int ask(PGconn *conn, const char *sql, char *holder, size_t n)
+{
+	PGresult *res = PQexec(conn, sql);
+	int r = -1;
+	if (PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) == 1)
+		r = PQgetvalue(res, 0, 0)[0] == 't';
+	else if (holder) {
+		snprintf(holder, n, "%s", PQresultErrorMessage(res));
+		holder[strcspn(holder, "\n")] = '\0';
+	}
+	PQclear(res);
+	return r;
+}
+
+int store_hold_server(const char *url, const char *who, int alone, char *holder, size_t n)
 {
 	const char *const keys[] = { "dbname", "application_name", NULL }, *const values[] = { url, who, NULL };
 	PGconn *conn = PQconnectdbParams(keys, values, 1);
-	PGresult *res = NULL;
-	int ret = -1;
+	int r;
 	if (PQstatus(conn) != CONNECTION_OK) {
 		snprintf(holder, n, "cannot connect: %s", PQerrorMessage(conn));
 		holder[strcspn(holder, "\n")] = '\0';
-		goto out;
+		PQfinish(conn);
+		return -1;
 	}
-	res = PQexec(conn, "SELECT pg_try_advisory_lock(" HOLD_KEY ")");
-	if (PQresultStatus(res) != PGRES_TUPLES_OK) {
-		snprintf(holder, n, "%s", PQresultErrorMessage(res));
-		holder[strcspn(holder, "\n")] = '\0';
-		goto out;
-	}
-	if (PQgetvalue(res, 0, 0)[0] == 't') {
-		PQclear(res);
+	r = ask(conn, alone ? "SELECT pg_try_advisory_lock(" HOLD_KEY ")" : "SELECT pg_try_advisory_lock_shared(" HOLD_KEY ")",
+		holder, n);
+	if (r == 1) {
 		held = conn; /* open until the process ends, and the lock with it */
 		atexit(let_go);
 		return 0;
 	}
-	PQclear(res);
-	res = PQexec(conn, "SELECT a.application_name FROM pg_locks l JOIN pg_stat_activity a ON a.pid = l.pid"
-			   " WHERE l.locktype = 'advisory' AND l.granted AND l.classid = 0 AND l.objid = " HOLD_KEY
-			   " AND l.database = (SELECT oid FROM pg_database WHERE datname = current_database()) LIMIT 1");
-	snprintf(holder, n, "%s", PQresultStatus(res) == PGRES_TUPLES_OK && PQntuples(res) ? PQgetvalue(res, 0, 0) : "");
-out:
-	PQclear(res);
+	if (r == 0)
+		holder_of(conn, holder, n);
 	PQfinish(conn);
-	return ret;
+	return -1;
 }
+
+int store_hold_share(char *why, size_t n)
+{
+	if (!held)
+		return 0;
+	if (ask(held, "SELECT pg_try_advisory_lock_shared(" HOLD_KEY ")", why, n) != 1 ||
+	    ask(held, "SELECT pg_advisory_unlock(" HOLD_KEY ")", why, n) != 1)
+		return -1;
+	return 0;
+}
+
+/* Issue 26: the periodic work's turn, an advisory lock ("enu", 6647413)
+ * held by one server's session at a time. A connection of its own, shared
+ * by the process's periodic threads under a mutex; while held, each turn
+ * asks the database a trivial question, so that a lost session (a network
+ * cut, the database restarted) is a lost turn, not two owners. */
+#define TURN_KEY "6647413"
+
+static pthread_mutex_t turn_lock = PTHREAD_MUTEX_INITIALIZER;
+static PGconn *turn_conn;
+static atomic_int turn_owned;
+static unsigned long turn_takes;
+
+static void turn_drop(void)
+{
+	PQfinish(turn_conn);
+	turn_conn = NULL;
+}
+
+int store_periodic_turn(const char *url)
+{
+	char why[256] = "";
+	int r;
+	if (!store_is_url(url)) {
+		atomic_store(&turn_owned, 1); /* a file: one server (PATH.lock) */
+		return 1;
+	}
+	pthread_mutex_lock(&turn_lock);
+	if (!turn_conn) {
+		char me[96];
+		snprintf(me, sizeof(me), "entente periodic work (pid %ld)", (long)getpid());
+		const char *const keys[] = { "dbname", "application_name", NULL }, *const values[] = { url, me, NULL };
+		turn_conn = PQconnectdbParams(keys, values, 1);
+		if (PQstatus(turn_conn) != CONNECTION_OK) {
+			snprintf(why, sizeof(why), "%s", PQerrorMessage(turn_conn));
+			why[strcspn(why, "\n")] = '\0';
+			turn_drop();
+		}
+	}
+	if (turn_conn && atomic_load(&turn_owned)) {
+		if ((r = ask(turn_conn, "SELECT true", why, sizeof(why))) != 1)
+			turn_drop();
+	} else if (turn_conn) {
+		if ((r = ask(turn_conn, "SELECT pg_try_advisory_lock(" TURN_KEY ")", why, sizeof(why))) < 0)
+			turn_drop();
+	} else {
+		r = -1;
+	}
+	int was = atomic_exchange(&turn_owned, r == 1);
+	if (r == 1 && !was) {
+		turn_takes++;
+		log_at(LV_INFO, "periodic work: this server (pid %ld) takes its turn: reminders, ballot deadlines, mail, publication and "
+				"checkpoints run here%s",
+		       (long)getpid(), turn_takes > 1 ? " again" : "");
+	} else if (r != 1 && was) {
+		log_at(LV_WARN, "periodic work: this server (pid %ld) lost its turn (%s): another server takes it", (long)getpid(),
+		       *why ? why : "the database session ended");
+	}
+	pthread_mutex_unlock(&turn_lock);
+	return r == 1;
+}
+
+int store_periodic_owned(const struct store *st) { return st && st->ops != &pg_ops ? 1 : atomic_load(&turn_owned); }
 
 /* libpq prints the server's notices on stderr; the engine has none to show
  * (to_tsquery's "contains only stop words" among them). */

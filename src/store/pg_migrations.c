@@ -785,9 +785,23 @@ static const char m25_schema[] =
 	" (10,'two_factor_roles','');"
 	"INSERT INTO standard_types (id, name) VALUES (1,'schema'),(2,'profile'),(3,'management initiative'),(4,'specification'),(5,'white paper');";
 
+/* Issue 26: the sign-in throttle's counts (sqlite_migrations.c's m26). */
+static const char m26_throttle[] =
+	"CREATE TABLE throttle ("
+	" id BIGINT PRIMARY KEY,"
+	" key TEXT COLLATE \"C\" NOT NULL UNIQUE,"
+	" kind TEXT COLLATE \"C\" NOT NULL CHECK (kind IN ('p', 'a', 'i', 'k', 'r')),"
+	" last_at BIGINT NOT NULL DEFAULT 0,"
+	" next_allowed BIGINT NOT NULL DEFAULT 0,"
+	" began_at BIGINT NOT NULL DEFAULT 0,"
+	" failures BIGINT NOT NULL DEFAULT 0 CHECK (failures >= 0),"
+	" inflight BIGINT NOT NULL DEFAULT 0 CHECK (inflight >= 0));"
+	"CREATE INDEX throttle_stale ON throttle(kind, last_at);";
+
 /* The numbered migrations; the first is version 25 (PG_FIRST_VERSION in
  * pg.c). NULL-terminated. */
 const char *const store__pg_migrations[] = {
 	m25_schema,
+	m26_throttle,
 	NULL,
 };

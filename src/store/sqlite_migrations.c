@@ -929,6 +929,16 @@ static const char m25_flat_costs[] =
 	"CREATE TRIGGER wr_versions_published_u AFTER UPDATE OF label ON wr_versions BEGIN"
 	" UPDATE wr_versions SET published = (new.label IS NOT NULL AND substr(new.label, 1, 2) <> '0.') WHERE id = new.id; END;";
 
+/* Issue 26: the sign-in throttle's counts (http/throttle.c), in the
+ * database so that several servers on one database count together; a row
+ * per key, the stale ones removed a few at a time as sign-ins end. */
+static const char m26_throttle[] =
+	"CREATE TABLE throttle ("
+	" id INTEGER PRIMARY KEY, key TEXT NOT NULL UNIQUE, kind TEXT NOT NULL CHECK (kind IN ('p', 'a', 'i', 'k', 'r')),"
+	" last_at INTEGER NOT NULL DEFAULT 0, next_allowed INTEGER NOT NULL DEFAULT 0, began_at INTEGER NOT NULL DEFAULT 0,"
+	" failures INTEGER NOT NULL DEFAULT 0 CHECK (failures >= 0), inflight INTEGER NOT NULL DEFAULT 0 CHECK (inflight >= 0));"
+	"CREATE INDEX throttle_stale ON throttle(kind, last_at);";
+
 const char *const store__sqlite_migrations[] = {
 	m1_base,
 	m2_process,
@@ -955,5 +965,6 @@ const char *const store__sqlite_migrations[] = {
 	m23_accounts,
 	m24_idempotency,
 	m25_flat_costs,
+	m26_throttle,
 	NULL,
 };

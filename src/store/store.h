@@ -45,10 +45,26 @@ int store_open(struct store **out, const char *path, struct err *e);
  * PATH.lock, PATH.signing-key, file size or file copy for it. */
 int store_is_url(const char *path);
 /* For a database server (store_is_url), issue 23's PATH.lock: hold until
- * the process ends the lock that says one entente (who: "pid N, prog")
- * serves or migrates it. -1 when another holds it (holder: who) or it
- * cannot be taken (holder: why). */
-int store_hold_server(const char *url, const char *who, char *holder, size_t n);
+ * the process ends the lock that says an entente (who: "pid N, prog")
+ * serves or migrates it. alone: no other may hold it at all (migrate,
+ * keys rotate, serve --migrate); else shared with other servers (issue 26:
+ * several servers on one database), but never with one holding it alone.
+ * -1 when it cannot be had (holder: who holds it, or why). */
+int store_hold_server(const char *url, const char *who, int alone, char *holder, size_t n);
+/* Hold the lock shared instead of alone (serve --migrate, its migration
+ * done); 0 when nothing is held. -1 with why. */
+int store_hold_share(char *why, size_t n);
+/* Issue 26: whether this process does the periodic work (the scheduler's
+ * reminders and deadlines, mail delivery, publication, signed
+ * checkpoints) now. A file's server always does (one server per file);
+ * on a database server, one server at a time holds the turn (a session's
+ * advisory lock), and another takes it at its next try once that server's
+ * session ends (kill -9 included). Each periodic thread asks before each
+ * round; a change of hands is logged. */
+int store_periodic_turn(const char *url);
+/* Whether this process held the turn at its last try (for /metrics;
+ * always, for a file's server). */
+int store_periodic_owned(const struct store *st);
 void store_free(struct store *st);
 
 /* Apply the numbered migrations not yet applied, each in a transaction.

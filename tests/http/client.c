@@ -365,6 +365,17 @@ struct resp req(struct server *s, const char *method, const char *path, const ch
 	return req_via(s, NULL, NULL, NULL, method, path, auth, body, headers);
 }
 
+/* set by req_may_fail for its thread's request */
+static __thread int may_fail;
+
+struct resp req_may_fail(struct server *s, const char *method, const char *path, const char *auth, const char *body)
+{
+	may_fail = 1;
+	struct resp r = req_via(s, NULL, NULL, NULL, method, path, auth, body, NULL);
+	may_fail = 0;
+	return r;
+}
+
 struct resp req_via(struct server *s, const char *base, const char *cainfo, const char *src, const char *method,
 		    const char *path, const char *auth, const char *body, const char *const *headers)
 {
@@ -413,6 +424,13 @@ struct resp req_via(struct server *s, const char *base, const char *cainfo, cons
 		h = curl_slist_append(h, headers[i]);
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, h);
 	CURLcode rc = curl_easy_perform(c);
+	if (rc != CURLE_OK && may_fail) { /* no answer: status 0 */
+		curl_slist_free_all(h);
+		curl_easy_cleanup(c);
+		free(b.p);
+		r.raw = calloc(1, 1);
+		return r;
+	}
 	if (rc != CURLE_OK) {
 		long os_errno = 0;
 		curl_easy_getinfo(c, CURLINFO_OS_ERRNO, &os_errno);

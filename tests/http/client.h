@@ -57,6 +57,10 @@ struct resp req(struct server *s, const char *method, const char *path, const ch
  * NULL), src the loopback address to send from (NULL: any). */
 struct resp req_via(struct server *s, const char *base, const char *cainfo, const char *src, const char *method,
 		    const char *path, const char *auth, const char *body, const char *const *headers);
+/* The same, but a request that gets no answer (the server died, the
+ * connection was refused or cut) is status 0 instead of failing the test
+ * (safe in any thread). */
+struct resp req_may_fail(struct server *s, const char *method, const char *path, const char *auth, const char *body);
 /* The same with the body given by json_pack's format. */
 struct resp reqj(struct server *s, const char *method, const char *path, const char *auth, const char *fmt, ...);
 /* A request as a person (e-mail) with a JSON body from json_pack (fmt may be NULL). */

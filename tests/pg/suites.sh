@@ -4,7 +4,8 @@
 # its story answer every read alike on both engines (compare.sh), and the
 # API suites that never open the database file themselves run with each
 # server on a PostgreSQL database of its own (ENTENTE_TEST_PG=1,
-# tests/http/client.c). Left out, each for a reason: operations, keys and
+# tests/http/client.c); several runs two servers on one database (its
+# PostgreSQL group; the plain run gives it its SQLite group). Left out, each for a reason: operations, keys and
 # cli copy or edit the database file, or need PATH.signing-key beside it;
 # audit, receipts and home tamper with rows in SQLite's dialect; mail,
 # publish, proxy, framing, hardening, openapi and calendar test the
@@ -29,7 +30,7 @@ for variant in plain asan; do
 			failed=$((failed + 1)); echo "FAIL pg $variant compare$story -- log: $log"; grep -E "^DIFF|compare.sh|ERROR" "$log" | head -n 20
 		fi
 	done
-	for name in process base search registry section53 authz accounts safe_actions cache; do
+	for name in process base search registry section53 authz accounts safe_actions cache several; do
 		t=$dir/http_test_$name
 		log=build/logs/pg-$variant-$name.log
 		ENTENTE_TEST_PG=1 ENTENTE_BIN="$bin" ENTENTE_TEST_LOGS="build/logs/pg-$variant-$name" "$t" >"$log" 2>&1

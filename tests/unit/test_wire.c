@@ -1,11 +1,13 @@
-/* Unit tests of the HTTP framing (http/wire.c) and of the sign-in
- * throttle (http/throttle.c): pure functions, time as an argument. */
+/* Unit tests of the HTTP framing (http/wire.c), pure functions, and of
+ * the sign-in throttle (http/throttle.c), time as an argument, on a
+ * SQLite database of its own for each test (its counts live there). */
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -393,37 +395,90 @@ static void test_unescape(void **state)
 
 /* ---- the throttle ---- */
 
+static struct store *db, *db2;  /* two connections to one database: two servers */
+static char db_dir[64], db_path[96];
+
+static int db_setup(void **state)
+{
+	struct err e = ERR_INIT;
+	(void)state;
+	snprintf(db_dir, sizeof(db_dir), "/tmp/entente-unit-XXXXXX");
+	assert_non_null(mkdtemp(db_dir));
+	snprintf(db_path, sizeof(db_path), "%s/t.db", db_dir);
+	assert_int_equal(store_open(&db, db_path, &e), 0);
+	assert_int_equal(store_migrate(db, NULL, &e), 0);
+	assert_int_equal(store_open(&db2, db_path, &e), 0);
+	return 0;
+}
+
+static int db_teardown(void **state)
+{
+	char path[128];
+	(void)state;
+	store_free(db);
+	store_free(db2);
+	const char *const ext[] = { "", "-wal", "-shm" };
+	for (int i = 0; i < 3; i++) {
+		snprintf(path, sizeof(path), "%s%s", db_path, ext[i]);
+		unlink(path);
+	}
+	rmdir(db_dir);
+	return 0;
+}
+
+static int begin(const char *acct, const char *addr, int64_t now, struct throttle_ticket *t)
+{
+	struct err e = ERR_INIT;
+	int w = throttle_begin(db, acct, addr, now, t, &e);
+	assert_true(w >= 0);
+	return w;
+}
+
+static void end(const struct throttle_ticket *t, const char *acct, const char *addr, int64_t now, int ok)
+{
+	struct err e = ERR_INIT;
+	assert_int_equal(throttle_end(db, t, acct, addr, now, ok, &e), 0);
+}
+
+static int64_t rows(void)
+{
+	struct err e = ERR_INIT;
+	struct store_query q = { 0 };
+	int64_t n = -1;
+	assert_int_equal(store_count(db, "throttle", &q, &n, &e), 0);
+	return n;
+}
+
 static void fail_n(const char *acct, const char *addr, int n, int64_t now)
 {
 	for (int i = 0; i < n; i++) {
 		struct throttle_ticket t;
-		assert_int_equal(throttle_begin(acct, addr, now, &t), 0);
-		throttle_end(&t, acct, addr, now, 0);
+		assert_int_equal(begin(acct, addr, now, &t), 0);
+		end(&t, acct, addr, now, 0);
 	}
 }
 
 static void test_throttle_counts_before_checking(void **state)
 {
 	(void)state;
-	throttle_reset();
 	struct throttle_ticket t[THROTTLE_PAIR_FREE + 1];
 	/* attempts in flight count: the sixth waits though none has failed yet */
 	for (int i = 0; i < THROTTLE_PAIR_FREE; i++)
-		assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100, &t[i]), 0);
-	assert_true(throttle_begin("a@x", "1.1.1.1", 100, &t[THROTTLE_PAIR_FREE]) > 0);
+		assert_int_equal(begin("a@x", "1.1.1.1", 100, &t[i]), 0);
+	assert_true(begin("a@x", "1.1.1.1", 100, &t[THROTTLE_PAIR_FREE]) > 0);
 	for (int i = 0; i < THROTTLE_PAIR_FREE; i++)
-		throttle_end(&t[i], "a@x", "1.1.1.1", 100, 0);
+		end(&t[i], "a@x", "1.1.1.1", 100, 0);
 	/* back-off doubles: 15, 30, 60 ... never past the maximum */
-	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100, &t[0]), THROTTLE_FIRST_WAIT);
-	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 0);
-	throttle_end(&t[0], "a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, 0);
-	assert_int_equal(throttle_begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 2 * THROTTLE_FIRST_WAIT);
+	assert_int_equal(begin("a@x", "1.1.1.1", 100, &t[0]), THROTTLE_FIRST_WAIT);
+	assert_int_equal(begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 0);
+	end(&t[0], "a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, 0);
+	assert_int_equal(begin("a@x", "1.1.1.1", 100 + THROTTLE_FIRST_WAIT, &t[0]), 2 * THROTTLE_FIRST_WAIT);
 	int64_t now = 1000;
 	int w = 0, prev = 0;
 	for (int i = 0; i < 40 && w != THROTTLE_MAX_WAIT; i++) {
-		w = throttle_begin("a@x", "1.1.1.1", now, &t[0]);
+		w = begin("a@x", "1.1.1.1", now, &t[0]);
 		if (!w) {
-			throttle_end(&t[0], "a@x", "1.1.1.1", now, 0);
+			end(&t[0], "a@x", "1.1.1.1", now, 0);
 			continue;
 		}
 		assert_true(w > prev && w <= THROTTLE_MAX_WAIT); /* each wait longer, up to the cap */
@@ -433,34 +488,91 @@ static void test_throttle_counts_before_checking(void **state)
 	}
 	assert_int_equal(w, THROTTLE_MAX_WAIT);
 	/* the address is not held back on another account by this pair */
-	assert_int_equal(throttle_begin("other@x", "1.1.1.1", now, &t[0]), 0);
-	throttle_end(&t[0], "other@x", "1.1.1.1", now, 1);
+	assert_int_equal(begin("other@x", "1.1.1.1", now, &t[0]), 0);
+	end(&t[0], "other@x", "1.1.1.1", now, 1);
 	/* failures are forgotten after a quiet while */
-	assert_int_equal(throttle_begin("a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, &t[0]), 0);
-	throttle_end(&t[0], "a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, 1);
+	assert_int_equal(begin("a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, &t[0]), 0);
+	end(&t[0], "a@x", "1.1.1.1", now + THROTTLE_MAX_WAIT + THROTTLE_FORGET + 1, 1);
 }
 
 static void test_throttle_spares_the_owners_address(void **state)
 {
 	(void)state;
-	throttle_reset();
 	struct throttle_ticket t;
-	assert_int_equal(throttle_begin("b@x", "10.0.0.1", 50, &t), 0);
-	throttle_end(&t, "b@x", "10.0.0.1", 50, 1); /* the owner signs in */
+	assert_int_equal(begin("b@x", "10.0.0.1", 50, &t), 0);
+	end(&t, "b@x", "10.0.0.1", 50, 1); /* the owner signs in */
 	char addr[32];
 	for (int i = 0; i < THROTTLE_ACCOUNT_FREE; i++) { /* one guess from each of many addresses */
 		snprintf(addr, sizeof(addr), "10.1.0.%d", i);
 		fail_n("b@x", addr, 1, 60);
 	}
-	assert_true(throttle_begin("b@x", "10.2.0.1", 60, &t) > 0); /* a new address waits */
-	assert_int_equal(throttle_begin("b@x", "10.0.0.1", 60, &t), 0); /* the owner does not */
-	throttle_end(&t, "b@x", "10.0.0.1", 60, 1);
+	assert_true(begin("b@x", "10.2.0.1", 60, &t) > 0); /* a new address waits */
+	assert_int_equal(begin("b@x", "10.0.0.1", 60, &t), 0); /* the owner does not */
+	end(&t, "b@x", "10.0.0.1", 60, 1);
 	/* one address spraying many accounts is slowed too */
 	for (int i = 0; i < THROTTLE_ADDRESS_FREE; i++) {
 		snprintf(addr, sizeof(addr), "user%d@x", i);
 		fail_n(addr, "10.9.9.9", 1, 70);
 	}
-	assert_true(throttle_begin("fresh@x", "10.9.9.9", 70, &t) > 0);
+	assert_true(begin("fresh@x", "10.9.9.9", 70, &t) > 0);
+}
+
+/* Issue 26: the counts are the database's, not a server's: what one
+ * connection counted, another sees (two servers on one database), and a
+ * server killed between the beginning and the end of an attempt leaves no
+ * attempt in flight for ever. */
+static void test_throttle_counts_across_servers(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct throttle_ticket t;
+	/* four failures through one server, then the fifth through the other */
+	fail_n("c@x", "10.3.0.1", THROTTLE_PAIR_FREE - 1, 100);
+	assert_int_equal(throttle_begin(db2, "c@x", "10.3.0.1", 100, &t, &e), 0);
+	assert_int_equal(throttle_end(db2, &t, "c@x", "10.3.0.1", 100, 0, &e), 0);
+	/* both now say wait */
+	assert_int_equal(throttle_begin(db2, "c@x", "10.3.0.1", 101, &t, &e), THROTTLE_FIRST_WAIT - 1);
+	assert_int_equal(begin("c@x", "10.3.0.1", 101, &t), THROTTLE_FIRST_WAIT - 1);
+	/* in back-off, one attempt at a time across servers: one begins on a
+	 * server that then dies (no end) */
+	assert_int_equal(begin("c@x", "10.3.0.1", 100 + THROTTLE_FIRST_WAIT, &t), 0);
+	assert_true(throttle_begin(db2, "c@x", "10.3.0.1", 100 + THROTTLE_FIRST_WAIT + 1, &t, &e) > 0);
+	/* ... and a minute on, its attempt no longer holds the other back */
+	assert_int_equal(throttle_begin(db2, "c@x", "10.3.0.1", 100 + THROTTLE_FIRST_WAIT + 61, &t, &e), 0);
+	assert_int_equal(throttle_end(db2, &t, "c@x", "10.3.0.1", 100 + THROTTLE_FIRST_WAIT + 61, 1, &e), 0);
+}
+
+/* A rate (issue 24's reset links) is counted in the database too, its
+ * window ends, and the rows that say nothing any more are removed as
+ * sign-ins end, so the table does not grow with every address ever seen. */
+static void test_throttle_rates_and_forgets(void **state)
+{
+	(void)state;
+	struct err e = ERR_INIT;
+	struct throttle_ticket t;
+	assert_int_equal(rate_take(db, "forgot|a", 1000, 2, 3600, &e), 0);
+	assert_int_equal(rate_take(db2, "forgot|a", 1001, 2, 3600, &e), 0);
+	assert_int_equal(rate_take(db, "forgot|a", 1002, 2, 3600, &e), 3598);
+	assert_int_equal(rate_take(db, "forgot|b", 1002, 2, 3600, &e), 0);
+	assert_int_equal(rate_take(db, "forgot|a", 4600, 2, 3600, &e), 0);
+	char addr[32], acct[32];
+	for (int i = 0; i < 40; i++) { /* 40 addresses on 40 accounts, once each, long ago */
+		snprintf(addr, sizeof(addr), "10.4.0.%d", i);
+		snprintf(acct, sizeof(acct), "d%d@x", i);
+		fail_n(acct, addr, 1, 5000);
+	}
+	int64_t before = rows();
+	assert_int_equal(before, 2 + 40 * 3); /* two rates, and each pair, account and address */
+	/* two days on, each sign-in's end removes up to 16 of them */
+	assert_int_equal(begin("e@x", "10.5.0.1", 5000 + 2 * 86400, &t), 0);
+	end(&t, "e@x", "10.5.0.1", 5000 + 2 * 86400, 1);
+	assert_int_equal(rows(), before + 4 - 16);
+	for (int i = 0; i < 10; i++) {
+		assert_int_equal(begin("e@x", "10.5.0.1", 5000 + 2 * 86400, &t), 0);
+		end(&t, "e@x", "10.5.0.1", 5000 + 2 * 86400, 1);
+	}
+	/* what is left: e@x's pair, account, address and known address */
+	assert_int_equal(rows(), 4);
 }
 
 int main(void)
@@ -476,8 +588,10 @@ int main(void)
 		cmocka_unit_test(test_the_reader_survives_any_cut),
 		cmocka_unit_test(test_address_keys),
 		cmocka_unit_test(test_unescape),
-		cmocka_unit_test(test_throttle_counts_before_checking),
-		cmocka_unit_test(test_throttle_spares_the_owners_address),
+		cmocka_unit_test_setup_teardown(test_throttle_counts_before_checking, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_spares_the_owners_address, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_counts_across_servers, db_setup, db_teardown),
+		cmocka_unit_test_setup_teardown(test_throttle_rates_and_forgets, db_setup, db_teardown),
 	};
 	return cmocka_run_group_tests(tests, NULL, NULL);
 }
