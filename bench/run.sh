@@ -16,7 +16,9 @@ dir=$(mktemp -d)
 pid=
 pid2=
 ngx=
-trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid2" ] && kill "$pid2" 2>/dev/null; [ -n "$ngx" ] && kill "$ngx" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
+pg=
+pid3=
+trap '[ -n "$pid" ] && kill "$pid" 2>/dev/null; [ -n "$pid2" ] && kill "$pid2" 2>/dev/null; [ -n "$pid3" ] && kill "$pid3" 2>/dev/null; [ -n "$ngx" ] && kill "$ngx" 2>/dev/null; [ -n "$pg" ] && kill "$pg" 2>/dev/null; wait 2>/dev/null; rm -rf "$dir"' EXIT
 E() { "$BIN" --db "$dir/b.db" "$@"; }
 json_id() { sed -n 's/^ *"id": \([0-9]*\),*$/\1/p' | head -1; }
 
@@ -140,15 +142,19 @@ ref_feed=$(bench "$N/feed.atom" "$C")
 ref_sql=$(./build/bench/sqlite_ref "$dir/ref.db" 3)
 printf "%-46s %9s %9s %6s %6s %6s  %8s   %s\n" "figure" "req/s" "p99 ms" "non2xx" "errors" "SQL/r" "vs ref" "goal"
 row "nginx, the WR document's bytes (reference)" "$ref_wr" "${ref_wr%% *}" ""
-row "GET /api/v1/work-registers/1" "$(bench "$U/api/v1/work-registers/1" "$C")" "${ref_wr%% *}" ">= 0.70x nginx, p99 < 5 ms"
+f_wr=$(bench "$U/api/v1/work-registers/1" "$C")
+row "GET /api/v1/work-registers/1" "$f_wr" "${ref_wr%% *}" ">= 0.70x nginx, p99 < 5 ms"
 
 row "GET /registers" "$(bench "$U/registers" "$C")" "${ref_reg%% *}" ">= 0.70x nginx"
 row "GET /registers/feed.atom" "$(bench "$U/registers/feed.atom" "$C")" "${ref_feed%% *}" ">= 0.70x nginx"
-row "GET /api/v1/work-registers (first page)" "$(bench "$U/api/v1/work-registers" "$C")" "${ref_wr%% *}" ""
+f_list=$(bench "$U/api/v1/work-registers" "$C")
+row "GET /api/v1/work-registers (first page)" "$f_list" "${ref_wr%% *}" ""
 row "GET /api/v1/me/tasks" "$(bench "$U/api/v1/me/tasks" "$C")" "${ref_wr%% *}" ""
 printf "%-46s %9.0f\n" "raw SQLite INSERT+COMMIT, WAL, FULL (reference)" "$ref_sql"
-row "POST /api/v1/ballots/1/votes, 1 connection" "$(bench "$U/api/v1/ballots/1/votes" 1 "$dir/vote.lua")" "$ref_sql" ">= 1.00x raw SQLite"
-row "POST /api/v1/ballots/1/votes, $C connections" "$(bench "$U/api/v1/ballots/1/votes" "$C" "$dir/vote.lua")" "$ref_sql" ">= 2.00x raw SQLite"
+f_v1=$(bench "$U/api/v1/ballots/1/votes" 1 "$dir/vote.lua")
+row "POST /api/v1/ballots/1/votes, 1 connection" "$f_v1" "$ref_sql" ">= 1.00x raw SQLite"
+f_vc=$(bench "$U/api/v1/ballots/1/votes" "$C" "$dir/vote.lua")
+row "POST /api/v1/ballots/1/votes, $C connections" "$f_vc" "$ref_sql" ">= 2.00x raw SQLite"
 row "  the same, --no-group-commit, 1 connection" "$(bench "$U2/api/v1/ballots/1/votes" 1 "$dir/vote.lua")" "$ref_sql" "(each change its own commit)"
 row "  the same, --no-group-commit, $C connections" "$(bench "$U2/api/v1/ballots/1/votes" "$C" "$dir/vote.lua")" "$ref_sql" ""
 echo "write batches: $(metric "$U" entente_write_batches_total) commits held $(metric "$U" entente_write_batched_total) changes"
@@ -176,3 +182,54 @@ done
 rss=$(awk '/VmRSS/ {print $2}' /proc/"$pid"/status)
 echo "server RSS: $rss_idle kB at start, $rss_warm kB warm (after $requests_warm requests), $rss kB $((requests - requests_warm)) requests later ($(echo "$rss $rss_warm" | awk '{printf "%.2f", $1 / $2}')x; goals: idle under 16 MB, no growth: within 2x after a million requests)"
 echo "statements per request (SQL/r) and pages kept: $(metric "$U" 'entente_pages_total{outcome="kept"}') kept, $(metric "$U" 'entente_pages_total{outcome="built"}') built"
+
+# Issue 26: the same figures on PostgreSQL, beside SQLite's above: a
+# throwaway cluster from Debian's packages on the same disk
+# (tests/pg/pg.sh: fsync on), the same demonstration and ballot, and as
+# its reference PostgreSQL's own rate of one INSERT and COMMIT from one
+# client (pgbench), as raw SQLite commits are SQLite's.
+sh tests/pg/pg.sh >"$dir/pg.url" 2>"$dir/pg.log" &
+pg=$!
+i=0
+while [ ! -s "$dir/pg.url" ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i + 1)); done
+PGU=$(head -n 1 "$dir/pg.url")
+if [ -z "$PGU" ]; then
+	echo "PostgreSQL: no throwaway cluster ($(tail -n 1 "$dir/pg.log")): no PostgreSQL figures"
+	exit 0
+fi
+P() { "$BIN" --db "$PGU" "$@"; }
+P init --demo --signing-key "$dir/pg.signing-key" >/dev/null
+ptok=$(P token create --email vp@dmtf.example)
+P wr socialize --id 1 >/dev/null
+P wr submit --id 1 >/dev/null
+"$BIN" --db "$PGU" serve --listen 127.0.0.1:0 --ready-file "$dir/pg.ready" --tick 0 --metrics-from 127.0.0.1 --log-level warn \
+	--signing-key "$dir/pg.signing-key" 2>>"$dir/log" &
+pid3=$!
+i=0
+while [ ! -s "$dir/pg.ready" ] && [ $i -lt 100 ]; do sleep 0.1; i=$((i + 1)); done
+UP=$(cat "$dir/pg.ready")
+psql -q "$PGU" -c "CREATE TABLE bench_ref (id bigserial PRIMARY KEY, ballot bigint, voter bigint, choice text, at text)"
+echo "INSERT INTO bench_ref (ballot, voter, choice, at) VALUES (1, :client_id, 'yes', '2026-01-01T00:00:00Z');" >"$dir/pgref.sql"
+ref_pg=$(/usr/lib/postgresql/15/bin/pgbench -n -c 1 -T 3 -f "$dir/pgref.sql" "$PGU" 2>/dev/null | awk '/^tps/ {print int($3); exit}')
+tok=$ptok # bench() sends it
+sed "s/Bearer .*\"/Bearer $ptok\"/" "$dir/vote.lua" >"$dir/pgvote.lua"
+p_wr=$(bench "$UP/api/v1/work-registers/1" "$C")
+p_list=$(bench "$UP/api/v1/work-registers" "$C")
+p_v1=$(bench "$UP/api/v1/ballots/1/votes" 1 "$dir/pgvote.lua")
+p_vc=$(bench "$UP/api/v1/ballots/1/votes" "$C" "$dir/pgvote.lua")
+echo
+echo "PostgreSQL beside SQLite (req/s; in brackets each against its engine's reference: nginx for reads, its own raw commits for votes)"
+printf "%-46s %9.0f %9.0f\n" "raw INSERT+COMMIT, one client (reference)" "$ref_sql" "${ref_pg:-0}"
+side() { # name sqlite-figures postgresql-figures reference-sqlite reference-postgresql
+	set -- "$1" "${2%% *}" "${3%% *}" "$4" "$5"
+	printf "%-46s %9.0f %9.0f   (%.2fx, %.2fx)  PostgreSQL/SQLite %.2fx\n" "$1" "$2" "$3" \
+		"$(echo "$2 $4" | awk '{print ($2 > 0 ? $1 / $2 : 0)}')" "$(echo "$3 $5" | awk '{print ($2 > 0 ? $1 / $2 : 0)}')" \
+		"$(echo "$3 $2" | awk '{print ($2 > 0 ? $1 / $2 : 0)}')"
+}
+printf "%-46s %9s %9s\n" "figure" "SQLite" "PostgreSQL"
+side "GET /api/v1/work-registers/1" "$f_wr" "$p_wr" "${ref_wr%% *}" "${ref_wr%% *}"
+side "GET /api/v1/work-registers (first page)" "$f_list" "$p_list" "${ref_wr%% *}" "${ref_wr%% *}"
+side "POST /api/v1/ballots/1/votes, 1 connection" "$f_v1" "$p_v1" "$ref_sql" "${ref_pg:-0}"
+side "POST /api/v1/ballots/1/votes, $C connections" "$f_vc" "$p_vc" "$ref_sql" "${ref_pg:-0}"
+echo "PostgreSQL statements per request: reads $(echo "$p_wr" | awk '{print $5}'), votes $(echo "$p_v1" | awk '{print $5}'); non-2xx: $(echo "$p_vc" | awk '{print $3}')"
+

@@ -4,10 +4,10 @@
 set -eu
 pkgs="build-essential pkg-config libjansson-dev libsqlite3-dev libpq-dev libsodium-dev libcmark-dev sqlite3 libcurl4-openssl-dev libgit2-dev libical-dev libarchive-dev liboath-dev libqrencode-dev"
 if [ "${1:-}" = bench ]; then
-	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light"
+	pkgs="$pkgs libcurl4-openssl-dev curl jq wrk nginx-light postgresql"
 fi
 # the Debian package (make deb) and its checks: lintian, systemd-analyze
-deb="debhelper dpkg-dev fakeroot lintian systemd"
+deb="debhelper dpkg-dev fakeroot lintian systemd systemd-container"
 if [ "${1:-}" = deb ]; then
 	pkgs="$pkgs $deb"
 fi

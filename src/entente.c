@@ -24,6 +24,7 @@ const struct command cli_commands[] = {
 	{ "migrate", cmd_migrate, 0, "apply the database migrations not yet applied", NULL },
 	{ "backup", cmd_backup, NEED_DB, "one archive of the database, signing key, publication repository and configuration, while in use", NULL },
 	{ "restore", cmd_restore, 0, "check a backup archive and put it back into a new directory", NULL },
+	{ "copy-db", cmd_copy_db, 0, "copy a whole database into a new one, SQLite and PostgreSQL either way (issue 26)", NULL },
 	{ "openapi", cmd_openapi, 0, "print the OpenAPI document of the API", NULL },
 	{ "user add", cmd_user_add, NEED_DB, "add a person with an account (password from a file or generated)", NULL },
 	{ "user list", NULL, NEED_DB, "list people", "person.list" },

@@ -93,6 +93,7 @@ int cmd_user_disable(struct cli *c, int argc, char **argv);
 int cmd_token_create(struct cli *c, int argc, char **argv);
 int cmd_config(struct cli *c, int argc, char **argv);
 int cmd_keys_rotate(struct cli *c, int argc, char **argv);
+int cmd_copy_db(struct cli *c, int argc, char **argv);
 
 /* Hold the database (DB.lock, cli/admin.c) until the process ends: the
  * descriptor, or -1 when another entente holds it (said on stderr with

@@ -151,6 +151,8 @@ int store_backup(struct store *st, const char *dest, struct err *e) { return st-
 
 int store_columns(struct store *st, const char *table, json_t **out, struct err *e) { return st->ops->columns(st, table, out, e); }
 
+int store_tables(struct store *st, json_t **out, struct err *e) { return st->ops->tables(st, out, e); }
+
 int store_size(struct store *st, int64_t *database, int64_t *wal, struct err *e)
 {
 	*database = *wal = 0;

@@ -26,6 +26,7 @@ struct store_ops {
 	int (*increment)(struct store *st, const char *table, int64_t id, const char *column, int64_t delta, int64_t *value, struct err *e);
 	int (*backup)(struct store *st, const char *dest, struct err *e);
 	int (*columns)(struct store *st, const char *table, json_t **out, struct err *e);
+	int (*tables)(struct store *st, json_t **out, struct err *e);
 	int (*size)(struct store *st, int64_t *database, int64_t *wal, struct err *e);
 	void (*close)(struct store *st);
 };

@@ -1046,6 +1046,16 @@ static int p_migrate(struct store *st, int *applied, struct err *e)
 	return catalogue_load(s, e);
 }
 
+/* The catalogue's tables, by name (store_tables). */
+static int p_tables(struct store *st, json_t **out, struct err *e)
+{
+	(void)e;
+	*out = json_array();
+	for (int i = 0; i < PQ(st)->ntables; i++)
+		json_array_append_new(*out, json_string(PQ(st)->tables[i].name));
+	return 0;
+}
+
 static int p_columns(struct store *st, const char *table, json_t **out, struct err *e)
 {
 	static const char *const types[] = { [K_INT] = "integer", [K_TEXT] = "string", [K_BOOL] = "boolean", [K_JSON] = "json",
@@ -1095,6 +1105,7 @@ static const struct store_ops pg_ops = {
 	.name = "postgresql",
 	.migrate = p_migrate,
 	.columns = p_columns,
+	.tables = p_tables,
 	.size = p_size,
 	.schema_version = p_schema_version,
 	.schema_known = p_schema_known,
@@ -1201,11 +1212,16 @@ static PGconn *turn_conn;
 static atomic_int turn_owned;
 static unsigned long turn_takes;
 
+static int turn_closing_set;
+
 static void turn_drop(void)
 {
 	PQfinish(turn_conn);
 	turn_conn = NULL;
 }
+
+/* at exit: the periodic threads are stopped by then */
+static void turn_close(void) { turn_drop(); }
 
 int store_periodic_turn(const char *url)
 {
@@ -1219,8 +1235,16 @@ int store_periodic_turn(const char *url)
 	if (!turn_conn) {
 		char me[96];
 		snprintf(me, sizeof(me), "entente periodic work (pid %ld)", (long)getpid());
-		const char *const keys[] = { "dbname", "application_name", NULL }, *const values[] = { url, me, NULL };
+		/* the database notices a server cut off within about 25 s
+		 * (its keepalives on this session), and lets the turn go */
+		const char *const keys[] = { "dbname", "application_name", "options", NULL },
+				  *const values[] = { url, me, "-c tcp_keepalives_idle=10 -c tcp_keepalives_interval=5 -c tcp_keepalives_count=3",
+						      NULL };
 		turn_conn = PQconnectdbParams(keys, values, 1);
+		if (!turn_closing_set) {
+			atexit(turn_close);
+			turn_closing_set = 1;
+		}
 		if (PQstatus(turn_conn) != CONNECTION_OK) {
 			snprintf(why, sizeof(why), "%s", PQerrorMessage(turn_conn));
 			why[strcspn(why, "\n")] = '\0';

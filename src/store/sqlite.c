@@ -963,6 +963,16 @@ static int s_size(struct store *st, int64_t *database, int64_t *wal, struct err 
 	return 0;
 }
 
+/* The catalogue's tables, by name (store_tables). */
+static int s_tables(struct store *st, json_t **out, struct err *e)
+{
+	(void)e;
+	*out = json_array();
+	for (int i = 0; i < SQ(st)->ntables; i++)
+		json_array_append_new(*out, json_string(SQ(st)->tables[i].name));
+	return 0;
+}
+
 static int s_columns(struct store *st, const char *table, json_t **out, struct err *e)
 {
 	static const char *const types[] = { [K_INT] = "integer", [K_TEXT] = "string", [K_BOOL] = "boolean", [K_JSON] = "json",
@@ -1032,6 +1042,7 @@ static const struct store_ops sqlite_ops = {
 	.name = "sqlite",
 	.migrate = s_migrate,
 	.columns = s_columns,
+	.tables = s_tables,
 	.size = s_size,
 	.schema_version = s_schema_version,
 	.schema_known = s_schema_known,

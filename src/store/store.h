@@ -145,5 +145,8 @@ int store_backup(struct store *st, const char *dest, struct err *e);
  * schemas of the OpenAPI document): [{"name", "type": "integer", "string",
  * "boolean", "number" or "json", "null": whether NULL is allowed}]. */
 int store_columns(struct store *st, const char *table, json_t **out, struct err *e);
+/* Every table of the database (its catalogue, read at open), by name:
+ * a JSON array of strings (entente copy-db, issue 26). */
+int store_tables(struct store *st, json_t **out, struct err *e);
 
 #endif

@@ -15,6 +15,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <pthread.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -815,3 +816,73 @@ int sql_int(const char *db, const char *query)
 	sqlite3_close(h);
 	return v;
 }
+
+/* ---- nginx in front (tests/http/test_proxy.c, test_several.c) ---- */
+
+const char *nginx_path(void)
+{
+	static const char *places[] = { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", NULL };
+	for (int i = 0; places[i]; i++)
+		if (!access(places[i], X_OK))
+			return places[i];
+	return NULL;
+}
+
+static int port_open(int port)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port),
+				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
+	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
+	if (fd >= 0)
+		close(fd);
+	return ok;
+}
+
+pid_t nginx_run(const char *dir, const char *conf, int port)
+{
+	char path[300], log[300];
+	const char *bin_path = nginx_path();
+	assert_non_null(bin_path);
+	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
+	FILE *f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(conf, f);
+	assert_int_equal(fclose(f), 0);
+	snprintf(log, sizeof(log), "%s/nginx-stderr.log", dir);
+	pid_t pid = fork();
+	assert_true(pid >= 0);
+	if (pid == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives the test */
+		if (!freopen(log, "a", stderr) || !freopen("/dev/null", "r", stdin)) {
+		}
+		execl(bin_path, "nginx", "-p", dir, "-c", path, "-e", log, (char *)NULL);
+		_exit(127);
+	}
+	for (int i = 0; i < 200; i++) { /* at most 10 s */
+		int st;
+		if (port_open(port))
+			return pid;
+		if (waitpid(pid, &st, WNOHANG) == pid)
+			fail_msg("nginx did not start (see %s)", log);
+		usleep(50000);
+	}
+	fail_msg("nginx did not listen on %d", port);
+	return -1;
+}
+
+void nginx_end(pid_t *pid)
+{
+	int st;
+	if (*pid <= 0)
+		return;
+	kill(*pid, SIGTERM);
+	for (int i = 0; i < 100 && waitpid(*pid, &st, WNOHANG) == 0; i++)
+		usleep(50000);
+	if (waitpid(*pid, &st, WNOHANG) == 0) {
+		kill(*pid, SIGKILL);
+		waitpid(*pid, &st, 0);
+	}
+	*pid = 0;
+}
+

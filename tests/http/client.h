@@ -143,4 +143,13 @@ void sink_stop(struct sink *k);
 /* Every message the sink accepted (a new array). */
 json_t *received(const struct sink *k);
 
+/* Debian's nginx, NULL when it is not installed. */
+const char *nginx_path(void);
+/* nginx with conf as its configuration (written to dir/nginx.conf; its
+ * stderr dir/nginx-stderr.log), until nginx_end: its pid once port
+ * answers (10 s at most), else the test fails. */
+pid_t nginx_run(const char *dir, const char *conf, int port);
+/* SIGTERM, SIGKILL after 5 s; *pid becomes 0. */
+void nginx_end(pid_t *pid);
+
 #endif

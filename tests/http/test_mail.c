@@ -655,6 +655,21 @@ static void test_smtp_auth_password_from_a_file(void **state)
 	server_cleanup(&S);
 }
 
+/* A configuration file conf sending through the sink K as user entente
+ * with the password in the file pw (written too), from mail_from. */
+static void write_mail_conf(const char *conf, const char *pw, const char *password, const char *mail_from)
+{
+	FILE *f = fopen(pw, "w");
+	assert_non_null(f);
+	fprintf(f, "%s\n", password);
+	assert_int_equal(fclose(f), 0);
+	f = fopen(conf, "w");
+	assert_non_null(f);
+	fprintf(f, "smtp_url = %s\nsmtp_user = entente\nsmtp_password_file = %s\nsmtp_insecure = true\nmail_interval = 1\n"
+		   "mail_from = %s\n", K.url, pw, mail_from);
+	assert_int_equal(fclose(f), 0);
+}
+
 /* Issue 23: SIGHUP reads the configuration again, and the mail goes on
  * with it: another mail server, a new sender and a rotated password (its
  * file read again) take effect without a restart. */
@@ -667,15 +682,7 @@ static void test_sighup_moves_the_mail_to_new_settings(void **state)
 	sink_start_with(&K, &S, free_port(), old_auth);
 	snprintf(pw, sizeof(pw), "%s/smtp-password", S.dir);
 	snprintf(conf, sizeof(conf), "%s/mail.conf", S.dir);
-	FILE *f = fopen(pw, "w");
-	assert_non_null(f);
-	fputs("Old-Pw-1111\n", f);
-	fclose(f);
-	f = fopen(conf, "w");
-	assert_non_null(f);
-	fprintf(f, "smtp_url = %s\nsmtp_user = entente\nsmtp_password_file = %s\nsmtp_insecure = true\nmail_interval = 1\n"
-		   "mail_from = Old Sender <old@ops.example>\n", K.url, pw);
-	fclose(f);
+	write_mail_conf(conf, pw, "Old-Pw-1111", "Old Sender <old@ops.example>");
 	server_start(&S, "--config", conf, NULL);
 	assert_true(settled(&S, 20));
 	json_t *all = received(&K);
@@ -688,15 +695,7 @@ static void test_sighup_moves_the_mail_to_new_settings(void **state)
 	sink_stop(&K);
 	unlink(K.out);
 	sink_start_with(&K, &S, free_port(), new_auth);
-	f = fopen(pw, "w");
-	assert_non_null(f);
-	fputs("New-Pw-2222\n", f);
-	fclose(f);
-	f = fopen(conf, "w");
-	assert_non_null(f);
-	fprintf(f, "smtp_url = %s\nsmtp_user = entente\nsmtp_password_file = %s\nsmtp_insecure = true\nmail_interval = 1\n"
-		   "mail_from = New Sender <new@ops.example>\n", K.url, pw);
-	fclose(f);
+	write_mail_conf(conf, pw, "New-Pw-2222", "New Sender <new@ops.example>");
 	assert_int_equal(kill(S.pid, SIGHUP), 0);
 	await_logged(S.log, "SIGHUP: the configuration is read again", "smtp_url (", "mail_from (");
 	announce_meeting("After the reload", "1. Mail");

@@ -19,7 +19,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -39,40 +38,7 @@ static const char *nginx_bin;
 
 /* ---- processes ---- */
 
-static const char *find_nginx(void)
-{
-	static const char *places[] = { "/usr/sbin/nginx", "/usr/bin/nginx", "/usr/local/sbin/nginx", NULL };
-	for (int i = 0; places[i]; i++)
-		if (!access(places[i], X_OK))
-			return places[i];
-	return NULL;
-}
-
-static int port_open(int port)
-{
-	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons((unsigned short)port),
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	int fd = socket(AF_INET, SOCK_STREAM, 0), ok;
-	ok = fd >= 0 && !connect(fd, (struct sockaddr *)&a, sizeof(a));
-	if (fd >= 0)
-		close(fd);
-	return ok;
-}
-
-static void nginx_stop(void)
-{
-	int st;
-	if (nginx_pid <= 0)
-		return;
-	kill(nginx_pid, SIGTERM);
-	for (int i = 0; i < 100 && waitpid(nginx_pid, &st, WNOHANG) == 0; i++)
-		usleep(50000);
-	if (waitpid(nginx_pid, &st, WNOHANG) == 0) {
-		kill(nginx_pid, SIGKILL);
-		waitpid(nginx_pid, &st, 0);
-	}
-	nginx_pid = 0;
-}
+static void nginx_stop(void) { nginx_end(&nginx_pid); }
 
 /* Whatever happened (a failed assertion in setup too), nothing is left
  * running and no directory stays behind. */
@@ -95,18 +61,10 @@ static void cleanup_all(void)
 	}
 }
 
-static void write_file(const char *path, const char *text)
-{
-	FILE *f = fopen(path, "w");
-	assert_non_null(f);
-	fputs(text, f);
-	assert_int_equal(fclose(f), 0);
-}
-
 /* nginx on 127.0.0.1:port with TLS, proxying to upstream (http://...). */
 static void nginx_start(int port, const char *upstream)
 {
-	char conf[4096], path[200], cmd[1000];
+	char conf[4096], cmd[1000];
 	snprintf(cert, sizeof(cert), "%s/cert.pem", dir);
 	snprintf(cmd, sizeof(cmd),
 		 "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:P-256 -nodes -days 2 -subj /CN=127.0.0.1 "
@@ -135,30 +93,7 @@ static void nginx_start(int port, const char *upstream)
 		 "  }\n"
 		 "}\n",
 		 dir, port, upstream);
-	snprintf(path, sizeof(path), "%s/nginx.conf", dir);
-	write_file(path, conf);
-	nginx_pid = fork();
-	assert_true(nginx_pid >= 0);
-	if (nginx_pid == 0) {
-		char log[200];
-		prctl(PR_SET_PDEATHSIG, SIGKILL); /* never outlives the test */
-		snprintf(log, sizeof(log), "%s/nginx-stderr.log", dir);
-		if (!freopen(log, "a", stderr) || !freopen("/dev/null", "r", stdin)) {
-		}
-		execl(nginx_bin, "nginx", "-p", dir, "-c", path, "-e", log, (char *)NULL);
-		_exit(127);
-	}
-	for (int i = 0; i < 200; i++) { /* at most 10 s */
-		int st;
-		if (port_open(port))
-			return;
-		if (waitpid(nginx_pid, &st, WNOHANG) == nginx_pid) {
-			nginx_pid = 0;
-			fail_msg("nginx did not start (see %s/nginx-stderr.log)", dir);
-		}
-		usleep(50000);
-	}
-	fail_msg("nginx did not listen on %d", port);
+	nginx_pid = nginx_run(dir, conf, port);
 }
 
 /* ---- requests ---- */
@@ -192,7 +127,7 @@ static int setup(void **state)
 	char opt_base[80];
 	atexit(cleanup_all);
 	curl_global_init(CURL_GLOBAL_DEFAULT);
-	nginx_bin = find_nginx();
+	nginx_bin = nginx_path();
 	snprintf(dir, sizeof(dir), "/tmp/entente-proxy-XXXXXX");
 	assert_non_null(mkdtemp(dir));
 	int port = free_port();

@@ -91,6 +91,42 @@ static void test_the_throttle_outlives_a_restart(void **state)
 	assert_int_equal(server_finish(&A), 0);
 }
 
+/* entente copy-db (issue 26): never from a database in use, never into
+ * one that holds anything; the copy verifies. Here between files; under
+ * tests/pg, from PostgreSQL to a file and refused back into the first.
+ * (tests/pg/compare.sh --copy shows a copy answers every read alike.) */
+static void test_copy_db_refuses_and_copies(void **state)
+{
+	(void)state;
+	char out[2048], to[160], err_path[300];
+	server_init(&A, 1);
+	snprintf(to, sizeof(to), "%s/copy.db", A.dir);
+	snprintf(err_path, sizeof(err_path), "%s/cli.err", A.dir);
+	server_start(&A, NULL);
+	assert_int_equal(cli(&A, out, sizeof(out), "copy-db %s %s", A.db, to), 1);
+	assert_true(logged(err_path, "held by another entente (pid ", "stop it before copying it", NULL));
+	assert_int_equal(access(to, F_OK), -1); /* nothing made */
+	assert_int_equal(server_stop(&A), 0);
+	assert_int_equal(cli(&A, out, sizeof(out), "copy-db %s %s", A.db, to), 0);
+	assert_non_null(strstr(out, "the audit chain verifies on the copy"));
+	/* the copy is a whole instance: its chain, its people, its tokens */
+	struct server C = A;
+	snprintf(C.db, sizeof(C.db), "%s", to);
+	assert_int_equal(cli(&C, out, sizeof(out), "audit verify --full"), 0);
+	assert_int_equal(sql_int(to, "SELECT count(*) FROM people"), sql_int(A.db, "SELECT count(*) FROM people"));
+	assert_int_equal(sql_int(to, "SELECT count(*) FROM ballot_voters"), sql_int(A.db, "SELECT count(*) FROM ballot_voters"));
+	/* never into a database that holds anything */
+	assert_int_equal(cli(&A, out, sizeof(out), "copy-db %s %s", A.db, to), 1);
+	assert_true(logged(err_path, "exists: the copy goes into a new database", NULL) ||
+		    logged(err_path, "already holds entente's schema", NULL));
+	if (!strncmp(A.db, "postgres", 8)) { /* back into the database server's, which has its schema */
+		assert_int_equal(cli(&A, out, sizeof(out), "copy-db %s %s", to, A.db), 1);
+		assert_true(logged(err_path, "already holds entente's schema (version ", NULL));
+	}
+	server_cleanup(&A);
+	A.pid = 0;
+}
+
 /* ---- two servers on one PostgreSQL database ---- */
 
 static void test_two_servers_serve_one_database(void **state)
@@ -140,6 +176,73 @@ static void test_two_servers_serve_one_database(void **state)
 	assert_int_equal(wrong_password(&B), 429);
 	assert_int_equal(server_finish(&B), 0);
 	assert_int_equal(server_finish(&A), 0);
+}
+
+/* The README's set-up: two servers behind nginx. Requests through it go
+ * to both; kill -9 of one, and every request, reads and writes, is still
+ * answered (nginx passes to the other what the dead one never took). */
+static void test_behind_nginx_one_dies_the_other_answers(void **state)
+{
+	(void)state;
+	char conf[3000], base[64];
+	pid_t ngx = 0;
+	int port = free_port();
+	server_init(&A, 1);
+	second_server();
+	server_start(&A, "--trusted-proxy", "127.0.0.1/32", NULL);
+	server_start(&B, "--trusted-proxy", "127.0.0.1/32", NULL);
+	snprintf(conf, sizeof(conf),
+		 "daemon off;\nmaster_process off;\nworker_processes 1;\npid %1$s/nginx.pid;\n"
+		 "error_log %1$s/nginx-error.log info;\nevents { worker_connections 128; }\n"
+		 "http {\n"
+		 "  access_log off;\n"
+		 "  client_body_temp_path %1$s/body;\n  proxy_temp_path %1$s/proxy;\n  fastcgi_temp_path %1$s/fastcgi;\n"
+		 "  uwsgi_temp_path %1$s/uwsgi;\n  scgi_temp_path %1$s/scgi;\n"
+		 "  upstream entente {\n"
+		 "    server %2$s max_fails=1 fail_timeout=5s;\n"
+		 "    server %3$s max_fails=1 fail_timeout=5s;\n"
+		 "    keepalive 8;\n"
+		 "  }\n"
+		 "  server {\n"
+		 "    listen 127.0.0.1:%4$d;\n"
+		 "    location / {\n"
+		 "      proxy_pass http://entente;\n"
+		 "      proxy_next_upstream error timeout;\n"
+		 "      proxy_http_version 1.1;\n"
+		 "      proxy_set_header Connection \"\";\n"
+		 "      proxy_set_header Host $host;\n"
+		 "      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;\n"
+		 "    }\n"
+		 "  }\n"
+		 "}\n",
+		 A.dir, A.url + 7, B.url + 7, port);
+	ngx = nginx_run(A.dir, conf, port);
+	snprintf(base, sizeof(base), "http://127.0.0.1:%d", port);
+	const char *vp = token_for(&A, VP), *owner = token_for(&A, OWNER);
+	for (int i = 0; i < 20; i++) {
+		struct resp r = req_via(NULL, base, NULL, NULL, "GET", "/api/v1/work-registers/1", vp, NULL, NULL);
+		expect_status(r, 200);
+		resp_free(&r);
+	}
+	/* both took some */
+	assert_true(logged(A.log, "GET /api/v1/work-registers/{id} 200", NULL));
+	assert_true(logged(B.log, "GET /api/v1/work-registers/{id} 200", NULL));
+	server_kill9(&A);
+	for (int i = 0; i < 20; i++) {
+		struct resp r = req_via(NULL, base, NULL, NULL, "GET", "/api/v1/work-registers/1", vp, NULL, NULL);
+		expect_status(r, 200);
+		resp_free(&r);
+		char body[200];
+		snprintf(body, sizeof(body), "{\"partner_id\":2,\"title\":\"After the death %d\",\"owner_id\":3,\"scope\":\"S\"}", i);
+		r = req_via(NULL, base, NULL, NULL, "POST", "/api/v1/work-registers", owner, body, NULL);
+		expect_status(r, 201);
+		resp_free(&r);
+	}
+	/* each write made once */
+	assert_int_equal(sql_int(B.db, "SELECT count(*) FROM work_registers WHERE title LIKE 'After the death %'"), 20);
+	nginx_end(&ngx);
+	assert_int_equal(server_finish(&B), 0);
+	server_cleanup(&A);
 }
 
 /* A committee of n voters (tokens filled), a WR whose ballot it holds,
@@ -256,7 +359,7 @@ static void test_votes_through_two_servers_count_once(void **state)
 		resp_free(&r);
 	}
 	/* one chain: every event links to the one before, none twice */
-	assert_int_equal(cli(&A, out, sizeof(out), "audit verify"), 0);
+	assert_int_equal(cli(&A, out, sizeof(out), "audit verify --full"), 0);
 	assert_int_equal(sql_int(A.db, "SELECT count(*) - count(DISTINCT prev_hash) FROM audit WHERE hash IS NOT NULL"), 0);
 	assert_int_equal(server_finish(&B), 0);
 	assert_int_equal(server_finish(&A), 0);
@@ -373,11 +476,14 @@ int main(void)
 	const struct CMUnitTest on_a_file[] = {
 		cmocka_unit_test_teardown(test_a_files_server_does_the_periodic_work, teardown),
 		cmocka_unit_test_teardown(test_the_throttle_outlives_a_restart, teardown),
+		cmocka_unit_test_teardown(test_copy_db_refuses_and_copies, teardown),
 	};
 	const struct CMUnitTest on_postgresql[] = {
 		cmocka_unit_test_teardown(test_two_servers_serve_one_database, teardown),
 		cmocka_unit_test_teardown(test_votes_through_two_servers_count_once, teardown),
 		cmocka_unit_test_teardown(test_kill9_of_one_server_moves_the_work, teardown),
+		cmocka_unit_test_teardown(test_behind_nginx_one_dies_the_other_answers, teardown),
+		cmocka_unit_test_teardown(test_copy_db_refuses_and_copies, teardown),
 	};
 	const char *pg = getenv("ENTENTE_TEST_PG");
 	if (pg && !strcmp(pg, "1"))

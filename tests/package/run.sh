@@ -2,7 +2,8 @@
 # Issue 23: what an operator installs. `make install` honours PREFIX and
 # DESTDIR; systemd-analyze verify accepts the unit it installs; `make deb`
 # builds the package, lintian finds no error in it, and it holds exactly
-# the files the README's "Install on Debian" lists. Ends with "N passed,
+# the files the README's "Install on Debian" lists; and the package runs
+# under a real systemd as the README says (systemd.sh). Ends with "N passed,
 # M failed". Logs in build/logs/package/.
 set -u
 passed=0
@@ -90,6 +91,12 @@ if make --no-print-directory deb >"$logs/deb.log" 2>&1 && deb=$(ls build/deb/ent
 	else
 		no "conffiles"
 	fi
+	# the package under a real systemd, in a container (systemd.sh)
+	sh tests/package/systemd.sh "$deb" >"$logs/systemd.log" 2>&1
+	grep -E "^(ok|FAIL) " "$logs/systemd.log"
+	set -- $(sed -n 's/^\([0-9]*\) passed, \([0-9]*\) failed$/\1 \2/p' "$logs/systemd.log" | tail -n 1)
+	passed=$((passed + ${1:-0}))
+	failed=$((failed + ${2:-1}))
 else
 	no "make deb" "$logs/deb.log"
 fi

@@ -5,7 +5,14 @@
 # answers of GET requests compared after the things that differ by
 # nature are masked: times (each run has its own clock), hashes and keys
 # (the audit chain hashes its times; each database has its own signing
-# key), the servers' ports. Usage: tests/pg/pg.sh tests/pg/compare.sh [--story]
+# key), the servers' ports. Usage: tests/pg/pg.sh tests/pg/compare.sh [--story|--copy]
+#
+# --copy: entente copy-db instead (issue 26): the story made in a SQLite
+# file, copied into $ENTENTE_PG_URL, and from there into a new SQLite
+# file. Before they are served, the three audit chains must have the
+# same head (the chain hashes every event's content, times included);
+# then the three are served and compared as above. (Read with API tokens
+# made before the copy, so that no sign-in adds an event of its own.)
 set -eu
 [ -n "${ENTENTE_PG_URL:-}" ] || { echo "compare.sh: run under tests/pg/pg.sh" >&2; exit 2; }
 bin=${ENTENTE:-build/entente}
@@ -21,11 +28,15 @@ trap 'exit 130' INT
 trap 'exit 143' TERM
 echo 'tortoise-lantern-quarry-26' >"$work/pw"
 story=""
+copy=""
 [ "${1:-}" = --story ] && story=--story
+[ "${1:-}" = --copy ] && story=--story && copy=1
 
-serve() { # name database
+demo() { # name database: the demonstration (with --story, its story) made there
 	ENTENTE_SIGNING_KEY="$work/$1.signing-key" "$bin" --db "$2" init --demo $story --admin-password-file "$work/pw" >"$work/$1.init" 2>&1 ||
 		{ cat "$work/$1.init" >&2; exit 1; }
+}
+serve() { # name database
 	# no signer while the answers are read: when each would sign its
 	# checkpoint is a matter of timing, not of the engine
 	"$bin" --db "$2" serve --listen 127.0.0.1:0 --ready-file "$work/$1.url" --signing-key "$work/no-signer" \
@@ -35,8 +46,32 @@ serve() { # name database
 	cat "$work/$1.log" >&2
 	exit 1
 }
-serve sqlite "$work/entente.db"
-serve pg "$ENTENTE_PG_URL"
+if [ -n "$copy" ]; then
+	demo sqlite "$work/entente.db"
+	"$bin" --db "$work/entente.db" token create --email vp@dmtf.example >"$work/vp.token"
+	"$bin" --db "$work/entente.db" token create --email admin@localhost >"$work/admin.token"
+	"$bin" copy-db "$work/entente.db" "$ENTENTE_PG_URL" || exit 1
+	"$bin" copy-db "$ENTENTE_PG_URL" "$work/back.db" || exit 1
+	i=0
+	for db in "$work/entente.db" "$ENTENTE_PG_URL" "$work/back.db"; do
+		i=$((i + 1))
+		"$bin" --db "$db" audit verify --full >"$work/verify" || { cat "$work/verify" >&2; exit 1; }
+		"$bin" --db "$db" audit head >"$work/head.$i"
+	done
+	cmp -s "$work/head.1" "$work/head.2" && cmp -s "$work/head.1" "$work/head.3" ||
+		{ echo "compare.sh: the copies' audit heads differ:" >&2; cat "$work/head.1" "$work/head.2" "$work/head.3" >&2; exit 1; }
+	echo "the three audit chains end in the same head: $(grep '"head"' "$work/head.1")"
+	serve sqlite "$work/entente.db"
+	serve pg "$ENTENTE_PG_URL"
+	serve back "$work/back.db"
+	servers="sqlite pg back"
+else
+	demo sqlite "$work/entente.db"
+	serve sqlite "$work/entente.db"
+	demo pg "$ENTENTE_PG_URL"
+	serve pg "$ENTENTE_PG_URL"
+	servers="sqlite pg"
+fi
 
 # as the VP of Alliances, then as the administrator (the audit, the outbox)
 paths="/api/v1/me /api/v1/work-registers /api/v1/work-registers?limit=2 /api/v1/work-registers?limit=2&offset=2
@@ -75,12 +110,23 @@ t = re.sub(r"\"(deadline|expires_at|next_attempt_at|lease_until|last_used_at)\":
 print(t)'
 }
 
-for who in sqlite pg; do
+# who: each server's curl options for the VP (vp) and the administrator
+# (admin): a session of its own, or (--copy) the tokens made before
+for who in $servers; do
 	base=$(cat "$work/$who.url")
-	curl -fsS -c "$work/$who.vp" -H 'Content-Type: application/json' \
-		-d '{"email":"vp@dmtf.example","password":"demo-alliance"}' "$base/api/v1/session" >/dev/null
-	curl -fsS -c "$work/$who.admin" -H 'Content-Type: application/json' \
-		-d "{\"email\":\"admin@localhost\",\"password\":\"$(cat "$work/pw")\"}" "$base/api/v1/session" >/dev/null
+	for jar in vp admin; do
+		if [ -n "$copy" ]; then
+			echo "-H" >"$work/$who.$jar.auth"
+			echo "Authorization: Bearer $(cat "$work/$jar.token")" >>"$work/$who.$jar.auth"
+			continue
+		fi
+		email=vp@dmtf.example
+		pw=demo-alliance
+		[ $jar = admin ] && email=admin@localhost && pw=$(cat "$work/pw")
+		curl -fsS -c "$work/$who.$jar" -H 'Content-Type: application/json' \
+			-d "{\"email\":\"$email\",\"password\":\"$pw\"}" "$base/api/v1/session" >/dev/null
+		printf -- '-b\n%s\n' "$work/$who.$jar" >"$work/$who.$jar.auth"
+	done
 done
 fail=0
 n=0
@@ -88,18 +134,22 @@ for p in $paths $(for a in $admin_paths; do echo "admin:$a"; done); do
 	n=$((n + 1))
 	jar=vp
 	case $p in admin:*) jar="admin"; p=${p#admin:} ;; esac
-	for who in sqlite pg; do
+	for who in $servers; do
 		base=$(cat "$work/$who.url")
-		curl -sS -b "$work/$who.$jar" -o "$work/$who.body" -w '%{http_code}\n' "$base$p" >"$work/$who.code"
+		curl -sS "$(head -n 1 "$work/$who.$jar.auth")" "$(tail -n 1 "$work/$who.$jar.auth")" -o "$work/$who.body" \
+			-w '%{http_code}\n' "$base$p" >"$work/$who.code"
 		mask <"$work/$who.body" >"$work/$who.$n"
 	done
-	if cmp -s "$work/sqlite.code" "$work/pg.code" && cmp -s "$work/sqlite.$n" "$work/pg.$n"; then
-		echo "same  $(cat "$work/pg.code") $jar $p ($(wc -c <"$work/pg.body") bytes)"
-	else
-		fail=$((fail + 1))
-		echo "DIFF  sqlite $(cat "$work/sqlite.code") pg $(cat "$work/pg.code") $jar $p"
-		diff "$work/sqlite.$n" "$work/pg.$n" | head -"${DIFF_LINES:-20}"
-	fi
+	for who in $servers; do
+		[ "$who" = sqlite ] && continue
+		if cmp -s "$work/sqlite.code" "$work/$who.code" && cmp -s "$work/sqlite.$n" "$work/$who.$n"; then
+			echo "same  $(cat "$work/$who.code") $jar $p ($who: $(wc -c <"$work/$who.body") bytes)"
+		else
+			fail=$((fail + 1))
+			echo "DIFF  sqlite $(cat "$work/sqlite.code") $who $(cat "$work/$who.code") $jar $p"
+			diff "$work/sqlite.$n" "$work/$who.$n" | head -"${DIFF_LINES:-20}"
+		fi
+	done
 done
-echo "compare.sh: $n requests, $((n - fail)) the same, $fail different"
+echo "compare.sh: $n requests to each of $servers, $fail different"
 [ "$fail" = 0 ]

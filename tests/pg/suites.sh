@@ -1,10 +1,12 @@
 #!/bin/sh
 # Issue 26: the PostgreSQL engine under the tests (run by tests/run.sh
 # under tests/pg/pg.sh, which sets ENTENTE_PG_URL): the demonstration and
-# its story answer every read alike on both engines (compare.sh), and the
+# its story answer every read alike on both engines (compare.sh; with
+# --copy, the story moved by entente copy-db to PostgreSQL and back), and the
 # API suites that never open the database file themselves run with each
 # server on a PostgreSQL database of its own (ENTENTE_TEST_PG=1,
-# tests/http/client.c); several runs two servers on one database (its
+# tests/http/client.c), as do the store's and the door's unit tests
+# (tests/unit/test_units.c); several runs two servers on one database (its
 # PostgreSQL group; the plain run gives it its SQLite group). Left out, each for a reason: operations, keys and
 # cli copy or edit the database file, or need PATH.signing-key beside it;
 # audit, receipts and home tamper with rows in SQLite's dialect; mail,
@@ -18,7 +20,7 @@ failed=0
 . tests/cmocka_result.sh
 for variant in plain asan; do
 	if [ $variant = plain ]; then dir=build/tests; bin=build/entente; else dir=build/asan/tests; bin=build/asan/entente; fi
-	for story in "" --story; do
+	for story in "" --story --copy; do
 		log=build/logs/pg-$variant-compare$story.log
 		# each comparison on an empty database of its own
 		db=compare_$variant${story#--}
@@ -30,8 +32,9 @@ for variant in plain asan; do
 			failed=$((failed + 1)); echo "FAIL pg $variant compare$story -- log: $log"; grep -E "^DIFF|compare.sh|ERROR" "$log" | head -n 20
 		fi
 	done
-	for name in process base search registry section53 authz accounts safe_actions cache several; do
+	for name in units process base search registry section53 authz accounts safe_actions cache several; do
 		t=$dir/http_test_$name
+		[ $name = units ] && t=$dir/test_units # the store's and the door's unit tests
 		log=build/logs/pg-$variant-$name.log
 		ENTENTE_TEST_PG=1 ENTENTE_BIN="$bin" ENTENTE_TEST_LOGS="build/logs/pg-$variant-$name" "$t" >"$log" 2>&1
 		cmocka_result "pg $variant $name" "$log" $?
